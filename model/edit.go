@@ -1,0 +1,349 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// RecordKind names a kind of record a model is stored as. The store keeps
+// one bbolt bucket per kind, so an edit rewrites only what it touches.
+type RecordKind string
+
+// Record kinds.
+const (
+	RecOverview  RecordKind = "overview"  // ID ""; Value Overview
+	RecAsset     RecordKind = "asset"     // Value Asset
+	RecActor     RecordKind = "actor"     // Value Actor
+	RecSurface   RecordKind = "surface"   // Value SurfaceElement
+	RecThreat    RecordKind = "threat"    // Value Threat (mitigations inside)
+	RecStride    RecordKind = "stride"    // ID the category; Value StrideReview
+	RecCheck     RecordKind = "check"     // Value CheckItem
+	RecSections  RecordKind = "sections"  // ID ""; Value Sections
+	RecParking   RecordKind = "parking"   // Value ParkingItem
+	RecDismissed RecordKind = "dismissed" // ID the library id; Value true
+	RecExtension RecordKind = "extension" // ID the tool; Value json.RawMessage
+	RecSeq       RecordKind = "seq"       // ID the prefix; Value int
+)
+
+// RecordKinds lists every record kind.
+var RecordKinds = []RecordKind{RecOverview, RecAsset, RecActor, RecSurface, RecThreat, RecStride, RecCheck, RecSections, RecParking, RecDismissed, RecExtension, RecSeq}
+
+// Record is one stored unit of a model. A nil Value deletes the record.
+type Record struct {
+	Kind  RecordKind
+	ID    string
+	Value any
+}
+
+// Edit is a set of records written together: one user action, persisted in
+// one transaction.
+type Edit struct {
+	// Label says what the edit did, for the status line and undo ("Added asset AS-3").
+	Label   string
+	Records []Record
+}
+
+// Change is an applied edit and the edit that reverses it.
+type Change struct {
+	Do   Edit
+	Undo Edit
+}
+
+// Apply writes e's records into m and returns the edit that reverses it.
+func (m *Model) Apply(e Edit) Edit {
+	undo := Edit{Label: "Undo: " + e.Label}
+	for _, r := range e.Records {
+		// Id counters only move forward, so an undone addition never
+		// hands its id to something else.
+		if r.Kind != RecSeq {
+			old, _ := m.record(r.Kind, r.ID)
+			undo.Records = append(undo.Records, Record{Kind: r.Kind, ID: r.ID, Value: old})
+		}
+		m.setRecord(r)
+	}
+	slices.Reverse(undo.Records)
+	return undo
+}
+
+// Records lists every record of m, in a stable order. The store writes a
+// whole model this way.
+func (m *Model) Records() []Record {
+	out := []Record{{Kind: RecOverview, Value: m.Overview}, {Kind: RecSections, Value: m.Sections}}
+	for _, a := range m.Assets {
+		out = append(out, Record{RecAsset, a.ID, a})
+	}
+	for _, a := range m.Actors {
+		out = append(out, Record{RecActor, a.ID, a})
+	}
+	for _, s := range m.Surface {
+		out = append(out, Record{RecSurface, s.ID, s})
+	}
+	for _, t := range m.Threats {
+		out = append(out, Record{RecThreat, t.ID, t})
+	}
+	for _, s := range m.Stride {
+		out = append(out, Record{RecStride, string(s.Category), s})
+	}
+	for _, c := range m.Checklists {
+		out = append(out, Record{RecCheck, c.ID, c})
+	}
+	for _, p := range m.Parking {
+		out = append(out, Record{RecParking, p.ID, p})
+	}
+	for _, d := range m.Dismissed {
+		out = append(out, Record{RecDismissed, d, true})
+	}
+	for _, k := range sortedKeys(m.Extensions) {
+		out = append(out, Record{RecExtension, k, m.Extensions[k]})
+	}
+	for _, k := range sortedKeys(m.Seq) {
+		out = append(out, Record{RecSeq, k, m.Seq[k]})
+	}
+	return out
+}
+
+// NewRecordValue returns a pointer to a zero value of the kind's type, for
+// decoding a stored record.
+func NewRecordValue(k RecordKind) (any, error) {
+	switch k {
+	case RecOverview:
+		return new(Overview), nil
+	case RecAsset:
+		return new(Asset), nil
+	case RecActor:
+		return new(Actor), nil
+	case RecSurface:
+		return new(SurfaceElement), nil
+	case RecThreat:
+		return new(Threat), nil
+	case RecStride:
+		return new(StrideReview), nil
+	case RecCheck:
+		return new(CheckItem), nil
+	case RecSections:
+		return new(Sections), nil
+	case RecParking:
+		return new(ParkingItem), nil
+	case RecDismissed:
+		return new(bool), nil
+	case RecExtension:
+		return new(json.RawMessage), nil
+	case RecSeq:
+		return new(int), nil
+	}
+	return nil, fmt.Errorf("unknown record kind %q", k)
+}
+
+// AppendRecord adds a decoded record (a value or a pointer from
+// NewRecordValue) to m without looking for an existing one: the fast path
+// for loading, where every id arrives once. Call Sort afterwards.
+func (m *Model) AppendRecord(k RecordKind, id string, v any) {
+	switch k {
+	case RecAsset:
+		m.Assets = append(m.Assets, deref[Asset](v))
+	case RecActor:
+		m.Actors = append(m.Actors, deref[Actor](v))
+	case RecSurface:
+		m.Surface = append(m.Surface, deref[SurfaceElement](v))
+	case RecThreat:
+		m.Threats = append(m.Threats, deref[Threat](v))
+	case RecStride:
+		m.Stride = append(m.Stride, deref[StrideReview](v))
+	case RecCheck:
+		m.Checklists = append(m.Checklists, deref[CheckItem](v))
+	case RecParking:
+		m.Parking = append(m.Parking, deref[ParkingItem](v))
+	case RecDismissed:
+		m.Dismissed = append(m.Dismissed, id)
+	default:
+		m.setRecord(Record{Kind: k, ID: id, Value: v})
+	}
+}
+
+// Sort puts every list in its canonical order: entities by id number,
+// STRIDE rows in STRIDE order, checklist items in catalog order then by id.
+func (m *Model) Sort() {
+	slices.SortStableFunc(m.Assets, func(a, b Asset) int { return compareIDs(a.ID, b.ID) })
+	slices.SortStableFunc(m.Actors, func(a, b Actor) int { return compareIDs(a.ID, b.ID) })
+	slices.SortStableFunc(m.Surface, func(a, b SurfaceElement) int { return compareIDs(a.ID, b.ID) })
+	slices.SortStableFunc(m.Threats, func(a, b Threat) int { return compareIDs(a.ID, b.ID) })
+	slices.SortStableFunc(m.Parking, func(a, b ParkingItem) int { return compareIDs(a.ID, b.ID) })
+	slices.SortStableFunc(m.Stride, func(a, b StrideReview) int {
+		return indexOf(StrideCategories, a.Category) - indexOf(StrideCategories, b.Category)
+	})
+	order := checkOrder()
+	slices.SortStableFunc(m.Checklists, func(a, b CheckItem) int {
+		if d := indexOf(ChecklistKinds, a.List) - indexOf(ChecklistKinds, b.List); d != 0 {
+			return d
+		}
+		oa, okA := order[a.ID]
+		ob, okB := order[b.ID]
+		switch {
+		case okA && okB:
+			return oa - ob
+		case okA:
+			return -1
+		case okB:
+			return 1
+		}
+		return compareIDs(a.ID, b.ID)
+	})
+	slices.Sort(m.Dismissed)
+}
+
+func deref[T any](v any) T {
+	switch x := v.(type) {
+	case T:
+		return x
+	case *T:
+		return *x
+	}
+	var zero T
+	return zero
+}
+
+// record returns the current value of one record, or nil when absent.
+func (m *Model) record(k RecordKind, id string) (any, bool) {
+	switch k {
+	case RecOverview:
+		return m.Overview, true
+	case RecSections:
+		return m.Sections, true
+	case RecAsset:
+		if i := m.AssetIndex(id); i >= 0 {
+			return m.Assets[i], true
+		}
+	case RecActor:
+		if i := m.ActorIndex(id); i >= 0 {
+			return m.Actors[i], true
+		}
+	case RecSurface:
+		if i := m.SurfaceIndex(id); i >= 0 {
+			return m.Surface[i], true
+		}
+	case RecThreat:
+		if i := m.ThreatIndex(id); i >= 0 {
+			return m.Threats[i], true
+		}
+	case RecStride:
+		if i := m.strideIndex(Stride(id)); i >= 0 {
+			return m.Stride[i], true
+		}
+	case RecCheck:
+		if i := m.CheckIndex(id); i >= 0 {
+			return m.Checklists[i], true
+		}
+	case RecParking:
+		if i := m.ParkingIndex(id); i >= 0 {
+			return m.Parking[i], true
+		}
+	case RecDismissed:
+		if slices.Contains(m.Dismissed, id) {
+			return true, true
+		}
+	case RecExtension:
+		if v, ok := m.Extensions[id]; ok {
+			return v, true
+		}
+	case RecSeq:
+		if v, ok := m.Seq[id]; ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// setRecord writes or (with a nil Value) deletes one record, keeping lists
+// in canonical order.
+func (m *Model) setRecord(r Record) {
+	del := r.Value == nil
+	switch r.Kind {
+	case RecOverview:
+		if !del {
+			m.Overview = deref[Overview](r.Value)
+		}
+	case RecSections:
+		if !del {
+			m.Sections = deref[Sections](r.Value)
+		}
+	case RecAsset:
+		m.Assets = upsert(m.Assets, r, m.AssetIndex(r.ID))
+	case RecActor:
+		m.Actors = upsert(m.Actors, r, m.ActorIndex(r.ID))
+	case RecSurface:
+		m.Surface = upsert(m.Surface, r, m.SurfaceIndex(r.ID))
+	case RecThreat:
+		m.Threats = upsert(m.Threats, r, m.ThreatIndex(r.ID))
+	case RecStride:
+		m.Stride = upsert(m.Stride, r, m.strideIndex(Stride(r.ID)))
+		m.Sort()
+	case RecCheck:
+		m.Checklists = upsert(m.Checklists, r, m.CheckIndex(r.ID))
+		if !del {
+			m.Sort()
+		}
+	case RecParking:
+		m.Parking = upsert(m.Parking, r, m.ParkingIndex(r.ID))
+	case RecDismissed:
+		m.Dismissed = slices.DeleteFunc(m.Dismissed, func(s string) bool { return s == r.ID })
+		if !del {
+			m.Dismissed = append(m.Dismissed, r.ID)
+			slices.Sort(m.Dismissed)
+		}
+	case RecExtension:
+		if del {
+			delete(m.Extensions, r.ID)
+			return
+		}
+		if m.Extensions == nil {
+			m.Extensions = map[string]json.RawMessage{}
+		}
+		m.Extensions[r.ID] = deref[json.RawMessage](r.Value)
+	case RecSeq:
+		if del {
+			delete(m.Seq, r.ID)
+			return
+		}
+		if m.Seq == nil {
+			m.Seq = map[string]int{}
+		}
+		m.Seq[r.ID] = deref[int](r.Value)
+	}
+}
+
+// upsert replaces, deletes or inserts (in id order) one element of list.
+func upsert[T any](list []T, r Record, i int) []T {
+	if r.Value == nil {
+		if i >= 0 {
+			return slices.Delete(list, i, i+1)
+		}
+		return list
+	}
+	v := deref[T](r.Value)
+	if i >= 0 {
+		list[i] = v
+		return list
+	}
+	at := len(list)
+	if id := recordID(any(v)); id != "" {
+		at, _ = slices.BinarySearchFunc(list, id, func(e T, id string) int { return compareIDs(recordID(any(e)), id) })
+	}
+	return slices.Insert(list, at, v)
+}
+
+func recordID(v any) string {
+	switch x := v.(type) {
+	case Asset:
+		return x.ID
+	case Actor:
+		return x.ID
+	case SurfaceElement:
+		return x.ID
+	case Threat:
+		return x.ID
+	case ParkingItem:
+		return x.ID
+	}
+	return ""
+}
