@@ -1,0 +1,163 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding of the TUI, grouped by where it applies. The
+// help bar is built from these same bindings, so what the help says is
+// what the handlers match.
+type KeyMap struct {
+	Global  GlobalKeys
+	List    ListKeys
+	Form    FormKeys
+	Confirm ConfirmKeys
+}
+
+// GlobalKeys work on every step unless a text field has focus (then only
+// ForceQuit does).
+type GlobalKeys struct {
+	NextStep, PrevStep key.Binding
+	// Steps holds "1"…"9"; StepKeys shows them as one help entry.
+	Steps      [9]key.Binding
+	StepKeys   key.Binding
+	Help       key.Binding
+	Quit       key.Binding
+	ForceQuit  key.Binding
+	Undo       key.Binding
+	Park       key.Binding // capture an idea in the parking lot
+	ParkingLot key.Binding // review the parking lot
+	Presenter  key.Binding
+	Timer      key.Binding // start / pause
+	TimerReset key.Binding
+	Models     key.Binding // back to the model list
+}
+
+// ListKeys move through and act on a list.
+type ListKeys struct {
+	Up, Down, PageUp, PageDown, Home, End key.Binding
+	Open, Back                            key.Binding
+	Add, Edit, Delete                     key.Binding
+	Filter, Toggle                        key.Binding
+}
+
+// FormKeys drive a form.
+type FormKeys struct {
+	Next, Prev   key.Binding
+	// Up and Down move between one-line fields and inside option lists
+	// and text areas.
+	Up, Down     key.Binding
+	Submit, Save key.Binding
+	Cancel       key.Binding
+	// Toggle picks an option in a select or multi-select; Left/Right cycle
+	// a select without opening it.
+	Toggle, Left, Right key.Binding
+	// Newline inserts a line break in a text area (enter submits in
+	// one-line fields but breaks lines in text areas).
+	Newline key.Binding
+}
+
+// ConfirmKeys answer a yes/no question.
+type ConfirmKeys struct {
+	Yes, No key.Binding
+}
+
+func bind(keys []string, helpKey, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, desc))
+}
+
+// DefaultKeyMap is the key map the TUI ships with; the keys follow the
+// spec's conventions (arrows and j/k, enter, esc, a/e/d, /, space, ?, q).
+func DefaultKeyMap() KeyMap {
+	var k KeyMap
+	g := &k.Global
+	g.NextStep = bind([]string{"tab"}, "tab", "next step")
+	g.PrevStep = bind([]string{"shift+tab"}, "shift+tab", "prev step")
+	for i := range g.Steps {
+		n := string(rune('1' + i))
+		g.Steps[i] = bind([]string{n}, n, Steps[i].String())
+	}
+	g.StepKeys = bind([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "go to step")
+	g.Help = bind([]string{"?"}, "?", "help")
+	g.Quit = bind([]string{"q"}, "q", "quit")
+	g.ForceQuit = bind([]string{"ctrl+c"}, "ctrl+c", "quit now")
+	g.Undo = bind([]string{"u"}, "u", "undo")
+	g.Park = bind([]string{"p"}, "p", "park an idea")
+	g.ParkingLot = bind([]string{"L"}, "L", "parking lot")
+	g.Presenter = bind([]string{"f5"}, "F5", "presenter mode")
+	g.Timer = bind([]string{"t"}, "t", "timer start/pause")
+	g.TimerReset = bind([]string{"T"}, "T", "reset step timer")
+	g.Models = bind([]string{"ctrl+o"}, "ctrl+o", "models")
+
+	l := &k.List
+	l.Up = bind([]string{"up", "k"}, "↑/k", "up")
+	l.Down = bind([]string{"down", "j"}, "↓/j", "down")
+	l.PageUp = bind([]string{"pgup"}, "pgup", "page up")
+	l.PageDown = bind([]string{"pgdown"}, "pgdn", "page down")
+	l.Home = bind([]string{"home", "g"}, "home/g", "first")
+	l.End = bind([]string{"end", "G"}, "end/G", "last")
+	l.Open = bind([]string{"enter"}, "enter", "open")
+	l.Back = bind([]string{"esc"}, "esc", "back")
+	l.Add = bind([]string{"a"}, "a", "add")
+	l.Edit = bind([]string{"e"}, "e", "edit")
+	l.Delete = bind([]string{"d"}, "d", "delete")
+	l.Filter = bind([]string{"/"}, "/", "filter")
+	l.Toggle = bind([]string{"space"}, "space", "toggle")
+
+	f := &k.Form
+	f.Next = bind([]string{"tab"}, "tab", "next field")
+	f.Prev = bind([]string{"shift+tab"}, "shift+tab", "prev field")
+	f.Up = bind([]string{"up"}, "↑", "up")
+	f.Down = bind([]string{"down"}, "↓", "down")
+	f.Submit = bind([]string{"enter"}, "enter", "save")
+	f.Save = bind([]string{"ctrl+s"}, "ctrl+s", "save")
+	f.Cancel = bind([]string{"esc"}, "esc", "cancel")
+	f.Toggle = bind([]string{"space"}, "space", "pick")
+	f.Left = bind([]string{"left"}, "←", "previous option")
+	f.Right = bind([]string{"right"}, "→", "next option")
+	f.Newline = bind([]string{"enter"}, "enter", "new line")
+
+	c := &k.Confirm
+	c.Yes = bind([]string{"y", "Y"}, "y", "yes")
+	c.No = bind([]string{"n", "N", "esc"}, "n/esc", "no")
+	return k
+}
+
+// GlobalHelp is the short help every step ends with.
+func (k KeyMap) GlobalHelp() []key.Binding {
+	return []key.Binding{k.Global.NextStep, k.Global.Undo, k.Global.Park, k.Global.Help, k.Global.Quit}
+}
+
+// GlobalFullHelp is the full-help column for the global keys.
+func (k KeyMap) GlobalFullHelp() [][]key.Binding {
+	g := k.Global
+	return [][]key.Binding{
+		{g.NextStep, g.PrevStep, g.StepKeys, g.Models},
+		{g.Undo, g.Park, g.ParkingLot, g.Timer, g.TimerReset},
+		{g.Presenter, g.Help, g.Quit, g.ForceQuit},
+	}
+}
+
+// ListHelp is the short help of a list that can be edited.
+func (k KeyMap) ListHelp() []key.Binding {
+	l := k.List
+	return []key.Binding{l.Up, l.Down, l.Add, l.Edit, l.Delete, l.Filter}
+}
+
+// ListFullHelp is the full help of an editable list.
+func (k KeyMap) ListFullHelp() [][]key.Binding {
+	l := k.List
+	return [][]key.Binding{
+		{l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End},
+		{l.Open, l.Add, l.Edit, l.Delete, l.Filter, l.Back},
+	}
+}
+
+// FormHelp is the short help while a form has focus.
+func (k KeyMap) FormHelp() []key.Binding {
+	f := k.Form
+	return []key.Binding{f.Next, f.Prev, f.Submit, f.Save, f.Cancel}
+}
+
+// ConfirmHelp is the help of a yes/no question.
+func (k KeyMap) ConfirmHelp() []key.Binding {
+	return []key.Binding{k.Confirm.Yes, k.Confirm.No}
+}

@@ -1,0 +1,191 @@
+package tui
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// session is what every page of an opened model shares with the root: the
+// model, the look, the keys and the way to save. Pages hold the pointer;
+// the root updates styles and sizes in place so every page sees them.
+type session struct {
+	wb     Workbook
+	opts   Options
+	m      *model.Model
+	styles Styles
+	keys   KeyMap
+	// width and height are the terminal size; pages get their body size
+	// in View.
+	width, height int
+	accessible    bool
+	presenter     bool
+	// step is the step currently shown; apply tags edits with it so the
+	// result goes back to the page that started them.
+	step   Step
+	writes *writeQueue
+}
+
+func newSession(opts Options, m *model.Model, st Styles, keys KeyMap) *session {
+	return &session{wb: opts.Workbook, opts: opts, m: m, styles: st, keys: keys,
+		accessible: opts.Accessible, presenter: opts.Presenter, writes: newWriteQueue()}
+}
+
+// now is the session clock (fixed in tests).
+func (s *session) now() time.Time { return s.opts.now() }
+
+// library is the threat library suggestions come from.
+func (s *session) library() []model.Library {
+	if len(s.opts.Library) > 0 {
+		return s.opts.Library
+	}
+	return []model.Library{model.BuiltinLibrary()}
+}
+
+// Results of session.apply.
+type (
+	// savedMsg reports that an edit is persisted. Undo marks the commit of
+	// an undo, which must not itself be pushed on the undo stack.
+	savedMsg struct {
+		Origin Step
+		Change model.Change
+		Undo   bool
+	}
+	// saveFailedMsg reports an edit that was rejected (a validation error:
+	// nothing changed, Applied is false) or could not be written (the root
+	// reverts the in-memory change before the page sees the message).
+	saveFailedMsg struct {
+		Origin  Step
+		Change  model.Change
+		Err     error
+		Applied bool
+		Undo    bool
+	}
+)
+
+// apply persists a change a mutator has already made to s.m. Call it with
+// the mutator's results directly:
+//
+//	return p.s.apply(p.s.m.PutAsset(a, p.s.now()))
+//
+// A mutator error (validation) comes back as a saveFailedMsg with Applied
+// false. Otherwise the edit is committed off the UI goroutine, in the order
+// apply was called, and comes back as savedMsg or saveFailedMsg.
+func (s *session) apply(ch model.Change, err error) tea.Cmd {
+	return s.commit(ch, err, false)
+}
+
+func (s *session) commit(ch model.Change, err error, undo bool) tea.Cmd {
+	origin := s.step
+	if err != nil {
+		return func() tea.Msg { return saveFailedMsg{Origin: origin, Err: err, Undo: undo} }
+	}
+	wb, id := s.wb, s.m.ID
+	return s.writes.run(func() tea.Msg {
+		if err := wb.Commit(id, ch.Do); err != nil {
+			return saveFailedMsg{Origin: origin, Change: ch, Err: err, Applied: true, Undo: undo}
+		}
+		return savedMsg{Origin: origin, Change: ch, Undo: undo}
+	})
+}
+
+// safe prepares stored text for drawing. Text is cleaned where it enters
+// the model, but a workbook written by another tool (or an older version)
+// must not be able to send escape sequences to the terminal either.
+func safe(s string) string { return model.CleanText(s) }
+
+// safeLine is safe for one-line places (list rows, titles): line breaks and
+// tabs become spaces.
+func safeLine(s string) string { return model.CleanLine(s) }
+
+// jump asks the root to show step with the record id selected.
+func (s *session) jump(step Step, id string) tea.Cmd {
+	return func() tea.Msg { return jumpMsg{Step: step, ID: id} }
+}
+
+// status puts a message on the status line.
+func (s *session) status(text string) tea.Cmd {
+	return func() tea.Msg { return statusMsg{Text: text} }
+}
+
+// fail puts an error on the status line.
+func (s *session) fail(err error) tea.Cmd {
+	return func() tea.Msg { return statusMsg{Text: err.Error(), Err: true} }
+}
+
+type (
+	jumpMsg struct {
+		Step Step
+		ID   string
+	}
+	statusMsg struct {
+		Text string
+		Err  bool
+	}
+)
+
+// fieldErrors returns the per-field messages of a validation error, or nil
+// when err is not one (show it as a form-level error instead).
+func fieldErrors(err error) model.ValidationError {
+	var ve model.ValidationError
+	if errors.As(err, &ve) {
+		return ve
+	}
+	return nil
+}
+
+// writeQueue runs writes one at a time in submission order on its own
+// goroutine. Bubble Tea runs commands concurrently, so without it two quick
+// edits of one record could reach the workbook in the wrong order and the
+// older value would win. The write starts when it is queued, not when its
+// command runs, so an edit is on disk as soon as possible (and even if a
+// caller drops the command).
+type writeQueue struct {
+	mu      sync.Mutex
+	jobs    []writeJob
+	running bool
+}
+
+type writeJob struct {
+	do  func() tea.Msg
+	out chan tea.Msg
+}
+
+func newWriteQueue() *writeQueue { return &writeQueue{} }
+
+// run queues f and returns a command that delivers f's result.
+func (q *writeQueue) run(f func() tea.Msg) tea.Cmd {
+	out := make(chan tea.Msg, 1)
+	q.mu.Lock()
+	q.jobs = append(q.jobs, writeJob{f, out})
+	if !q.running {
+		q.running = true
+		go q.loop()
+	}
+	q.mu.Unlock()
+	return func() tea.Msg { return <-out }
+}
+
+// loop drains the queue and exits when it is empty, so an idle session
+// holds no goroutine.
+func (q *writeQueue) loop() {
+	for {
+		q.mu.Lock()
+		if len(q.jobs) == 0 {
+			q.running = false
+			q.mu.Unlock()
+			return
+		}
+		j := q.jobs[0]
+		q.jobs = q.jobs[1:]
+		q.mu.Unlock()
+		j.out <- j.do()
+	}
+}
+
+// wait blocks until every queued write has finished (quitting, tests).
+func (q *writeQueue) wait() { q.run(func() tea.Msg { return nil })() }
