@@ -41,7 +41,7 @@ type ListKeys struct {
 
 // FormKeys drive a form.
 type FormKeys struct {
-	Next, Prev   key.Binding
+	Next, Prev key.Binding
 	// Up and Down move between one-line fields and inside option lists
 	// and text areas.
 	Up, Down     key.Binding

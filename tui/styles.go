@@ -20,14 +20,14 @@ type Styles struct {
 	Status                  lipgloss.Style
 
 	// Text roles.
-	Text, Muted, Bold, Key         lipgloss.Style
-	Error, Warning, Success, Info  lipgloss.Style
-	Heading, Section, Placeholder  lipgloss.Style
-	Timer, TimerAmber, TimerRed    lipgloss.Style
-	TimerPaused                    lipgloss.Style
-	Progress, ProgressDone         lipgloss.Style
+	Text, Muted, Bold, Key          lipgloss.Style
+	Error, Warning, Success, Info   lipgloss.Style
+	Heading, Section, Placeholder   lipgloss.Style
+	Timer, TimerAmber, TimerRed     lipgloss.Style
+	TimerPaused                     lipgloss.Style
+	Progress, ProgressDone          lipgloss.Style
 	Selected, Cursor, Row, RowMuted lipgloss.Style
-	Match                          lipgloss.Style
+	Match                           lipgloss.Style
 
 	// Containers.
 	Border, Panel, Overlay, Dialog lipgloss.Style
@@ -48,10 +48,10 @@ type Styles struct {
 // NO_COLOR terminals get ASCII so screen readers and dumb terminals read
 // them sensibly.
 type Glyphs struct {
-	Pointer, Done, Todo, Partial, Bullet string
+	Pointer, Done, Todo, Partial, Bullet  string
 	Checked, Unchecked, RadioOn, RadioOff string
-	Ellipsis, Separator, Up, Down        string
-	Border                               lipgloss.Border
+	Ellipsis, Separator, Up, Down         string
+	Border                                lipgloss.Border
 }
 
 func unicodeGlyphs() Glyphs {
