@@ -10,6 +10,12 @@ type KeyMap struct {
 	List    ListKeys
 	Form    FormKeys
 	Confirm ConfirmKeys
+	Parking ParkingKeys
+}
+
+// ParkingKeys act on the parking-lot list (besides the list keys).
+type ParkingKeys struct {
+	Resolve, MakeThreat, Close key.Binding
 }
 
 // GlobalKeys work on every step unless a text field has focus (then only
@@ -118,6 +124,10 @@ func DefaultKeyMap() KeyMap {
 	c := &k.Confirm
 	c.Yes = bind([]string{"y", "Y"}, "y", "yes")
 	c.No = bind([]string{"n", "N", "esc"}, "n/esc", "no")
+	p := &k.Parking
+	p.Resolve = bind([]string{"space", "enter"}, "space", "resolve/reopen")
+	p.MakeThreat = bind([]string{"t"}, "t", "make a threat")
+	p.Close = bind([]string{"esc", "L"}, "esc", "close")
 	return k
 }
 

@@ -80,7 +80,20 @@ func (s *session) apply(ch model.Change, err error) tea.Cmd {
 }
 
 func (s *session) commit(ch model.Change, err error, undo bool) tea.Cmd {
-	origin := s.step
+	return s.commitFrom(s.step, ch, err, undo)
+}
+
+// applyTool is apply for the frame's own tools (parking lot).
+func (s *session) applyTool(ch model.Change, err error) tea.Cmd {
+	return s.commitFrom(stepNone, ch, err, false)
+}
+
+// stepNone is the origin of edits made by the frame's own tools (parking
+// lot, undo) rather than by a step's page.
+const stepNone Step = -1
+
+// commitFrom is apply with an explicit origin.
+func (s *session) commitFrom(origin Step, ch model.Change, err error, undo bool) tea.Cmd {
 	if err != nil {
 		return func() tea.Msg { return saveFailedMsg{Origin: origin, Err: err, Undo: undo} }
 	}
@@ -91,6 +104,19 @@ func (s *session) commit(ch model.Change, err error, undo bool) tea.Cmd {
 		}
 		return savedMsg{Origin: origin, Change: ch, Undo: undo}
 	})
+}
+
+// combine joins changes made one after another into one edit, so they are
+// saved in one transaction and undone together.
+func combine(label string, chs ...model.Change) model.Change {
+	c := model.Change{Do: model.Edit{Label: label}, Undo: model.Edit{Label: undoPrefix + label}}
+	for _, ch := range chs {
+		c.Do.Records = append(c.Do.Records, ch.Do.Records...)
+	}
+	for i := len(chs) - 1; i >= 0; i-- {
+		c.Undo.Records = append(c.Undo.Records, chs[i].Undo.Records...)
+	}
+	return c
 }
 
 // safe prepares stored text for drawing. Text is cleaned where it enters

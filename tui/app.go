@@ -1,0 +1,172 @@
+package tui
+
+import (
+	"errors"
+	"os"
+	"sync/atomic"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// app is the root Bubble Tea model. It owns the frame (header, step tabs,
+// status line, help bar), the home screen, the facilitation tools (timer,
+// parking lot, presenter mode) and undo, and routes everything else to the
+// current step's page. Handlers live in update.go, drawing in view.go.
+type app struct {
+	opts   Options
+	keys   KeyMap
+	styles Styles
+	dark   bool
+	// noColor is NO_COLOR or Options.NoColor.
+	noColor bool
+
+	width, height int
+
+	// home is the welcome screen / model list, shown while no model is open.
+	home *home
+	// s is the opened model's session; nil on the home screen.
+	s     *session
+	pages map[Step]page
+	step  Step
+
+	help     help.Model
+	showHelp bool
+	status   string
+	statusOK bool // false draws the status as an error
+
+	// undo holds the session's applied changes, newest last.
+	undo []model.Change
+
+	park    *parkPrompt
+	lot     *parkingLot
+	timer   sessionTimer
+	lastPos model.Position
+	posGen  *atomic.Uint64
+	// quitting is set once quit is requested, so the last frame is plain.
+	quitting bool
+}
+
+// Run starts the TUI and blocks until the user quits.
+func Run(opts Options) error {
+	if opts.Workbook == nil {
+		return errors.New("tui: no workbook")
+	}
+	a := newApp(opts)
+	var progOpts []tea.ProgramOption
+	if opts.Input != nil {
+		progOpts = append(progOpts, tea.WithInput(opts.Input))
+	}
+	if opts.Output != nil {
+		progOpts = append(progOpts, tea.WithOutput(opts.Output))
+	}
+	final, err := tea.NewProgram(a, progOpts...).Run()
+	if fa, ok := final.(*app); ok && fa.s != nil {
+		// Every queued edit is on disk before we return.
+		fa.s.writes.wait()
+	}
+	return err
+}
+
+// newApp builds the root model; tests drive it directly.
+func newApp(opts Options) *app {
+	if os.Getenv("ACCESSIBLE") != "" {
+		opts.Accessible = true
+	}
+	a := &app{opts: opts, keys: DefaultKeyMap(), dark: true, noColor: opts.NoColor || noColorEnv(),
+		width: 80, height: 24, help: help.New(), posGen: new(atomic.Uint64), statusOK: true}
+	a.restyle()
+	a.home = newHome(a)
+	a.timer = newSessionTimer(opts.Timebox)
+	return a
+}
+
+// restyle rebuilds the styles after a background, presenter or colour
+// change and hands them to the open session.
+func (a *app) restyle() {
+	presenter := a.opts.Presenter
+	if a.s != nil {
+		presenter = a.s.presenter
+	}
+	a.styles = NewStyles(NewTheme(ThemeOptions{Dark: a.dark, NoColor: a.noColor, HighContrast: presenter}), a.opts.Accessible || a.noColor)
+	a.help.Styles = a.styles.Help
+	if a.opts.Accessible {
+		a.help.ShortSeparator = " | "
+		a.help.Ellipsis = "..."
+	}
+	if a.s != nil {
+		a.s.styles = a.styles
+	}
+	if a.home != nil {
+		a.home.s.styles = a.styles
+	}
+}
+
+// Init asks for the terminal background and loads where the user was.
+func (a *app) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, a.home.load(a.opts.ModelID, true))
+}
+
+// page returns the current step's page, building it on first use.
+func (a *app) page() page {
+	return a.pageFor(a.step)
+}
+
+func (a *app) pageFor(st Step) page {
+	if a.s == nil {
+		return nil
+	}
+	if p, ok := a.pages[st]; ok {
+		return p
+	}
+	f, ok := pageFactories[st]
+	if !ok {
+		return nil
+	}
+	p := f(a.s)
+	a.pages[st] = p
+	return p
+}
+
+// open makes m the session's model and shows it at pos.
+func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
+	a.s = newSession(a.opts, m, a.styles, a.keys)
+	a.s.width, a.s.height = a.width, a.height
+	a.pages = map[Step]page{}
+	a.undo = nil
+	a.park, a.lot = nil, nil
+	a.status, a.statusOK = "Opened "+safeLine(m.Overview.Title), true
+	a.timer.resetAll()
+	step, ok := ParseStep(pos.Step)
+	if !ok || pos.ModelID != m.ID {
+		step, pos.Item = StepOverview, ""
+	}
+	return a.show(step, pos.Item)
+}
+
+// show switches to step and selects item there ("" keeps the cursor).
+func (a *app) show(st Step, item string) tea.Cmd {
+	a.timer.switchStep(st, a.opts.now())
+	a.step = st
+	a.s.step = st
+	p := a.page()
+	if p == nil {
+		return a.remember()
+	}
+	cmd := p.Update(shownMsg{})
+	if item != "" {
+		p.Select(item)
+	}
+	return tea.Batch(cmd, a.remember())
+}
+
+// closeModel returns to the model list.
+func (a *app) closeModel() tea.Cmd {
+	if a.s != nil {
+		a.s.writes.wait()
+	}
+	a.s, a.pages, a.undo, a.park, a.lot = nil, nil, nil, nil, nil
+	return a.home.load("", false)
+}

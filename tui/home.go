@@ -1,0 +1,363 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// home is the screen before a model is open: a welcome menu on an empty
+// workbook, the filterable model list otherwise, and the small forms to
+// create or import a model.
+type home struct {
+	a  *app
+	s  *session // a model-less session: styles, keys and the workbook
+	ls *list
+
+	loaded  bool
+	models  []model.Summary
+	menu    int // cursor on the welcome menu
+	form    *form
+	formFor homeAction
+	confirm *confirm
+	err     string
+}
+
+type homeAction int
+
+const (
+	actNew homeAction = iota
+	actExample
+	actImport
+)
+
+// homeMsg carries the result of a workbook operation of the home screen.
+type homeMsg struct {
+	models []model.Summary
+	err    error
+	// formErr goes back into the open form (a bad import path …).
+	formErr error
+}
+
+// openedMsg opens a model at a position.
+type openedMsg struct {
+	m   *model.Model
+	pos model.Position
+}
+
+func newHome(a *app) *home {
+	h := &home{a: a, s: newSession(a.opts, nil, a.styles, a.keys)}
+	h.ls = newList(h.s, []column{{Title: "Model", Min: 20}, {Title: "Owner", Width: 16}, {Title: "Done", Width: 5}, {Title: "Threats", Width: 7}, {Title: "Updated", Width: 16}},
+		"No models yet.")
+	return h
+}
+
+// menuItems is the welcome menu; the example and import entries appear
+// only when main wired them.
+func (h *home) menuItems() []homeAction {
+	items := []homeAction{actNew}
+	if h.a.opts.Example != nil {
+		items = append(items, actExample)
+	}
+	if h.a.opts.Import != nil {
+		items = append(items, actImport)
+	}
+	return items
+}
+
+func (act homeAction) label() (string, string) {
+	switch act {
+	case actExample:
+		return "Open the example", "a finished model to look around in"
+	case actImport:
+		return "Import a file", "threatdeck JSON or another tool's model"
+	}
+	return "New threat model", "start from a blank model"
+}
+
+// load lists the models; with resume it reopens the last model (or
+// Options.ModelID) at its stored position.
+func (h *home) load(modelID string, resume bool) tea.Cmd {
+	wb := h.a.opts.Workbook
+	return func() tea.Msg {
+		list, err := wb.List()
+		if err != nil {
+			return homeMsg{err: err}
+		}
+		if !resume {
+			return homeMsg{models: list}
+		}
+		target := modelID
+		var pos model.Position
+		if target == "" {
+			if pos, err = wb.Position(); err != nil {
+				return homeMsg{models: list, err: err}
+			}
+			target = pos.ModelID
+		}
+		if target == "" {
+			return homeMsg{models: list}
+		}
+		for _, s := range list {
+			if s.ID == target {
+				return openModel(wb, target)
+			}
+		}
+		if modelID != "" {
+			return homeMsg{models: list, err: fmt.Errorf("no model %q in this workbook", modelID)}
+		}
+		return homeMsg{models: list}
+	}
+}
+
+// openModel loads a model with its resume position (off the UI goroutine).
+func openModel(wb Workbook, id string) tea.Msg {
+	m, err := wb.Load(id)
+	if err != nil {
+		return homeMsg{err: fmt.Errorf("open model: %w", err)}
+	}
+	m.ID = id
+	pos, err := wb.ModelPosition(id)
+	if err != nil {
+		pos = model.Position{}
+	}
+	pos.ModelID = id
+	return openedMsg{m: m, pos: pos}
+}
+
+func (h *home) handle(msg homeMsg) tea.Cmd {
+	if msg.formErr != nil && h.form != nil {
+		h.form.setError(msg.formErr)
+		return nil
+	}
+	h.loaded = true
+	if msg.err != nil {
+		h.a.setStatus(msg.err.Error(), false)
+	}
+	if msg.models != nil || msg.err == nil {
+		h.models = msg.models
+		items := make([]listItem, len(h.models))
+		for i, s := range h.models {
+			items[i] = newListItem(s.ID, safeLine(s.Title), safeLine(s.Owner), itoa(s.Completion)+"%", itoa(s.Threats), s.Updated.Local().Format("2006-01-02 15:04"))
+		}
+		h.ls.setItems(items)
+	}
+	return nil
+}
+
+// Capturing reports whether a form or the filter has focus.
+func (h *home) Capturing() bool {
+	return h.form != nil || h.confirm != nil || h.ls.Capturing()
+}
+
+func (h *home) Update(msg tea.Msg) tea.Cmd {
+	if h.form != nil {
+		return h.updateForm(msg)
+	}
+	if h.confirm != nil {
+		if done, yes := h.confirm.Update(msg); done {
+			id := h.confirm.id
+			h.confirm = nil
+			if yes {
+				wb := h.a.opts.Workbook
+				return func() tea.Msg {
+					if err := wb.Delete(id); err != nil {
+						return homeMsg{err: err}
+					}
+					list, err := wb.List()
+					return homeMsg{models: list, err: err}
+				}
+			}
+		}
+		return nil
+	}
+	if len(h.models) > 0 && h.ls.Update(msg) {
+		return nil
+	}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	l := h.s.keys.List
+	if len(h.models) == 0 {
+		items := h.menuItems()
+		switch {
+		case key.Matches(k, l.Up):
+			h.menu = max(0, h.menu-1)
+		case key.Matches(k, l.Down):
+			h.menu = min(len(items)-1, h.menu+1)
+		case key.Matches(k, l.Open):
+			return h.start(items[h.menu])
+		}
+	}
+	switch {
+	case key.Matches(k, l.Open) && len(h.models) > 0:
+		if id := h.ls.Selected(); id != "" {
+			wb := h.a.opts.Workbook
+			return func() tea.Msg { return openModel(wb, id) }
+		}
+	case key.Matches(k, l.Add):
+		return h.start(actNew)
+	case k.String() == "x" && h.a.opts.Example != nil:
+		return h.start(actExample)
+	case k.String() == "i" && h.a.opts.Import != nil:
+		return h.start(actImport)
+	case key.Matches(k, l.Delete) && len(h.models) > 0:
+		if it, ok := h.ls.current(); ok {
+			h.confirm = newConfirm(h.s, "Delete the model “"+it.Cells[0]+"” and everything in it?", it.ID)
+		}
+	}
+	return nil
+}
+
+// start runs a welcome action: a form for new and import, at once for the
+// example.
+func (h *home) start(act homeAction) tea.Cmd {
+	switch act {
+	case actNew:
+		h.form = newForm(h.s, "New threat model",
+			textField("title", "Title").required().withHint("The system or feature under review, e.g. “Payments API”"),
+			textField("owner", "Owner").withHint("Who answers for this model"))
+	case actImport:
+		h.form = newForm(h.s, "Import a file",
+			textField("path", "File path").required().withHint("A threatdeck JSON export, or another tool's model file"))
+	case actExample:
+		return h.create(h.a.opts.Example(h.a.opts.now()))
+	}
+	h.formFor = act
+	return nil
+}
+
+func (h *home) updateForm(msg tea.Msg) tea.Cmd {
+	ev, cmd := h.form.Update(msg)
+	switch ev {
+	case formCancel:
+		h.form = nil
+	case formSubmit:
+		switch h.formFor {
+		case actNew:
+			m, err := model.New(h.form.value("title"), h.form.value("owner"), h.a.opts.now())
+			if err != nil {
+				h.form.setError(err)
+				return nil
+			}
+			return h.create(m)
+		case actImport:
+			path := strings.TrimSpace(h.form.value("path"))
+			if path == "" {
+				h.form.setError(model.ValidationError{{Field: "path", Message: "is required"}})
+				return nil
+			}
+			imp, wb := h.a.opts.Import, h.a.opts.Workbook
+			return func() tea.Msg {
+				m, err := imp(path)
+				if err != nil {
+					return homeMsg{formErr: fmt.Errorf("import %s: %w", path, err)}
+				}
+				return createModel(wb, m)
+			}
+		}
+	}
+	return cmd
+}
+
+// create writes a new model to the workbook and opens it.
+func (h *home) create(m *model.Model) tea.Cmd {
+	if m == nil {
+		return func() tea.Msg { return homeMsg{err: errors.New("no model to create")} }
+	}
+	wb := h.a.opts.Workbook
+	return func() tea.Msg { return createModel(wb, m) }
+}
+
+func createModel(wb Workbook, m *model.Model) tea.Msg {
+	m.Normalize()
+	id, err := wb.Create(m)
+	if err != nil {
+		return homeMsg{formErr: fmt.Errorf("save the new model: %w", err), err: err}
+	}
+	m.ID = id
+	return openedMsg{m: m, pos: model.Position{ModelID: id, Step: StepOverview.Name()}}
+}
+
+// View draws the welcome menu or the model list.
+func (h *home) View(width, height int) string {
+	st := h.s.styles
+	if h.form != nil {
+		return h.form.View(min(width, 100), height)
+	}
+	if !h.loaded {
+		return st.Muted.Render("Opening the workbook…")
+	}
+	if len(h.models) == 0 {
+		return h.welcome(width)
+	}
+	var b strings.Builder
+	b.WriteString(st.Heading.Render("Threat models") + st.Muted.Render("  ("+itoa(len(h.models))+" in this workbook)") + "\n\n")
+	listH := height - 2
+	if h.confirm != nil {
+		listH -= 2
+	}
+	b.WriteString(h.ls.Render(width, listH))
+	if h.confirm != nil {
+		b.WriteString("\n\n" + h.confirm.View(width))
+	}
+	return b.String()
+}
+
+func (h *home) welcome(width int) string {
+	st := h.s.styles
+	var b strings.Builder
+	b.WriteString(st.Heading.Render("Welcome to threatdeck") + "\n\n")
+	b.WriteString(st.Text.Render(wrap("A threat model walks a team from what it protects, through who might attack and where, to what could go wrong and what to do about it. Every change is saved as you make it.", min(width, 76))) + "\n\n")
+	for i, act := range h.menuItems() {
+		label, desc := act.label()
+		ptr := "  "
+		style := st.Text
+		if i == h.menu {
+			ptr = st.Glyphs.Pointer + " "
+			style = st.Selected
+		}
+		b.WriteString(ptr + style.Render(padRight(label, 20)) + "  " + st.Muted.Render(desc) + "\n")
+	}
+	return b.String()
+}
+
+func (h *home) ShortHelp() []key.Binding {
+	switch {
+	case h.form != nil:
+		return h.form.help()
+	case h.confirm != nil:
+		return h.confirm.help()
+	case h.ls.Capturing():
+		return h.ls.help()
+	}
+	l := h.s.keys.List
+	if len(h.models) == 0 {
+		return []key.Binding{l.Up, l.Down, l.Open}
+	}
+	out := []key.Binding{l.Up, l.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")), l.Add, l.Delete, l.Filter}
+	return append(out, h.extraKeys()...)
+}
+
+// extraKeys are the welcome actions that also work from the model list.
+func (h *home) extraKeys() []key.Binding {
+	var out []key.Binding
+	if h.a.opts.Example != nil {
+		out = append(out, bind([]string{"x"}, "x", "example"))
+	}
+	if h.a.opts.Import != nil {
+		out = append(out, bind([]string{"i"}, "i", "import"))
+	}
+	return out
+}
+
+func (h *home) FullHelp() [][]key.Binding {
+	l := h.s.keys.List
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown}, append([]key.Binding{l.Open, l.Add, l.Delete, l.Filter}, h.extraKeys()...)}
+}

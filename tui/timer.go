@@ -1,0 +1,127 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// sessionTimer is the facilitator's clock: total session time plus time
+// spent on each step, measured only while running, with an optional
+// timebox per step that the header shows amber then red.
+type sessionTimer struct {
+	running bool
+	since   time.Time
+	total   time.Duration
+	perStep map[Step]time.Duration
+	step    Step
+	timebox time.Duration
+	// gen tags tick loops so a pause/start does not leave two running.
+	gen int
+}
+
+type timerTickMsg struct{ gen int }
+
+// amberAt is the share of a timebox after which the timer warns.
+const amberAt = 0.8
+
+func newSessionTimer(timebox time.Duration) sessionTimer {
+	return sessionTimer{perStep: map[Step]time.Duration{}, timebox: timebox}
+}
+
+func (t *sessionTimer) account(now time.Time) {
+	if t.running {
+		if d := now.Sub(t.since); d > 0 {
+			t.total += d
+			t.perStep[t.step] += d
+		}
+		t.since = now
+	}
+}
+
+func (t *sessionTimer) tickCmd() tea.Cmd {
+	gen := t.gen
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return timerTickMsg{gen: gen} })
+}
+
+// toggle starts or pauses the timer.
+func (t *sessionTimer) toggle(now time.Time) tea.Cmd {
+	if t.running {
+		t.account(now)
+		t.running = false
+		return nil
+	}
+	t.running, t.since = true, now
+	t.gen++
+	return t.tickCmd()
+}
+
+func (t *sessionTimer) tick(msg timerTickMsg, now time.Time) tea.Cmd {
+	if !t.running || msg.gen != t.gen {
+		return nil
+	}
+	t.account(now)
+	return t.tickCmd()
+}
+
+func (t *sessionTimer) switchStep(s Step, now time.Time) {
+	t.account(now)
+	t.step = s
+}
+
+func (t *sessionTimer) resetStep(now time.Time) {
+	t.account(now)
+	t.perStep[t.step] = 0
+}
+
+func (t *sessionTimer) resetAll() {
+	t.running, t.total = false, 0
+	t.perStep = map[Step]time.Duration{}
+	t.gen++
+}
+
+// elapsed is the session total and the current step's time.
+func (t *sessionTimer) elapsed(now time.Time) (total, step time.Duration) {
+	total, step = t.total, t.perStep[t.step]
+	if t.running {
+		if d := now.Sub(t.since); d > 0 {
+			total += d
+			step += d
+		}
+	}
+	return total, step
+}
+
+// timerLevel is how close the current step is to its timebox.
+type timerLevel int
+
+const (
+	timerOK timerLevel = iota
+	timerAmber
+	timerRed
+)
+
+func (t *sessionTimer) level(now time.Time) timerLevel {
+	if t.timebox <= 0 {
+		return timerOK
+	}
+	_, step := t.elapsed(now)
+	switch {
+	case step >= t.timebox:
+		return timerRed
+	case float64(step) >= amberAt*float64(t.timebox):
+		return timerAmber
+	}
+	return timerOK
+}
+
+// clock formats a duration as m:ss or h:mm:ss.
+func clock(d time.Duration) string {
+	d = d.Truncate(time.Second)
+	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	}
+	return fmt.Sprintf("%d:%02d", m, s)
+}

@@ -1,0 +1,108 @@
+package tui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// undoPrefix is what model.Apply puts before the label of a reversal.
+const undoPrefix = "Undo: "
+
+// maxUndo bounds the session's undo history.
+const maxUndo = 200
+
+// saved records a persisted edit: it goes on the undo stack (unless it was
+// an undo) and the page that made it hears about it.
+func (a *app) saved(msg savedMsg) tea.Cmd {
+	if a.s == nil {
+		return nil
+	}
+	if !msg.Undo {
+		a.undo = append(a.undo, msg.Change)
+		if len(a.undo) > maxUndo {
+			a.undo = a.undo[len(a.undo)-maxUndo:]
+		}
+	}
+	if msg.Undo {
+		a.setStatus("Undone: "+safeLine(strings.TrimPrefix(msg.Change.Do.Label, undoPrefix)), true)
+	} else {
+		a.setStatus("Saved: "+safeLine(msg.Change.Do.Label), true)
+	}
+	return a.route(msg, msg.Origin, false)
+}
+
+// saveFailed puts the model back as it was before a rejected edit and
+// tells the page, which keeps what the user typed and shows the error.
+func (a *app) saveFailed(msg saveFailedMsg) tea.Cmd {
+	if a.s == nil {
+		return nil
+	}
+	if msg.Applied {
+		// The mutator changed the in-memory model; the workbook did not
+		// take it, so the screen must not pretend it did.
+		a.s.m.Apply(msg.Change.Undo)
+		if msg.Undo {
+			a.undo = append(a.undo, model.Change{
+				Do:   model.Edit{Label: strings.TrimPrefix(msg.Change.Do.Label, undoPrefix), Records: msg.Change.Undo.Records},
+				Undo: msg.Change.Do,
+			})
+		}
+		a.setStatus("Not saved: "+msg.Err.Error(), false)
+	} else {
+		a.setStatus(msg.Err.Error(), false)
+	}
+	return a.route(msg, msg.Origin, msg.Applied)
+}
+
+// route delivers a save result to whoever started the edit: the page of
+// its step, or the parking prompt or lot for the frame's own edits. When
+// the model changed under the current page (another origin, or a revert),
+// the page is told to refresh.
+func (a *app) route(msg tea.Msg, origin Step, reverted bool) tea.Cmd {
+	var cmds []tea.Cmd
+	if origin == stepNone {
+		switch {
+		case a.park != nil:
+			if _, ok := msg.(savedMsg); ok {
+				a.park = nil // parked: back to where we were
+			} else {
+				cmds = append(cmds, a.park.Update(msg))
+			}
+		case a.lot != nil:
+			cmds = append(cmds, a.lot.Update(msg))
+		}
+	}
+	if p := a.page(); p != nil {
+		if origin == a.step {
+			cmds = append(cmds, p.Update(msg))
+		}
+		if origin != a.step || reverted {
+			cmds = append(cmds, p.Update(modelChangedMsg{}))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// undoLast reverts the newest change of this session and commits the
+// reversal, so undo survives a restart like any other edit.
+func (a *app) undoLast() tea.Cmd {
+	if len(a.undo) == 0 {
+		a.setStatus("Nothing to undo in this session", true)
+		return nil
+	}
+	last := a.undo[len(a.undo)-1]
+	a.undo = a.undo[:len(a.undo)-1]
+	ch := a.s.m.Revert(last.Undo, a.opts.now())
+	a.setStatus("Undoing: "+safeLine(last.Do.Label)+"…", true)
+	cmds := []tea.Cmd{a.s.commitFrom(stepNone, ch, nil, true)}
+	if p := a.page(); p != nil {
+		cmds = append(cmds, p.Update(modelChangedMsg{}))
+	}
+	if a.lot != nil {
+		cmds = append(cmds, a.lot.Update(modelChangedMsg{}))
+	}
+	return tea.Batch(cmds...)
+}

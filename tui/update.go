@@ -1,0 +1,205 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// Update routes a message: frame-wide messages first, then keys by focus
+// (a capturing prompt, form or filter gets every key but ctrl+c), then the
+// global keys, then the current page.
+func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		if a.s != nil {
+			a.s.width, a.s.height = msg.Width, msg.Height
+		}
+		return a, nil
+	case tea.BackgroundColorMsg:
+		a.dark = msg.IsDark()
+		a.restyle()
+		return a, nil
+	case statusMsg:
+		a.setStatus(msg.Text, !msg.Err)
+		return a, nil
+	case timerTickMsg:
+		return a, a.timer.tick(msg, a.opts.now())
+	case homeMsg:
+		return a, a.home.handle(msg)
+	case openedMsg:
+		return a, a.open(msg.m, msg.pos)
+	case savedMsg:
+		return a, a.saved(msg)
+	case saveFailedMsg:
+		return a, a.saveFailed(msg)
+	case jumpMsg:
+		if a.s == nil {
+			return a, nil
+		}
+		a.lot = nil
+		return a, a.show(msg.Step, msg.ID)
+	case editMsg:
+		if p, ok := a.page().(editorPage); ok {
+			return a, p.Edit(msg.ID)
+		}
+		return a, nil
+	case parkDoneMsg:
+		a.park = nil
+		return a, nil
+	case lotDoneMsg:
+		a.lot = nil
+		return a, a.refreshPage()
+	case quitMsg:
+		return a, tea.Quit
+	case tea.KeyPressMsg:
+		return a, a.key(msg)
+	}
+	return a, a.forward(msg)
+}
+
+// forward sends a message to whatever has focus.
+func (a *app) forward(msg tea.Msg) tea.Cmd {
+	switch {
+	case a.s == nil:
+		return a.home.Update(msg)
+	case a.park != nil:
+		return a.park.Update(msg)
+	case a.lot != nil:
+		return a.lot.Update(msg)
+	}
+	p := a.page()
+	if p == nil {
+		return nil
+	}
+	cmd := p.Update(msg)
+	return tea.Batch(cmd, a.remember())
+}
+
+// capturing reports whether a text input has focus, so every key is text.
+func (a *app) capturing() bool {
+	switch {
+	case a.s == nil:
+		return a.home.Capturing()
+	case a.park != nil:
+		return true
+	case a.lot != nil:
+		return a.lot.Capturing()
+	}
+	p := a.page()
+	return p != nil && p.Capturing()
+}
+
+func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
+	g := a.keys.Global
+	if key.Matches(msg, g.ForceQuit) {
+		return a.quit()
+	}
+	if a.tooSmall() {
+		if key.Matches(msg, g.Quit) {
+			return a.quit()
+		}
+		return nil
+	}
+	if a.capturing() {
+		return a.forward(msg)
+	}
+	switch {
+	case key.Matches(msg, g.Quit):
+		return a.quit()
+	case key.Matches(msg, g.Help):
+		a.showHelp = !a.showHelp
+		return nil
+	case key.Matches(msg, g.Presenter):
+		return a.togglePresenter()
+	}
+	if a.s == nil {
+		return a.home.Update(msg)
+	}
+	if a.lot != nil {
+		// The parking lot is a modal list: only quit, help and presenter
+		// reach past it.
+		return a.lot.Update(msg)
+	}
+	switch {
+	case key.Matches(msg, g.NextStep):
+		return a.show(a.step.next(), "")
+	case key.Matches(msg, g.PrevStep):
+		return a.show(a.step.prev(), "")
+	case key.Matches(msg, g.StepKeys):
+		for i, b := range g.Steps {
+			if key.Matches(msg, b) {
+				return a.show(Steps[i], "")
+			}
+		}
+	case key.Matches(msg, g.Undo):
+		return a.undoLast()
+	case key.Matches(msg, g.Park):
+		a.park = newParkPrompt(a.s)
+		return nil
+	case key.Matches(msg, g.ParkingLot):
+		a.lot = newParkingLot(a.s)
+		return nil
+	case key.Matches(msg, g.Timer):
+		return a.timer.toggle(a.opts.now())
+	case key.Matches(msg, g.TimerReset):
+		a.timer.resetStep(a.opts.now())
+		return nil
+	case key.Matches(msg, g.Models):
+		return a.closeModel()
+	}
+	return a.forward(msg)
+}
+
+// refreshPage tells the current page the model may have changed.
+func (a *app) refreshPage() tea.Cmd {
+	if p := a.page(); p != nil {
+		return p.Update(modelChangedMsg{})
+	}
+	return nil
+}
+
+func (a *app) quit() tea.Cmd {
+	a.quitting = true
+	if a.s == nil {
+		return tea.Quit
+	}
+	w := a.s.writes
+	// Quit only once every queued edit has reached the workbook.
+	return func() tea.Msg {
+		w.wait()
+		return quitMsg{}
+	}
+}
+
+type quitMsg struct{}
+
+// editMsg asks the current page to open the form of record ID (after a
+// jump), when it can.
+type editMsg struct{ ID string }
+
+func (a *app) setStatus(text string, ok bool) {
+	a.status, a.statusOK = text, ok
+}
+
+func (a *app) togglePresenter() tea.Cmd {
+	if a.s != nil {
+		a.s.presenter = !a.s.presenter
+	} else {
+		a.opts.Presenter = !a.opts.Presenter
+	}
+	a.restyle()
+	if a.presenter() {
+		a.setStatus("Presenter mode on (F5 to leave)", true)
+	} else {
+		a.setStatus("Presenter mode off", true)
+	}
+	return nil
+}
+
+func (a *app) presenter() bool {
+	if a.s != nil {
+		return a.s.presenter
+	}
+	return a.opts.Presenter
+}

@@ -1,0 +1,276 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// View draws the frame around the current page. In accessible mode it
+// stays out of the alternate screen and turns the mouse off, so the
+// output is a plain scrolling transcript a screen reader can follow.
+func (a *app) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = !a.opts.Accessible
+	if !a.opts.Accessible {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	v.WindowTitle = "threatdeck"
+	return v
+}
+
+// render draws the whole screen as text.
+func (a *app) render() string {
+	if a.quitting {
+		return ""
+	}
+	if a.tooSmall() {
+		msg := "threatdeck needs a terminal of at least " + itoa(minWidth) + "×" + itoa(minHeight) +
+			";\nthis one is " + itoa(a.width) + "×" + itoa(a.height) + ".\nEnlarge the window, or press q to quit."
+		return a.styles.Warning.Render(wrap(msg, max(10, a.width)))
+	}
+	bw, bh := a.bodySize()
+	var body string
+	switch {
+	case a.s == nil:
+		body = a.home.View(bw, bh)
+	case a.lot != nil:
+		body = a.lot.View(bw, bh)
+	default:
+		if p := a.page(); p != nil {
+			body = p.View(bw, bh)
+		} else {
+			body = a.styles.Muted.Render("This step is not part of this build.")
+		}
+	}
+	body = fit(body, bw, bh)
+	pad := strings.Repeat(" ", a.margin())
+	lines := make([]string, 0, a.height)
+	lines = append(lines, a.header(), a.tabs())
+	if a.presenter() {
+		lines = append(lines, "")
+	}
+	lines = append(lines, "")
+	for _, l := range strings.Split(body, "\n") {
+		lines = append(lines, pad+l)
+	}
+	if a.presenter() {
+		lines = append(lines, "")
+	}
+	lines = append(lines, a.statusLine())
+	lines = append(lines, strings.Split(a.helpView(), "\n")...)
+	return strings.Join(lines, "\n")
+}
+
+// fit clips s to w×h and pads it to exactly h lines, so the status line
+// and help bar stay put whatever a page draws.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// header is the top line: product, model title, completion and timer.
+func (a *app) header() string {
+	st := a.styles
+	left := " threatdeck"
+	var right []string
+	if a.s != nil {
+		left += st.Glyphs.Separator + safeLine(a.s.m.Overview.Title)
+		right = append(right, itoa(a.s.m.Overall())+"% complete")
+		right = append(right, a.timerView())
+	}
+	r := strings.Join(right, "  ") + " "
+	l := truncate(left, max(10, a.width-lipgloss.Width(r)-1))
+	gap := max(1, a.width-lipgloss.Width(l)-lipgloss.Width(r))
+	out := st.Title.Render(l) + st.Header.Render(strings.Repeat(" ", gap))
+	if a.s == nil {
+		return out + st.Header.Render(r)
+	}
+	// The timer segment is coloured by its own style.
+	parts := strings.Join(right[:len(right)-1], "  ")
+	return out + st.Header.Render(parts+"  ") + a.timerStyled() + st.Header.Render(" ")
+}
+
+func (a *app) timerView() string {
+	total, step := a.timer.elapsed(a.opts.now())
+	state := "paused"
+	if a.timer.running {
+		state = "running"
+	}
+	s := "time " + clock(total) + " " + state + ", step " + clock(step)
+	if a.timer.timebox > 0 {
+		s += "/" + clock(a.timer.timebox)
+	}
+	return s
+}
+
+func (a *app) timerStyled() string {
+	st := a.styles
+	style := st.Timer
+	if !a.timer.running {
+		style = st.TimerPaused
+	}
+	switch a.timer.level(a.opts.now()) {
+	case timerAmber:
+		style = st.TimerAmber
+	case timerRed:
+		style = st.TimerRed
+	}
+	return style.Render(a.timerView())
+}
+
+// tabs draws the step tabs with a completion mark each, shortening labels
+// until they fit the width.
+func (a *app) tabs() string {
+	if a.s == nil {
+		return a.styles.Muted.Render(" " + safeLine(a.opts.Workbook.Path()))
+	}
+	marks := a.stepMarks()
+	for _, mode := range []int{0, 1, 2} {
+		var parts []string
+		for i, s := range Steps {
+			label := s.String()
+			if mode >= 1 {
+				label = s.Short()
+			}
+			if mode == 2 && s != a.step {
+				label = ""
+			}
+			text := itoa(i+1) + " " + label
+			if label == "" {
+				text = itoa(i + 1)
+			}
+			text = strings.TrimSpace(text) + " " + marks[i]
+			if s == a.step {
+				parts = append(parts, a.styles.TabActive.Render(text))
+			} else {
+				parts = append(parts, a.styles.Tab.Render(text))
+			}
+		}
+		out := strings.Join(parts, "")
+		if lipgloss.Width(out) <= a.width || mode == 2 {
+			return truncate(out, a.width)
+		}
+	}
+	return ""
+}
+
+// stepMarks is each step's completion mark: done, started, or not yet.
+func (a *app) stepMarks() []string {
+	g := a.styles.Glyphs
+	m := a.s.m
+	out := make([]string, len(Steps))
+	for i, s := range Steps {
+		var p model.Progress
+		if sec, ok := s.Section(); ok {
+			p = m.SectionProgress(sec)
+		} else {
+			p = model.Progress{Done: m.Overall(), Total: 100}
+		}
+		switch {
+		case p.Complete():
+			out[i] = g.Done
+		case p.Done > 0:
+			out[i] = g.Partial
+		default:
+			out[i] = g.Todo
+		}
+	}
+	return out
+}
+
+// statusLine shows the last save or error, or the parking prompt; the
+// right side counts open parking-lot items.
+func (a *app) statusLine() string {
+	st := a.styles
+	if a.park != nil {
+		return a.park.View(a.width)
+	}
+	right := ""
+	if a.s != nil {
+		if n := openParking(a.s.m); n > 0 {
+			right = itoa(n) + " parked "
+		}
+	}
+	msg := " " + safeLine(a.status)
+	style := st.Status
+	if !a.statusOK {
+		style = st.Error
+	}
+	msg = truncate(msg, max(1, a.width-lipgloss.Width(right)-1))
+	gap := max(1, a.width-lipgloss.Width(msg)-lipgloss.Width(right))
+	return style.Render(msg) + strings.Repeat(" ", gap) + st.Muted.Render(right)
+}
+
+// helpBindings is what the help bar shows: the focused thing's keys, then
+// the global ones.
+func (a *app) helpBindings() ([]key.Binding, [][]key.Binding) {
+	var short []key.Binding
+	var full [][]key.Binding
+	switch {
+	case a.s == nil:
+		short, full = a.home.ShortHelp(), a.home.FullHelp()
+	case a.park != nil:
+		short = []key.Binding{a.keys.Form.Submit, a.keys.Form.Cancel}
+		full = [][]key.Binding{short}
+	case a.lot != nil:
+		short, full = a.lot.ShortHelp(), a.lot.FullHelp()
+	default:
+		if p := a.page(); p != nil {
+			short, full = p.ShortHelp(), p.FullHelp()
+		}
+	}
+	if a.capturing() {
+		return short, full
+	}
+	g := a.keys.Global
+	if a.s == nil {
+		short = append(short, g.Help, g.Quit)
+		full = append(full, []key.Binding{g.Presenter, g.Help, g.Quit, g.ForceQuit})
+		return short, full
+	}
+	short = append(short, a.keys.GlobalHelp()...)
+	full = append(full, a.keys.GlobalFullHelp()...)
+	return short, full
+}
+
+func (a *app) fullHelpLines() int {
+	_, full := a.helpBindings()
+	n := 1
+	for _, col := range full {
+		n = max(n, len(col))
+	}
+	return n
+}
+
+func (a *app) helpView() string {
+	a.help.SetWidth(a.width - 2)
+	short, full := a.helpBindings()
+	if a.presenter() && !a.showHelp {
+		return " " + a.help.ShortHelpView([]key.Binding{a.keys.Global.Help, a.keys.Global.Presenter})
+	}
+	if a.showHelp {
+		lines := strings.Split(a.help.FullHelpView(full), "\n")
+		for i := range lines {
+			lines[i] = " " + lines[i]
+		}
+		return strings.Join(lines, "\n")
+	}
+	return " " + a.help.ShortHelpView(short)
+}
