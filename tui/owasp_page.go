@@ -1,0 +1,315 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+func init() { registerPage(StepOWASP, newOWASPPage) }
+
+// owaspPage is the OWASP Top 10 step: the ten items of the model's edition
+// with their assessment, and for the item under the cursor its
+// description, check questions, note and linked threats. Switching
+// edition keeps the other edition's answers (both live in the model).
+type owaspPage struct {
+	s    *session
+	k    ScreenKeys
+	list *list
+	// detailOnly gives the whole body to the item's detail (enter).
+	detailOnly   bool
+	detailOffset int
+
+	form   *form
+	formID string
+}
+
+func newOWASPPage(s *session) page {
+	p := &owaspPage{s: s, k: DefaultScreenKeys()}
+	p.list = newList(s, []column{{Title: "ID", Width: 8}, {Title: "Item", Min: 12}, {Title: "State", Width: 14}, {Title: "Threats", Width: 7}},
+		"The OWASP catalog is empty.")
+	p.list.cellStyle = func(it listItem, col int) (lipgloss.Style, bool) {
+		if col != 2 {
+			return lipgloss.Style{}, false
+		}
+		c, ok := p.s.m.Check(it.ID)
+		return p.s.styles.stateStyle(c.State), ok
+	}
+	p.refresh()
+	return p
+}
+
+// refresh rebuilds the rows from the model (ten items: cheap).
+func (p *owaspPage) refresh() {
+	items := p.s.m.Checklist(model.ListOWASP)
+	rows := make([]listItem, 0, len(items))
+	for _, c := range items {
+		links := ""
+		if n := len(c.Threats); n > 0 {
+			links = itoa(n)
+		}
+		rows = append(rows, newListItem(c.ID, safeLine(c.ID), safeLine(c.Title), stateMark(c.State)+" "+c.State.Label(), links))
+	}
+	p.list.setItems(rows)
+}
+
+func (p *owaspPage) Capturing() bool { return p.form != nil || p.list.Capturing() }
+
+func (p *owaspPage) Selected() string { return p.list.Selected() }
+
+func (p *owaspPage) Select(id string) {
+	p.refresh()
+	p.list.Select(id)
+}
+
+func (p *owaspPage) current() (model.CheckItem, bool) {
+	return p.s.m.Check(p.list.Selected())
+}
+
+func (p *owaspPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case shownMsg, modelChangedMsg:
+		p.refresh()
+		return nil
+	case savedMsg:
+		if p.form != nil && p.form.busy {
+			p.form = nil
+		}
+		p.refresh()
+		return nil
+	case saveFailedMsg:
+		p.refresh()
+		if p.form != nil {
+			p.form.setError(msg.Err)
+			return nil
+		}
+		return p.s.fail(msg.Err)
+	}
+	if p.form != nil {
+		ev, cmd := p.form.Update(msg)
+		switch ev {
+		case formCancel:
+			p.form = nil
+		case formSubmit:
+			return p.submit()
+		}
+		return cmd
+	}
+	if p.list.Update(msg) {
+		p.detailOffset = 0
+		return nil
+	}
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	l, k := p.s.keys.List, p.k
+	c, have := p.current()
+	switch {
+	case key.Matches(km, k.Edition):
+		return p.switchEdition()
+	case key.Matches(km, l.Open):
+		p.detailOnly = !p.detailOnly
+		p.detailOffset = 0
+	case key.Matches(km, l.Back):
+		p.detailOnly = false
+	case !have:
+	case key.Matches(km, l.Toggle):
+		c.State = c.State.Next()
+		cmd := p.s.apply(p.s.m.PutCheck(c, p.s.now()))
+		p.refresh()
+		return cmd
+	case key.Matches(km, k.Note):
+		p.openForm(c, false, true, false)
+	case key.Matches(km, k.Link):
+		p.openForm(c, false, false, true)
+	case key.Matches(km, l.Edit):
+		p.openForm(c, true, true, true)
+	}
+	return nil
+}
+
+// switchEdition moves the model to the other edition, keeping the cursor on
+// the item of the same rank.
+func (p *owaspPage) switchEdition() tea.Cmd {
+	next := model.OWASP2021
+	if p.s.m.Edition() == model.OWASP2021 {
+		next = model.OWASP2025
+	}
+	at := p.list.cursor
+	cmd := p.s.apply(p.s.m.SetEdition(next, p.s.now()))
+	p.refresh()
+	p.list.cursor = at
+	p.list.clamp()
+	return tea.Batch(cmd, p.s.status("OWASP Top 10 "+string(next)+": answers for the other edition are kept"))
+}
+
+func (p *owaspPage) openForm(c model.CheckItem, state, note, links bool) {
+	var fields []*field
+	if state {
+		fields = append(fields, selectField("state", "State", enumOptions(model.ItemStates)).value(string(c.State)))
+	}
+	if note {
+		fields = append(fields, areaField("note", "Note").lines(4).value(c.Note).withHint("What is in place, what is missing, who owns it"))
+	}
+	if links {
+		fields = append(fields, multiField("threats", "Linked threats", threatOptions(p.s.m)).values(c.Threats))
+	}
+	p.form = newForm(p.s, safeLine(c.ID+" "+c.Title), fields...)
+	p.formID = c.ID
+}
+
+func (p *owaspPage) submit() tea.Cmd {
+	c, ok := p.s.m.Check(p.formID)
+	if !ok {
+		p.form = nil
+		return p.s.fail(fmt.Errorf("item %s no longer exists", p.formID))
+	}
+	if f := p.form.field("state"); f != nil {
+		c.State = model.ItemState(p.form.value("state"))
+	}
+	if f := p.form.field("note"); f != nil {
+		c.Note = p.form.value("note")
+	}
+	if f := p.form.field("threats"); f != nil {
+		c.Threats = p.form.values("threats")
+	}
+	return p.s.apply(p.s.m.PutCheck(c, p.s.now()))
+}
+
+func (p *owaspPage) View(width, height int) string {
+	if p.form != nil {
+		return p.form.View(width, height)
+	}
+	p.refresh()
+	st := p.s.styles
+	head := p.editionBar(width)
+	h := max(1, height-2)
+	if p.detailOnly {
+		d := newDoc(width)
+		p.detail(d)
+		return head + "\n\n" + d.render(h, &p.detailOffset)
+	}
+	if width >= 110 && !p.s.accessible {
+		leftW := width / 2
+		lst := p.list.Render(leftW, min(h, p.list.len()+2))
+		d := newDoc(width - leftW - 2)
+		p.detail(d)
+		off := 0
+		return head + "\n\n" + sideBySide(lst, d.render(h, &off), leftW, 2, h)
+	}
+	listH := min(p.list.len()+2, max(4, h/2+2))
+	lst := p.list.Render(width, listH)
+	rest := h - lipgloss.Height(lst) - 1
+	if rest < 2 {
+		return head + "\n\n" + lst
+	}
+	d := newDoc(width)
+	p.detail(d)
+	off := 0
+	more := ""
+	if len(d.lines) > rest {
+		rest--
+		more = "\n" + st.Muted.Render("enter: show all")
+	}
+	return head + "\n\n" + lst + "\n" + d.render(rest, &off) + more
+}
+
+// editionBar shows the edition (both, the chosen one marked) and progress.
+func (p *owaspPage) editionBar(width int) string {
+	st := p.s.styles
+	var eds []string
+	for _, e := range model.Editions {
+		if e == p.s.m.Edition() {
+			eds = append(eds, st.TabActive.Render(string(e)))
+		} else {
+			eds = append(eds, st.Tab.Render(string(e)))
+		}
+	}
+	pr := p.s.m.SectionProgress(model.SecOWASP)
+	left := st.Bold.Render("OWASP Top 10") + " " + strings.Join(eds, " ") + st.Muted.Render("  E: switch edition")
+	right := st.Muted.Render(fmt.Sprintf("%d/%d assessed", pr.Done, pr.Total))
+	if len(p.s.m.Checklist(model.ListOWASP)) == 0 {
+		right = ""
+	}
+	gap := width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return truncate(left, width)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// detail draws the item under the cursor.
+func (p *owaspPage) detail(d *doc) {
+	st := p.s.styles
+	c, ok := p.current()
+	if !ok {
+		return
+	}
+	it, _ := model.OWASPByID(c.ID)
+	d.add(st.Heading.Render(safeLine(c.ID)) + " " + st.Bold.Render(safeLine(c.Title)) + "  " +
+		st.stateStyle(c.State).Render(stateMark(c.State)+" "+c.State.Label()))
+	if it.Description != "" {
+		d.wrapped(st.Muted.Render(safe(it.Description)), "")
+	}
+	if len(it.Questions) > 0 {
+		d.blank()
+		d.add(st.Section.Render("Check"))
+		for _, q := range it.Questions {
+			d.wrapped(safeLine(q), st.Glyphs.Bullet+" ")
+		}
+	}
+	d.blank()
+	if c.Note != "" {
+		d.add(st.Section.Render("Note"))
+		d.wrapped(safe(c.Note), "")
+	} else {
+		d.add(st.Placeholder.Render("No note. Press n to add one."))
+	}
+	d.blank()
+	if len(c.Threats) == 0 {
+		d.add(st.Placeholder.Render("No linked threats. Press l to link some."))
+		return
+	}
+	d.add(st.Section.Render(fmt.Sprintf("Linked threats (%d)", len(c.Threats))))
+	for _, id := range c.Threats {
+		t, ok := p.s.m.Threat(id)
+		if !ok {
+			d.add("  " + safeLine(id) + st.Muted.Render(" (missing)"))
+			continue
+		}
+		d.add("  " + st.RiskBadge(t.Band(), t.Risk()) + " " + st.Muted.Render(safeLine(t.ID)) + " " + safeLine(t.Title))
+	}
+}
+
+func (p *owaspPage) ShortHelp() []key.Binding {
+	l, k := p.s.keys.List, p.k
+	switch {
+	case p.form != nil:
+		return p.form.help()
+	case p.list.Capturing():
+		return p.list.help()
+	}
+	open := bind([]string{"enter"}, "enter", "details")
+	if p.detailOnly {
+		open = bind([]string{"enter", "esc"}, "enter/esc", "back to list")
+	}
+	return []key.Binding{l.Up, l.Down, bind([]string{"space"}, "space", "cycle state"), k.Note, k.Link, l.Edit, k.Edition, open}
+}
+
+func (p *owaspPage) FullHelp() [][]key.Binding {
+	l, k := p.s.keys.List, p.k
+	if p.form != nil || p.list.Capturing() {
+		return [][]key.Binding{p.ShortHelp()}
+	}
+	return [][]key.Binding{
+		{l.Up, l.Down, l.Home, l.End, l.Filter},
+		{bind([]string{"space"}, "space", "cycle state"), k.Note, k.Link, l.Edit},
+		{k.Edition, bind([]string{"enter"}, "enter", "details")},
+	}
+}

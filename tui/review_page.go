@@ -1,0 +1,532 @@
+package tui
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image/color"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/glamour/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+func init() { registerPage(StepReview, newReviewPage) }
+
+// reviewPage is the last step: completion per step, what is still
+// missing (enter jumps to where it is fixed), a rendered preview of the
+// Markdown report and its export to a file.
+type reviewPage struct {
+	s    *session
+	k    ScreenKeys
+	gaps []model.Gap
+	list *list
+
+	// The preview: md is the Markdown it was rendered from and width the
+	// wrap width, so it is rendered again only when either changes.
+	md          []byte
+	mdStale     bool
+	rendered    string
+	renderedFor []byte
+	renderWidth int
+	rendering   int // sequence of the render in flight (0: none)
+	renderSeq   int
+	renderErr   error
+	vp          viewport.Model
+	// previewOnly gives the whole body to the preview (v).
+	previewOnly bool
+
+	// Export.
+	form       *form
+	confirm    *confirm
+	exportPath string
+	exportData []byte
+}
+
+// Messages of the review page's commands.
+type (
+	previewMsg struct {
+		seq   int
+		width int
+		md    []byte
+		text  string
+		err   error
+	}
+	exportStatMsg struct {
+		path   string
+		exists bool
+		err    error
+	}
+	exportDoneMsg struct {
+		path string
+		size int
+		err  error
+	}
+)
+
+func newReviewPage(s *session) page {
+	p := &reviewPage{s: s, k: DefaultScreenKeys(), mdStale: true}
+	p.list = newList(s, []column{{Title: "Step", Width: 14}, {Title: "Still missing", Min: 10}}, "Nothing is missing: the model is complete.")
+	p.vp = viewport.New()
+	p.vp.MouseWheelEnabled = true
+	p.refresh()
+	return p
+}
+
+// refresh recomputes the gaps.
+func (p *reviewPage) refresh() {
+	p.gaps = p.s.m.Missing()
+	rows := make([]listItem, len(p.gaps))
+	for i, g := range p.gaps {
+		rows[i] = newListItem(strconv.Itoa(i), StepFor(g.Section).Short(), safeLine(g.Message))
+	}
+	p.list.setItems(rows)
+}
+
+func (p *reviewPage) Capturing() bool {
+	return p.form != nil || p.confirm != nil || p.list.Capturing()
+}
+
+// Selected is the gap under the cursor: review positions are not worth
+// resuming, so it is the step's own name.
+func (p *reviewPage) Selected() string { return "" }
+
+// Select does nothing: the review page has no records of its own.
+func (p *reviewPage) Select(string) {}
+
+func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case shownMsg, modelChangedMsg, savedMsg:
+		p.refresh()
+		p.mdStale = true
+		return p.ensurePreview()
+	case saveFailedMsg:
+		p.refresh()
+		p.mdStale = true
+		return p.s.fail(msg.Err)
+	case tea.WindowSizeMsg:
+		return p.ensurePreview()
+	case previewMsg:
+		if msg.seq != p.rendering {
+			return nil // an older render; a newer one is on its way
+		}
+		p.rendering = 0
+		p.renderErr = msg.err
+		p.rendered, p.renderedFor, p.renderWidth = msg.text, msg.md, msg.width
+		p.vp.SetContent(msg.text)
+		// A newer model may have arrived while this one rendered.
+		return p.ensurePreview()
+	case exportStatMsg:
+		return p.afterStat(msg)
+	case exportDoneMsg:
+		if msg.err != nil {
+			p.openExport(msg.path)
+			p.form.setError(fmt.Errorf("could not write %s: %w", msg.path, msg.err))
+			return p.s.fail(fmt.Errorf("export failed: %w", msg.err))
+		}
+		return p.s.status(fmt.Sprintf("Exported the report to %s (%s)", msg.path, byteSize(msg.size)))
+	}
+	if p.confirm != nil {
+		done, yes := p.confirm.Update(msg)
+		if !done {
+			return nil
+		}
+		p.confirm = nil
+		if !yes {
+			// Back to the path, so the user can pick another name.
+			p.openExport(p.exportPath)
+			return nil
+		}
+		return p.write(p.exportPath, p.exportData)
+	}
+	if p.form != nil {
+		ev, cmd := p.form.Update(msg)
+		switch ev {
+		case formCancel:
+			p.form = nil
+		case formSubmit:
+			return p.submitExport()
+		}
+		return cmd
+	}
+	if p.previewOnly {
+		return p.updatePreview(msg)
+	}
+	if w, ok := msg.(tea.MouseWheelMsg); ok && p.wide() {
+		var cmd tea.Cmd
+		p.vp, cmd = p.vp.Update(w)
+		return cmd
+	}
+	if p.list.Update(msg) {
+		return nil
+	}
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	l, k := p.s.keys.List, p.k
+	switch {
+	case key.Matches(km, l.Open):
+		i, err := strconv.Atoi(p.list.Selected())
+		if err != nil || i >= len(p.gaps) {
+			return nil
+		}
+		g := p.gaps[i]
+		return p.s.jump(StepFor(g.Section), g.ID)
+	case key.Matches(km, k.Preview):
+		p.previewOnly = true
+		return p.ensurePreview()
+	case key.Matches(km, k.Export):
+		p.openExport(p.defaultPath())
+	case key.Matches(km, l.PageDown) && p.wide():
+		p.vp.PageDown()
+	case key.Matches(km, l.PageUp) && p.wide():
+		p.vp.PageUp()
+	}
+	return nil
+}
+
+func (p *reviewPage) updatePreview(msg tea.Msg) tea.Cmd {
+	if w, ok := msg.(tea.MouseWheelMsg); ok {
+		var cmd tea.Cmd
+		p.vp, cmd = p.vp.Update(w)
+		return cmd
+	}
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	l, k := p.s.keys.List, p.k
+	switch {
+	case key.Matches(km, l.Back), key.Matches(km, k.Preview):
+		p.previewOnly = false
+	case key.Matches(km, k.ScrollUp):
+		p.vp.ScrollUp(1)
+	case key.Matches(km, k.ScrollDown):
+		p.vp.ScrollDown(1)
+	case key.Matches(km, l.PageUp):
+		p.vp.PageUp()
+	case key.Matches(km, l.PageDown), km.String() == "space":
+		p.vp.PageDown()
+	case key.Matches(km, l.Home):
+		p.vp.GotoTop()
+	case key.Matches(km, l.End):
+		p.vp.GotoBottom()
+	case key.Matches(km, k.Export):
+		p.previewOnly = false
+		p.openExport(p.defaultPath())
+	}
+	return nil
+}
+
+// wide reports whether the preview is drawn beside the missing list.
+func (p *reviewPage) wide() bool { return p.s.width >= 110 && !p.s.accessible }
+
+// previewWidth is the wrap width of the preview for the current layout.
+func (p *reviewPage) previewWidth() int {
+	w := p.s.width
+	if p.wide() && !p.previewOnly {
+		w = w - w*9/20 - 2
+	}
+	return max(20, w-2)
+}
+
+// markdown renders the report from the model. It runs in Update, where
+// the model may be read; the result is plain bytes that commands can use
+// without racing the next edit.
+func (p *reviewPage) markdown() []byte {
+	if p.mdStale || p.md == nil {
+		if p.s.opts.Render != nil {
+			p.md = p.s.opts.Render(p.s.m)
+		} else {
+			p.md = []byte{}
+		}
+		p.mdStale = false
+	}
+	return p.md
+}
+
+// ensurePreview starts a render when the preview is on screen and the
+// report or the width changed since the last one.
+func (p *reviewPage) ensurePreview() tea.Cmd {
+	if !p.previewOnly && !p.wide() {
+		return nil
+	}
+	md := p.markdown()
+	w := p.previewWidth()
+	if p.rendering != 0 || (p.renderedFor != nil && bytes.Equal(md, p.renderedFor) && w == p.renderWidth) {
+		return nil
+	}
+	p.renderSeq++
+	seq := p.renderSeq
+	p.rendering = seq
+	style := glamourStyle(p.s.styles.Theme, p.s.accessible)
+	return func() tea.Msg {
+		text, err := renderMarkdown(md, w, style)
+		return previewMsg{seq: seq, width: w, md: md, text: text, err: err}
+	}
+}
+
+// glamourStyle picks the preview's look: plain ASCII without colour or in
+// accessible mode, otherwise the style matching the terminal background.
+func glamourStyle(t Theme, accessible bool) string {
+	switch {
+	case t.NoColor || accessible:
+		return "ascii"
+	case isLight(t.Text):
+		return "dark" // light text: a dark background
+	}
+	return "light"
+}
+
+func isLight(c color.Color) bool {
+	if c == nil {
+		return true
+	}
+	r, g, b, _ := c.RGBA()
+	return (299*r+587*g+114*b)/1000 > 0x7fff
+}
+
+func renderMarkdown(md []byte, width int, style string) (string, error) {
+	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	out, err := r.Render(string(md))
+	if err != nil {
+		return "", err
+	}
+	return strings.Trim(out, "\n"), nil
+}
+
+// defaultPath is "./<model-slug>-threat-model.md".
+func (p *reviewPage) defaultPath() string {
+	if p.exportPath != "" {
+		return p.exportPath
+	}
+	slug := slugify(p.s.m.Overview.Title)
+	if slug == "" || slug == "threat-model" {
+		return "./threat-model.md"
+	}
+	return "./" + slug + "-threat-model.md"
+}
+
+// slugify lowercases a title and keeps letters and digits, joining the
+// words with single dashes.
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(model.CleanLine(s)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	return b.String()
+}
+
+func (p *reviewPage) openExport(path string) {
+	p.form = newForm(p.s, "Export the report (Markdown)",
+		textField("path", "File").required().value(path).withHint("Relative paths are from the directory threatdeck was started in; ~/ is your home"))
+}
+
+func (p *reviewPage) submitExport() tea.Cmd {
+	path := strings.TrimSpace(p.form.value("path"))
+	if path == "" {
+		p.form.setError(model.ValidationError{{Field: "path", Message: "is required"}})
+		return nil
+	}
+	if p.s.opts.WriteFile == nil || p.s.opts.Render == nil {
+		p.form.setError(errors.New("export is not available in this session"))
+		return nil
+	}
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, rest)
+		}
+	}
+	p.exportPath = path
+	p.exportData = bytes.Clone(p.markdown())
+	return func() tea.Msg {
+		info, err := os.Stat(path)
+		switch {
+		case err == nil && info.IsDir():
+			return exportStatMsg{path: path, err: errors.New("is a directory")}
+		case err == nil:
+			return exportStatMsg{path: path, exists: true}
+		case errors.Is(err, fs.ErrNotExist):
+			return exportStatMsg{path: path}
+		}
+		return exportStatMsg{path: path, err: err}
+	}
+}
+
+func (p *reviewPage) afterStat(msg exportStatMsg) tea.Cmd {
+	if msg.path != p.exportPath {
+		return nil
+	}
+	if msg.err != nil {
+		if p.form == nil {
+			p.openExport(msg.path)
+		}
+		p.form.setError(fmt.Errorf("%s: %w", msg.path, msg.err))
+		return nil
+	}
+	p.form = nil
+	if msg.exists {
+		p.confirm = newConfirm(p.s, msg.path+" exists. Overwrite it?", msg.path)
+		return nil
+	}
+	return p.write(msg.path, p.exportData)
+}
+
+func (p *reviewPage) write(path string, data []byte) tea.Cmd {
+	w := p.s.opts.WriteFile
+	return func() tea.Msg {
+		return exportDoneMsg{path: path, size: len(data), err: w(path, data)}
+	}
+}
+
+func byteSize(n int) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+}
+
+func (p *reviewPage) View(width, height int) string {
+	if p.form != nil {
+		return p.form.View(width, height)
+	}
+	h := height
+	if p.confirm != nil {
+		h--
+	}
+	var body string
+	switch {
+	case p.previewOnly:
+		body = p.viewPreview(width, h)
+	case p.wide():
+		leftW := width * 9 / 20
+		body = sideBySide(p.viewSummary(leftW, h), p.viewPreview(width-leftW-2, h), leftW, 2, h)
+	default:
+		body = p.viewSummary(width, h)
+	}
+	if p.confirm != nil {
+		body = clampLines(body, h) + "\n" + p.confirm.View(width)
+	}
+	return body
+}
+
+// viewSummary draws the completion per step, the missing list and the
+// export line.
+func (p *reviewPage) viewSummary(width, height int) string {
+	st := p.s.styles
+	g := st.Glyphs
+	var b strings.Builder
+	overall := p.s.m.Overall()
+	b.WriteString(st.Heading.Render("Completion") + " " + st.Bold.Render(itoa(overall)+"%"))
+	cells := []string{}
+	for _, pr := range p.s.m.Completion() {
+		mark, style := g.Todo, st.Muted
+		switch {
+		case pr.Complete():
+			mark, style = g.Done, st.ProgressDone
+		case pr.Done > 0:
+			mark, style = g.Partial, st.Progress
+		}
+		cells = append(cells, style.Render(mark)+" "+padRight(StepFor(pr.Section).Short(), 10)+fmt.Sprintf("%4d%%", pr.Percent()))
+	}
+	cellW := 19
+	perRow := max(1, (width+2)/(cellW+2))
+	for i := 0; i < len(cells); i += perRow {
+		row := []string{}
+		for j := i; j < min(len(cells), i+perRow); j++ {
+			row = append(row, padRight(cells[j], cellW))
+		}
+		b.WriteString("\n" + truncate(strings.Join(row, "  "), width))
+	}
+	head := b.String()
+	foot := st.Muted.Render("x ") + "export to " + truncate(safeLine(p.defaultPath()), max(10, width-22)) + st.Muted.Render("  v preview")
+	listH := height - lipgloss.Height(head) - 3
+	if listH < 3 {
+		return clampLines(head+"\n"+foot, height)
+	}
+	title := st.Section.Render(fmt.Sprintf("Still missing (%d)", len(p.gaps)))
+	if len(p.gaps) > 0 {
+		title += st.Muted.Render("  enter: go there")
+	}
+	lst := p.list.Render(width, listH-1)
+	return head + "\n\n" + title + "\n" + padLines(lst, listH-1) + "\n" + truncate(foot, width)
+}
+
+// padLines pads s with empty lines to n lines, so what follows stays put.
+func padLines(s string, n int) string {
+	if k := n - lipgloss.Height(s); k > 0 {
+		return s + strings.Repeat("\n", k)
+	}
+	return s
+}
+
+func (p *reviewPage) viewPreview(width, height int) string {
+	st := p.s.styles
+	if p.s.opts.Render == nil {
+		return st.Muted.Render("No report renderer in this session.")
+	}
+	if p.renderErr != nil {
+		return st.Error.Render(wrap("Preview failed: "+p.renderErr.Error(), width))
+	}
+	if p.renderedFor == nil {
+		return st.Muted.Render("Rendering the report…")
+	}
+	p.vp.SetWidth(width)
+	p.vp.SetHeight(max(1, height-1))
+	pct := int(p.vp.ScrollPercent() * 100)
+	status := st.Muted.Render(fmt.Sprintf("Report preview %d%%", pct))
+	if p.rendering != 0 {
+		status += st.Muted.Render(" (updating)")
+	}
+	return status + "\n" + p.vp.View()
+}
+
+func (p *reviewPage) ShortHelp() []key.Binding {
+	l, k := p.s.keys.List, p.k
+	switch {
+	case p.confirm != nil:
+		return p.confirm.help()
+	case p.form != nil:
+		return p.form.help()
+	case p.list.Capturing():
+		return p.list.help()
+	case p.previewOnly:
+		return []key.Binding{k.ScrollUp, k.ScrollDown, l.PageUp, l.PageDown, k.Export, bind([]string{"esc", "v"}, "esc/v", "back")}
+	}
+	out := []key.Binding{l.Up, l.Down, bind([]string{"enter"}, "enter", "go to gap"), k.Preview, k.Export}
+	if p.wide() {
+		out = append(out, bind([]string{"pgup", "pgdown"}, "pgup/pgdn", "scroll preview"))
+	}
+	return out
+}
+
+func (p *reviewPage) FullHelp() [][]key.Binding {
+	return [][]key.Binding{p.ShortHelp()}
+}

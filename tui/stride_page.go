@@ -1,0 +1,542 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+func init() { registerPage(StepStride, newStridePage) }
+
+// stridePage is the STRIDE step, the heart of a session: one category at a
+// time, what it protects and the questions that prompt the team, the
+// library's suggested threats for this model (accept or dismiss each), the
+// threats the model already has in the category, and the category's
+// review: reviewed or not, with the team's conclusion.
+type stridePage struct {
+	s *session
+	k ScreenKeys
+
+	cat int // index into model.StrideCategories
+	// all caches model.Suggest for every category; stale after any change.
+	all   []model.Suggestion
+	stale bool
+
+	// cursor runs over the category's suggestions, then its threats.
+	cursor, offset int
+	// allQuestions shows every prompting question in the narrow layout.
+	allQuestions bool
+
+	form *form
+	// formThreat is the threat the form edits (a just-accepted one, or
+	// one picked from the list); "" with formReview for the review form.
+	formThreat string
+	formReview bool
+	confirm    *confirm
+}
+
+func newStridePage(s *session) page {
+	return &stridePage{s: s, k: DefaultScreenKeys(), stale: true}
+}
+
+func (p *stridePage) category() model.Stride { return model.StrideCategories[p.cat] }
+
+// suggestions are the current category's suggestions, most relevant first.
+func (p *stridePage) suggestions() []model.Suggestion {
+	if p.stale {
+		p.all = model.Suggest(p.s.m, p.s.library()...)
+		p.stale = false
+	}
+	c := p.category()
+	var out []model.Suggestion
+	for _, s := range p.all {
+		if s.Threat.Category == c {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// threats are the model's threats in the current category.
+func (p *stridePage) threats() []model.Threat {
+	c := p.category()
+	var out []model.Threat
+	for _, t := range p.s.m.Threats {
+		if t.Category == c && t.Methodology == "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (p *stridePage) Capturing() bool { return p.form != nil || p.confirm != nil }
+
+// Selected is the category and the record under the cursor: a threat id,
+// a library id, or the category itself.
+func (p *stridePage) Selected() string {
+	sugg, threats := p.suggestions(), p.threats()
+	switch {
+	case p.cursor < len(sugg):
+		return sugg[p.cursor].Threat.ID
+	case p.cursor-len(sugg) < len(threats):
+		return threats[p.cursor-len(sugg)].ID
+	}
+	return string(p.category())
+}
+
+// Select shows a category ("spoofing", from Review's missing list) or the
+// category of a threat or suggestion and puts the cursor on it.
+func (p *stridePage) Select(id string) {
+	if c, ok := model.ParseStride(id); ok && string(c) == id {
+		p.setCategory(slices.Index(model.StrideCategories, c))
+		return
+	}
+	if t, ok := p.s.m.Threat(id); ok && t.Category.Valid() {
+		p.setCategory(slices.Index(model.StrideCategories, t.Category))
+		sugg := p.suggestions()
+		for i, th := range p.threats() {
+			if th.ID == id {
+				p.cursor = len(sugg) + i
+			}
+		}
+		return
+	}
+	if p.stale {
+		p.suggestions()
+	}
+	for _, s := range p.all {
+		if s.Threat.ID == id {
+			p.setCategory(slices.Index(model.StrideCategories, s.Threat.Category))
+			for i, s2 := range p.suggestions() {
+				if s2.Threat.ID == id {
+					p.cursor = i
+				}
+			}
+			return
+		}
+	}
+}
+
+func (p *stridePage) setCategory(i int) {
+	if i < 0 || i >= len(model.StrideCategories) {
+		return
+	}
+	if i != p.cat {
+		p.cat, p.cursor, p.offset = i, 0, 0
+	}
+}
+
+func (p *stridePage) rowCount() int { return len(p.suggestions()) + len(p.threats()) }
+
+func (p *stridePage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case shownMsg, modelChangedMsg:
+		p.stale = true
+		if p.form != nil && p.formThreat != "" && p.s.m.ThreatIndex(p.formThreat) < 0 {
+			p.form = nil
+		}
+		p.clamp()
+		return nil
+	case savedMsg:
+		if p.form != nil && p.form.busy {
+			p.form = nil
+		}
+		return nil
+	case saveFailedMsg:
+		p.stale = true
+		p.clamp()
+		if p.form != nil {
+			p.form.setError(msg.Err)
+			return nil
+		}
+		return p.s.fail(msg.Err)
+	}
+	if p.confirm != nil {
+		done, yes := p.confirm.Update(msg)
+		if !done {
+			return nil
+		}
+		id := p.confirm.id
+		p.confirm = nil
+		if !yes {
+			return nil
+		}
+		ch, err := p.s.m.DeleteThreat(id, p.s.now())
+		p.stale = true
+		defer p.clamp()
+		return p.s.apply(ch, err)
+	}
+	if p.form != nil {
+		ev, cmd := p.form.Update(msg)
+		switch ev {
+		case formCancel:
+			p.form = nil
+		case formSubmit:
+			return p.submit()
+		}
+		return cmd
+	}
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			p.move(-3)
+		case tea.MouseWheelDown:
+			p.move(3)
+		}
+	case tea.KeyPressMsg:
+		return p.key(msg)
+	}
+	return nil
+}
+
+func (p *stridePage) move(d int) {
+	p.cursor += d
+	p.clamp()
+}
+
+func (p *stridePage) clamp() {
+	p.cursor = max(0, min(p.cursor, p.rowCount()-1))
+}
+
+func (p *stridePage) key(msg tea.KeyPressMsg) tea.Cmd {
+	l, k := p.s.keys.List, p.k
+	sugg, threats := p.suggestions(), p.threats()
+	var sug *model.Suggestion
+	var th *model.Threat
+	switch {
+	case p.cursor < len(sugg):
+		sug = &sugg[p.cursor]
+	case p.cursor-len(sugg) < len(threats):
+		th = &threats[p.cursor-len(sugg)]
+	}
+	switch {
+	case key.Matches(msg, k.PrevCategory):
+		p.setCategory((p.cat + len(model.StrideCategories) - 1) % len(model.StrideCategories))
+	case key.Matches(msg, k.NextCategory):
+		p.setCategory((p.cat + 1) % len(model.StrideCategories))
+	case key.Matches(msg, l.Up):
+		p.move(-1)
+	case key.Matches(msg, l.Down):
+		p.move(1)
+	case key.Matches(msg, l.PageUp):
+		p.move(-5)
+	case key.Matches(msg, l.PageDown):
+		p.move(5)
+	case key.Matches(msg, l.Home):
+		p.cursor = 0
+	case key.Matches(msg, l.End):
+		p.cursor = p.rowCount() - 1
+		p.clamp()
+	case key.Matches(msg, k.Review):
+		p.openReview()
+	case key.Matches(msg, k.Questions):
+		p.allQuestions = !p.allQuestions
+	case key.Matches(msg, k.Accept) && sug != nil:
+		return p.accept(*sug)
+	case key.Matches(msg, k.Dismiss) && sug != nil:
+		ch, err := p.s.m.Dismiss(sug.Threat.ID, p.s.now())
+		p.stale = true
+		defer p.clamp()
+		return tea.Batch(p.s.apply(ch, err), p.s.status("Dismissed “"+safeLine(sug.Threat.Title)+"”: it will not be suggested again (u undoes)"))
+	case key.Matches(msg, l.Open) && th != nil:
+		return p.s.jump(StepThreats, th.ID)
+	case key.Matches(msg, l.Edit) && th != nil:
+		p.form = newThreatForm(p.s, "Edit "+th.ID, *th)
+		p.formThreat, p.formReview = th.ID, false
+	case key.Matches(msg, l.Delete) && th != nil:
+		p.confirm = newConfirm(p.s, "Delete "+th.ID+" “"+safeLine(th.Title)+"” and its mitigations?", th.ID)
+	case key.Matches(msg, l.Add):
+		p.form = newThreatForm(p.s, "New "+p.category().Label()+" threat", model.Threat{Category: p.category()})
+		p.formThreat, p.formReview = "", false
+	}
+	return nil
+}
+
+// accept turns the suggestion into a threat (linked to the elements and
+// assets that triggered it, with its mitigations as planned ones) and
+// opens it in the threat form so the team can adjust the mitigations at
+// once; esc keeps it as accepted.
+func (p *stridePage) accept(sug model.Suggestion) tea.Cmd {
+	ch, err := p.s.m.Accept(sug, p.s.now())
+	cmd := p.s.apply(ch, err)
+	if err != nil {
+		return cmd
+	}
+	p.stale = true
+	p.clamp()
+	id := createdThreatID(ch)
+	t, ok := p.s.m.Threat(id)
+	if !ok {
+		return cmd
+	}
+	p.form = newThreatForm(p.s, "Accepted as "+id+": adjust it, or esc to keep it as suggested", t)
+	p.formThreat, p.formReview = id, false
+	if i := slices.IndexFunc(p.form.fields, func(f *field) bool { return f.key == "mitigations" }); i >= 0 {
+		p.form.focusField(i)
+	}
+	return tea.Batch(cmd, p.s.status(fmt.Sprintf("Accepted %s “%s” with %d planned %s",
+		id, safeLine(t.Title), len(t.Mitigations), pluralWord(len(t.Mitigations), "mitigation", "mitigations"))))
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+const noneApplyHint = "What did the team conclude? When nothing applies, say why: “Considered: none apply because …”"
+
+func (p *stridePage) openReview() {
+	r := p.s.m.StrideReviewFor(p.category())
+	reviewed := "yes"
+	if r.Reviewed {
+		// Re-opening a reviewed category is usually to change the note;
+		// keep it reviewed unless the team says otherwise.
+		reviewed = "yes"
+	}
+	p.form = newForm(p.s, "Review "+p.category().Label(),
+		selectField("reviewed", "Reviewed", []option{{"yes", "Yes, the team has considered it"}, {"no", "No, not yet"}}).value(reviewed),
+		areaField("note", "Conclusion").lines(3).value(r.Note).withHint(noneApplyHint),
+		textField("example", "Example for the report").value(r.Example).withHint("One line for the report's STRIDE table, e.g. “Attacker impersonates a user”"),
+		textField("mitigation", "Mitigation for the report").value(r.Mitigation).withHint("e.g. “JWT authentication, HTTPS”"),
+	)
+	p.form.focusField(1)
+	p.formThreat, p.formReview = "", true
+}
+
+func (p *stridePage) submit() tea.Cmd {
+	m, now := p.s.m, p.s.now()
+	if p.formReview {
+		r := m.StrideReviewFor(p.category())
+		r.Reviewed = p.form.value("reviewed") == "yes"
+		r.Note = p.form.value("note")
+		r.Example = p.form.value("example")
+		r.Mitigation = p.form.value("mitigation")
+		// A review that found nothing must say why, or the report cannot
+		// tell "none apply" from "never looked".
+		if r.Reviewed && strings.TrimSpace(r.Note) == "" && len(p.threats()) == 0 {
+			p.form.setError(model.ValidationError{{Field: "note", Message: "is needed when the category has no threats: say why none apply"}})
+			return nil
+		}
+		return p.s.apply(m.PutStride(r, now))
+	}
+	var base model.Threat
+	if p.formThreat != "" {
+		t, ok := m.Threat(p.formThreat)
+		if !ok {
+			p.form = nil
+			return p.s.fail(fmt.Errorf("threat %s no longer exists", p.formThreat))
+		}
+		base = t
+	}
+	t := threatFromForm(p.form, base)
+	ch, err := m.PutThreat(t, now)
+	if err == nil {
+		p.stale = true
+	}
+	return p.s.apply(ch, err)
+}
+
+// View draws the category bar and the category; two columns when wide.
+func (p *stridePage) View(width, height int) string {
+	if p.form != nil {
+		return p.form.View(width, height)
+	}
+	h := height - 1
+	if p.confirm != nil {
+		h--
+	}
+	bar := p.categoryBar(width)
+	var body string
+	if width >= 110 && !p.s.accessible {
+		leftW := width * 2 / 5
+		rightW := width - leftW - 2
+		left := newDoc(leftW)
+		p.info(left, true)
+		right := newDoc(rightW)
+		p.rows(right)
+		off := 0
+		body = sideBySide(left.render(h, &off), right.render(h, &p.offset), leftW, 2, h)
+	} else {
+		d := newDoc(width)
+		p.info(d, p.allQuestions)
+		d.blank()
+		p.rows(d)
+		body = d.render(h, &p.offset)
+	}
+	out := bar + "\n" + body
+	if p.confirm != nil {
+		out += "\n" + p.confirm.View(width)
+	}
+	return out
+}
+
+// categoryBar shows the six categories with a mark each: reviewed, or not.
+func (p *stridePage) categoryBar(width int) string {
+	st := p.s.styles
+	var parts []string
+	for i, c := range model.StrideCategories {
+		mark := st.Glyphs.Todo
+		if p.s.m.StrideReviewFor(c).Reviewed {
+			mark = st.Glyphs.Done
+		}
+		label := c.Letter() + " " + mark
+		if i == p.cat {
+			parts = append(parts, st.TabActive.Render(c.Letter()+" "+c.Label()+" "+mark))
+			continue
+		}
+		if width >= 110 {
+			label = c.Label() + " " + mark
+		}
+		if p.s.m.StrideReviewFor(c).Reviewed {
+			parts = append(parts, st.TabDone.Render(label))
+		} else {
+			parts = append(parts, st.Tab.Render(label))
+		}
+	}
+	return ansi.Truncate(strings.Join(parts, " "), width, "")
+}
+
+// info draws what the category protects, its definition and questions,
+// and its review.
+func (p *stridePage) info(d *doc, allQuestions bool) {
+	st := p.s.styles
+	c := p.category()
+	r := p.s.m.StrideReviewFor(c)
+	d.add(st.Heading.Render(c.Label()) + st.Muted.Render(" protects ") + st.Bold.Render(c.Property()))
+	info, _ := model.StrideInfoFor(c)
+	if info.Definition != "" {
+		d.wrapped(st.Muted.Render(safe(info.Definition)), "")
+	}
+	if len(info.Questions) > 0 {
+		d.blank()
+		d.add(st.Section.Render("Ask the team"))
+		qs := info.Questions
+		more := 0
+		if !allQuestions && len(qs) > 3 {
+			more = len(qs) - 3
+			qs = qs[:3]
+		}
+		for _, q := range qs {
+			d.wrapped(safeLine(q), st.Glyphs.Bullet+" ")
+		}
+		if more > 0 {
+			d.add(st.Muted.Render(fmt.Sprintf("  +%d more: press i", more)))
+		}
+	}
+	d.blank()
+	if r.Reviewed {
+		d.add(st.Success.Render(st.Glyphs.Done+" Reviewed") + st.Muted.Render(" (r to change)"))
+	} else {
+		d.add(st.Warning.Render("Not reviewed yet") + st.Muted.Render(": press r to record the outcome"))
+	}
+	if r.Note != "" {
+		d.wrapped(safe(r.Note), "  ")
+	}
+	if r.Example != "" || r.Mitigation != "" {
+		d.add(st.Muted.Render("  report: ") + safeLine(r.Example) + st.Muted.Render(" / ") + safeLine(r.Mitigation))
+	}
+}
+
+// rows draws the suggestions and the category's threats, the cursor row
+// focused so the body scrolls to it.
+func (p *stridePage) rows(d *doc) {
+	st := p.s.styles
+	sugg, threats := p.suggestions(), p.threats()
+	p.clamp()
+	d.add(st.Section.Render(fmt.Sprintf("Suggested threats (%d)", len(sugg))))
+	if len(sugg) == 0 {
+		msg := "No suggestions for this category."
+		if len(p.s.m.Surface) == 0 {
+			msg = "No suggestions yet: describe the attack surface first (step 4)."
+		}
+		d.add(st.Placeholder.Render(msg))
+	}
+	for i, s := range sugg {
+		sel := i == p.cursor
+		draw := func() {
+			lt := s.Threat
+			ptr := "  "
+			title := safeLine(lt.Title)
+			if sel {
+				ptr = st.Cursor.Render(st.Glyphs.Pointer) + " "
+				title = st.Bold.Render(title)
+			}
+			score := model.RiskScore(lt.Likelihood, lt.Impact)
+			badge := st.RiskBadge(model.BandOf(score), score)
+			d.add(ptr + badge + " " + title)
+			d.wrapped(st.Muted.Render("why: "+safeLine(s.Why)), "    ")
+			if sel && len(lt.Mitigations) > 0 {
+				d.wrapped(st.Muted.Render(fmt.Sprintf("mitigations: %s", safeLine(strings.Join(lt.Mitigations, "; ")))), "    ")
+			}
+		}
+		if sel {
+			d.focus(draw)
+		} else {
+			draw()
+		}
+	}
+	d.blank()
+	d.add(st.Section.Render(fmt.Sprintf("%s threats in the model (%d)", p.category().Label(), len(threats))))
+	if len(threats) == 0 {
+		d.add(st.Placeholder.Render("None yet. Accept a suggestion, or press a to add one."))
+	}
+	for i, t := range threats {
+		sel := len(sugg)+i == p.cursor
+		draw := func() {
+			ptr := "  "
+			title := safeLine(t.Title)
+			if sel {
+				ptr = st.Cursor.Render(st.Glyphs.Pointer) + " "
+				title = st.Bold.Render(title)
+			}
+			d.add(ptr + st.RiskBadge(t.Band(), t.Risk()) + " " + st.Muted.Render(safeLine(t.ID)) + " " + title +
+				st.Muted.Render(fmt.Sprintf(" · %s · %d mit.", t.Status.Label(), len(t.Mitigations))))
+		}
+		if sel {
+			d.focus(draw)
+		} else {
+			draw()
+		}
+	}
+}
+
+// ShortHelp lists the keys for what is under the cursor.
+func (p *stridePage) ShortHelp() []key.Binding {
+	l, k := p.s.keys.List, p.k
+	switch {
+	case p.confirm != nil:
+		return p.confirm.help()
+	case p.form != nil:
+		return p.form.help()
+	}
+	out := []key.Binding{k.PrevCategory, k.NextCategory, l.Up, l.Down}
+	sugg := p.suggestions()
+	if p.cursor < len(sugg) {
+		out = append(out, k.Accept, k.Dismiss)
+	} else if p.rowCount() > 0 {
+		out = append(out, bind([]string{"enter"}, "enter", "open in Threats"), l.Edit, l.Delete)
+	}
+	return append(out, k.Review, l.Add)
+}
+
+// FullHelp lists every key of the step.
+func (p *stridePage) FullHelp() [][]key.Binding {
+	l, k := p.s.keys.List, p.k
+	if p.confirm != nil || p.form != nil {
+		return [][]key.Binding{p.ShortHelp()}
+	}
+	return [][]key.Binding{
+		{k.PrevCategory, k.NextCategory, l.Up, l.Down, l.Home, l.End},
+		{k.Accept, k.Dismiss, k.Review, k.Questions},
+		{bind([]string{"enter"}, "enter", "open threat"), l.Add, l.Edit, l.Delete},
+	}
+}
