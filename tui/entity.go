@@ -167,12 +167,12 @@ func (p *entityPage) View(width, height int) string {
 	if p.form != nil {
 		return p.form.View(min(width, 110), height)
 	}
-	intro := st.Muted.Render(truncate(p.k.intro, width))
+	intro := st.Muted.Render(wrap(p.k.intro, width))
 	bottom := ""
 	if p.confirm != nil {
 		bottom = p.confirm.View(width)
 	}
-	avail := height - 2 // intro + gap
+	avail := height - lipgloss.Height(intro) - 1
 	if bottom != "" {
 		avail -= lipgloss.Height(bottom) + 1
 	}
@@ -186,11 +186,13 @@ func (p *entityPage) View(width, height int) string {
 		dw := width - lw - 3
 		left := p.ls.Render(lw, avail)
 		right := p.k.detail(p.s, id, dw)
-		main = lipgloss.JoinHorizontal(lipgloss.Top, fit(left, lw, avail), " "+p.divider(avail)+" ", fit(right, dw, avail))
+		main = lipgloss.JoinHorizontal(lipgloss.Top, fit(left, lw, avail), p.divider(avail), fit(right, dw, avail))
 	default:
-		dh := min(7, max(3, avail/3))
-		lh := avail - dh - 1
 		detail := p.k.detail(p.s, id, width)
+		// The detail gets what it needs up to half the space; the list
+		// keeps at least a few rows.
+		dh := min(lipgloss.Height(detail), max(3, avail/2))
+		lh := avail - dh - 1
 		rule := "─"
 		if p.s.accessible || st.Theme.NoColor {
 			rule = "-"
@@ -209,7 +211,7 @@ func (p *entityPage) divider(h int) string {
 	if p.s.accessible || p.s.styles.Theme.NoColor {
 		bar = "|"
 	}
-	return p.s.styles.Muted.Render(strings.TrimSuffix(strings.Repeat(bar+"\n", h), "\n"))
+	return p.s.styles.Muted.Render(strings.TrimSuffix(strings.Repeat(" "+bar+" \n", h), "\n"))
 }
 
 func (p *entityPage) ShortHelp() []key.Binding {

@@ -197,25 +197,38 @@ func enumOptions[T interface {
 func newForm(s *session, title string, fields ...*field) *form {
 	f := &form{s: s, title: title, fields: fields}
 	for _, fl := range fields {
-		fl.applyStyles(s.styles)
+		fl.applyStyles(s.styles, s.accessible)
 	}
 	f.focusField(0)
 	return f
 }
 
-func (f *field) applyStyles(st Styles) {
+func (f *field) applyStyles(st Styles, accessible bool) {
+	// A gutter shows where a field's text goes even while it is empty.
+	gutter := "│ "
+	if accessible || st.Theme.NoColor {
+		gutter = "| "
+	}
 	switch f.kind {
 	case fieldText:
+		if !accessible {
+			f.input.Prompt = gutter
+		}
 		ts := textinput.Styles{}
 		ts.Focused.Text = st.FieldFocused
 		ts.Blurred.Text = st.FieldInput
+		ts.Focused.Prompt = st.FieldLabelFocused
+		ts.Blurred.Prompt = st.Muted
 		ts.Focused.Placeholder = st.Placeholder
 		ts.Blurred.Placeholder = st.Placeholder
 		ts.Cursor.Blink = false
 		ts.Cursor.Color = st.Theme.FieldFocus
 		f.input.SetStyles(ts)
 	case fieldArea:
+		f.area.Prompt = gutter
 		as := textarea.Styles{}
+		as.Focused.Prompt = st.FieldLabelFocused
+		as.Blurred.Prompt = st.Muted
 		as.Focused.Text = st.FieldFocused
 		as.Blurred.Text = st.FieldInput
 		as.Focused.Placeholder = st.Placeholder
@@ -330,7 +343,9 @@ func (f *form) help() []key.Binding {
 	switch f.fields[f.focus].kind {
 	case fieldArea:
 		return []key.Binding{k.Next, k.Prev, k.Newline, k.Save, k.Cancel}
-	case fieldSelect, fieldMulti:
+	case fieldSelect:
+		return []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Submit, k.Cancel}
+	case fieldMulti:
 		return []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Toggle, k.Submit, k.Cancel}
 	}
 	return []key.Binding{k.Next, k.Prev, k.Submit, k.Save, k.Cancel}
@@ -521,7 +536,7 @@ func (fl *field) view(st Styles, focused bool, width int, accessible bool) strin
 		}
 	case fieldArea:
 		fl.area.SetWidth(inner)
-		out = append(out, marker+labelStyle.Render(label+":"))
+		out = append(out, marker+labelStyle.Render(label))
 		for _, l := range strings.Split(fl.area.View(), "\n") {
 			out = append(out, "  "+l)
 		}
@@ -530,7 +545,7 @@ func (fl *field) view(st Styles, focused bool, width int, accessible bool) strin
 			out = append(out, marker+labelStyle.Render(label+":")+" "+st.FieldInput.Render(fl.summary(st, inner-lipgloss.Width(label)-4)))
 			break
 		}
-		head := marker + labelStyle.Render(label+":")
+		head := marker + labelStyle.Render(label)
 		if fl.filter != "" {
 			head += " " + st.Muted.Render("filter: ") + st.Match.Render(fl.filter)
 		} else if len(fl.opts) > optionRows {

@@ -111,8 +111,8 @@ func DefaultKeyMap() KeyMap {
 	f := &k.Form
 	f.Next = bind([]string{"tab"}, "tab", "next field")
 	f.Prev = bind([]string{"shift+tab"}, "shift+tab", "prev field")
-	f.Up = bind([]string{"up"}, "↑", "up")
-	f.Down = bind([]string{"down"}, "↓", "down")
+	f.Up = bind([]string{"up"}, "↑", "up/choose")
+	f.Down = bind([]string{"down"}, "↓", "down/choose")
 	f.Submit = bind([]string{"enter"}, "enter", "save")
 	f.Save = bind([]string{"ctrl+s"}, "ctrl+s", "save")
 	f.Cancel = bind([]string{"esc"}, "esc", "cancel")

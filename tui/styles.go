@@ -51,19 +51,20 @@ type Glyphs struct {
 	Pointer, Done, Todo, Partial, Bullet  string
 	Checked, Unchecked, RadioOn, RadioOff string
 	Ellipsis, Separator, Up, Down         string
+	Running, Paused                       string
 	Border                                lipgloss.Border
 }
 
 func unicodeGlyphs() Glyphs {
 	return Glyphs{Pointer: "›", Done: "✓", Todo: "·", Partial: "◐", Bullet: "•",
 		Checked: "[x]", Unchecked: "[ ]", RadioOn: "(•)", RadioOff: "( )",
-		Ellipsis: "…", Separator: " • ", Up: "↑", Down: "↓", Border: lipgloss.RoundedBorder()}
+		Ellipsis: "…", Separator: " • ", Up: "↑", Down: "↓", Running: "▶", Paused: "⏸", Border: lipgloss.RoundedBorder()}
 }
 
 func asciiGlyphs() Glyphs {
 	return Glyphs{Pointer: ">", Done: "+", Todo: "-", Partial: "~", Bullet: "*",
 		Checked: "[x]", Unchecked: "[ ]", RadioOn: "(*)", RadioOff: "( )",
-		Ellipsis: "...", Separator: " | ", Up: "^", Down: "v", Border: lipgloss.ASCIIBorder()}
+		Ellipsis: "...", Separator: " | ", Up: "^", Down: "v", Running: "running", Paused: "paused", Border: lipgloss.ASCIIBorder()}
 }
 
 // NewStyles builds the style set from a theme. ascii selects plain glyphs

@@ -92,7 +92,7 @@ func (a *app) header() string {
 	var right []string
 	if a.s != nil {
 		left += st.Glyphs.Separator + safeLine(a.s.m.Overview.Title)
-		right = append(right, itoa(a.s.m.Overall())+"% complete")
+		right = append(right, itoa(a.s.m.Overall())+"% done")
 		right = append(right, a.timerView())
 	}
 	r := strings.Join(right, "  ") + " "
@@ -109,11 +109,12 @@ func (a *app) header() string {
 
 func (a *app) timerView() string {
 	total, step := a.timer.elapsed(a.opts.now())
-	state := "paused"
+	g := a.styles.Glyphs
+	state := g.Paused
 	if a.timer.running {
-		state = "running"
+		state = g.Running
 	}
-	s := "time " + clock(total) + " " + state + ", step " + clock(step)
+	s := state + " " + clock(total) + g.Separator + "step " + clock(step)
 	if a.timer.timebox > 0 {
 		s += "/" + clock(a.timer.timebox)
 	}
@@ -135,40 +136,48 @@ func (a *app) timerStyled() string {
 	return style.Render(a.timerView())
 }
 
-// tabs draws the step tabs with a completion mark each, shortening labels
-// until they fit the width.
+// tabs draws the step tabs with a completion mark each, dropping numbers,
+// then shortening labels, until they fit the width.
 func (a *app) tabs() string {
 	if a.s == nil {
 		return a.styles.Muted.Render(" " + safeLine(a.opts.Workbook.Path()))
 	}
 	marks := a.stepMarks()
-	for _, mode := range []int{0, 1, 2} {
+	type mode struct{ short, numbers, tight, collapse bool }
+	modes := []mode{{numbers: true}, {short: true, numbers: true}, {short: true, tight: true}, {short: true, collapse: true, numbers: true}}
+	var out string
+	for _, md := range modes {
 		var parts []string
 		for i, s := range Steps {
 			label := s.String()
-			if mode >= 1 {
+			if md.short {
 				label = s.Short()
 			}
-			if mode == 2 && s != a.step {
+			if md.collapse && s != a.step {
 				label = ""
 			}
-			text := itoa(i+1) + " " + label
-			if label == "" {
-				text = itoa(i + 1)
+			text := label + " " + marks[i]
+			if md.tight {
+				text = label + marks[i]
 			}
-			text = strings.TrimSpace(text) + " " + marks[i]
+			if md.numbers {
+				text = strings.TrimSpace(itoa(i+1)+" "+label) + " " + marks[i]
+			}
+			style := a.styles.Tab
 			if s == a.step {
-				parts = append(parts, a.styles.TabActive.Render(text))
-			} else {
-				parts = append(parts, a.styles.Tab.Render(text))
+				style = a.styles.TabActive
+			} else if md.tight {
+				style = style.UnsetPadding()
+				text = " " + text
 			}
+			parts = append(parts, style.Render(text))
 		}
-		out := strings.Join(parts, "")
-		if lipgloss.Width(out) <= a.width || mode == 2 {
-			return truncate(out, a.width)
+		out = strings.Join(parts, "")
+		if lipgloss.Width(out) <= a.width {
+			return out
 		}
 	}
-	return ""
+	return truncate(out, a.width)
 }
 
 // stepMarks is each step's completion mark: done, started, or not yet.
@@ -240,7 +249,7 @@ func (a *app) helpBindings() ([]key.Binding, [][]key.Binding) {
 		return short, full
 	}
 	g := a.keys.Global
-	if a.s == nil {
+	if a.s == nil || a.lot != nil {
 		short = append(short, g.Help, g.Quit)
 		full = append(full, []key.Binding{g.Presenter, g.Help, g.Quit, g.ForceQuit})
 		return short, full
