@@ -1,0 +1,89 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// ErrNotFound is matched (errors.Is) by the error returned when a model id or
+// title names no model in the workbook.
+var ErrNotFound = errors.New("model not found")
+
+// ErrReadOnly is returned by writes on a workbook opened read-only.
+var ErrReadOnly = errors.New("the workbook was opened read-only")
+
+// LockedError reports a workbook held by another threatdeck. bbolt allows one
+// writer process per file, so a second one must stop rather than wait.
+type LockedError struct {
+	Path string
+}
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("workbook %s is in use by another threatdeck; close that one first, or choose another workbook", e.Path)
+}
+
+// NotWorkbookError reports a file that is not a threatdeck workbook. The
+// file is left exactly as it was.
+type NotWorkbookError struct {
+	Path   string
+	Reason string
+}
+
+func (e *NotWorkbookError) Error() string {
+	return fmt.Sprintf("%s is not a threatdeck workbook (%s); it was left untouched, choose another file", e.Path, e.Reason)
+}
+
+// CorruptError reports a workbook whose structure or records are damaged.
+// Nothing is written to a damaged workbook.
+type CorruptError struct {
+	Path   string
+	Detail string
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("workbook %s is damaged (%s); it was left untouched, restore it from a backup", e.Path, e.Detail)
+}
+
+// NewerSchemaError reports a workbook written by a newer threatdeck, whose
+// layout this build cannot safely read or write.
+type NewerSchemaError struct {
+	Path string
+	// Found is the file's schema version; Supported the newest this build knows.
+	Found, Supported int
+}
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("workbook %s has schema version %d but this threatdeck only understands up to version %d; upgrade threatdeck to open it (the file was left untouched)", e.Path, e.Found, e.Supported)
+}
+
+// NotFoundError reports a model reference (id or title) that matches nothing.
+type NotFoundError struct {
+	Ref string
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("no model with id or title %q in this workbook", e.Ref)
+}
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// AmbiguousError reports a title shared by several models; the id picks one.
+type AmbiguousError struct {
+	Ref string
+	IDs []string
+}
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("%d models are titled %q (ids %s); name one by its id", len(e.IDs), e.Ref, strings.Join(e.IDs, ", "))
+}
+
+// quoteID keeps ids readable in messages while showing odd ones exactly.
+func quoteID(id string) string {
+	if id != "" && strings.Trim(id, "0123456789") == "" {
+		return id
+	}
+	return strconv.Quote(id)
+}

@@ -1,0 +1,314 @@
+package store
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// Create adds m to the workbook under a new id, writing all its records in
+// one transaction, and sets m.ID.
+func (s *Store) Create(m *model.Model) (string, error) {
+	recs, err := encodeRecords(m.Records())
+	if err != nil {
+		return "", err
+	}
+	var id string
+	err = s.update(func(tx *bolt.Tx) error {
+		models := tx.Bucket(bucketModels)
+		n, err := models.NextSequence()
+		if err != nil {
+			return err
+		}
+		id = strconv.FormatUint(n, 10)
+		mb, err := models.CreateBucket([]byte(id))
+		if err != nil {
+			return err
+		}
+		if err := ensureKindBuckets(mb); err != nil {
+			return err
+		}
+		return putRecords(mb, recs)
+	})
+	if err != nil {
+		return "", s.writeErr("save the new model", err)
+	}
+	m.ID = id
+	return id, nil
+}
+
+// Commit persists one edit of model modelID in one transaction: every
+// record is written (or, with a nil Value, deleted) or none is.
+func (s *Store) Commit(modelID string, e model.Edit) error {
+	recs, err := encodeRecords(e.Records)
+	if err != nil {
+		return err
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		mb := modelBucket(tx, modelID)
+		if mb == nil {
+			return &NotFoundError{Ref: modelID}
+		}
+		return putRecords(mb, recs)
+	})
+	if err != nil {
+		return s.writeErr("save the change", err)
+	}
+	return nil
+}
+
+// Delete removes model modelID and everything in it.
+func (s *Store) Delete(modelID string) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		if modelBucket(tx, modelID) == nil {
+			return &NotFoundError{Ref: modelID}
+		}
+		if err := tx.Bucket(bucketModels).DeleteBucket([]byte(modelID)); err != nil {
+			return err
+		}
+		// Resuming must not land in a model that is gone.
+		if p, _ := readPosition(tx.Bucket(bucketMeta)); p.ModelID == modelID {
+			return tx.Bucket(bucketMeta).Delete(keyPosition)
+		}
+		return nil
+	})
+	if err != nil {
+		return s.writeErr("delete the model", err)
+	}
+	return nil
+}
+
+// Load reads model id in one read transaction.
+func (s *Store) Load(id string) (*model.Model, error) {
+	var m *model.Model
+	err := s.view(func(tx *bolt.Tx) (err error) {
+		m, err = s.loadIn(tx, id)
+		return err
+	})
+	return m, err
+}
+
+// List describes every model, in id order.
+func (s *Store) List() ([]model.Summary, error) {
+	var out []model.Summary
+	err := s.view(func(tx *bolt.Tx) error {
+		for _, id := range modelIDs(tx) {
+			m, err := s.loadIn(tx, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, m.Summarize())
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Find loads the model whose id is ref or, failing that, whose title equals
+// ref ignoring case. No match gives an error matching ErrNotFound; a title
+// several models share gives an *AmbiguousError.
+func (s *Store) Find(ref string) (*model.Model, error) {
+	ref = strings.TrimSpace(ref)
+	var m *model.Model
+	err := s.view(func(tx *bolt.Tx) error {
+		if modelBucket(tx, ref) != nil {
+			var err error
+			m, err = s.loadIn(tx, ref)
+			return err
+		}
+		var ids []string
+		for _, id := range modelIDs(tx) {
+			var ov model.Overview
+			if err := s.decode(id, model.RecOverview, "", getSingleton(modelBucket(tx, id), model.RecOverview), &ov); err != nil {
+				return err
+			}
+			if strings.EqualFold(strings.TrimSpace(ov.Title), ref) {
+				ids = append(ids, id)
+			}
+		}
+		switch len(ids) {
+		case 0:
+			return &NotFoundError{Ref: ref}
+		case 1:
+			var err error
+			m, err = s.loadIn(tx, ids[0])
+			return err
+		}
+		return &AmbiguousError{Ref: ref, IDs: ids}
+	})
+	return m, err
+}
+
+// modelIDs lists the model ids in numeric order (bbolt orders keys as
+// bytes, which puts "10" before "2").
+func modelIDs(tx *bolt.Tx) []string {
+	var ids []string
+	_ = tx.Bucket(bucketModels).ForEachBucket(func(k []byte) error {
+		ids = append(ids, string(k))
+		return nil
+	})
+	slices.SortFunc(ids, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
+	})
+	return ids
+}
+
+// loadIn decodes every record of model id.
+func (s *Store) loadIn(tx *bolt.Tx, id string) (*model.Model, error) {
+	mb := modelBucket(tx, id)
+	if mb == nil {
+		return nil, &NotFoundError{Ref: id}
+	}
+	m := &model.Model{ID: id}
+	for _, kind := range model.RecordKinds {
+		b := mb.Bucket([]byte(kind))
+		if b == nil {
+			continue
+		}
+		if singleton(kind) {
+			if data := getSingleton(mb, kind); data != nil {
+				v, _ := model.NewRecordValue(kind)
+				if err := s.decode(id, kind, "", data, v); err != nil {
+					return nil, err
+				}
+				m.AppendRecord(kind, "", v)
+			}
+			continue
+		}
+		if err := s.decodeBucket(m, id, kind, b); err != nil {
+			return nil, err
+		}
+	}
+	// Normalize ends with Sort, which puts every list in canonical order.
+	m.Normalize()
+	return m, nil
+}
+
+// decodeBucket decodes every record of one kind into m.
+func (s *Store) decodeBucket(m *model.Model, id string, kind model.RecordKind, b *bolt.Bucket) error {
+	c := b.Cursor()
+	for k, data := c.First(); k != nil; k, data = c.Next() {
+		if data == nil {
+			continue // a nested bucket: not a record
+		}
+		v, _ := model.NewRecordValue(kind)
+		if err := s.decode(id, kind, string(k), data, v); err != nil {
+			return err
+		}
+		m.AppendRecord(kind, string(k), v)
+	}
+	return nil
+}
+
+// decode unmarshals one stored record; a record that does not decode means
+// the file was damaged or written by something else.
+func (s *Store) decode(modelID string, kind model.RecordKind, recID string, data []byte, v any) error {
+	if data == nil {
+		return &CorruptError{Path: s.path, Detail: fmt.Sprintf("model %s has no %s record", modelID, kind)}
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		what := string(kind)
+		if recID != "" {
+			what += " " + strconv.Quote(shorten(recID))
+		}
+		return &CorruptError{Path: s.path, Detail: fmt.Sprintf("model %s: %s does not decode: %s", modelID, what, shorten(err.Error()))}
+	}
+	return nil
+}
+
+// encoded is a record ready to write: its bucket, key and JSON (nil deletes).
+type encoded struct {
+	kind  []byte
+	key   []byte
+	value []byte
+}
+
+// encodeRecords marshals records before the write transaction starts, so
+// the file's write lock is held only for the writes themselves.
+func encodeRecords(recs []model.Record) ([]encoded, error) {
+	out := make([]encoded, 0, len(recs))
+	for _, r := range recs {
+		if !knownKind(r.Kind) {
+			return nil, fmt.Errorf("cannot save a record of unknown kind %q", r.Kind)
+		}
+		e := encoded{kind: []byte(r.Kind), key: []byte(r.ID)}
+		if singleton(r.Kind) {
+			e.key = singletonKey
+		} else if r.ID == "" || len(r.ID) > bolt.MaxKeySize {
+			return nil, fmt.Errorf("cannot save a %s record without a valid id", r.Kind)
+		}
+		if r.Value != nil {
+			data, err := json.Marshal(r.Value)
+			if err != nil {
+				return nil, fmt.Errorf("cannot save %s %s: %w", r.Kind, r.ID, err)
+			}
+			e.value = data
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func putRecords(mb *bolt.Bucket, recs []encoded) error {
+	for _, r := range recs {
+		b, err := mb.CreateBucketIfNotExists(r.kind)
+		if err != nil {
+			return err
+		}
+		if r.value == nil {
+			err = b.Delete(r.key)
+		} else {
+			err = b.Put(r.key, r.value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureKindBuckets gives a model bucket one sub-bucket per record kind.
+func ensureKindBuckets(mb *bolt.Bucket) error {
+	for _, k := range model.RecordKinds {
+		if _, err := mb.CreateBucketIfNotExists([]byte(k)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeErr names what failed; store errors that already say it pass as is.
+func (s *Store) writeErr(what string, err error) error {
+	var nf *NotFoundError
+	var ce *CorruptError
+	if errors.As(err, &nf) || errors.As(err, &ce) || errors.Is(err, ErrReadOnly) {
+		return err
+	}
+	return fmt.Errorf("cannot %s in workbook %s: %w", what, s.path, err)
+}
+
+// getSingleton returns the stored JSON of a singleton record, or nil.
+func getSingleton(mb *bolt.Bucket, kind model.RecordKind) []byte {
+	b := mb.Bucket([]byte(kind))
+	if b == nil {
+		return nil
+	}
+	return b.Get(singletonKey)
+}
+
+// shorten bounds text from a damaged file quoted in a message.
+func shorten(s string) string {
+	const limit = 60
+	if r := []rune(s); len(r) > limit {
+		return string(r[:limit]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,280 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Options tune Open.
+type Options struct {
+	// Timeout is how long to wait for another threatdeck to release the
+	// workbook before giving up with a *LockedError (default 1s).
+	Timeout time.Duration
+	// ReadOnly opens an existing workbook for reading only: nothing is
+	// created, migrated or written, and other readers may share the file.
+	ReadOnly bool
+}
+
+// DefaultTimeout is the lock wait when Options.Timeout is zero.
+const DefaultTimeout = time.Second
+
+// deepCheckLimit bounds the full structural check at open: larger files get
+// the top levels checked, and rely on guard for the rest. A workbook with
+// 10,000 threats is about 15 MB, so this leaves ample room.
+const deepCheckLimit = 512 << 20
+
+// Store is an open workbook. Its methods are safe for concurrent use.
+type Store struct {
+	db       *bolt.DB
+	path     string
+	readOnly bool
+	// schema is the file's schema version (older than SchemaVersion only
+	// when opened read-only: a writable open migrates).
+	schema int
+
+	// broken is set when a transaction panicked: the file is damaged, and
+	// nothing more is read or written through this Store.
+	broken    atomic.Pointer[CorruptError]
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens the workbook at path, creating it (directory 0700, file 0600)
+// when the path does not exist or is an empty file. A workbook another
+// threatdeck has open gives a *LockedError after opts.Timeout; a file that is
+// not a workbook a *NotWorkbookError; a damaged one a *CorruptError; one from
+// a newer threatdeck a *NewerSchemaError. In each of those cases the file is
+// left byte for byte as it was.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if path == "" {
+		return nil, errors.New("no workbook path given")
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	f, err := openFile(path, opts.ReadOnly)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(f, path, opts)
+	if err != nil {
+		f.Close() // bbolt may have closed it already; a second close is harmless
+		return nil, err
+	}
+	return s, nil
+}
+
+// openFile opens (or creates) the workbook file without letting anything
+// else touch it.
+func openFile(path string, readOnly bool) (*os.File, error) {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && readOnly:
+		return nil, &MissingError{Path: path}
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("cannot create the workbook's directory %s: %w", filepath.Dir(path), unwrapPath(err))
+		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			return openFile(path, readOnly) // created meanwhile by another threatdeck
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot create workbook %s: %w", path, unwrapPath(err))
+		}
+		return f, nil
+	case err != nil:
+		return nil, fmt.Errorf("cannot open workbook %s: %w", path, unwrapPath(err))
+	case st.IsDir():
+		return nil, &NotWorkbookError{Path: path, Reason: "it is a directory"}
+	case !st.Mode().IsRegular():
+		return nil, &NotWorkbookError{Path: path, Reason: "it is not a regular file"}
+	}
+	flag := os.O_RDWR
+	if readOnly {
+		flag = os.O_RDONLY
+	}
+	f, err := os.OpenFile(path, flag, 0)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open workbook %s: %w", path, unwrapPath(err))
+	}
+	return f, nil
+}
+
+// unwrapPath drops the *fs.PathError wrapper, whose text repeats the path
+// the message already names.
+func unwrapPath(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func open(f *os.File, path string, opts Options) (*Store, error) {
+	if err := lockFile(f, !opts.ReadOnly, opts.Timeout); err != nil {
+		if errors.Is(err, errLockBusy) {
+			return nil, &LockedError{Path: path}
+		}
+		return nil, fmt.Errorf("cannot lock workbook %s: %w", path, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot open workbook %s: %w", path, unwrapPath(err))
+	}
+	fresh, schema := st.Size() == 0, 0
+	if fresh && opts.ReadOnly {
+		return nil, &MissingError{Path: path}
+	}
+	if !fresh {
+		var sum *fileSummary
+		err := guard(path, func() (err error) {
+			sum, err = inspect(f, st.Size(), st.Size() <= deepCheckLimit)
+			return err
+		})
+		if err != nil {
+			return nil, describe(path, err)
+		}
+		if fresh, schema, err = classify(path, sum); err != nil {
+			return nil, err
+		}
+	}
+
+	// bbolt must lock and map the very descriptor that was locked and
+	// inspected; later opens of the path (none today) get their own.
+	var handed atomic.Bool
+	bopts := &bolt.Options{
+		Timeout:  opts.Timeout,
+		ReadOnly: opts.ReadOnly,
+		OpenFile: func(name string, flag int, perm fs.FileMode) (*os.File, error) {
+			if handed.CompareAndSwap(false, true) {
+				return f, nil
+			}
+			return os.OpenFile(name, flag, perm)
+		},
+	}
+	var db *bolt.DB
+	err = guard(path, func() (err error) {
+		db, err = bolt.Open(path, 0o600, bopts)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, &LockedError{Path: path}
+		}
+		return nil, describe(path, err)
+	}
+	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema}
+	switch {
+	case fresh && opts.ReadOnly:
+		err = &MissingError{Path: path}
+	case fresh:
+		err = s.update(initLayout)
+	case schema < SchemaVersion && !opts.ReadOnly:
+		err = s.migrate(schema)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// describe turns an inspection or bbolt error into one naming the file.
+func describe(path string, err error) error {
+	var nb errNotBolt
+	var dm errDamaged
+	switch {
+	case errors.As(err, &nb):
+		return &NotWorkbookError{Path: path, Reason: nb.reason}
+	case errors.As(err, &dm):
+		return &CorruptError{Path: path, Detail: dm.detail}
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
+		return &CorruptError{Path: path, Detail: err.Error()}
+	}
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("cannot open workbook %s: %w", path, unwrapPath(err))
+}
+
+// classify decides from a file's top level whether it is a workbook, and of
+// which schema version. fresh is a bbolt file with nothing in it yet.
+func classify(path string, sum *fileSummary) (fresh bool, schema int, err error) {
+	if len(sum.top) == 0 {
+		return true, 0, nil
+	}
+	foreign := func(reason string) (bool, int, error) {
+		return false, 0, &NotWorkbookError{Path: path, Reason: reason}
+	}
+	isBucket, hasMeta := sum.top[string(bucketMeta)]
+	if !hasMeta {
+		// Schema 0 predates the meta bucket: only the models bucket.
+		if len(sum.top) == 1 && sum.top[string(bucketModels)] && sum.modelsPlain == 0 {
+			return false, 0, nil
+		}
+		return foreign("it is a bbolt database of another program")
+	}
+	if !isBucket || string(sum.meta[string(keyApp)]) != appName {
+		return foreign("it is a bbolt database of another program")
+	}
+	v, err := parseSchema(sum.meta[string(keySchema)])
+	if err != nil {
+		return false, 0, &CorruptError{Path: path, Detail: err.Error()}
+	}
+	if v > SchemaVersion {
+		return false, 0, &NewerSchemaError{Path: path, Found: v, Supported: SchemaVersion}
+	}
+	if !sum.top[string(bucketModels)] {
+		return false, 0, &CorruptError{Path: path, Detail: "its models bucket is missing"}
+	}
+	return false, v, nil
+}
+
+// parseSchema reads a stored schema version: a decimal number, at least 1
+// (versionless files are schema 0 and have no meta bucket at all).
+func parseSchema(b []byte) (int, error) {
+	if b == nil {
+		return 0, errors.New("its schema version is missing")
+	}
+	v, err := strconv.Atoi(string(b))
+	if err != nil || v < 1 || strconv.Itoa(v) != string(b) {
+		return 0, fmt.Errorf("its schema version %q is not a version number", b)
+	}
+	return v, nil
+}
+
+// Path returns the workbook's absolute path.
+func (s *Store) Path() string { return s.path }
+
+// Close releases the workbook. Calling it twice is harmless.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.db.Close() })
+	return s.closeErr
+}
+
+// MissingError reports a read-only open of a workbook that does not exist
+// yet. It matches errors.Is(err, fs.ErrNotExist).
+type MissingError struct {
+	Path string
+}
+
+func (e *MissingError) Error() string {
+	return fmt.Sprintf("there is no workbook at %s yet", e.Path)
+}
+
+// Is makes errors.Is(err, fs.ErrNotExist) true.
+func (e *MissingError) Is(target error) bool { return target == fs.ErrNotExist }

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"encoding/json"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// Position returns where the user last was in the workbook (the zero
+// Position when nothing was saved yet).
+func (s *Store) Position() (model.Position, error) {
+	var p model.Position
+	err := s.view(func(tx *bolt.Tx) error {
+		p, _ = readPosition(tx.Bucket(bucketMeta))
+		if p.ModelID != "" && modelBucket(tx, p.ModelID) == nil {
+			p = model.Position{}
+		}
+		return nil
+	})
+	return p, err
+}
+
+// SetPosition saves p as the last position overall and, when it is in a
+// model, as that model's own last position.
+func (s *Store) SetPosition(p model.Position) error {
+	data, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		if p.ModelID != "" {
+			mb := modelBucket(tx, p.ModelID)
+			if mb == nil {
+				return &NotFoundError{Ref: p.ModelID}
+			}
+			if err := mb.Put(keyPosition, data); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keyPosition, data)
+	})
+	if err != nil {
+		return s.writeErr("save the position", err)
+	}
+	return nil
+}
+
+// ModelPosition returns the last position within model modelID (just the
+// model when none was saved).
+func (s *Store) ModelPosition(modelID string) (model.Position, error) {
+	p := model.Position{ModelID: modelID}
+	err := s.view(func(tx *bolt.Tx) error {
+		mb := modelBucket(tx, modelID)
+		if mb == nil {
+			return &NotFoundError{Ref: modelID}
+		}
+		if saved, ok := decodePosition(mb.Get(keyPosition)); ok {
+			p = saved
+			p.ModelID = modelID
+		}
+		return nil
+	})
+	return p, err
+}
+
+// readPosition reads the saved position of a meta bucket (nil before a
+// schema-0 workbook is migrated).
+func readPosition(meta *bolt.Bucket) (model.Position, bool) {
+	if meta == nil {
+		return model.Position{}, false
+	}
+	return decodePosition(meta.Get(keyPosition))
+}
+
+// decodePosition is lenient: a position is a convenience, and an unreadable
+// one just means starting from the top.
+func decodePosition(data []byte) (model.Position, bool) {
+	var p model.Position
+	if data == nil || json.Unmarshal(data, &p) != nil {
+		return model.Position{}, false
+	}
+	return p, true
+}

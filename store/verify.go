@@ -1,0 +1,359 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+)
+
+// This file inspects a workbook file by reading it, before bbolt maps it.
+//
+// bbolt trusts its file: a damaged page makes it index outside its memory
+// map (a fault that kills the process unless caught), panic, or recurse
+// forever on a cycle of page references (a stack overflow no recover can
+// catch; tx.Check recurses the same way, so it cannot be the guard). Opening
+// read-write also writes to some files (it initialises an empty file and
+// rewrites a missing freelist). So every page bbolt could reach is checked
+// here first, with bounds checks and a visited set, and only a file that
+// passes is handed to bbolt. The on-disk format is bbolt's, version 2, and
+// is stable: see go.etcd.io/bbolt/internal/common.
+
+const (
+	boltMagic   = 0xED0CDAED
+	boltVersion = 2
+
+	pageHeaderSize  = 16 // id u64, flags u16, count u16, overflow u32
+	elemSize        = 16 // branch: pos u32, ksize u32, pgid u64; leaf: flags u32, pos u32, ksize u32, vsize u32
+	metaSize        = 64 // fields up to and including the checksum
+	metaSumSize     = 56 // the checksum covers the fields before it
+	bucketHeaderLen = 16 // root pgid u64, sequence u64
+
+	flagBranch   = 0x01
+	flagLeaf     = 0x02
+	flagMeta     = 0x04
+	flagFreelist = 0x10
+	leafBucket   = 0x01
+
+	noFreelist = ^uint64(0)
+
+	// maxTreeDepth bounds recursion: a B+tree of 4 KiB pages deeper than
+	// this would need more pages than any file can hold.
+	maxTreeDepth = 64
+	// maxMetaBytes bounds what is kept of the meta bucket: it holds a few
+	// short keys, so more than this is not ours anyway.
+	maxMetaBytes = 1 << 20
+)
+
+// errNotBolt means the file is not a bbolt database at all.
+type errNotBolt struct{ reason string }
+
+func (e errNotBolt) Error() string { return e.reason }
+
+// errDamaged means the file is a bbolt database whose structure is broken.
+type errDamaged struct{ detail string }
+
+func (e errDamaged) Error() string { return e.detail }
+
+func damaged(format string, args ...any) error { return errDamaged{fmt.Sprintf(format, args...)} }
+
+// boltMeta is one of the two meta pages.
+type boltMeta struct {
+	magic, version, pageSize uint32
+	root, freelist, pgid     uint64
+	txid                     uint64
+	valid                    bool
+}
+
+func parseMeta(b []byte) (m boltMeta, ok bool) {
+	if len(b) < pageHeaderSize+metaSize {
+		return m, false
+	}
+	d := b[pageHeaderSize:]
+	m.magic = u32(d[0:])
+	m.version = u32(d[4:])
+	m.pageSize = u32(d[8:])
+	m.root = u64(d[16:])
+	m.freelist = u64(d[32:])
+	m.pgid = u64(d[40:])
+	m.txid = u64(d[48:])
+	h := fnv.New64a()
+	h.Write(d[:metaSumSize])
+	m.valid = m.magic == boltMagic && m.version == boltVersion && h.Sum64() == u64(d[56:])
+	return m, true
+}
+
+// bbolt writes its structures in the machine's byte order.
+func u16(b []byte) uint16 { return binary.NativeEndian.Uint16(b) }
+func u32(b []byte) uint32 { return binary.NativeEndian.Uint32(b) }
+func u64(b []byte) uint64 { return binary.NativeEndian.Uint64(b) }
+
+// fileSummary is what inspect learns about a file bbolt can safely open.
+type fileSummary struct {
+	// top lists the root bucket's entries: name → is a bucket.
+	top map[string]bool
+	// meta holds the meta bucket's plain keys and values, when present.
+	meta map[string][]byte
+	// modelsPlain counts non-bucket entries of the models bucket (ours has none).
+	modelsPlain int
+}
+
+// inspector walks a bbolt file through ReadAt, checking every page it
+// reaches.
+type inspector struct {
+	r        io.ReaderAt
+	size     int64
+	pageSize uint64
+	hwm      uint64 // the meta's high-water mark: pages at or above it do not exist
+	seen     []uint64
+	freed    map[uint64]bool
+	deep     bool
+	sum      fileSummary
+	metaLen  int
+}
+
+// inspect checks that f (size bytes, not empty) is a bbolt file whose
+// structure is intact and summarises its top level. deep walks every bucket;
+// otherwise only the root and meta buckets are walked, which bounds the cost
+// on very large files.
+func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
+	head := make([]byte, min(size, int64(os.Getpagesize())))
+	if _, err := r.ReadAt(head, 0); err != nil {
+		return nil, fmt.Errorf("reading the file header: %w", err)
+	}
+	m0, ok := parseMeta(head)
+	if !ok {
+		return nil, errNotBolt{"the file is too short to be one"}
+	}
+	pageSize := uint64(m0.pageSize)
+	if !m0.valid {
+		// bbolt then looks for the second meta page one OS page in.
+		m1buf := make([]byte, pageHeaderSize+metaSize)
+		n, _ := r.ReadAt(m1buf, int64(os.Getpagesize()))
+		m1, ok := parseMeta(m1buf[:n])
+		switch {
+		case ok && m1.valid:
+			pageSize = uint64(m1.pageSize)
+		case m0.magic == boltMagic || (ok && m1.magic == boltMagic):
+			return nil, damaged("both header pages fail their checksum")
+		default:
+			return nil, errNotBolt{"it has no workbook header"}
+		}
+	}
+	if pageSize < 512 || pageSize > 1<<16 || pageSize&(pageSize-1) != 0 {
+		return nil, damaged("impossible page size %d", pageSize)
+	}
+	if uint64(size) < 2*pageSize {
+		return nil, damaged("the file is truncated: %d bytes", size)
+	}
+	metas := make([]byte, 2*pageSize)
+	if _, err := r.ReadAt(metas, 0); err != nil {
+		return nil, fmt.Errorf("reading the file header: %w", err)
+	}
+	a, _ := parseMeta(metas[:pageSize])
+	b, _ := parseMeta(metas[pageSize:])
+	// The same choice as bbolt: the newer valid meta page wins.
+	if b.txid > a.txid {
+		a, b = b, a
+	}
+	m := a
+	if !m.valid {
+		m = b
+	}
+	if !m.valid {
+		return nil, damaged("both header pages fail their checksum")
+	}
+	if uint64(m.pageSize) != pageSize {
+		return nil, damaged("the header pages disagree on the page size")
+	}
+	in := &inspector{r: r, size: size, pageSize: pageSize, deep: deep}
+	if m.pgid < 3 || m.pgid > uint64(size)/pageSize {
+		return nil, damaged("the file is truncated or its page count is wrong (%d pages recorded, %d bytes on disk)", m.pgid, size)
+	}
+	in.hwm = m.pgid
+	in.seen = make([]uint64, (in.hwm+63)/64)
+	in.mark(0)
+	in.mark(1)
+	if err := in.freelist(m.freelist); err != nil {
+		return nil, err
+	}
+	in.sum.top = map[string]bool{}
+	if err := in.tree(m.root, nil, 0, nil); err != nil {
+		return nil, err
+	}
+	return &in.sum, nil
+}
+
+func (in *inspector) mark(id uint64) bool {
+	w, bit := id/64, uint64(1)<<(id%64)
+	if in.seen[w]&bit != 0 {
+		return false
+	}
+	in.seen[w] |= bit
+	return true
+}
+
+// page reads page id with its overflow pages, checking that it exists, is
+// referenced only once and is not free.
+func (in *inspector) page(id uint64, wantFlags uint16) ([]byte, error) {
+	if id < 2 || id >= in.hwm {
+		return nil, damaged("page %d is out of range", id)
+	}
+	buf := make([]byte, in.pageSize)
+	if _, err := in.r.ReadAt(buf, int64(id*in.pageSize)); err != nil {
+		return nil, damaged("page %d cannot be read: %v", id, err)
+	}
+	if got := u64(buf); got != id {
+		return nil, damaged("page %d identifies itself as page %d", id, got)
+	}
+	if f := u16(buf[8:]); f != wantFlags && !(wantFlags == 0 && (f == flagBranch || f == flagLeaf)) {
+		return nil, damaged("page %d has the wrong type (%#x)", id, f)
+	}
+	overflow := uint64(u32(buf[12:]))
+	if overflow >= in.hwm-id {
+		return nil, damaged("page %d runs past the end of the file", id)
+	}
+	for i := uint64(0); i <= overflow; i++ {
+		if !in.mark(id + i) {
+			return nil, damaged("page %d is referenced twice", id+i)
+		}
+		if in.freed[id+i] {
+			return nil, damaged("page %d is in use and also listed as free", id+i)
+		}
+	}
+	if overflow > 0 {
+		full := make([]byte, (overflow+1)*in.pageSize)
+		if _, err := in.r.ReadAt(full, int64(id*in.pageSize)); err != nil {
+			return nil, damaged("page %d cannot be read: %v", id, err)
+		}
+		buf = full
+	}
+	return buf, nil
+}
+
+func (in *inspector) freelist(id uint64) error {
+	if id == noFreelist {
+		return nil // bbolt rebuilds it by walking the tree, which is checked below
+	}
+	p, err := in.page(id, flagFreelist)
+	if err != nil {
+		return err
+	}
+	count, start := uint64(u16(p[10:])), uint64(pageHeaderSize)
+	if count == 0xFFFF {
+		count, start = u64(p[pageHeaderSize:]), pageHeaderSize+8
+	}
+	if count > (uint64(len(p))-start)/8 {
+		return damaged("the free-page list overflows its page")
+	}
+	in.freed = make(map[uint64]bool, count)
+	for i := range count {
+		fid := u64(p[start+8*i:])
+		if fid < 2 || fid >= in.hwm {
+			return damaged("the free-page list names page %d, which does not exist", fid)
+		}
+		if in.freed[fid] {
+			return damaged("page %d is freed twice", fid)
+		}
+		in.freed[fid] = true
+	}
+	return nil
+}
+
+// tree checks the B+tree of one bucket: rooted at page root, or (root 0)
+// the inline page held in inline. path names the bucket from the top.
+func (in *inspector) tree(root uint64, inline []byte, depth int, path []string) error {
+	if depth > maxTreeDepth {
+		return damaged("a bucket tree is impossibly deep")
+	}
+	var p []byte
+	if root == 0 && inline != nil {
+		if len(inline) < pageHeaderSize {
+			return damaged("an inline bucket is truncated")
+		}
+		p = inline
+		if u16(p[8:]) != flagLeaf {
+			return damaged("an inline bucket is not a leaf page")
+		}
+	} else {
+		var err error
+		if p, err = in.page(root, 0); err != nil {
+			return err
+		}
+	}
+	count := int(u16(p[10:]))
+	if pageHeaderSize+count*elemSize > len(p) {
+		return damaged("a page holds more elements than fit in it")
+	}
+	branch := u16(p[8:]) == flagBranch
+	if branch && count == 0 {
+		return damaged("a branch page is empty")
+	}
+	var prev []byte
+	for i := range count {
+		e := pageHeaderSize + i*elemSize
+		el := p[e : e+elemSize]
+		var pos, ksize, vsize uint64
+		if branch {
+			pos, ksize = uint64(u32(el[0:])), uint64(u32(el[4:]))
+		} else {
+			pos, ksize, vsize = uint64(u32(el[4:])), uint64(u32(el[8:])), uint64(u32(el[12:]))
+		}
+		if uint64(e)+pos+ksize+vsize > uint64(len(p)) {
+			return damaged("a key or value runs past the end of its page")
+		}
+		kstart := uint64(e) + pos
+		key := p[kstart : kstart+ksize]
+		if prev != nil && bytes.Compare(prev, key) >= 0 {
+			return damaged("keys are out of order")
+		}
+		prev = key
+		if branch {
+			if err := in.tree(u64(el[8:]), nil, depth+1, path); err != nil {
+				return err
+			}
+			continue
+		}
+		value := p[kstart+ksize : kstart+ksize+vsize]
+		isBucket := u32(el[0:])&leafBucket != 0
+		in.note(path, key, value, isBucket)
+		if !isBucket {
+			continue
+		}
+		if len(value) < bucketHeaderLen {
+			return damaged("a bucket header is truncated")
+		}
+		// Model buckets (depth 2 of nesting) hold the bulk of a big file;
+		// a shallow check stops above them.
+		if !in.deep && len(path) >= 1 && path[0] != string(bucketMeta) {
+			continue
+		}
+		sub := append(path[:len(path):len(path)], string(key))
+		// Depth counts pages, so a nested bucket starts a fresh tree but
+		// keeps the bound on total recursion.
+		if err := in.tree(u64(value), value[bucketHeaderLen:], depth+1, sub); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// note records what classification needs: the top-level names, the meta
+// bucket's keys and the shape of the models bucket.
+func (in *inspector) note(path []string, key, value []byte, isBucket bool) {
+	switch {
+	case len(path) == 0:
+		in.sum.top[string(key)] = isBucket
+	case len(path) == 1 && path[0] == string(bucketMeta) && !isBucket:
+		if in.metaLen += len(key) + len(value); in.metaLen <= maxMetaBytes {
+			if in.sum.meta == nil {
+				in.sum.meta = map[string][]byte{}
+			}
+			in.sum.meta[string(key)] = bytes.Clone(value)
+		}
+	case len(path) == 1 && path[0] == string(bucketModels) && !isBucket:
+		in.sum.modelsPlain++
+	}
+}
