@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -48,7 +49,9 @@ func KindAllows(k ElementKind, s Stride) bool {
 // each naming the entry by index and id and the offending field.
 //
 // The rules: the schema is LibrarySchema; the library has a name and at
-// least one threat; every threat has a unique id without spaces, a one-line
+// least one threat; name and version are single clean lines of at most
+// MaxTitle characters; every threat has a unique id without spaces or
+// control characters (at most MaxLibraryID characters), a one-line
 // title of at most MaxTitle characters, a description, a STRIDE category, at least one applies_to kind, each valid
 // and allowed for the category by its STRIDE-per-element base, at least one
 // non-blank mitigation, a vector from LibraryVectors, and likelihood and
@@ -70,6 +73,11 @@ func (l Library) Validate() error {
 	}
 	if strings.TrimSpace(l.Name) == "" {
 		add(errors.New("library: name is empty"))
+	}
+	// The name keys the library in a workbook and, like the version, is
+	// printed by `library list`: one clean line, so it cannot carry escapes.
+	for _, p := range headerProblems(l) {
+		add(errors.New("library: " + p))
 	}
 	if len(l.Threats) == 0 {
 		add(errors.New("library: no threats"))
@@ -94,9 +102,38 @@ func (l Library) Validate() error {
 	return errors.Join(errs...)
 }
 
+// MaxLibraryID bounds a library threat id, in characters: ids appear in
+// tables and key the model's dismissals.
+const MaxLibraryID = 64
+
+// headerProblems checks the library's own fields as "field: problem".
+func headerProblems(l Library) []string {
+	var out []string
+	for _, f := range []struct{ field, value string }{{"name", l.Name}, {"version", l.Version}} {
+		switch {
+		case CleanLine(f.value) != strings.TrimSpace(f.value):
+			out = append(out, f.field+": must be one line without control characters")
+		case utf8.RuneCountInString(f.value) > MaxTitle:
+			out = append(out, fmt.Sprintf("%s: %d characters long; the limit is %d", f.field, utf8.RuneCountInString(f.value), MaxTitle))
+		}
+	}
+	switch {
+	case CleanText(l.Description) != l.Description:
+		out = append(out, "description: contains control characters")
+	case len(l.Description) > MaxText:
+		out = append(out, fmt.Sprintf("description: %d bytes long; the limit is %d", len(l.Description), MaxText))
+	}
+	return out
+}
+
 func entryName(id string) string {
-	if id == "" {
+	switch {
+	case id == "":
 		return "no id"
+	case utf8.RuneCountInString(id) > MaxLibraryID:
+		return strconv.Quote(string([]rune(id)[:MaxLibraryID])) + "…"
+	case CleanLine(id) != id:
+		return strconv.Quote(id) // never print a stray escape sequence
 	}
 	return id
 }
@@ -111,6 +148,12 @@ func (t LibraryThreat) problems() []string {
 		bad("id: empty")
 	case strings.ContainsFunc(t.ID, isSpace):
 		bad("id: %q contains whitespace", t.ID)
+	case CleanLine(t.ID) != t.ID:
+		// Dismissals store the cleaned id; an id that cleaning changes
+		// could never be dismissed, and would reach the terminal raw.
+		bad("id: %q contains control characters", t.ID)
+	case utf8.RuneCountInString(t.ID) > MaxLibraryID:
+		bad("id: %d characters long; the limit is %d", utf8.RuneCountInString(t.ID), MaxLibraryID)
 	}
 	switch title := strings.TrimSpace(t.Title); {
 	case title == "":
