@@ -126,6 +126,16 @@ func TestDamagedWorkbooks(t *testing.T) {
 // at itself (endless recursion), past the file's end (a fault in the memory
 // map), or at a free page.
 func TestPageReferenceDamage(t *testing.T) {
+	t.Run("whole file read", testPageReferenceDamage)
+	t.Run("page by page", func(t *testing.T) {
+		old := wholeReadLimit
+		wholeReadLimit = 0
+		t.Cleanup(func() { wholeReadLimit = old })
+		testPageReferenceDamage(t)
+	})
+}
+
+func testPageReferenceDamage(t *testing.T) {
 	real := realWorkbook(t, 400)
 	page := int(binary.NativeEndian.Uint32(real[16+8:]))
 	// The widest branch page is the big model's threat bucket: damage there
@@ -167,9 +177,10 @@ func TestPageReferenceDamage(t *testing.T) {
 func TestBitFlips(t *testing.T) {
 	real := realWorkbook(t, 50)
 	r := rand.New(rand.NewPCG(3, 4))
-	n := 300
+	// FuzzOpen explores further; this keeps the suite fast under -race.
+	n := 120
 	if testing.Short() {
-		n = 50
+		n = 30
 	}
 	refused := 0
 	for range n {

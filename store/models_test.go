@@ -251,7 +251,7 @@ func TestListOrdersIDsNumerically(t *testing.T) {
 
 func TestFind(t *testing.T) {
 	s := newStore(t)
-	for _, title := range []string{"Payments", "Mobile App", "mobile app", "7"} {
+	for _, title := range []string{"Payments", "Mobile App", "mobile app", "7", "1"} {
 		if _, err := s.Create(mustNew(t, title, "")); err != nil {
 			t.Fatal(err)
 		}
@@ -261,10 +261,9 @@ func TestFind(t *testing.T) {
 		wantID string
 		err    error
 	}{
-		{"1", "1", nil},
 		{"payments", "1", nil},
 		{"  PAYMENTS ", "1", nil},
-		{"4", "4", nil}, // an id wins over a title
+		{"1", "1", nil}, // model 5 is titled "1", but an id wins over a title
 		{"7", "4", nil}, // no model 7: the title "7" matches model 4
 		{"Mobile App", "", &AmbiguousError{}},
 		{"nope", "", ErrNotFound},

@@ -47,6 +47,11 @@ const (
 	maxMetaBytes = 1 << 20
 )
 
+// wholeReadLimit is the largest file read into memory in one go for the
+// check; larger ones are read page by page. (A variable so tests can take
+// the page-by-page path on small files.)
+var wholeReadLimit int64 = 64 << 20
+
 // errNotBolt means the file is not a bbolt database at all.
 type errNotBolt struct{ reason string }
 
@@ -104,6 +109,7 @@ type fileSummary struct {
 // reaches.
 type inspector struct {
 	r        io.ReaderAt
+	data     []byte // the whole file, when it is small enough to read at once
 	size     int64
 	pageSize uint64
 	hwm      uint64 // the meta's high-water mark: pages at or above it do not exist
@@ -169,6 +175,13 @@ func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
 		return nil, damaged("the header pages disagree on the page size")
 	}
 	in := &inspector{r: r, size: size, pageSize: pageSize, deep: deep}
+	if size <= wholeReadLimit {
+		// One read instead of one per page: pread calls dominated the check.
+		in.data = make([]byte, size)
+		if _, err := r.ReadAt(in.data, 0); err != nil {
+			return nil, fmt.Errorf("reading the file: %w", err)
+		}
+	}
 	if m.pgid < 3 || m.pgid > uint64(size)/pageSize {
 		return nil, damaged("the file is truncated or its page count is wrong (%d pages recorded, %d bytes on disk)", m.pgid, size)
 	}
@@ -201,9 +214,9 @@ func (in *inspector) page(id uint64, wantFlags uint16) ([]byte, error) {
 	if id < 2 || id >= in.hwm {
 		return nil, damaged("page %d is out of range", id)
 	}
-	buf := make([]byte, in.pageSize)
-	if _, err := in.r.ReadAt(buf, int64(id*in.pageSize)); err != nil {
-		return nil, damaged("page %d cannot be read: %v", id, err)
+	buf, err := in.read(id, 1)
+	if err != nil {
+		return nil, err
 	}
 	if got := u64(buf); got != id {
 		return nil, damaged("page %d identifies itself as page %d", id, got)
@@ -224,11 +237,21 @@ func (in *inspector) page(id uint64, wantFlags uint16) ([]byte, error) {
 		}
 	}
 	if overflow > 0 {
-		full := make([]byte, (overflow+1)*in.pageSize)
-		if _, err := in.r.ReadAt(full, int64(id*in.pageSize)); err != nil {
-			return nil, damaged("page %d cannot be read: %v", id, err)
-		}
-		buf = full
+		return in.read(id, overflow+1)
+	}
+	return buf, nil
+}
+
+// read returns n pages from page id on, which the caller has checked lie
+// below the high-water mark and so within the file.
+func (in *inspector) read(id, n uint64) ([]byte, error) {
+	off, length := id*in.pageSize, n*in.pageSize
+	if in.data != nil {
+		return in.data[off : off+length], nil
+	}
+	buf := make([]byte, length)
+	if _, err := in.r.ReadAt(buf, int64(off)); err != nil {
+		return nil, damaged("page %d cannot be read: %v", id, err)
 	}
 	return buf, nil
 }

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// fullThreat sets every field of a threat, through reflection, so a field
+// added to model.Threat later is covered without editing this test.
+func fullThreat(t *testing.T) model.Threat {
+	t.Helper()
+	var th model.Threat
+	fill(t, reflect.ValueOf(&th).Elem(), "x")
+	return th
+}
+
+func fill(t *testing.T, v reflect.Value, s string) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s + " \"é\" \\ \n\t <tag> & \u2028 ✓")
+	case reflect.Int:
+		v.SetInt(4)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := range 2 {
+			fill(t, v.Index(i), s+string(rune('a'+i)))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			fill(t, v.Field(i), s+v.Type().Field(i).Name)
+		}
+	default:
+		t.Fatalf("decodeThreat does not know the field kind %s: teach it, and this test", v.Kind())
+	}
+}
+
+// TestDecodeThreatCoversEveryField fails when model.Threat gains a field
+// the fast decoder does not read: every load would silently fall back to
+// encoding/json and be several times slower.
+func TestDecodeThreatCoversEveryField(t *testing.T) {
+	for _, th := range []model.Threat{fullThreat(t), {}, {ID: "T-001", Assets: []string{}, Mitigations: []model.Mitigation{}}} {
+		data, err := json.Marshal(th)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got model.Threat
+		if !decodeThreat(data, &got, map[string]string{}) {
+			t.Fatalf("the fast path rejected json.Marshal output:\n%s", data)
+		}
+		if !reflect.DeepEqual(got, th) {
+			t.Fatalf("decoded\n%+v\nwant\n%+v", got, th)
+		}
+	}
+}
+
+func TestDecodeThreatFallsBack(t *testing.T) {
+	for _, in := range []string{
+		`{"id":"T-1","Title":"case-insensitive field"}`,
+		`{"id":"T-1","future_field":1}`,
+		`{"id":"T-1","likelihood":3.0}`,
+		`{"id":"T-1","likelihood":1e1}`,
+		`{"id":"T-1","title":"bad \ud800 surrogate"}`,
+		`{"id":"T-1","title":"raw` + "\xff" + `byte"}`,
+		`{"id":null}`,
+		`{"assets":["a",null]}`,
+		`{"id":"T-1"} trailing`,
+		`{"id":"T-1",}`,
+		`[]`,
+		``,
+	} {
+		var fast model.Threat
+		if decodeThreat([]byte(in), &fast, nil) {
+			t.Errorf("fast path accepted %q", in)
+		}
+		// Through the record decoder the result is encoding/json's.
+		var got, want model.Threat
+		errGot := newRecordDecoder().decode(model.RecThreat, []byte(in), &got)
+		errWant := json.Unmarshal([]byte(in), &want)
+		if (errGot == nil) != (errWant == nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: decoded %+v, %v; encoding/json %+v, %v", in, got, errGot, want, errWant)
+		}
+	}
+}
+
+// FuzzDecodeThreat checks the fast decoder against encoding/json: whatever
+// it accepts, encoding/json accepts and decodes identically.
+func FuzzDecodeThreat(f *testing.F) {
+	m := richModel(f, "Fuzz")
+	for _, th := range m.Threats {
+		data, _ := json.Marshal(th)
+		f.Add(data)
+	}
+	f.Add([]byte(`{"id":"T-1","title":"a\u00e9\ud83d\ude00\/\b\f\r","likelihood":-0,"assets":null,"mitigations":[{"id":"M-1"}]}`))
+	f.Add([]byte(` { "likelihood" : 007 } `))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fast, std model.Threat
+		if !decodeThreat(data, &fast, map[string]string{}) {
+			return
+		}
+		if err := json.Unmarshal(data, &std); err != nil {
+			t.Fatalf("fast path accepted what encoding/json rejects (%v): %q", err, data)
+		}
+		if !reflect.DeepEqual(fast, std) {
+			t.Fatalf("decoders disagree on %q:\nfast %+v\n std %+v", data, fast, std)
+		}
+	})
+}
