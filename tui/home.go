@@ -143,7 +143,7 @@ func (h *home) handle(msg homeMsg) tea.Cmd {
 		h.models = msg.models
 		items := make([]listItem, len(h.models))
 		for i, s := range h.models {
-			items[i] = newListItem(s.ID, safeLine(s.Title), safeLine(s.Owner), itoa(s.Completion)+"%", itoa(s.Threats), s.Updated.Local().Format("2006-01-02 15:04"))
+			items[i] = newListItem(s.ID, safeLine(s.Title), safeLine(s.Owner), itoa(s.Completion)+"%", itoa(s.Threats), h.a.opts.stamp(s.Updated))
 		}
 		h.ls.setItems(items)
 	}

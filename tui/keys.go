@@ -157,7 +157,7 @@ func (k KeyMap) ListFullHelp() [][]key.Binding {
 	l := k.List
 	return [][]key.Binding{
 		{l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End},
-		{l.Open, l.Add, l.Edit, l.Delete, l.Filter, l.Back},
+		{l.Open, l.Add, l.Edit, l.Delete, l.Filter},
 	}
 }
 

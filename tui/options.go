@@ -53,6 +53,8 @@ type Options struct {
 	Timebox time.Duration
 	// Clock returns the current time; nil means model.DefaultClock.
 	Clock func() time.Time
+	// Location is the time zone dates are shown in; nil means time.Local.
+	Location *time.Location
 	// ModelID opens this model directly instead of resuming the last one.
 	ModelID string
 	// Input and Output default to the terminal (stdin/stdout).
@@ -67,4 +69,20 @@ func (o Options) now() time.Time {
 		return o.Clock()
 	}
 	return model.DefaultClock()
+}
+
+// local converts t to the display time zone.
+func (o Options) local(t time.Time) time.Time {
+	if o.Location != nil {
+		return t.In(o.Location)
+	}
+	return t.Local()
+}
+
+// stamp formats a date and time for lists and details.
+func (o Options) stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return o.local(t).Format("2006-01-02 15:04")
 }

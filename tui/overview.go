@@ -122,7 +122,7 @@ func (p *overviewPage) View(width, height int) string {
 		line("Owner", val(o.Owner)),
 		line("Status", st.Text.Render(o.Status.Label())+st.Muted.Render("   OWASP Top 10 "+string(p.s.m.Edition()))),
 		line("Participants", val(strings.Join(o.Participants, ", "))),
-		line("Updated", st.Muted.Render(o.Updated.Local().Format("2006-01-02 15:04"))),
+		line("Updated", st.Muted.Render(p.s.opts.stamp(o.Updated))),
 	)
 	textW := width
 	if width >= 110 {

@@ -124,7 +124,7 @@ func (l *parkingLot) refresh() {
 		if p.Resolved {
 			state = "resolved"
 		}
-		it := newListItem(p.ID, p.ID, state, safeLine(p.Text), p.Created.Local().Format("2006-01-02 15:04"))
+		it := newListItem(p.ID, p.ID, state, safeLine(p.Text), l.s.opts.stamp(p.Created))
 		it.Muted = p.Resolved
 		items = append(items, it)
 	}

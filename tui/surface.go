@@ -15,7 +15,7 @@ func newSurfacePage(s *session) page {
 		step:  StepSurface,
 		noun:  "surface element",
 		intro: "Where could they get in? Entry points, components, data flows and trust boundaries.",
-		cols:  []column{{Title: "ID", Width: 6}, {Title: "Element", Min: 14}, {Title: "Kind", Width: 18}, {Title: "Trust zone", Width: 12}, {Title: "Flow", Width: 15}},
+		cols:  []column{{Title: "ID", Width: 6}, {Title: "Element", Min: 14}, {Title: "Kind", Width: 17}, {Title: "Trust zone", Width: 11}, {Title: "Flow", Width: 13}},
 		empty: "No attack surface yet. Press a to add an entry point, component or data flow.",
 		rows: func(m *model.Model) []listItem {
 			out := make([]listItem, len(m.Surface))

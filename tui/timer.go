@@ -19,6 +19,9 @@ type sessionTimer struct {
 	timebox time.Duration
 	// gen tags tick loops so a pause/start does not leave two running.
 	gen int
+	// every is the redraw interval while running; zero (tests) means no
+	// ticking — the header still shows the right time when redrawn.
+	every time.Duration
 }
 
 type timerTickMsg struct{ gen int }
@@ -27,7 +30,7 @@ type timerTickMsg struct{ gen int }
 const amberAt = 0.8
 
 func newSessionTimer(timebox time.Duration) sessionTimer {
-	return sessionTimer{perStep: map[Step]time.Duration{}, timebox: timebox}
+	return sessionTimer{perStep: map[Step]time.Duration{}, timebox: timebox, every: time.Second}
 }
 
 func (t *sessionTimer) account(now time.Time) {
@@ -41,8 +44,11 @@ func (t *sessionTimer) account(now time.Time) {
 }
 
 func (t *sessionTimer) tickCmd() tea.Cmd {
+	if t.every <= 0 {
+		return nil
+	}
 	gen := t.gen
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return timerTickMsg{gen: gen} })
+	return tea.Tick(t.every, func(time.Time) tea.Msg { return timerTickMsg{gen: gen} })
 }
 
 // toggle starts or pauses the timer.

@@ -144,6 +144,7 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 		return a.timer.toggle(a.opts.now())
 	case key.Matches(msg, g.TimerReset):
 		a.timer.resetStep(a.opts.now())
+		a.setStatus("Timer for "+a.step.String()+" reset", true)
 		return nil
 	case key.Matches(msg, g.Models):
 		return a.closeModel()

@@ -272,7 +272,7 @@ func (a *app) helpView() string {
 	a.help.SetWidth(a.width - 2)
 	short, full := a.helpBindings()
 	if a.presenter() && !a.showHelp {
-		return " " + a.help.ShortHelpView([]key.Binding{a.keys.Global.Help, a.keys.Global.Presenter})
+		return " " + a.shortHelp([]key.Binding{a.keys.Global.Help, a.keys.Global.Presenter}, a.width-2)
 	}
 	if a.showHelp {
 		lines := strings.Split(a.help.FullHelpView(full), "\n")
@@ -281,5 +281,15 @@ func (a *app) helpView() string {
 		}
 		return strings.Join(lines, "\n")
 	}
-	return " " + a.help.ShortHelpView(short)
+	return " " + a.shortHelp(short, a.width-2)
+}
+
+// shortHelp renders as many bindings as fit in width, then an ellipsis,
+// so the help bar never wraps or runs off the screen.
+func (a *app) shortHelp(bs []key.Binding, width int) string {
+	out := a.help.ShortHelpView(bs)
+	for n := len(bs) - 1; lipgloss.Width(out) > width && n > 0; n-- {
+		out = a.help.ShortHelpView(bs[:n]) + a.styles.Help.Ellipsis.Render(" "+a.help.Ellipsis)
+	}
+	return truncate(out, width)
 }
