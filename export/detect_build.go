@@ -1,0 +1,321 @@
+package export
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// builder assembles an imported model. Every entity goes through the
+// model's own mutator (PutElement, PutThreat …), so imported text is
+// cleaned and validated exactly like typed text; a problem becomes an
+// ImportError naming the JSON path of the entity.
+//
+// Ids are issued here, in file order, so references between entities
+// (flow ends, a threat's elements) can be resolved before validation.
+// Each mutator runs against a model whose list for that kind is empty:
+// a mutator looks its id up in the list, and looking up an id that is not
+// there yet scans the whole list, which would make a 10,000-threat import
+// quadratic. The validated entities are collected and installed at the end.
+type builder struct {
+	file string
+	now  time.Time
+	m    *model.Model
+	r    *jreader
+
+	elements []pendingElement
+	assets   []pending[model.Asset]
+	actors   []pending[model.Actor]
+	threats  []pending[model.Threat]
+	checks   []pending[model.CheckItem]
+	ext      map[string]any
+
+	mitigations int // mitigation ids issued
+}
+
+type pending[T any] struct {
+	v    T
+	path string
+}
+
+type pendingElement struct {
+	e              model.SurfaceElement
+	path           string
+	source, target string
+}
+
+func newBuilder(file string, now time.Time, r *jreader) *builder {
+	return &builder{file: file, now: now, r: r, ext: map[string]any{}}
+}
+
+// element queues an attack-surface element and returns its id. Flow ends
+// are element ids issued by this builder; unknown ones are dropped.
+func (b *builder) element(e model.SurfaceElement, path string) string {
+	e.ID = model.FormatID(model.PrefixSurface, len(b.elements)+1)
+	src, tgt := e.Source, e.Target
+	e.Source, e.Target = "", ""
+	b.elements = append(b.elements, pendingElement{e: e, path: path, source: src, target: tgt})
+	return e.ID
+}
+
+// asset queues an asset and returns its id.
+func (b *builder) asset(a model.Asset, path string) string {
+	a.ID = model.FormatID(model.PrefixAsset, len(b.assets)+1)
+	b.assets = append(b.assets, pending[model.Asset]{a, path})
+	return a.ID
+}
+
+// actor queues a threat actor and returns its id.
+func (b *builder) actor(a model.Actor, path string) string {
+	a.ID = model.FormatID(model.PrefixActor, len(b.actors)+1)
+	b.actors = append(b.actors, pending[model.Actor]{a, path})
+	return a.ID
+}
+
+// threat queues a threat, issuing its id and its mitigations' ids in
+// place so the importer can record where each came from.
+func (b *builder) threat(t *model.Threat, path string) {
+	t.ID = model.FormatID(model.PrefixThreat, len(b.threats)+1)
+	t.Mitigations = slices.Clone(t.Mitigations)
+	for i := range t.Mitigations {
+		b.mitigations++
+		t.Mitigations[i].ID = model.FormatID(model.PrefixMitigation, b.mitigations)
+	}
+	b.threats = append(b.threats, pending[model.Threat]{*t, path})
+}
+
+// check queues a custom checklist item.
+func (b *builder) check(c model.CheckItem, path string) {
+	b.checks = append(b.checks, pending[model.CheckItem]{c, path})
+}
+
+// defaultNamer is an extension that wants to know which element names
+// the builder made up, to leave them out of an export.
+type defaultNamer interface{ noteDefaultNames(map[string]string) }
+
+// extension keeps data with no home in threatdeck under the tool's key.
+func (b *builder) extension(tool string, v any) { b.ext[tool] = v }
+
+// build validates everything and returns the model, or the first problem.
+// Nothing is returned on error: an import is all or nothing.
+func (b *builder) build(ov model.Overview) (*model.Model, error) {
+	if b.r.err != nil {
+		return nil, b.r.err
+	}
+	ov.Title = fitTitle(ov.Title, nil)
+	if model.CleanLine(ov.Title) == "" {
+		ov.Title = "Imported model"
+	}
+	m, err := model.New(ov.Title, fitTitle(ov.Owner, nil), b.now)
+	if err != nil {
+		return nil, b.fail("$", err)
+	}
+	ov.Title, ov.Owner = m.Overview.Title, m.Overview.Owner
+	ov.Created, ov.Updated = b.now, b.now
+	for i, p := range ov.Participants {
+		ov.Participants[i] = fitTitle(p, nil)
+	}
+	if _, err := m.PutOverview(ov, b.now); err != nil {
+		return nil, b.fail("$", err)
+	}
+	b.m = m
+
+	// Custom checklist items first, while the model's lists are empty:
+	// saving one re-sorts every list.
+	catalog := m.Checklists
+	var checks []model.CheckItem
+	for _, p := range b.checks {
+		m.Checklists = nil
+		p.v.Title = fitTitle(p.v.Title, &p.v.Detail)
+		ch, err := m.PutCheck(p.v, b.now)
+		if err != nil {
+			return nil, b.fail(p.path, err)
+		}
+		checks = append(checks, recordValue[model.CheckItem](ch))
+	}
+	m.Checklists = append(catalog, checks...)
+
+	surface := make([]model.SurfaceElement, 0, len(b.elements))
+	issued := make(map[string]bool, len(b.elements))
+	for _, p := range b.elements {
+		issued[p.e.ID] = true
+	}
+	names := b.defaultNames()
+	defaulted := map[string]string{}
+	for i, p := range b.elements {
+		p.e.Name = fitTitle(p.e.Name, &p.e.Description)
+		if p.e.Name == "" {
+			p.e.Name = names[i]
+			defaulted[p.e.ID] = names[i]
+		}
+		ch, err := m.PutElement(p.e, b.now)
+		if err != nil {
+			return nil, b.fail(p.path, err)
+		}
+		e := recordValue[model.SurfaceElement](ch)
+		m.Surface = nil
+		// Flow ends are checked here rather than by PutElement, which would
+		// need every element already in the model (see the type comment).
+		for _, end := range []struct{ from, to *string }{{&p.source, &e.Source}, {&p.target, &e.Target}} {
+			if id := model.CleanLine(*end.from); issued[id] && id != e.ID {
+				*end.to = id
+			}
+		}
+		surface = append(surface, e)
+	}
+	assets := make([]model.Asset, 0, len(b.assets))
+	for _, p := range b.assets {
+		p.v.Name = fitTitle(p.v.Name, &p.v.Description)
+		ch, err := m.PutAsset(p.v, b.now)
+		if err != nil {
+			return nil, b.fail(p.path, err)
+		}
+		assets = append(assets, recordValue[model.Asset](ch))
+		m.Assets = nil
+	}
+	actors := make([]model.Actor, 0, len(b.actors))
+	for _, p := range b.actors {
+		p.v.Name = fitTitle(p.v.Name, &p.v.Description)
+		ch, err := m.PutActor(p.v, b.now)
+		if err != nil {
+			return nil, b.fail(p.path, err)
+		}
+		actors = append(actors, recordValue[model.Actor](ch))
+		m.Actors = nil
+	}
+	m.Surface, m.Assets, m.Actors = surface, assets, actors
+
+	threats := make([]model.Threat, 0, len(b.threats))
+	for _, p := range b.threats {
+		p.v.Title = fitTitle(p.v.Title, &p.v.Description)
+		if model.CleanLine(p.v.Title) == "" {
+			p.v.Title = "Untitled threat"
+		}
+		if p.v.Methodology != "" {
+			p.v.Category = model.Stride(fitTitle(string(p.v.Category), nil))
+		}
+		ch, err := m.PutThreat(p.v, b.now)
+		if err != nil {
+			return nil, b.fail(p.path, err)
+		}
+		threats = append(threats, recordValue[model.Threat](ch))
+		m.Threats = m.Threats[:0]
+	}
+	m.Threats = threats
+	for tool, v := range b.ext {
+		if n, ok := v.(defaultNamer); ok && len(defaulted) > 0 {
+			n.noteDefaultNames(defaulted)
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, &ImportError{File: b.file, Problem: "cannot keep " + tool + " data: " + err.Error()}
+		}
+		m.SetExtension(tool, raw, b.now)
+	}
+	m.Seq[model.PrefixSurface] = len(surface)
+	m.Seq[model.PrefixAsset] = len(assets)
+	m.Seq[model.PrefixActor] = len(actors)
+	m.Seq[model.PrefixThreat] = len(threats)
+	m.Seq[model.PrefixMitigation] = b.mitigations
+	m.Overview.Updated = b.now
+	m.Normalize()
+	return m, nil
+}
+
+// defaultNames names elements a file left unnamed: a flow after its ends
+// ("Browser → Web app"), anything else after its kind ("Trust boundary 2").
+func (b *builder) defaultNames() []string {
+	index := make(map[string]int, len(b.elements))
+	for i, p := range b.elements {
+		index[p.e.ID] = i
+	}
+	nameOf := func(id string) string {
+		if i, ok := index[id]; ok {
+			return model.CleanLine(b.elements[i].e.Name)
+		}
+		return ""
+	}
+	counts := map[model.ElementKind]int{}
+	out := make([]string, len(b.elements))
+	for i, p := range b.elements {
+		kind := p.e.Kind
+		if !kind.Valid() {
+			kind = model.KindProcess
+		}
+		counts[kind]++
+		src, tgt := nameOf(p.source), nameOf(p.target)
+		if src != "" && tgt != "" {
+			out[i] = fitTitle(src+" → "+tgt, nil)
+		} else {
+			out[i] = fmt.Sprintf("%s %d", kind.Label(), counts[kind])
+		}
+	}
+	return out
+}
+
+func (b *builder) fail(path string, err error) error {
+	var ve model.ValidationError
+	if errors.As(err, &ve) {
+		return &ImportError{File: b.file, Path: path, Problem: ve.Error()}
+	}
+	return &ImportError{File: b.file, Path: path, Problem: err.Error()}
+}
+
+// recordValue is the entity a Put mutator saved: the last record of its
+// edit before the overview stamp, cleaned and with its ids issued.
+func recordValue[T any](ch model.Change) T {
+	for _, r := range ch.Do.Records {
+		if v, ok := r.Value.(T); ok {
+			return v
+		}
+	}
+	var zero T
+	return zero
+}
+
+// fitTitle shortens a one-line field to the model's limit. Other tools
+// allow longer titles; rather than refuse the whole file, the title is cut
+// at a word and the full text kept at the top of the description.
+func fitTitle(s string, description *string) string {
+	line := model.CleanLine(s)
+	if utf8.RuneCountInString(line) <= model.MaxTitle {
+		return line
+	}
+	runes := []rune(line)
+	cut := string(runes[:model.MaxTitle-1])
+	if i := strings.LastIndexByte(cut, ' '); i > model.MaxTitle/2 {
+		cut = cut[:i]
+	}
+	if description != nil && !strings.Contains(*description, line) {
+		if *description == "" {
+			*description = line
+		} else {
+			*description = line + "\n\n" + *description
+		}
+	}
+	return strings.TrimSpace(cut) + "…"
+}
+
+// joinText joins non-empty paragraphs with a blank line.
+func joinText(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, "\n\n")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

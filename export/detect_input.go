@@ -1,0 +1,361 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Limits on a file to import. Real threat models are a few megabytes at
+// most; anything past these is a mistake or an attack, and refusing it
+// early keeps memory bounded.
+const (
+	// MaxImportBytes is the largest file threatdeck imports (64 MiB).
+	MaxImportBytes = 64 << 20
+	// MaxImportDepth is the deepest JSON nesting threatdeck accepts. Every
+	// supported format needs fewer than 15 levels.
+	MaxImportDepth = 64
+)
+
+// ImportError says what is wrong with an imported file and where: the
+// file, the JSON path (`$.detail.diagrams[0].cells[3].id`) and the problem.
+type ImportError struct {
+	File string
+	// Path is a JSONPath-style location; empty when the problem is the
+	// file as a whole.
+	Path    string
+	Problem string
+}
+
+func (e *ImportError) Error() string {
+	file := e.File
+	if file == "" {
+		file = "input"
+	}
+	if e.Path == "" {
+		return file + ": " + e.Problem
+	}
+	return file + ": " + e.Path + ": " + e.Problem
+}
+
+// checkInput enforces the size and depth limits and reports invalid JSON
+// with its line, column and path. It streams tokens, so a document nested
+// absurdly deep is refused before anything is built from it.
+func checkInput(data []byte, file string) error {
+	if len(data) > MaxImportBytes {
+		return &ImportError{File: file, Problem: fmt.Sprintf("is %d MiB; threatdeck imports files up to %d MiB", len(data)>>20, MaxImportBytes>>20)}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &ImportError{File: file, Problem: "is empty"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var st pathStack
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return syntaxError(data, file, st.path(), err)
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') {
+			if len(st.frames) >= MaxImportDepth {
+				return &ImportError{File: file, Path: st.path(), Problem: fmt.Sprintf("JSON is nested more than %d levels deep; refusing it", MaxImportDepth)}
+			}
+		}
+		st.token(tok)
+		if len(st.frames) == 0 && st.done {
+			break
+		}
+	}
+	// Anything after the document is a sign of a truncated or concatenated file.
+	if _, err := dec.Token(); err != io.EOF {
+		off := dec.InputOffset()
+		line, col := lineCol(data, int(off))
+		return &ImportError{File: file, Problem: fmt.Sprintf("unexpected data after the JSON document at line %d, column %d", line, col)}
+	}
+	return nil
+}
+
+func syntaxError(data []byte, file, path string, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(data, int(se.Offset))
+		return &ImportError{File: file, Path: path, Problem: fmt.Sprintf("not valid JSON at line %d, column %d: %s", line, col, se.Error())}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return &ImportError{File: file, Path: path, Problem: "not valid JSON: the file ends in the middle of a value (truncated?)"}
+	}
+	return &ImportError{File: file, Path: path, Problem: "not valid JSON: " + err.Error()}
+}
+
+// lineCol turns a byte offset into a 1-based line and column.
+func lineCol(data []byte, off int) (int, int) {
+	off = max(0, min(off, len(data)))
+	before := data[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := off - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// pathStack follows a token stream to know the JSON path of the current value.
+type pathStack struct {
+	frames []pathFrame
+	done   bool // the top-level value is complete
+}
+
+type pathFrame struct {
+	object  bool
+	key     string
+	index   int
+	wantKey bool
+}
+
+func (s *pathStack) token(tok json.Token) {
+	if d, ok := tok.(json.Delim); ok {
+		switch d {
+		case '{', '[':
+			s.frames = append(s.frames, pathFrame{object: d == '{', wantKey: d == '{'})
+			return
+		default:
+			s.frames = s.frames[:len(s.frames)-1]
+			s.valueDone()
+			return
+		}
+	}
+	if n := len(s.frames); n > 0 && s.frames[n-1].object && s.frames[n-1].wantKey {
+		s.frames[n-1].key, _ = tok.(string)
+		s.frames[n-1].wantKey = false
+		return
+	}
+	s.valueDone()
+}
+
+func (s *pathStack) valueDone() {
+	n := len(s.frames)
+	if n == 0 {
+		s.done = true
+		return
+	}
+	if f := &s.frames[n-1]; f.object {
+		f.wantKey = true
+	} else {
+		f.index++
+	}
+}
+
+func (s *pathStack) path() string {
+	p := "$"
+	for _, f := range s.frames {
+		if f.object {
+			if !f.wantKey {
+				p = childPath(p, f.key)
+			}
+		} else {
+			p = indexPath(p, f.index)
+		}
+	}
+	return p
+}
+
+var plainKey = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+
+func childPath(parent, key string) string {
+	if plainKey.MatchString(key) {
+		return parent + "." + key
+	}
+	return parent + "[" + strconv.Quote(key) + "]"
+}
+
+func indexPath(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
+
+// parseInput checks the limits and decodes the document into a tree of
+// map[string]any, []any, string, json.Number, bool and nil.
+func parseInput(data []byte, file string) (jnode, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if err := checkInput(data, file); err != nil {
+		return jnode{}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return jnode{}, syntaxError(data, file, "$", err)
+	}
+	return jnode{v: v, path: "$", present: true}, nil
+}
+
+// jnode is one value of a parsed document with the path it was found at,
+// so an importer can say exactly where a problem is.
+type jnode struct {
+	v       any
+	path    string
+	present bool
+}
+
+// get returns the member key of an object (absent when n is not an object).
+func (n jnode) get(key string) jnode {
+	obj, _ := n.v.(map[string]any)
+	v, ok := obj[key]
+	return jnode{v: v, path: childPath(n.path, key), present: ok}
+}
+
+// null reports whether the value is absent or JSON null.
+func (n jnode) null() bool { return n.v == nil }
+
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// jreader reads values out of a tree with a sticky first error: after a
+// problem every read returns a zero value, and err holds the problem.
+type jreader struct {
+	file string
+	err  error
+}
+
+func (r *jreader) fail(path, format string, args ...any) {
+	if r.err == nil {
+		r.err = &ImportError{File: r.file, Path: path, Problem: fmt.Sprintf(format, args...)}
+	}
+}
+
+func (r *jreader) wrongType(n jnode, want string) {
+	r.fail(n.path, "want %s, got %s", want, typeName(n.v))
+}
+
+// object returns the members of an object; absent or null gives nil.
+func (r *jreader) object(n jnode) map[string]any {
+	if r.err != nil || n.null() {
+		return nil
+	}
+	obj, ok := n.v.(map[string]any)
+	if !ok {
+		r.wrongType(n, "an object")
+	}
+	return obj
+}
+
+// requireObject is object for members a format cannot do without.
+func (r *jreader) requireObject(n jnode, why string) {
+	if r.err == nil && n.null() {
+		r.fail(n.path, "is missing; %s", why)
+		return
+	}
+	r.object(n)
+}
+
+// array returns the elements of an array as nodes; absent or null gives none.
+func (r *jreader) array(n jnode) []jnode {
+	if r.err != nil || n.null() {
+		return nil
+	}
+	arr, ok := n.v.([]any)
+	if !ok {
+		r.wrongType(n, "an array")
+		return nil
+	}
+	out := make([]jnode, len(arr))
+	for i, v := range arr {
+		out[i] = jnode{v: v, path: indexPath(n.path, i), present: true}
+	}
+	return out
+}
+
+// str returns a string; absent or null gives "".
+func (r *jreader) str(n jnode) string {
+	if r.err != nil || n.null() {
+		return ""
+	}
+	s, ok := n.v.(string)
+	if !ok {
+		r.wrongType(n, "a string")
+	}
+	return s
+}
+
+// text returns a string, also accepting a number or boolean written where
+// a tool meant text (Threat Dragon scores appear both ways).
+func (r *jreader) text(n jnode) string {
+	switch v := n.v.(type) {
+	case json.Number:
+		return v.String()
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return r.str(n)
+}
+
+// number returns a finite number and whether one was present.
+func (r *jreader) number(n jnode) (float64, bool) {
+	if r.err != nil || n.null() {
+		return 0, false
+	}
+	num, ok := n.v.(json.Number)
+	if !ok {
+		r.wrongType(n, "a number")
+		return 0, false
+	}
+	f, err := num.Float64()
+	if err != nil {
+		r.fail(n.path, "%s is not a usable number", num)
+		return 0, false
+	}
+	return f, true
+}
+
+// boolean returns a boolean; absent or null gives false.
+func (r *jreader) boolean(n jnode) bool {
+	if r.err != nil || n.null() {
+		return false
+	}
+	b, ok := n.v.(bool)
+	if !ok {
+		r.wrongType(n, "a boolean")
+	}
+	return b
+}
+
+// strings returns an array of strings, skipping nulls.
+func (r *jreader) strings(n jnode) []string {
+	var out []string
+	for _, e := range r.array(n) {
+		if s := strings.TrimSpace(r.str(e)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// residual copies an object without the named members: what threatdeck
+// has no field for, kept so an export can write it back.
+func residual(obj map[string]any, drop ...string) map[string]any {
+	out := make(map[string]any, len(obj))
+	for k, v := range obj {
+		out[k] = v
+	}
+	for _, k := range drop {
+		delete(out, k)
+	}
+	return out
+}

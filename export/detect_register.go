@@ -1,0 +1,83 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// The foreign importers join export.Import through its registry, in the
+// order tried: Threat Dragon, OTM, TM-BOM.
+func init() {
+	Register(Importer{Name: "Threat Dragon v2", Detect: func(data []byte) bool { return sniff(data) == FormatThreatDragon }, Parse: foreignParser(FormatThreatDragon)})
+	Register(Importer{Name: "Open Threat Model (OTM)", Detect: func(data []byte) bool { return sniff(data) == FormatOTM }, Parse: foreignParser(FormatOTM)})
+	Register(Importer{Name: "TM-BOM", Detect: func(data []byte) bool { return sniff(data) == FormatTMBOM }, Parse: foreignParser(FormatTMBOM)})
+}
+
+func foreignParser(f Format) func([]byte, string) (*model.Model, error) {
+	return func(data []byte, name string) (*model.Model, error) {
+		return ImportForeign(data, name, f, model.DefaultClock())
+	}
+}
+
+// sniff says which foreign format data looks like from its top-level keys
+// alone, stopping as soon as they decide it: cheap enough to run before
+// the real parse. Threat Dragon's summary and detail usually come first,
+// so its huge diagrams are never scanned here.
+func sniff(data []byte) Format {
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return ""
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		key, _ := tok.(string)
+		seen[key] = true
+		switch {
+		case key == "schema":
+			var v any
+			if dec.Decode(&v) == nil {
+				if s, ok := v.(string); ok && strings.HasPrefix(s, "threatdeck") {
+					return FormatThreatdeck
+				}
+			}
+			continue
+		case key == "otmVersion":
+			return FormatOTM
+		case seen["summary"] && seen["detail"]:
+			return FormatThreatDragon
+		case seen["scope"] && (seen["trust_zones"] || seen["data_flows"] || seen["components"] || seen["threats"]):
+			return FormatTMBOM
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return ""
+		}
+	}
+	return ""
+}
+
+// ImportAs reads a file in the format the user named (--format),
+// skipping detection; "" detects it as Import does.
+func ImportAs(data []byte, name string, f Format) (*model.Model, error) {
+	switch f {
+	case "":
+		return Import(data, name)
+	case FormatThreatdeck:
+		if name == "" {
+			name = "input"
+		}
+		m, err := ParseJSON(data)
+		if err != nil {
+			return nil, &ImportError{File: name, Problem: err.Error()}
+		}
+		return m, nil
+	}
+	return ImportForeign(data, name, f, model.DefaultClock())
+}
