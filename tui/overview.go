@@ -159,8 +159,8 @@ func (p *overviewPage) View(width, height int) string {
 func (p *overviewPage) progress() string {
 	st := p.s.styles
 	g := st.Glyphs
-	lines := []string{st.Bold.Render("Progress") + st.Muted.Render("  "+itoa(p.s.m.Overall())+"% overall"), ""}
-	for _, pr := range p.s.m.Completion() {
+	lines := []string{st.Bold.Render("Progress") + st.Muted.Render("  "+itoa(p.s.overall())+"% overall"), ""}
+	for _, pr := range p.s.completion() {
 		mark, style := g.Todo, st.Muted
 		switch {
 		case pr.Complete():
@@ -179,7 +179,7 @@ func (p *overviewPage) progress() string {
 func (p *overviewPage) compactProgress(width int) string {
 	st := p.s.styles
 	var parts []string
-	for _, pr := range p.s.m.Completion() {
+	for _, pr := range p.s.completion() {
 		parts = append(parts, Step(pr.Section).Short()+" "+itoa(pr.Percent())+"%")
 	}
 	return st.Bold.Render("Progress ") + st.Muted.Render(wrap(strings.Join(parts, st.Glyphs.Separator), width-10))

@@ -28,6 +28,39 @@ type session struct {
 	// result goes back to the page that started them.
 	step   Step
 	writes *writeQueue
+
+	// rev counts in-memory changes of m, so derived data (completion)
+	// is computed once per change rather than once per frame.
+	rev       uint64
+	progRev   uint64
+	progress  []model.Progress
+	progValid bool
+}
+
+// changed records that s.m changed in memory (an edit, an undo, a revert).
+func (s *session) changed() { s.rev++ }
+
+// completion is m.Completion(), cached until the model changes: with
+// 10,000 threats it is too slow to recompute for every frame.
+func (s *session) completion() []model.Progress {
+	if !s.progValid || s.progRev != s.rev {
+		s.progress = s.m.Completion()
+		s.progRev, s.progValid = s.rev, true
+	}
+	return s.progress
+}
+
+// overall is m.Overall() from the cached completion.
+func (s *session) overall() int {
+	ps := s.completion()
+	if len(ps) == 0 {
+		return 0
+	}
+	sum := 0
+	for _, p := range ps {
+		sum += p.Percent()
+	}
+	return sum / len(ps)
 }
 
 func newSession(opts Options, m *model.Model, st Styles, keys KeyMap) *session {
@@ -97,6 +130,7 @@ func (s *session) commitFrom(origin Step, ch model.Change, err error, undo bool)
 	if err != nil {
 		return func() tea.Msg { return saveFailedMsg{Origin: origin, Err: err, Undo: undo} }
 	}
+	s.changed()
 	wb, id := s.wb, s.m.ID
 	return s.writes.run(func() tea.Msg {
 		if err := wb.Commit(id, ch.Do); err != nil {

@@ -44,6 +44,7 @@ func (a *app) saveFailed(msg saveFailedMsg) tea.Cmd {
 		// The mutator changed the in-memory model; the workbook did not
 		// take it, so the screen must not pretend it did.
 		a.s.m.Apply(msg.Change.Undo)
+		a.s.changed()
 		if msg.Undo {
 			a.undo = append(a.undo, model.Change{
 				Do:   model.Edit{Label: strings.TrimPrefix(msg.Change.Do.Label, undoPrefix), Records: msg.Change.Undo.Records},

@@ -92,7 +92,7 @@ func (a *app) header() string {
 	var right []string
 	if a.s != nil {
 		left += st.Glyphs.Separator + safeLine(a.s.m.Overview.Title)
-		right = append(right, itoa(a.s.m.Overall())+"% done")
+		right = append(right, itoa(a.s.overall())+"% done")
 		right = append(right, a.timerView())
 	}
 	r := strings.Join(right, "  ") + " "
@@ -183,14 +183,14 @@ func (a *app) tabs() string {
 // stepMarks is each step's completion mark: done, started, or not yet.
 func (a *app) stepMarks() []string {
 	g := a.styles.Glyphs
-	m := a.s.m
+	progress := a.s.completion()
 	out := make([]string, len(Steps))
 	for i, s := range Steps {
 		var p model.Progress
-		if sec, ok := s.Section(); ok {
-			p = m.SectionProgress(sec)
+		if sec, ok := s.Section(); ok && int(sec) < len(progress) {
+			p = progress[sec]
 		} else {
-			p = model.Progress{Done: m.Overall(), Total: 100}
+			p = model.Progress{Done: a.s.overall(), Total: 100}
 		}
 		switch {
 		case p.Complete():
