@@ -260,22 +260,37 @@ func (a *app) helpBindings() ([]key.Binding, [][]key.Binding) {
 }
 
 func (a *app) fullHelpLines() int {
+	return lipgloss.Height(a.fullHelp())
+}
+
+// fullHelp renders the help columns, moving columns that do not fit the
+// width onto further rows so no key is cut off at 80 columns.
+func (a *app) fullHelp() string {
 	_, full := a.helpBindings()
-	n := 1
+	width := a.width - 2
+	var blocks []string
+	var row [][]key.Binding
 	for _, col := range full {
-		n = max(n, len(col))
+		if len(row) > 0 && lipgloss.Width(a.help.FullHelpView(append(row, col))) > width {
+			blocks = append(blocks, a.help.FullHelpView(row))
+			row = nil
+		}
+		row = append(row, col)
 	}
-	return n
+	if len(row) > 0 {
+		blocks = append(blocks, a.help.FullHelpView(row))
+	}
+	return strings.Join(blocks, "\n")
 }
 
 func (a *app) helpView() string {
-	a.help.SetWidth(a.width - 2)
-	short, full := a.helpBindings()
+	a.help.SetWidth(0) // fullHelp and shortHelp fit the width themselves
+	short, _ := a.helpBindings()
 	if a.presenter() && !a.showHelp {
 		return " " + a.shortHelp([]key.Binding{a.keys.Global.Help, a.keys.Global.Presenter}, a.width-2)
 	}
 	if a.showHelp {
-		lines := strings.Split(a.help.FullHelpView(full), "\n")
+		lines := strings.Split(a.fullHelp(), "\n")
 		for i := range lines {
 			lines[i] = " " + lines[i]
 		}
