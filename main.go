@@ -1,0 +1,458 @@
+// Command threatdeck is a terminal threat-model workbook. Run without a
+// command it opens the interactive workbook; its commands list, create,
+// export, import and back up models for scripts.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/threatdeck/threatdeck/export"
+	"github.com/threatdeck/threatdeck/model"
+	"github.com/threatdeck/threatdeck/store"
+	"github.com/threatdeck/threatdeck/tui"
+)
+
+// version is the release, set at build time with
+// -ldflags "-X main.version=v1.2.3"; without it the module's build
+// information is used.
+var version string
+
+// Seams for tests: the TUI (which needs a terminal) and the clock.
+var (
+	runTUI = tui.Run
+	clock  = model.DefaultClock
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns its exit code. Errors are
+// printed on stderr as one line prefixed "threatdeck: ".
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := newRootCmd(stdin, stdout)
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	err := cmd.Execute()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "threatdeck: "+oneLine(err.Error()))
+	if _, ok := errors.AsType[usageError](err); ok {
+		return exitUsage
+	}
+	return exitFail
+}
+
+// usageError marks a mistake in the command line itself (exit code 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string {
+	return e.err.Error() + " (see threatdeck --help)"
+}
+
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// oneLine keeps an error to one line: some wrapped errors (a validation
+// error listing fields) span several.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+}
+
+// cli holds the flags shared by every command.
+type cli struct {
+	db     string
+	stdin  io.Reader
+	stdout io.Writer
+}
+
+func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
+	c := &cli{stdin: stdin, stdout: stdout}
+	var accessible bool
+	root := &cobra.Command{
+		Use:   "threatdeck",
+		Short: "A terminal workbook for threat models",
+		Long: "threatdeck walks a team through a threat model: scope, assets, threat actors, attack surface,\n" +
+			"STRIDE threats with risk and mitigations, OWASP Top 10 and security checklists, then a Markdown\n" +
+			"report. Run without a command to open the interactive workbook; every change is saved at once.",
+		Version: versionString(),
+		// Without a command, threatdeck opens the TUI; any argument here is
+		// a mistyped command.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				return usagef("unknown command %q; did you mean %q?", args[0], s[0])
+			}
+			return usagef("unknown command %q", args[0])
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.openTUI(accessible)
+		},
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SuggestionsMinimumDistance = 2
+	root.SetVersionTemplate("threatdeck {{.Version}}\n")
+	root.PersistentFlags().StringVar(&c.db, "db", "", "workbook `file` (default $"+store.EnvDB+", else $XDG_DATA_HOME/threatdeck/workbook.db)")
+	root.Flags().BoolVar(&accessible, "accessible", false, "screen-reader friendly mode: no alternate screen, one prompt per line")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(c.listCmd(), c.newCmd(), c.exampleCmd(), c.exportCmd(), c.importCmd(), c.backupCmd(), versionCmd())
+	return root
+}
+
+// args checks a command's argument count, as a usage error.
+func args(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s takes %s", cmd.Name(), what)
+		}
+		return nil
+	}
+}
+
+// path returns the workbook path from --db or the default.
+func (c *cli) path() (string, error) {
+	if c.db != "" {
+		return c.db, nil
+	}
+	return store.DefaultPath()
+}
+
+// open opens the workbook. Read-only opens create nothing and let several
+// commands read at once.
+func (c *cli) open(readOnly bool) (*store.Store, error) {
+	p, err := c.path()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(p, store.Options{ReadOnly: readOnly})
+}
+
+// withStore runs fn on the open workbook and closes it, reporting a failed
+// close (the last write's sync) when fn succeeded.
+func (c *cli) withStore(readOnly bool, fn func(*store.Store) error) error {
+	s, err := c.open(readOnly)
+	if err != nil {
+		return err
+	}
+	err = fn(s)
+	if cerr := s.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("cannot close workbook %s: %w", s.Path(), cerr)
+	}
+	return err
+}
+
+func (c *cli) openTUI(accessible bool) error {
+	return c.withStore(false, func(s *store.Store) error {
+		team, err := s.ActiveLibraries()
+		if err != nil {
+			return err
+		}
+		return runTUI(tui.Options{
+			Workbook:   s,
+			Render:     export.Markdown,
+			WriteFile:  export.WriteFile,
+			Import:     importFile,
+			Example:    model.Example,
+			Library:    model.SuggestionLibraries(team),
+			Accessible: accessible,
+		})
+	})
+}
+
+func (c *cli) listCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the models in the workbook: id, title, owner, last update, completion",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var sums []model.Summary
+			err := c.withStore(true, func(s *store.Store) (err error) {
+				sums, err = s.List()
+				return err
+			})
+			// A workbook not created yet simply has no models.
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			if asJSON {
+				if sums == nil {
+					sums = []model.Summary{}
+				}
+				out, err := json.MarshalIndent(sums, "", "  ")
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(c.stdout, "%s\n", out)
+				return err
+			}
+			if len(sums) == 0 {
+				_, err := fmt.Fprintln(c.stdout, "No models yet. Create one with: threatdeck new TITLE (or threatdeck example)")
+				return err
+			}
+			return writeTable(c.stdout, sums)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of model summaries")
+	return cmd
+}
+
+// writeTable prints model summaries as aligned columns.
+func writeTable(w io.Writer, sums []model.Summary) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTITLE\tOWNER\tUPDATED\tDONE")
+	for _, s := range sums {
+		updated := "-"
+		if !s.Updated.IsZero() {
+			updated = s.Updated.UTC().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d%%\n", cell(s.ID), cell(s.Title), cell(s.Owner), updated, s.Completion)
+	}
+	return tw.Flush()
+}
+
+// cell makes workbook text safe for one table cell on a terminal: escape
+// sequences and controls stripped (a crafted workbook must not drive the
+// terminal), tabs and newlines flattened so columns hold.
+func cell(s string) string {
+	s = strings.Join(strings.Fields(model.CleanLine(s)), " ")
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (c *cli) newCmd() *cobra.Command {
+	var owner string
+	cmd := &cobra.Command{
+		Use:   "new TITLE",
+		Short: "Create an empty model",
+		Args:  args(1, "one argument, the model's title (quote it if it has spaces)"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			m, err := model.New(a[0], owner, clock())
+			if err != nil {
+				return fmt.Errorf("cannot create the model: %w", err)
+			}
+			return c.create(m, "Created model")
+		},
+	}
+	cmd.Flags().StringVar(&owner, "owner", "", "the team or person who owns the model")
+	return cmd
+}
+
+func (c *cli) exampleCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "example",
+		Short: "Add the example model: the reference threat model, fully reproduced",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.create(model.Example(clock()), "Added the example as model")
+		},
+	}
+}
+
+// create stores a new model and reports its id.
+func (c *cli) create(m *model.Model, what string) error {
+	return c.withStore(false, func(s *store.Store) error {
+		id, err := s.Create(m)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(c.stdout, "%s %s: %s\n", what, id, cell(m.Overview.Title))
+		return err
+	})
+}
+
+func (c *cli) exportCmd() *cobra.Command {
+	var format, out string
+	cmd := &cobra.Command{
+		Use:   "export MODEL",
+		Short: "Export a model (by id or title) as a Markdown report or threatdeck JSON",
+		Long: "Export a model, named by its id or its title (any case), as a Markdown report or as\n" +
+			"threatdeck JSON (lossless; import it elsewhere). Writes to stdout unless -o is given;\n" +
+			"files are written atomically and readable only by you (0600).",
+		Args: args(1, "one argument, the model's id or title"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			render, err := renderer(format)
+			if err != nil {
+				return err
+			}
+			var m *model.Model
+			if err := c.withStore(true, func(s *store.Store) (err error) {
+				m, err = s.Find(a[0])
+				return err
+			}); err != nil {
+				return err
+			}
+			data, err := render(m)
+			if err != nil {
+				return fmt.Errorf("cannot export model %s: %w", m.ID, err)
+			}
+			if out == "" || out == "-" {
+				_, err = c.stdout.Write(data)
+				return err
+			}
+			if err := export.WriteFile(out, data); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(c.stdout, "Exported model %s to %s\n", m.ID, out)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "markdown", "markdown or json")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
+	return cmd
+}
+
+// renderer returns the exporter for a --format value.
+func renderer(format string) (func(*model.Model) ([]byte, error), error) {
+	switch strings.ToLower(format) {
+	case "markdown", "md":
+		return func(m *model.Model) ([]byte, error) { return export.Markdown(m), nil }, nil
+	case "json":
+		return export.JSON, nil
+	}
+	return nil, usagef("unknown export format %q; use markdown or json", format)
+}
+
+func (c *cli) importCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import a model file (threatdeck JSON, or another tool's format) as a new model",
+		Args:  args(1, "one argument, the file to import (- for stdin)"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			var m *model.Model
+			var err error
+			if a[0] == "-" {
+				m, err = importReader(c.stdin, "stdin")
+			} else {
+				m, err = importFile(a[0])
+			}
+			if err != nil {
+				return err
+			}
+			return c.create(m, "Imported "+a[0]+" as model")
+		},
+	}
+}
+
+// importFile reads and imports a model file; the TUI uses it too.
+func importFile(path string) (*model.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPath(err))
+	}
+	defer f.Close()
+	return importReader(f, path)
+}
+
+// importReader reads at most one byte past export's size limit, so a huge
+// or endless input is refused without being read whole.
+func importReader(r io.Reader, name string) (*model.Model, error) {
+	data, err := io.ReadAll(io.LimitReader(r, export.MaxJSONBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", name, unwrapPath(err))
+	}
+	return export.Import(data, filepath.Base(name))
+}
+
+func unwrapPath(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func (c *cli) backupCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup DEST",
+		Short: "Copy the workbook to DEST (a file or directory), safely, even while it is in use",
+		Args:  args(1, "one argument, the backup file or directory"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			return c.withStore(true, func(s *store.Store) error {
+				if err := s.Backup(a[0]); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintf(c.stdout, "Backed up %s to %s\n", s.Path(), a[0])
+				return err
+			})
+		},
+	}
+}
+
+func versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print threatdeck's version",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), "threatdeck "+versionString())
+			return err
+		},
+	}
+}
+
+// versionString is the -ldflags version, else the module version, else
+// "devel" with the VCS revision the binary was built from.
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified string
+	var when time.Time
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		case "vcs.time":
+			when, _ = time.Parse(time.RFC3339, s.Value)
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	out := "devel (" + rev[:min(12, len(rev))]
+	if !when.IsZero() {
+		out += " " + when.UTC().Format("2006-01-02")
+	}
+	return out + modified + ")"
+}
