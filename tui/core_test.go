@@ -440,6 +440,17 @@ func TestTimerTurnsAmberThenRed(t *testing.T) {
 	clk.Advance(time.Minute)
 	h.goTo(StepAssets)
 	h.wantScreen("running 11:00", "step 0:00/10:00")
+
+	// b cycles this step's own timebox; the others keep the default.
+	h.press("b")
+	h.wantScreen("Timebox for Assets: 15:00", "step 0:00/15:00")
+	for range len(timeboxChoices) - 3 {
+		h.press("b")
+	}
+	h.wantScreen("No timebox for Assets")
+	h.dontWantScreen("step 0:00/")
+	h.goTo(StepActors)
+	h.wantScreen("step 0:00/10:00")
 }
 
 // A stored string carrying escape sequences (a workbook written by another

@@ -34,6 +34,7 @@ type GlobalKeys struct {
 	Presenter  key.Binding
 	Timer      key.Binding // start / pause
 	TimerReset key.Binding
+	Timebox    key.Binding // cycle the current step's timebox
 	Models     key.Binding // back to the model list
 }
 
@@ -91,6 +92,7 @@ func DefaultKeyMap() KeyMap {
 	g.Presenter = bind([]string{"f5"}, "F5", "presenter mode")
 	g.Timer = bind([]string{"t"}, "t", "timer start/pause")
 	g.TimerReset = bind([]string{"T"}, "T", "reset step timer")
+	g.Timebox = bind([]string{"b"}, "b", "step timebox")
 	g.Models = bind([]string{"ctrl+o"}, "ctrl+o", "models")
 
 	l := &k.List
@@ -141,7 +143,7 @@ func (k KeyMap) GlobalFullHelp() [][]key.Binding {
 	g := k.Global
 	return [][]key.Binding{
 		{g.NextStep, g.PrevStep, g.StepKeys, g.Models},
-		{g.Undo, g.Park, g.ParkingLot, g.Timer, g.TimerReset},
+		{g.Undo, g.Park, g.ParkingLot, g.Timer, g.TimerReset, g.Timebox},
 		{g.Presenter, g.Help, g.Quit, g.ForceQuit},
 	}
 }

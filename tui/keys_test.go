@@ -127,7 +127,7 @@ func TestKeyMapHasNoCollisions(t *testing.T) {
 		}
 	}
 	g := k.Global
-	claim("global", g.NextStep, g.PrevStep, g.Help, g.Quit, g.ForceQuit, g.Undo, g.Park, g.ParkingLot, g.Presenter, g.Timer, g.TimerReset, g.Models)
+	claim("global", g.NextStep, g.PrevStep, g.Help, g.Quit, g.ForceQuit, g.Undo, g.Park, g.ParkingLot, g.Presenter, g.Timer, g.TimerReset, g.Timebox, g.Models)
 	claim("global", g.Steps[:]...)
 	l := k.List
 	claim("list", l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End, l.Open, l.Back, l.Add, l.Edit, l.Delete, l.Filter, l.Toggle)

@@ -16,7 +16,10 @@ type sessionTimer struct {
 	total   time.Duration
 	perStep map[Step]time.Duration
 	step    Step
+	// timebox is the default budget per step; boxes overrides it for
+	// steps the facilitator set with the timebox key (0 = none).
 	timebox time.Duration
+	boxes   map[Step]time.Duration
 	// gen tags tick loops so a pause/start does not leave two running.
 	gen int
 	// every is the redraw interval while running; zero (tests) means no
@@ -30,7 +33,7 @@ type timerTickMsg struct{ gen int }
 const amberAt = 0.8
 
 func newSessionTimer(timebox time.Duration) sessionTimer {
-	return sessionTimer{perStep: map[Step]time.Duration{}, timebox: timebox, every: time.Second}
+	return sessionTimer{perStep: map[Step]time.Duration{}, boxes: map[Step]time.Duration{}, timebox: timebox, every: time.Second}
 }
 
 func (t *sessionTimer) account(now time.Time) {
@@ -108,15 +111,45 @@ const (
 	timerRed
 )
 
+// box is the current step's timebox (0 = none).
+func (t *sessionTimer) box() time.Duration {
+	if b, ok := t.boxes[t.step]; ok {
+		return b
+	}
+	return t.timebox
+}
+
+// timeboxChoices are what the timebox key cycles through.
+var timeboxChoices = []time.Duration{0, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 20 * time.Minute, 30 * time.Minute, 45 * time.Minute, time.Hour}
+
+// cycleBox moves the current step's timebox to the next choice and
+// returns it.
+func (t *sessionTimer) cycleBox() time.Duration {
+	cur := t.box()
+	next := timeboxChoices[0]
+	for i, c := range timeboxChoices {
+		if c > cur {
+			next = c
+			break
+		}
+		if i == len(timeboxChoices)-1 {
+			next = timeboxChoices[0]
+		}
+	}
+	t.boxes[t.step] = next
+	return next
+}
+
 func (t *sessionTimer) level(now time.Time) timerLevel {
-	if t.timebox <= 0 {
+	box := t.box()
+	if box <= 0 {
 		return timerOK
 	}
 	_, step := t.elapsed(now)
 	switch {
-	case step >= t.timebox:
+	case step >= box:
 		return timerRed
-	case float64(step) >= amberAt*float64(t.timebox):
+	case float64(step) >= amberAt*float64(box):
 		return timerAmber
 	}
 	return timerOK

@@ -146,6 +146,13 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 		a.timer.resetStep(a.opts.now())
 		a.setStatus("Timer for "+a.step.String()+" reset", true)
 		return nil
+	case key.Matches(msg, g.Timebox):
+		if box := a.timer.cycleBox(); box > 0 {
+			a.setStatus("Timebox for "+a.step.String()+": "+clock(box), true)
+		} else {
+			a.setStatus("No timebox for "+a.step.String(), true)
+		}
+		return nil
 	case key.Matches(msg, g.Models):
 		return a.closeModel()
 	}

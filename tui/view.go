@@ -115,8 +115,8 @@ func (a *app) timerView() string {
 		state = g.Running
 	}
 	s := state + " " + clock(total) + g.Separator + "step " + clock(step)
-	if a.timer.timebox > 0 {
-		s += "/" + clock(a.timer.timebox)
+	if box := a.timer.box(); box > 0 {
+		s += "/" + clock(box)
 	}
 	return s
 }
