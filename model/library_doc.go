@@ -55,6 +55,8 @@ Threat fields:
                must take the category under STRIDE-per-element: external
                entities and third-party integrations S, R; data stores
                T, R, I, D; data flows T, I, D; every other kind all six.
+               List the kind the threat is written for first: suggestions
+               rank a threat highest on the kinds listed first.
   description  required text.
   mitigations  required, at least one non-blank suggested mitigation.
                Accepting the suggestion adds each as a planned mitigation.

@@ -26,7 +26,9 @@ func TestSuggestAppliesPerElement(t *testing.T) {
 		}
 		return out
 	}
-	if got := ids(sugg); !slices.Equal(got, []string{"X-2", "X-1"}) {
+	// The webhook threat is written for its kind, so it outranks the
+	// generic data-store one until sensitive data raises disclosure.
+	if got := ids(sugg); !slices.Equal(got, []string{"X-1", "X-2"}) {
 		t.Fatalf("suggestions %v", got)
 	}
 	for _, s := range sugg {
