@@ -18,6 +18,7 @@
 //	    dismissed/ library id → true
 //	    extension/ tool → its raw JSON
 //	    seq/       id prefix → last number issued
+//	libraries/                 team threat libraries, versioned (see AddLibrary)
 //
 // Each sub-bucket of a model is one model.RecordKind; keys are record ids
 // and values the JSON of the record's value. Singleton kinds (overview,
