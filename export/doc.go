@@ -1,0 +1,112 @@
+// Package export reads and writes threat models as files: the Markdown
+// report (Markdown), threatdeck's own JSON document (JSON, ParseJSON),
+// importing with format detection (Import, Register) and atomic writes
+// (WriteFile). It never draws and never touches the workbook.
+//
+// # The threatdeck/1 JSON document
+//
+// A document is one JSON object with two keys:
+//
+//	{
+//	  "schema": "threatdeck/1",
+//	  "model": { … }
+//	}
+//
+// "schema" names the format and its version. ParseJSON reads version 1
+// only: a newer version ("threatdeck/2") is refused with a message to
+// upgrade threatdeck, a threat library ("threatdeck-library/1") or any other
+// value is refused as not a model export. Any change that an older reader
+// would misread or drop gets a new version; unknown fields are refused, not
+// ignored, so nothing is ever lost silently.
+//
+// JSON writes the keys in the order below, lists in canonical order (by id
+// number: "T-9" before "T-10"; STRIDE rows in STRIDE order; checklist items
+// in catalog order, then custom items by id), two-space indentation, and
+// "<", ">" and "&" unescaped. Times are RFC 3339 with their zone. Empty
+// lists are written as [], never null; every string has been cleaned
+// (no escape sequences, control or bidi characters). The workbook id is not
+// part of the document: importing gives a new model in the workbook.
+//
+// "model" holds:
+//
+//	overview     object, required
+//	  title          string, 1–200 characters
+//	  owner          string, ≤ 200 characters
+//	  summary        string, plain text, ≤ 64 KiB
+//	  scope          string, plain text, ≤ 64 KiB
+//	  participants   [string]
+//	  status         "draft" | "in-review" | "approved"
+//	  owasp_edition  "2025" | "2021": the OWASP Top 10 edition the model uses
+//	  created, updated  time
+//	assets       [object]
+//	  id           "AS-001" …; empty means "give it a new id"
+//	  name         string, 1–200 characters
+//	  description  string
+//	  sensitivity  "public" | "internal" | "confidential" | "restricted"
+//	actors       [object]
+//	  id           "TA-001" …
+//	  name, description, motivation  string
+//	  capability   "low" | "medium" | "high"
+//	  kind         "external" | "internal"
+//	  risk         "low" | "medium" | "high": relative risk
+//	surface      [object]: attack-surface elements
+//	  id           "SE-001" …
+//	  name, description  string
+//	  kind         "api" | "auth" | "datastore" | "file-transfer" | "third-party" |
+//	               "admin" | "webhook" | "client" | "host" | "process" |
+//	               "dataflow" | "trust-boundary" | "external-entity"
+//	  trust_zone   string
+//	  source, target  element ids, for a data flow (omitted when empty)
+//	threats      [object]
+//	  id           "T-001" …
+//	  title        string, 1–200 characters
+//	  description  string
+//	  methodology  omitted for STRIDE; else the framework ("LINDDUN" …)
+//	  category     for STRIDE "spoofing" | "tampering" | "repudiation" |
+//	               "information-disclosure" | "denial-of-service" |
+//	               "elevation-of-privilege"; else the framework's category
+//	  vector       string: the attack-vector group in the report
+//	  assets, surface, actors  [id]: each must exist in the model
+//	  owasp        [OWASP id with edition, "A03:2021"]
+//	  likelihood, impact  integer 1–5 (risk = likelihood × impact)
+//	  status       "open" | "mitigated" | "accepted" | "transferred" | "not-applicable"
+//	  mitigations  [object]
+//	    id           "M-001" …
+//	    description  string, required
+//	    status       "planned" | "in-progress" | "implemented" | "verified"
+//	  library_id   the library threat it was accepted from (omitted when none)
+//	stride       [object]: one per STRIDE category
+//	  category     a STRIDE category, as above
+//	  reviewed     bool
+//	  note, example, mitigation  string
+//	checklists   [object]: OWASP Top 10 items of both editions, security
+//	             controls, testing & validation and compliance items
+//	  id           catalog id ("A01:2021", "ctl.mfa") or "C-001" for custom items
+//	  list         "owasp" | "controls" | "testing" | "compliance"
+//	  group, title, detail, note  string
+//	  state        "" (not assessed) | "done" | "partial" | "gap" |
+//	               "not-applicable" | "planned" | "future"
+//	  threats      [threat id]
+//	sections     object: free Markdown
+//	  incident_response, related_docs, references  string
+//	parking      [object]: questions parked during a session
+//	  id           "P-001" …
+//	  text         string, 1–200 characters
+//	  created      time
+//	  resolved     bool
+//	dismissed    [library threat id]: suggestions turned down
+//	extensions   object (omitted when empty): other tools' data, by tool
+//	             name, kept verbatim for a round trip back to that tool
+//	seq          object: the last number issued per id prefix ("T": 20)
+//
+// ParseJSON checks the document as an edit in the TUI is checked: every
+// entity goes through the model's validation (text cleaned, lengths, enum
+// values, links to existing ids), ids must be unique, and id counters are
+// moved past every id in use. Problems are reported with their JSON path,
+// for example "model.threats[3].likelihood: must be between 1 and 5".
+// Documents over 64 MiB or nested deeper than 64 levels are refused before
+// decoding.
+//
+// The document is lossless: exporting a model, importing the document into
+// an empty workbook and exporting again gives identical bytes.
+package export

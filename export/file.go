@@ -1,0 +1,85 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// WriteFile writes data to path atomically: into a temporary file in the
+// same directory (created 0600), flushed to disk, then renamed over path,
+// so a reader sees the old file or the new one, never half of either, and
+// a crash leaves no partial report. The temporary file is removed on every
+// failure. An existing file at path is replaced by a 0600 one; the
+// directory must exist.
+func WriteFile(path string, data []byte) error {
+	if path == "" {
+		return errors.New("cannot write: no file name given")
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("cannot write %s: it is a directory", path)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot write %s: directory %s does not exist", path, dir)
+		}
+		return fmt.Errorf("cannot write %s: %v", path, reason(err))
+	} else if !fi.IsDir() {
+		return fmt.Errorf("cannot write %s: %s is not a directory", path, dir)
+	}
+	return writeAtomic(path, data)
+}
+
+// writeAtomic is WriteFile's temp-file, sync and rename, removing the
+// temporary file on any failure.
+func writeAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	// os.CreateTemp creates the file 0600 and with a name no one else uses.
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, reason(err))
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, reason(err))
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("cannot write %s: flushing to disk: %v", path, reason(err))
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, reason(err))
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, reason(err))
+	}
+	// Make the rename itself durable; a failure here does not undo the
+	// write, so it is not reported.
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// reason is the underlying error of a path operation ("permission denied"),
+// as the caller already names the path.
+func reason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

@@ -1,0 +1,385 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// modelDoc is model.Model with every list left raw, so each element is
+// decoded on its own and a problem is reported at its index
+// ("model.threats[3]"), which encoding/json's own errors do not say.
+// TestModelDocCoversModel keeps it in step with model.Model.
+type modelDoc struct {
+	Overview   json.RawMessage            `json:"overview"`
+	Assets     []json.RawMessage          `json:"assets"`
+	Actors     []json.RawMessage          `json:"actors"`
+	Surface    []json.RawMessage          `json:"surface"`
+	Threats    []json.RawMessage          `json:"threats"`
+	Stride     []json.RawMessage          `json:"stride"`
+	Checklists []json.RawMessage          `json:"checklists"`
+	Sections   json.RawMessage            `json:"sections"`
+	Parking    []json.RawMessage          `json:"parking"`
+	Dismissed  []json.RawMessage          `json:"dismissed"`
+	Extensions map[string]json.RawMessage `json:"extensions"`
+	Seq        map[string]json.RawMessage `json:"seq"`
+}
+
+// threatDoc is a threat with its mitigations left raw, for the same reason.
+type threatDoc struct {
+	model.Threat
+	Mitigations []json.RawMessage `json:"mitigations"`
+}
+
+func isNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || bytes.Equal(t, []byte("null"))
+}
+
+func elemPath(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// decodeAll decodes each raw element of a list, reporting problems by index.
+func decodeAll[T any](p *problems, raws []json.RawMessage, path string) []T {
+	out := make([]T, len(raws))
+	for i, raw := range raws {
+		if err := decodeStrict(raw, &out[i]); err != nil {
+			p.decoded(raw, elemPath(path, i), err)
+		}
+	}
+	return out
+}
+
+// decoded records a decoding error of the value at path.
+func (p *problems) decoded(data []byte, path string, err error) {
+	var je *JSONError
+	if errors.As(decodeProblem(data, path, err), &je) {
+		for _, q := range je.Problems {
+			p.add(q.Path, "%s", q.Message)
+		}
+	}
+}
+
+// parts are the decoded pieces of the "model" object, before validation.
+type parts struct {
+	Overview   *model.Overview            `json:"overview"`
+	Assets     []model.Asset              `json:"assets"`
+	Actors     []model.Actor              `json:"actors"`
+	Surface    []model.SurfaceElement     `json:"surface"`
+	Threats    []model.Threat             `json:"threats"`
+	Stride     []model.StrideReview       `json:"stride"`
+	Checklists []model.CheckItem          `json:"checklists"`
+	Sections   *model.Sections            `json:"sections"`
+	Parking    []model.ParkingItem        `json:"parking"`
+	Dismissed  []string                   `json:"dismissed"`
+	Extensions map[string]json.RawMessage `json:"extensions"`
+	Seq        map[string]int             `json:"seq"`
+}
+
+// decodeParts decodes the "model" object in one strict pass. Only when
+// that fails is it decoded again element by element (modelDoc), to name
+// the path of every problem: the common case pays for one decode.
+func decodeParts(raw []byte, root string) (*parts, error) {
+	var pt parts
+	fastErr := decodeStrict(raw, &pt)
+	if fastErr == nil {
+		return &pt, checkParts(&pt, root)
+	}
+	var doc modelDoc
+	if err := decodeStrict(raw, &doc); err != nil {
+		return nil, decodeProblem(raw, root, err)
+	}
+	var p problems
+	var ov model.Overview
+	if isNull(doc.Overview) {
+		p.add(root+".overview", "missing")
+	} else if err := decodeStrict(doc.Overview, &ov); err != nil {
+		p.decoded(doc.Overview, root+".overview", err)
+	}
+	if !isNull(doc.Sections) {
+		var sections model.Sections
+		if err := decodeStrict(doc.Sections, &sections); err != nil {
+			p.decoded(doc.Sections, root+".sections", err)
+		}
+	}
+	decodeAll[model.Asset](&p, doc.Assets, root+".assets")
+	decodeAll[model.Actor](&p, doc.Actors, root+".actors")
+	decodeAll[model.SurfaceElement](&p, doc.Surface, root+".surface")
+	for i, tr := range decodeAll[threatDoc](&p, doc.Threats, root+".threats") {
+		decodeAll[model.Mitigation](&p, tr.Mitigations, elemPath(root+".threats", i)+".mitigations")
+	}
+	decodeAll[model.StrideReview](&p, doc.Stride, root+".stride")
+	decodeAll[model.CheckItem](&p, doc.Checklists, root+".checklists")
+	decodeAll[model.ParkingItem](&p, doc.Parking, root+".parking")
+	decodeAll[string](&p, doc.Dismissed, root+".dismissed")
+	for _, k := range slices.Sorted(maps.Keys(doc.Seq)) {
+		var n int
+		if err := decodeStrict(doc.Seq[k], &n); err != nil || n < 0 {
+			p.add(root+".seq."+k, "must be a whole number, 0 or more")
+		}
+	}
+	if err := p.result(); err != nil {
+		return nil, err
+	}
+	return nil, decodeProblem(raw, root, fastErr) // not expected: both decoders are equally strict
+}
+
+// checkParts reports what the types alone cannot: a missing overview and
+// negative counters.
+func checkParts(pt *parts, root string) error {
+	var p problems
+	if pt.Overview == nil {
+		p.add(root+".overview", "missing")
+	}
+	for _, k := range slices.Sorted(maps.Keys(pt.Seq)) {
+		if pt.Seq[k] < 0 {
+			p.add(root+".seq."+k, "must be a whole number, 0 or more")
+		}
+	}
+	return p.result()
+}
+
+// buildModel checks ids and rebuilds the model from its decoded parts
+// through the mutators.
+func buildModel(pt *parts) (*model.Model, error) {
+	const root = "model"
+	var p problems
+	ov := *pt.Overview
+	assets, actors, surface, threats := pt.Assets, pt.Actors, pt.Surface, pt.Threats
+	stride, checks, parking := pt.Stride, pt.Checklists, pt.Parking
+	seq := pt.Seq
+	if seq == nil {
+		seq = map[string]int{}
+	}
+
+	// Ids: each names one entity, and counters must be past every id in
+	// use so an entity added later never takes an existing id.
+	ids := idChecker{p: &p, seq: seq}
+	for i, a := range assets {
+		ids.check(elemPath(root+".assets", i), "asset", a.ID, model.PrefixAsset)
+	}
+	for i, a := range actors {
+		ids.check(elemPath(root+".actors", i), "actor", a.ID, model.PrefixActor)
+	}
+	for i, e := range surface {
+		ids.check(elemPath(root+".surface", i), "surface element", e.ID, model.PrefixSurface)
+	}
+	for i, t := range threats {
+		ids.check(elemPath(root+".threats", i), "threat", t.ID, model.PrefixThreat)
+		for j, mt := range t.Mitigations {
+			ids.check(elemPath(elemPath(root+".threats", i)+".mitigations", j), "mitigation", mt.ID, model.PrefixMitigation)
+		}
+	}
+	for i, c := range checks {
+		ids.check(elemPath(root+".checklists", i), "checklist item", c.ID, model.PrefixCheck)
+	}
+	for i, pk := range parking {
+		ids.check(elemPath(root+".parking", i), "parking-lot item", pk.ID, model.PrefixParking)
+	}
+	seenStride := map[model.Stride]int{}
+	for i, r := range stride {
+		if j, dup := seenStride[r.Category]; dup {
+			p.add(elemPath(root+".stride", i)+".category", "%q is reviewed twice (also %s)", string(r.Category), elemPath(root+".stride", j))
+		}
+		seenStride[r.Category] = i
+	}
+	for _, k := range slices.Sorted(maps.Keys(pt.Extensions)) {
+		if k == "" || model.CleanLine(k) != k {
+			p.add(root+".extensions", "%q is not a valid tool name", k)
+		}
+	}
+	if err := p.result(); err != nil {
+		return nil, err
+	}
+
+	// Rebuild through the mutators, so an import is held to exactly the
+	// rules an edit is. Each entity is put into a scratch model holding only
+	// what its validation looks at (the targets of its links) and sharing
+	// the id counters, then appended to the real model, which is sorted
+	// once at the end: putting thousands of entities one by one into
+	// growing lists would cost a scan or a sort each time. now is the
+	// document's own update time, so the mutators' stamping changes nothing.
+	m := &model.Model{Seq: seq}
+	now := ov.Updated
+	v := validator{p: &p}
+	_, err := m.PutOverview(ov, now)
+	v.check(root+".overview", err)
+	if pt.Sections != nil {
+		_, err = m.PutSections(*pt.Sections, now)
+		v.check(root+".sections", err)
+	}
+	scratch := func() *model.Model { return &model.Model{Overview: m.Overview, Seq: m.Seq} }
+	for i, a := range assets {
+		sc := scratch()
+		if _, err := sc.PutAsset(a, now); v.check(elemPath(root+".assets", i), err) {
+			m.Assets = append(m.Assets, sc.Assets[0])
+		}
+	}
+	for i, a := range actors {
+		sc := scratch()
+		if _, err := sc.PutActor(a, now); v.check(elemPath(root+".actors", i), err) {
+			m.Actors = append(m.Actors, sc.Actors[0])
+		}
+	}
+	// Data flows name other elements, which may come later in the list:
+	// every element goes in first, then the flows get their ends.
+	for i, e := range surface {
+		e.Source, e.Target = "", ""
+		sc := scratch()
+		if _, err := sc.PutElement(e, now); v.check(elemPath(root+".surface", i), err) {
+			m.Surface = append(m.Surface, sc.Surface[0])
+		}
+	}
+	m.Sort()
+	for i, e := range surface {
+		at := m.SurfaceIndex(e.ID)
+		if at < 0 || (e.Source == "" && e.Target == "") {
+			continue
+		}
+		sc := scratch()
+		sc.Surface = slices.Clone(m.Surface)
+		if _, err := sc.PutElement(e, now); v.check(elemPath(root+".surface", i), err) {
+			m.Surface[at] = sc.Surface[sc.SurfaceIndex(e.ID)]
+		}
+	}
+	sc := scratch()
+	sc.Assets, sc.Actors, sc.Surface = m.Assets, m.Actors, m.Surface
+	m.Threats = make([]model.Threat, 0, len(threats))
+	for i, t := range threats {
+		sc.Threats = sc.Threats[:0]
+		if _, err := sc.PutThreat(t, now); v.check(elemPath(root+".threats", i), err) {
+			m.Threats = append(m.Threats, sc.Threats[0])
+		}
+	}
+	m.Sort()
+	for i, r := range stride {
+		sc := scratch()
+		if _, err := sc.PutStride(r, now); v.check(elemPath(root+".stride", i), err) {
+			m.Stride = append(m.Stride, sc.Stride[0])
+		}
+	}
+	for i, c := range checks {
+		sc := scratch()
+		for _, id := range c.Threats {
+			if m.ThreatIndex(id) >= 0 {
+				sc.Threats = append(sc.Threats, model.Threat{ID: id})
+			}
+		}
+		if _, err := sc.PutCheck(c, now); v.check(elemPath(root+".checklists", i), err) {
+			m.Checklists = append(m.Checklists, sc.Checklists[0])
+		}
+	}
+	for i, pk := range parking {
+		sc := scratch()
+		if _, err := sc.PutParking(pk, now); v.check(elemPath(root+".parking", i), err) {
+			m.Parking = append(m.Parking, sc.Parking[0])
+		}
+	}
+	for i, d := range pt.Dismissed {
+		_, err := m.Dismiss(d, now)
+		v.check(elemPath(root+".dismissed", i), err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(pt.Extensions)) {
+		// Kept compact, as the tool that stored it gave it, rather than in
+		// the document's indentation.
+		var data bytes.Buffer
+		if err := json.Compact(&data, pt.Extensions[k]); err != nil {
+			p.add(root+".extensions."+k, "not valid JSON: %v", err)
+			continue
+		}
+		m.SetExtension(k, data.Bytes(), now)
+	}
+	if err := p.result(); err != nil {
+		return nil, err
+	}
+	m.Overview.Updated = ov.Updated
+	m.Normalize()
+	return m, nil
+}
+
+// idChecker checks ids for shape and uniqueness and moves id counters past
+// the ids in use.
+type idChecker struct {
+	p    *problems
+	seq  map[string]int
+	seen map[string]string // "kind id" → path
+}
+
+func (c *idChecker) check(path, kind, id, prefix string) {
+	if id == "" {
+		return // a new entity: the mutator gives it an id
+	}
+	if model.CleanLine(id) != id || len(id) > model.MaxTitle {
+		c.p.add(path+".id", "%q is not a valid id", id)
+		return
+	}
+	if c.seen == nil {
+		c.seen = map[string]string{}
+	}
+	key := kind + " " + id
+	if other, dup := c.seen[key]; dup {
+		c.p.add(path+".id", "%s id %q is used twice (also %s)", kind, id, other)
+		return
+	}
+	c.seen[key] = path
+	if n, ok := idNumber(id, prefix); ok && n > c.seq[prefix] {
+		c.seq[prefix] = n
+	}
+}
+
+// idNumber returns n for an id "<prefix>-<n>".
+func idNumber(id, prefix string) (int, bool) {
+	rest, ok := strings.CutPrefix(id, prefix+"-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	return n, err == nil && n >= 0
+}
+
+// validator turns the mutators' validation errors into problems at JSON paths.
+type validator struct{ p *problems }
+
+func (v validator) check(path string, err error) bool {
+	if err == nil {
+		return true
+	}
+	var ve model.ValidationError
+	if !errors.As(err, &ve) {
+		v.p.add(path, "%v", err)
+		return false
+	}
+	for _, f := range ve {
+		v.p.add(joinPath(path, jsonField(f.Field)), "%s", f.Message)
+	}
+	return false
+}
+
+// jsonField maps a validation field name ("trust zone", "mitigation 2
+// status") to its JSON key path ("trust_zone", "mitigations[1].status").
+func jsonField(f string) string {
+	if rest, ok := strings.CutPrefix(f, "mitigation "); ok {
+		num, sub, _ := strings.Cut(rest, " ")
+		if n, err := strconv.Atoi(num); err == nil {
+			if sub == "" {
+				sub = "description"
+			}
+			return fmt.Sprintf("mitigations[%d].%s", n-1, sub)
+		}
+	}
+	switch f {
+	case "edition":
+		return "owasp_edition"
+	case "related documentation":
+		return "related_docs"
+	case "library id":
+		return ""
+	}
+	return strings.ReplaceAll(f, " ", "_")
+}

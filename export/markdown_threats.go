@@ -1,0 +1,254 @@
+package export
+
+import (
+	"strings"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// vectorGroup is one "### n. <vector>" block of the Attack Vectors section.
+type vectorGroup struct {
+	name    string
+	threats []int // indexes into m.Threats, in id order
+}
+
+// vectorGroups groups threats by their attack vector in order of first
+// appearance; threats without a vector are grouped by their category label
+// after them (in STRIDE order), merging with a vector of the same name.
+func vectorGroups(m *model.Model) []vectorGroup {
+	var groups []vectorGroup
+	index := map[string]int{}
+	add := func(name string, i int) {
+		g, ok := index[name]
+		if !ok {
+			g = len(groups)
+			index[name] = g
+			groups = append(groups, vectorGroup{name: name})
+		}
+		groups[g].threats = append(groups[g].threats, i)
+	}
+	var rest []int
+	for i := range m.Threats {
+		if v := m.Threats[i].Vector; v != "" {
+			add(v, i)
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	// Threats without a vector follow, by STRIDE order then other categories.
+	rank := func(t *model.Threat) int {
+		if t.Methodology == "" && t.Category.Valid() {
+			return strings.Index("STRIDE", t.Category.Letter())
+		}
+		return 6
+	}
+	for pass := 0; pass <= 6; pass++ {
+		for _, i := range rest {
+			if t := &m.Threats[i]; rank(t) == pass {
+				add(categoryLabel(t), i)
+			}
+		}
+	}
+	return groups
+}
+
+// groupMitigation is one line of a group's mitigation list: the de-duplicated
+// union of its threats' mitigations, in order.
+type groupMitigation struct {
+	text    string
+	status  model.MitigationStatus
+	threats []string
+}
+
+func groupMitigations(m *model.Model, g vectorGroup) []groupMitigation {
+	var out []groupMitigation
+	seen := map[string]int{}
+	for _, i := range g.threats {
+		t := &m.Threats[i]
+		for _, mt := range t.Mitigations {
+			key := mitigationKey(mt.Description)
+			j, ok := seen[key]
+			if !ok {
+				j = len(out)
+				seen[key] = j
+				out = append(out, groupMitigation{text: mt.Description, status: mt.Status})
+			}
+			gm := &out[j]
+			// One measure recorded on several threats shows its least
+			// advanced status: the group is only as far as its weakest copy.
+			if statusRank(mt.Status) < statusRank(gm.status) {
+				gm.status = mt.Status
+			}
+			if n := len(gm.threats); n == 0 || gm.threats[n-1] != t.ID {
+				gm.threats = append(gm.threats, t.ID)
+			}
+		}
+	}
+	return out
+}
+
+// mitigationKey is what makes two mitigation texts the same measure:
+// equal ignoring case and runs of white space.
+func mitigationKey(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\t' || c == '\n' || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+			return strings.ToLower(strings.Join(strings.Fields(s), " "))
+		}
+	}
+	return strings.ToLower(s)
+}
+
+func statusRank(s model.MitigationStatus) int {
+	for i, x := range model.MitigationStatuses {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (r *report) vectors() {
+	r.heading(2, "Attack Vectors")
+	groups := vectorGroups(r.m)
+	if len(groups) == 0 {
+		r.none("No threats yet.")
+		return
+	}
+	for gi, g := range groups {
+		r.s("### ")
+		r.int(gi + 1)
+		r.s(". ")
+		r.t(g.name)
+		r.s("\n\n#### Threats\n\n")
+		for _, i := range g.threats {
+			r.vectorThreat(&r.m.Threats[i])
+		}
+		r.s("\n#### Mitigations\n\n")
+		ms := groupMitigations(r.m, g)
+		if len(ms) == 0 {
+			r.none("None yet.")
+			continue
+		}
+		for _, gm := range ms {
+			r.s("- ")
+			r.t(gm.text)
+			r.s(" _(")
+			r.s(r.mitStatus(gm.status))
+			r.s(" · ")
+			r.ids(gm.threats)
+			r.s(")_\n")
+		}
+		r.s("\n")
+	}
+}
+
+// vectorThreat writes one threat of an attack-vector group:
+//
+//   - **T-001 Credential stuffing attacks** - description _(Spoofing · risk 16 (High) · Open · …)_
+func (r *report) vectorThreat(t *model.Threat) {
+	r.s("- **")
+	r.t(t.ID)
+	r.s(" ")
+	r.t(t.Title)
+	r.s("**")
+	if t.Description != "" {
+		r.s(" - ")
+		r.t(t.Description)
+	}
+	r.s(" _(")
+	r.s(r.category(t))
+	r.s(" · risk ")
+	r.risk(t)
+	r.s(" · ")
+	r.s(r.status(t.Status))
+	if len(t.OWASP) > 0 {
+		r.s(" · OWASP ")
+		r.ids(t.OWASP)
+	}
+	if len(t.Surface) > 0 {
+		r.s(" · surface: ")
+		r.names(t.Surface, r.elementNames)
+	}
+	if len(t.Actors) > 0 {
+		r.s(" · actors: ")
+		r.names(t.Actors, r.actorNames)
+	}
+	r.s(")_\n")
+}
+
+func (r *report) stride() {
+	r.heading(2, "STRIDE Analysis")
+	count := map[model.Stride]int{}
+	for i := range r.m.Threats {
+		if t := &r.m.Threats[i]; t.Methodology == "" {
+			count[t.Category]++
+		}
+	}
+	r.s("| Threat | Example | Mitigation | Threats | Reviewed | Notes |\n| --- | --- | --- | --- | --- | --- |\n")
+	reviewed := 0
+	for _, c := range model.StrideCategories {
+		rv := r.m.StrideReviewFor(c)
+		r.s("| **")
+		r.s(c.Label())
+		r.s("** | ")
+		r.t(rv.Example)
+		r.s(" | ")
+		r.t(rv.Mitigation)
+		r.s(" | ")
+		r.int(count[c])
+		r.s(" | ")
+		if rv.Reviewed {
+			r.s("Yes")
+			reviewed++
+		} else {
+			r.s("No")
+		}
+		r.s(" | ")
+		r.t(rv.Note)
+		r.s(" |\n")
+	}
+	r.s("\n")
+	r.int(reviewed)
+	r.s(" of 6 categories reviewed.\n\n")
+}
+
+func (r *report) register() {
+	r.heading(2, "Threat Register")
+	if len(r.m.Threats) == 0 {
+		r.none("No threats yet.")
+		return
+	}
+	r.s("| ID | Threat | STRIDE | Assets | Likelihood | Impact | Risk | Status | Mitigations |\n" +
+		"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for i := range r.m.Threats {
+		t := &r.m.Threats[i]
+		r.s("| ")
+		r.t(t.ID)
+		r.s(" | ")
+		r.t(t.Title)
+		r.s(" | ")
+		r.s(r.category(t))
+		r.s(" | ")
+		r.names(t.Assets, r.assetNames)
+		r.s(" | ")
+		r.int(t.Likelihood)
+		r.s(" | ")
+		r.int(t.Impact)
+		r.s(" | ")
+		r.risk(t)
+		r.s(" | ")
+		r.s(r.status(t.Status))
+		r.s(" | ")
+		for j, mt := range t.Mitigations {
+			if j > 0 {
+				r.s("<br>")
+			}
+			r.t(mt.Description)
+			r.s(" (")
+			r.s(r.mitStatus(mt.Status))
+			r.s(")")
+		}
+		r.s(" |\n")
+	}
+	r.s("\n")
+}
