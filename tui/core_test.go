@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -532,4 +534,66 @@ func TestPasteIsCleaned(t *testing.T) {
 	if got := h.stored().Assets[2].Name; got != "Pasted name second line" {
 		t.Fatalf("stored %q", got)
 	}
+}
+
+// NO_COLOR turns colour off but keeps the layout and a visible cursor.
+func TestNoColorEnvironment(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	h := newCoreHarness(t, []int{120, 40}, func(o *Options) { o.NoColor = false })
+	h.seed(fixtureModel(t))
+	for _, st := range []Step{StepOverview, StepAssets, StepActors, StepSurface} {
+		h.goTo(st)
+		out := h.a.render()
+		if c := colourSGR(out); c != "" {
+			t.Fatalf("%v: colour sequence %q with NO_COLOR", st, c)
+		}
+		if st != StepOverview && !strings.Contains(out, "\x1b[7m") {
+			t.Errorf("%v: no reverse video for the selected row", st)
+		}
+	}
+}
+
+// Accessible mode: no alternate screen, no mouse, and no box or
+// decorative glyphs a screen reader would spell out.
+func TestAccessibleMode(t *testing.T) {
+	h := newCoreHarness(t, []int{120, 40}, func(o *Options) { o.Accessible = true })
+	h.seed(fixtureModel(t))
+	if v := h.a.View(); v.AltScreen || v.MouseMode != tea.MouseModeNone {
+		t.Fatalf("alt screen %v, mouse %v", v.AltScreen, v.MouseMode)
+	}
+	check := func(where string) {
+		t.Helper()
+		for _, g := range []string{"╭", "│", "─", "›", "✓", "◐", "•", "▶", "⏸"} {
+			if strings.Contains(h.screen(), g) {
+				t.Fatalf("%s shows %q:\n%s", where, g, h.screen())
+			}
+		}
+	}
+	for _, st := range []Step{StepOverview, StepAssets, StepActors, StepSurface} {
+		h.goTo(st)
+		check(st.String())
+		h.press("e")
+		check(st.String() + " form")
+		h.press("esc")
+	}
+	h.press("L")
+	check("parking lot")
+	// Forms are prompt lines: the label and the value on one line.
+	h.press("esc", "2", "e")
+	h.wantScreen("Name *: Card tokens")
+}
+
+var sgrRE = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
+
+// colourSGR returns the first SGR sequence in s that sets a colour.
+func colourSGR(s string) string {
+	for _, m := range sgrRE.FindAllStringSubmatch(s, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n, _ := strconv.Atoi(p)
+			if (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) {
+				return strconv.Quote(m[0])
+			}
+		}
+	}
+	return ""
 }
