@@ -40,7 +40,9 @@ func appendInline(dst []byte, s string) []byte {
 	first := true
 	for {
 		line, rest, more := strings.Cut(s, "\n")
-		if line = strings.Trim(line, " \t"); line != "" {
+		// Unicode white space too: bold or italics around text that
+		// starts or ends with it would not form.
+		if line = strings.TrimSpace(line); line != "" {
 			if !first {
 				dst = append(dst, "<br>"...)
 			}
@@ -158,7 +160,7 @@ func appendProse(dst []byte, s string) []byte {
 	para := false // inside a paragraph
 	for {
 		line, rest, more := strings.Cut(s, "\n")
-		line = strings.Trim(line, " \t")
+		line = strings.TrimSpace(line)
 		switch {
 		case line == "":
 			if para {

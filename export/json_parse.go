@@ -33,6 +33,7 @@ type JSONProblem struct {
 	Message string
 }
 
+// String is the problem as one line: "path: message".
 func (p JSONProblem) String() string {
 	if p.Path == "" {
 		return p.Message
@@ -49,6 +50,7 @@ type JSONError struct {
 	More int
 }
 
+// Error lists the problems, separated by semicolons.
 func (e *JSONError) Error() string {
 	var b strings.Builder
 	for i, p := range e.Problems {

@@ -40,7 +40,7 @@ var hostile = []string{
 func normalized(s string) string {
 	var out []string
 	for _, l := range strings.Split(model.CleanText(s), "\n") {
-		if l = strings.Trim(l, " \t"); l != "" {
+		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)
 		}
 	}
