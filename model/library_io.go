@@ -109,26 +109,30 @@ func decodeLibrary(data []byte) (Library, error) {
 		return Library{}, fmt.Errorf("library: %s", describeJSONError(data, err, "a JSON object"))
 	}
 	l := Library{Schema: head.Schema, Name: head.Name, Version: head.Version, Description: head.Description}
+	// A threat that does not decode stops the library from loading, but
+	// the threats that did decode are still checked, so one run reports
+	// every entry's problems in file order.
 	var problems []error
-	total := 0
+	decodeFailed := false
 	for i, raw := range head.Threats {
 		t, err := decodeThreat(raw)
 		if err != nil {
-			total++
-			if len(problems) < maxLibraryProblems {
-				problems = append(problems, fmt.Errorf("threat %d (%s): %w", i, entryName(rawID(raw)), err))
-			}
+			decodeFailed = true
+			problems = append(problems, fmt.Errorf("threat %d (%s): %w", i, entryName(rawID(raw)), err))
 			continue
+		}
+		for _, p := range t.problems() {
+			problems = append(problems, fmt.Errorf("threat %d (%s): %s", i, entryName(t.ID), p))
 		}
 		l.Threats = append(l.Threats, t)
 	}
-	if total > len(problems) {
-		problems = append(problems, fmt.Errorf("… and %d more problems", total-len(problems)))
+	if !decodeFailed {
+		return l, nil // Validate reports the rest, duplicates and header included
 	}
-	if len(problems) > 0 {
-		return Library{}, errors.Join(problems...)
+	if n := len(problems); n > maxLibraryProblems {
+		problems = append(problems[:maxLibraryProblems], fmt.Errorf("… and %d more problems", n-maxLibraryProblems))
 	}
-	return l, nil
+	return Library{}, errors.Join(problems...)
 }
 
 // checkSchema refuses documents that are not libraries before their fields

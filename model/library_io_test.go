@@ -320,3 +320,19 @@ func TestLibraryFormatDocMatchesParser(t *testing.T) {
 		}
 	}
 }
+
+// TestParseLibraryReportsDecodeAndRuleProblemsTogether: a threat that does
+// not decode does not hide a rule broken by another.
+func TestParseLibraryReportsDecodeAndRuleProblemsTogether(t *testing.T) {
+	file := strings.Replace(teamJSON, `"likelihood": 3`, `"likelihood": "3"`, 1)
+	file = strings.Replace(file, `"applies_to": ["api", "admin"]`, `"applies_to": ["datastore", "admin"], "category": "spoofing"`, 1)
+	file = strings.Replace(file, `"category": "tampering",`, "", 1)
+	_, err := ParseLibrary([]byte(file))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "threat 0 (ACME-001): likelihood") || !strings.HasPrefix(lines[1], `threat 1 (ACME-002): applies_to: kind "datastore"`) {
+		t.Errorf("problems %q", lines)
+	}
+}
