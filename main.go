@@ -123,7 +123,8 @@ func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVar(&c.db, "db", "", "workbook `file` (default $"+store.EnvDB+", else $XDG_DATA_HOME/threatdeck/workbook.db)")
 	root.Flags().BoolVar(&accessible, "accessible", false, "screen-reader friendly mode: no alternate screen, one prompt per line")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(c.listCmd(), c.newCmd(), c.exampleCmd(), c.exportCmd(), c.importCmd(), c.backupCmd(), versionCmd())
+	root.AddCommand(c.listCmd(), c.newCmd(), c.exampleCmd(), c.exportCmd(), c.importCmd(), c.backupCmd(), versionCmd(),
+		c.suggestCmd(), c.libraryCmd())
 	return root
 }
 
