@@ -42,7 +42,6 @@ func TestCSVRegister(t *testing.T) {
 	}
 }
 
-
 // TestCSVFormulaInjection: a cell a spreadsheet would evaluate is
 // neutralised; everything else, quotes and line breaks included, is
 // written and read back exactly.

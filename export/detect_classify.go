@@ -2,6 +2,7 @@ package export
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -33,17 +34,27 @@ var strideAliases = map[string]model.Stride{
 	"elevation":               model.ElevationOfPrivilege,
 }
 
+// strideWords maps every folded spelling (id, label, letter, alias) to
+// its category; built once, as imports classify every threat.
+var strideWords = sync.OnceValue(func() map[string]model.Stride {
+	out := map[string]model.Stride{}
+	for _, c := range model.StrideCategories {
+		out[word(string(c))] = c
+		out[word(c.Label())] = c
+		out[word(c.Letter())] = c
+	}
+	for k, c := range strideAliases {
+		out[k] = c
+	}
+	return out
+})
+
 // parseStride reads a STRIDE category in any of the usual spellings.
 func parseStride(s string) (model.Stride, bool) {
-	if c, ok := model.ParseStride(s); ok {
+	if c, ok := strideWords()[word(s)]; ok {
 		return c, true
 	}
-	w := word(s)
-	if c, ok := model.ParseStride(w); ok {
-		return c, true
-	}
-	c, ok := strideAliases[w]
-	return c, ok
+	return model.ParseStride(s)
 }
 
 // methodologyTerms recognises categories of other methodologies, so a

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -43,44 +42,86 @@ func (e *ImportError) Error() string {
 	return file + ": " + e.Path + ": " + e.Problem
 }
 
-// checkInput enforces the size and depth limits and reports invalid JSON
-// with its line, column and path. It streams tokens, so a document nested
-// absurdly deep is refused before anything is built from it.
+// checkInput enforces the limits on data and decodes it (see parseInput).
 func checkInput(data []byte, file string) error {
+	_, err := decodeInput(data, file)
+	return err
+}
+
+// decodeInput enforces the size and depth limits, reports invalid JSON
+// with its line, column and path, and builds the document tree, all in
+// one streaming token pass: a document nested absurdly deep is refused on
+// reaching level 65, before anything deeper is read or built.
+func decodeInput(data []byte, file string) (any, error) {
 	if len(data) > MaxImportBytes {
-		return &ImportError{File: file, Problem: fmt.Sprintf("is %d MiB; threatdeck imports files up to %d MiB", len(data)>>20, MaxImportBytes>>20)}
+		return nil, &ImportError{File: file, Problem: fmt.Sprintf("is %d MiB; threatdeck imports files up to %d MiB", len(data)>>20, MaxImportBytes>>20)}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return &ImportError{File: file, Problem: "is empty"}
+		return nil, &ImportError{File: file, Problem: "is empty"}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var st pathStack
-	for {
+	// values holds the containers being built, in step with st.frames.
+	var values []any
+	var root any
+	attach := func(v any) {
+		n := len(values)
+		if n == 0 {
+			root = v
+			return
+		}
+		switch c := values[n-1].(type) {
+		case map[string]any:
+			c[st.frames[n-1].key] = v
+		case []any:
+			values[n-1] = append(c, v)
+		}
+	}
+	for !st.done {
 		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
 		if err != nil {
-			return syntaxError(data, file, st.path(), err)
-		}
-		if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') {
-			if len(st.frames) >= MaxImportDepth {
-				return &ImportError{File: file, Path: st.path(), Problem: fmt.Sprintf("JSON is nested more than %d levels deep; refusing it", MaxImportDepth)}
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
 			}
+			return nil, syntaxError(data, file, st.path(), err)
 		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if len(st.frames) >= MaxImportDepth {
+					return nil, &ImportError{File: file, Path: st.path(), Problem: fmt.Sprintf("JSON is nested more than %d levels deep; refusing it", MaxImportDepth)}
+				}
+				if t == '{' {
+					values = append(values, map[string]any{})
+				} else {
+					values = append(values, []any{})
+				}
+			default:
+				v := values[len(values)-1]
+				values = values[:len(values)-1]
+				st.token(tok)
+				attach(v)
+				continue
+			}
+			st.token(tok)
+			continue
+		}
+		n := len(st.frames)
+		if n > 0 && st.frames[n-1].object && st.frames[n-1].wantKey {
+			st.token(tok) // a key
+			continue
+		}
+		attach(tok)
 		st.token(tok)
-		if len(st.frames) == 0 && st.done {
-			break
-		}
 	}
 	// Anything after the document is a sign of a truncated or concatenated file.
 	if _, err := dec.Token(); err != io.EOF {
-		off := dec.InputOffset()
-		line, col := lineCol(data, int(off))
-		return &ImportError{File: file, Problem: fmt.Sprintf("unexpected data after the JSON document at line %d, column %d", line, col)}
+		line, col := lineCol(data, int(dec.InputOffset()))
+		return nil, &ImportError{File: file, Problem: fmt.Sprintf("unexpected data after the JSON document at line %d, column %d", line, col)}
 	}
-	return nil
+	return root, nil
 }
 
 func syntaxError(data []byte, file, path string, err error) error {
@@ -164,13 +205,30 @@ func (s *pathStack) path() string {
 	return p
 }
 
-var plainKey = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
-
 func childPath(parent, key string) string {
-	if plainKey.MatchString(key) {
+	if plainKey(key) {
 		return parent + "." + key
 	}
 	return parent + "[" + strconv.Quote(key) + "]"
+}
+
+// plainKey reports whether a key can follow a dot in a path: an
+// identifier ([A-Za-z_$][A-Za-z0-9_$]*). Called for every member read, so
+// no regexp.
+func plainKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == '$':
+		case c >= '0' && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func indexPath(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
@@ -179,14 +237,9 @@ func indexPath(parent string, i int) string { return parent + "[" + strconv.Itoa
 // map[string]any, []any, string, json.Number, bool and nil.
 func parseInput(data []byte, file string) (jnode, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if err := checkInput(data, file); err != nil {
+	v, err := decodeInput(data, file)
+	if err != nil {
 		return jnode{}, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return jnode{}, syntaxError(data, file, "$", err)
 	}
 	return jnode{v: v, path: "$", present: true}, nil
 }

@@ -50,7 +50,9 @@ func sniff(data []byte) Format {
 			continue
 		case key == "otmVersion":
 			return FormatOTM
-		case seen["summary"] && seen["detail"]:
+		case key == "detail" || (key == "summary" && seen["detail"]):
+			// "detail" alone is Threat Dragon's: no other format uses it,
+			// and deciding here spares scanning the diagrams.
 			return FormatThreatDragon
 		case seen["scope"] && (seen["trust_zones"] || seen["data_flows"] || seen["components"] || seen["threats"]):
 			return FormatTMBOM

@@ -51,8 +51,14 @@ func countMitigations(m *model.Model) int {
 
 // tdExt reads the Threat Dragon data an import keeps with the model.
 type tdExt struct {
-	Cells   map[string]struct{ Diagram int; Cell string } `json:"cells"`
-	Threats map[string]struct{ Diagram int; Cell string } `json:"threats"`
+	Cells map[string]struct {
+		Diagram int
+		Cell    string
+	} `json:"cells"`
+	Threats map[string]struct {
+		Diagram int
+		Cell    string
+	} `json:"threats"`
 }
 
 func readTDExt(t *testing.T, m *model.Model) tdExt {
