@@ -124,7 +124,7 @@ func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	root.Flags().BoolVar(&accessible, "accessible", false, "screen-reader friendly mode: no alternate screen, one prompt per line")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.listCmd(), c.newCmd(), c.exampleCmd(), c.exportCmd(), c.importCmd(), c.backupCmd(), versionCmd(),
-		c.suggestCmd(), c.libraryCmd())
+		c.suggestCmd(), c.libraryCmd(), c.checkCmd())
 	return root
 }
 
@@ -296,9 +296,11 @@ func (c *cli) exportCmd() *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{
 		Use:   "export MODEL",
-		Short: "Export a model (by id or title) as a Markdown report or threatdeck JSON",
+		Short: "Export a model (by id or title) as a Markdown report, threatdeck JSON, Threat Dragon, OTM or CSV",
 		Long: "Export a model, named by its id or its title (any case), as a Markdown report or as\n" +
-			"threatdeck JSON (lossless; import it elsewhere). Writes to stdout unless -o is given;\n" +
+			"threatdeck JSON (lossless; import it elsewhere), or for other tools: threat-dragon (a Threat\n" +
+			"Dragon v2 model), otm (Open Threat Model) or csv (the threat register, one row per threat).\n" +
+			"Writes to stdout unless -o is given;\n" +
 			"files are written atomically and readable only by you (0600).",
 		Args: args(1, "one argument, the model's id or title"),
 		RunE: func(cmd *cobra.Command, a []string) error {
@@ -328,7 +330,7 @@ func (c *cli) exportCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "markdown", "markdown or json")
+	cmd.Flags().StringVar(&format, "format", "markdown", "markdown, json, threat-dragon, otm or csv")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
 	return cmd
 }
@@ -341,28 +343,47 @@ func renderer(format string) (func(*model.Model) ([]byte, error), error) {
 	case "json":
 		return export.JSON, nil
 	}
-	return nil, usagef("unknown export format %q; use markdown or json", format)
+	if render, ok := export.Renderer(format); ok {
+		return render, nil
+	}
+	return nil, usagef("unknown export format %q; use markdown, json, threat-dragon, otm or csv", format)
 }
 
 func (c *cli) importCmd() *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Import a model file (threatdeck JSON, or another tool's format) as a new model",
-		Args:  args(1, "one argument, the file to import (- for stdin)"),
+		Long: "Import a model file as a new model, in one transaction: a file that fails leaves the\n" +
+			"workbook as it was. The format is detected from the content: threatdeck JSON, Threat Dragon v2,\n" +
+			"Open Threat Model (OTM, JSON) or TM-BOM; --format forces one.",
+		Args: args(1, "one argument, the file to import (- for stdin)"),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			var m *model.Model
-			var err error
-			if a[0] == "-" {
-				m, err = importReader(c.stdin, "stdin")
-			} else {
-				m, err = importFile(a[0])
+			var f export.Format
+			if format != "" {
+				var err error
+				if f, err = export.ParseFormat(format); err != nil {
+					return usageError{err}
+				}
 			}
+			r, name := io.Reader(c.stdin), "stdin"
+			if a[0] != "-" {
+				file, err := os.Open(a[0])
+				if err != nil {
+					return fmt.Errorf("cannot read %s: %w", a[0], unwrapPath(err))
+				}
+				defer file.Close()
+				r, name = file, a[0]
+			}
+			m, err := importReaderAs(r, name, f)
 			if err != nil {
 				return err
 			}
 			return c.create(m, "Imported "+a[0]+" as model")
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "", "force the format: threatdeck, threat-dragon, otm or tm-bom")
+	return cmd
 }
 
 // importFile reads and imports a model file; the TUI uses it too.
@@ -378,11 +399,66 @@ func importFile(path string) (*model.Model, error) {
 // importReader reads at most one byte past export's size limit, so a huge
 // or endless input is refused without being read whole.
 func importReader(r io.Reader, name string) (*model.Model, error) {
+	return importReaderAs(r, name, "")
+}
+
+// importReaderAs is importReader with a forced format ("" detects it).
+func importReaderAs(r io.Reader, name string, f export.Format) (*model.Model, error) {
 	data, err := io.ReadAll(io.LimitReader(r, export.MaxJSONBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", name, unwrapPath(err))
 	}
-	return export.Import(data, filepath.Base(name))
+	return export.ImportAs(data, filepath.Base(name), f)
+}
+
+// checkCmd is `threatdeck check`, the CI gate (see export.CheckFlags).
+func (c *cli) checkCmd() *cobra.Command {
+	var flags export.CheckFlags
+	cmd := &cobra.Command{
+		Use:   "check MODEL",
+		Short: "Fail (exit 1) when a model does not meet the bar: for CI",
+		Long: "Check a model against a bar and exit 0 when it meets it, 1 when it does not, 2 on usage errors.\n" +
+			"MODEL is a model file (threatdeck JSON export, Threat Dragon, OTM or TM-BOM; a file of that\n" +
+			"name wins) or a model in the workbook, by id or title.\n" +
+			"Open threats at or above --fail-on fail. --require adds: stride (every STRIDE category\n" +
+			"reviewed), owasp (every OWASP Top 10 item assessed), controls (every security control\n" +
+			"assessed), mitigations (every open threat has a mitigation).\n" +
+			"--format text lists each failing item with where to fix it; json is machine-readable;\n" +
+			"sarif is SARIF 2.1.0 with one result per failing item, for code-scanning tools.",
+		Args: args(1, "one argument, the model file or the model's id or title"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			opts, err := flags.Options()
+			if err != nil {
+				return usageError{err}
+			}
+			var m *model.Model
+			var src export.CheckSource
+			if info, statErr := os.Stat(a[0]); statErr == nil && info.Mode().IsRegular() {
+				data, err := os.ReadFile(a[0])
+				if err != nil {
+					return fmt.Errorf("cannot read %s: %w", a[0], unwrapPath(err))
+				}
+				if m, err = export.Import(data, a[0]); err != nil {
+					return err
+				}
+				src = export.CheckSource{Path: a[0], Data: data}
+			} else if err := c.withStore(true, func(s *store.Store) (err error) {
+				m, err = s.Find(a[0])
+				return err
+			}); err != nil {
+				return err
+			}
+			findings := model.Check(m, opts)
+			if err := export.WriteCheck(c.stdout, m, opts, findings, strings.ToLower(flags.Format), src, versionString()); err != nil {
+				return err
+			}
+			return export.CheckResult(findings)
+		},
+	}
+	cmd.Flags().StringVar(&flags.FailOn, "fail-on", "high", "lowest risk band of an open threat that fails: low, medium, high or critical")
+	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations (comma-separated)")
+	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
+	return cmd
 }
 
 func unwrapPath(err error) error {
