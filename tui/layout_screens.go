@@ -35,6 +35,20 @@ func (d *doc) wrapped(s, indent string) {
 	}
 }
 
+// hanging appends s word-wrapped after a marker ("• "), continuation
+// lines indented to line up with the text.
+func (d *doc) hanging(s, marker string) {
+	mw := ansi.StringWidth(marker)
+	w := max(4, d.width-mw)
+	for i, l := range strings.Split(ansi.Wrap(s, w, " -"), "\n") {
+		if i == 0 {
+			d.add(marker + l)
+		} else {
+			d.add(strings.Repeat(" ", mw) + l)
+		}
+	}
+}
+
 // blank appends an empty line (never two in a row, never first).
 func (d *doc) blank() {
 	if n := len(d.lines); n > 0 && d.lines[n-1] != "" {

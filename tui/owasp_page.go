@@ -31,7 +31,7 @@ type owaspPage struct {
 
 func newOWASPPage(s *session) page {
 	p := &owaspPage{s: s, k: DefaultScreenKeys()}
-	p.list = newList(s, []column{{Title: "ID", Width: 8}, {Title: "Item", Min: 12}, {Title: "State", Width: 14}, {Title: "Threats", Width: 7}},
+	p.list = newList(s, []column{{Title: "ID", Width: 8}, {Title: "Item", Min: 12}, {Title: "State", Width: 16}, {Title: "Threats", Width: 7}},
 		"The OWASP catalog is empty.")
 	p.list.cellStyle = func(it listItem, col int) (lipgloss.Style, bool) {
 		if col != 2 {
@@ -203,7 +203,8 @@ func (p *owaspPage) View(width, height int) string {
 		off := 0
 		return head + "\n\n" + sideBySide(lst, d.render(h, &off), leftW, 2, h)
 	}
-	listH := min(p.list.len()+2, max(4, h/2+2))
+	// Half the body for the list (it scrolls), the rest for the item.
+	listH := min(p.list.len()+2, max(5, h/2))
 	lst := p.list.Render(width, listH)
 	rest := h - lipgloss.Height(lst) - 1
 	if rest < 2 {
@@ -254,6 +255,21 @@ func (p *owaspPage) detail(d *doc) {
 	it, _ := model.OWASPByID(c.ID)
 	d.add(st.Heading.Render(safeLine(c.ID)) + " " + st.Bold.Render(safeLine(c.Title)) + "  " +
 		st.stateStyle(c.State).Render(stateMark(c.State)+" "+c.State.Label()))
+	// The team's own answers first: they matter most when space is short.
+	if c.Note != "" {
+		d.wrapped(st.Muted.Render("Note: ")+safe(c.Note), "")
+	}
+	if len(c.Threats) > 0 {
+		var parts []string
+		for _, id := range c.Threats {
+			if t, ok := p.s.m.Threat(id); ok {
+				parts = append(parts, safeLine(t.ID)+" "+safeLine(t.Title))
+			} else {
+				parts = append(parts, safeLine(id)+" (missing)")
+			}
+		}
+		d.wrapped(st.Muted.Render(fmt.Sprintf("Linked threats (%d): ", len(c.Threats)))+strings.Join(parts, ", "), "")
+	}
 	if it.Description != "" {
 		d.wrapped(st.Muted.Render(safe(it.Description)), "")
 	}
@@ -261,29 +277,19 @@ func (p *owaspPage) detail(d *doc) {
 		d.blank()
 		d.add(st.Section.Render("Check"))
 		for _, q := range it.Questions {
-			d.wrapped(safeLine(q), st.Glyphs.Bullet+" ")
+			d.hanging(safeLine(q), st.Glyphs.Bullet+" ")
 		}
 	}
-	d.blank()
-	if c.Note != "" {
-		d.add(st.Section.Render("Note"))
-		d.wrapped(safe(c.Note), "")
-	} else {
-		d.add(st.Placeholder.Render("No note. Press n to add one."))
-	}
-	d.blank()
-	if len(c.Threats) == 0 {
-		d.add(st.Placeholder.Render("No linked threats. Press l to link some."))
-		return
-	}
-	d.add(st.Section.Render(fmt.Sprintf("Linked threats (%d)", len(c.Threats))))
-	for _, id := range c.Threats {
-		t, ok := p.s.m.Threat(id)
-		if !ok {
-			d.add("  " + safeLine(id) + st.Muted.Render(" (missing)"))
-			continue
+	if c.Note == "" || len(c.Threats) == 0 {
+		d.blank()
+		var hints []string
+		if c.Note == "" {
+			hints = append(hints, "n adds a note")
 		}
-		d.add("  " + st.RiskBadge(t.Band(), t.Risk()) + " " + st.Muted.Render(safeLine(t.ID)) + " " + safeLine(t.Title))
+		if len(c.Threats) == 0 {
+			hints = append(hints, "l links threats")
+		}
+		d.add(st.Placeholder.Render(strings.Join(hints, "; ") + "."))
 	}
 }
 

@@ -393,7 +393,9 @@ func (p *reviewPage) afterStat(msg exportStatMsg) tea.Cmd {
 	}
 	p.form = nil
 	if msg.exists {
-		p.confirm = newConfirm(p.s, msg.path+" exists. Overwrite it?", msg.path)
+		// The base name keeps the question on one line; the full path is
+		// what the user just typed.
+		p.confirm = newConfirm(p.s, filepath.Base(msg.path)+" exists. Overwrite it?", msg.path)
 		return nil
 	}
 	return p.write(msg.path, p.exportData)

@@ -345,38 +345,62 @@ func (p *stridePage) submit() tea.Cmd {
 	return p.s.apply(ch, err)
 }
 
-// View draws the category bar and the category; two columns when wide.
+// View draws the category bar, the category's heading and, below them,
+// its explanation, suggestions and threats; two columns when wide.
 func (p *stridePage) View(width, height int) string {
 	if p.form != nil {
 		return p.form.View(width, height)
 	}
-	h := height - 1
+	h := height - 2 // category bar and heading
 	if p.confirm != nil {
 		h--
 	}
-	bar := p.categoryBar(width)
+	top := p.categoryBar(width) + "\n" + p.heading(width)
 	var body string
 	if width >= 110 && !p.s.accessible {
 		leftW := width * 2 / 5
 		rightW := width - leftW - 2
 		left := newDoc(leftW)
-		p.info(left, true)
+		p.info(left, true, 0)
 		right := newDoc(rightW)
 		p.rows(right)
 		off := 0
 		body = sideBySide(left.render(h, &off), right.render(h, &p.offset), leftW, 2, h)
 	} else {
 		d := newDoc(width)
-		p.info(d, p.allQuestions)
+		// On a small screen one question gives the idea and leaves room
+		// for the suggestions; i shows them all.
+		collapsed := 1
+		if h >= 24 {
+			collapsed = 3
+		}
+		p.info(d, p.allQuestions, collapsed)
 		d.blank()
 		p.rows(d)
 		body = d.render(h, &p.offset)
 	}
-	out := bar + "\n" + body
+	out := top + "\n" + body
 	if p.confirm != nil {
-		out += "\n" + p.confirm.View(width)
+		out = clampLines(out, height-1) + "\n" + p.confirm.View(width)
 	}
 	return out
+}
+
+// heading names the category, the property it protects and whether the
+// team has reviewed it; it stays put while the rest scrolls.
+func (p *stridePage) heading(width int) string {
+	st := p.s.styles
+	c := p.category()
+	left := st.Heading.Render(c.Label()) + st.Muted.Render(" protects ") + st.Bold.Render(c.Property())
+	right := st.Warning.Render("not reviewed") + st.Muted.Render(" (r)")
+	if p.s.m.StrideReviewFor(c).Reviewed {
+		right = st.Success.Render(st.Glyphs.Done+" reviewed") + st.Muted.Render(" (r)")
+	}
+	gap := width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 2 {
+		return ansi.Truncate(left, width, "")
+	}
+	return left + strings.Repeat(" ", gap) + right
 }
 
 // categoryBar shows the six categories with a mark each: reviewed, or not.
@@ -405,13 +429,12 @@ func (p *stridePage) categoryBar(width int) string {
 	return ansi.Truncate(strings.Join(parts, " "), width, "")
 }
 
-// info draws what the category protects, its definition and questions,
-// and its review.
-func (p *stridePage) info(d *doc, allQuestions bool) {
+// info draws the category's definition, the questions that prompt the
+// team, and the review's conclusion.
+func (p *stridePage) info(d *doc, allQuestions bool, collapsed int) {
 	st := p.s.styles
 	c := p.category()
 	r := p.s.m.StrideReviewFor(c)
-	d.add(st.Heading.Render(c.Label()) + st.Muted.Render(" protects ") + st.Bold.Render(c.Property()))
 	info, _ := model.StrideInfoFor(c)
 	if info.Definition != "" {
 		d.wrapped(st.Muted.Render(safe(info.Definition)), "")
@@ -421,28 +444,27 @@ func (p *stridePage) info(d *doc, allQuestions bool) {
 		d.add(st.Section.Render("Ask the team"))
 		qs := info.Questions
 		more := 0
-		if !allQuestions && len(qs) > 3 {
-			more = len(qs) - 3
-			qs = qs[:3]
+		if !allQuestions && len(qs) > collapsed {
+			more = len(qs) - collapsed
+			qs = qs[:collapsed]
 		}
 		for _, q := range qs {
-			d.wrapped(safeLine(q), st.Glyphs.Bullet+" ")
+			d.hanging(safeLine(q), st.Glyphs.Bullet+" ")
 		}
 		if more > 0 {
 			d.add(st.Muted.Render(fmt.Sprintf("  +%d more: press i", more)))
 		}
 	}
 	d.blank()
-	if r.Reviewed {
-		d.add(st.Success.Render(st.Glyphs.Done+" Reviewed") + st.Muted.Render(" (r to change)"))
-	} else {
-		d.add(st.Warning.Render("Not reviewed yet") + st.Muted.Render(": press r to record the outcome"))
-	}
-	if r.Note != "" {
-		d.wrapped(safe(r.Note), "  ")
+	switch {
+	case r.Note != "":
+		d.add(st.Section.Render("Conclusion"))
+		d.wrapped(safe(r.Note), "")
+	case !r.Reviewed:
+		d.wrapped(st.Muted.Render("Not reviewed yet. Press r to record the outcome, even when nothing applies."), "")
 	}
 	if r.Example != "" || r.Mitigation != "" {
-		d.add(st.Muted.Render("  report: ") + safeLine(r.Example) + st.Muted.Render(" / ") + safeLine(r.Mitigation))
+		d.wrapped(st.Muted.Render("Report: ")+safeLine(r.Example)+st.Muted.Render(" / ")+safeLine(r.Mitigation), "")
 	}
 }
 
@@ -475,7 +497,9 @@ func (p *stridePage) rows(d *doc) {
 			d.add(ptr + badge + " " + title)
 			d.wrapped(st.Muted.Render("why: "+safeLine(s.Why)), "    ")
 			if sel && len(lt.Mitigations) > 0 {
-				d.wrapped(st.Muted.Render(fmt.Sprintf("mitigations: %s", safeLine(strings.Join(lt.Mitigations, "; ")))), "    ")
+				// The first mitigation gives the idea; the form shows them all.
+				line := fmt.Sprintf("%d %s, e.g. %s", len(lt.Mitigations), pluralWord(len(lt.Mitigations), "mitigation", "mitigations"), safeLine(lt.Mitigations[0]))
+				d.add(st.Muted.Render(truncate("    "+line, d.width)))
 			}
 		}
 		if sel {

@@ -601,7 +601,7 @@ func (p *threatsPage) filterBar(width int) string {
 		asset = f.asset
 	}
 	parts := []string{
-		seg("sort", p.idx.sort.String()+arrow, true),
+		seg("sort", p.idx.sort.String()+" "+arrow, true),
 		seg("cat", cat, f.category != ""),
 		seg("status", status, f.status != ""),
 		seg("asset", asset, f.asset != ""),

@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/threatdeck/threatdeck/export"
+	"github.com/threatdeck/threatdeck/model"
+	"github.com/threatdeck/threatdeck/store"
+)
+
+// The screens' tests drive the real root model over a real workbook in a
+// temporary directory: keys go in through app.Update, commands run
+// synchronously (saves reach bbolt before the next key), and the screen
+// is read back from app.render.
+
+// scrNow is the fixed clock of the screens' tests.
+var scrNow = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+
+// scrHarness is one TUI session on a real workbook.
+type scrHarness struct {
+	t   testing.TB
+	a   *app
+	st  *store.Store
+	id  string
+	dir string
+}
+
+// scrModel is a small model whose surface draws suggestions in every
+// STRIDE category: an API, a data store, an admin interface, a
+// third-party integration and a data flow, with a restricted asset.
+func scrModel(t testing.TB) *model.Model {
+	t.Helper()
+	m, err := model.New("Payments API", "Security Team", scrNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(_ model.Change, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(m.PutAsset(model.Asset{Name: "Card data", Description: "PANs and expiry dates", Sensitivity: model.Restricted}, scrNow))
+	must(m.PutAsset(model.Asset{Name: "API keys", Description: "Merchant API keys", Sensitivity: model.Confidential}, scrNow))
+	must(m.PutActor(model.Actor{Name: "External attackers", Description: "Internet users"}, scrNow))
+	must(m.PutElement(model.SurfaceElement{Name: "Payments API", Kind: model.KindAPI, Description: "Public REST API"}, scrNow))
+	must(m.PutElement(model.SurfaceElement{Name: "Ledger DB", Kind: model.KindDataStore, Description: "PostgreSQL"}, scrNow))
+	must(m.PutElement(model.SurfaceElement{Name: "Admin console", Kind: model.KindAdmin, Description: "Back office"}, scrNow))
+	must(m.PutElement(model.SurfaceElement{Name: "Card processor", Kind: model.KindThirdParty, Description: "Acquirer"}, scrNow))
+	return m
+}
+
+// newScrHarness stores m in a fresh workbook and opens it in the TUI at
+// 80×24 (or the given size), NO_COLOR, fixed clock.
+func newScrHarness(t testing.TB, m *model.Model, size ...int) *scrHarness {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "workbook.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	id, err := st.Create(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &scrHarness{t: t, st: st, id: id, dir: dir}
+	h.a = newApp(scrOptions(st, id))
+	h.a.timer.every = 0
+	w, ht := 80, 24
+	if len(size) == 2 {
+		w, ht = size[0], size[1]
+	}
+	h.send(tea.WindowSizeMsg{Width: w, Height: ht})
+	h.run(h.a.Init())
+	if h.a.s == nil {
+		t.Fatalf("model did not open:\n%s", h.screen())
+	}
+	return h
+}
+
+func scrOptions(st *store.Store, id string) Options {
+	return Options{
+		Workbook:  st,
+		Render:    export.Markdown,
+		WriteFile: export.WriteFile,
+		Clock:     func() time.Time { return scrNow },
+		ModelID:   id,
+		NoColor:   true,
+	}
+}
+
+// send delivers one message and runs what it sets off.
+func (h *scrHarness) send(msg tea.Msg) {
+	h.t.Helper()
+	_, cmd := h.a.Update(msg)
+	h.run(cmd)
+}
+
+// run executes a command and feeds its messages back, depth first, until
+// nothing is left. Timer ticks are dropped: they would sleep.
+func (h *scrHarness) run(cmd tea.Cmd) {
+	h.t.Helper()
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	switch m := msg.(type) {
+	case nil:
+		return
+	case tea.BatchMsg:
+		for _, c := range m {
+			h.run(c)
+		}
+		return
+	case timerTickMsg:
+		return
+	}
+	// tea.Sequence's message is unexported; it is a slice of commands.
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
+		for i := range v.Len() {
+			h.run(v.Index(i).Interface().(tea.Cmd))
+		}
+		return
+	}
+	if !scrDeliverable(msg) {
+		return
+	}
+	h.send(msg)
+}
+
+// scrDeliverable drops the terminal requests commands return (they are
+// for the real program, not the model).
+func scrDeliverable(msg tea.Msg) bool {
+	name := reflect.TypeOf(msg).String()
+	return !strings.Contains(name, "tea.") || strings.HasPrefix(name, "tea.KeyPressMsg") || strings.HasPrefix(name, "tea.WindowSizeMsg")
+}
+
+// press sends keys by name ("j", "enter", "esc", "space", "ctrl+s" …),
+// as the core harness names them.
+func (h *scrHarness) press(keys ...string) {
+	h.t.Helper()
+	for _, k := range keys {
+		h.send(coreKey(k))
+	}
+}
+
+// typeText types text one character at a time.
+func (h *scrHarness) typeText(s string) {
+	h.t.Helper()
+	for _, r := range s {
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// goTo shows a step with its number key.
+func (h *scrHarness) goTo(s Step) {
+	h.t.Helper()
+	h.press(itoa(int(s) + 1))
+	if h.a.step != s {
+		h.t.Fatalf("step is %v, want %v", h.a.step, s)
+	}
+}
+
+// screen is the current frame as plain text.
+func (h *scrHarness) screen() string { return ansi.Strip(h.a.render()) }
+
+// m is the session's in-memory model.
+func (h *scrHarness) m() *model.Model { return h.a.s.m }
+
+// reload reads the model back from the workbook, as a restart would.
+func (h *scrHarness) reload() *model.Model {
+	h.t.Helper()
+	h.a.s.writes.wait()
+	m, err := h.st.Load(h.id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return m
+}
+
+// wantScreen fails unless every string is on screen.
+func (h *scrHarness) wantScreen(subs ...string) {
+	h.t.Helper()
+	s := h.screen()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			h.t.Fatalf("screen lacks %q:\n%s", sub, s)
+		}
+	}
+}
+
+// body is the current page's drawing, without the frame (so the status
+// line does not count).
+func (h *scrHarness) body() string {
+	w, ht := h.a.bodySize()
+	return ansi.Strip(h.a.page().View(w, ht))
+}
+
+// dontWantScreen fails if any string is in the page's body.
+func (h *scrHarness) dontWantScreen(subs ...string) {
+	h.t.Helper()
+	s := h.body()
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			h.t.Fatalf("screen shows %q:\n%s", sub, s)
+		}
+	}
+}
+
+// page returns the current page as its concrete type.
+func scrPage[P page](h *scrHarness) P {
+	h.t.Helper()
+	p, ok := h.a.page().(P)
+	if !ok {
+		h.t.Fatalf("current page is %T", h.a.page())
+	}
+	return p
+}
