@@ -43,35 +43,39 @@ func (f threatFilter) active() bool {
 
 // threatIndex caches the order and selection of the threats table as
 // indices into m.Threats, so a key press on a 10,000-threat model costs a
-// slice lookup, not a sort. The sorted order is rebuilt only when the model
-// changes (or the sort does); the visible subset only when the filter does.
+// slice lookup, not a sort. Each sort order is computed at most once per
+// model change and kept; reversing walks it backwards; the visible subset
+// is rebuilt only when the filter (or the model) changes.
 type threatIndex struct {
 	sort    threatSort
 	reverse bool
 	filter  threatFilter
 
-	sorted  []int
+	// orders holds the computed order of each sort for the current model.
+	orders  map[threatSort][]int
 	visible []int
-	// lower holds each threat's "id title" lowercased, for the text filter
-	// and the title sort.
+	// lower holds each threat's "id title" lowercased, for the text filter.
 	lower []string
 
 	stale, filterStale bool
 }
 
-func newThreatIndex() *threatIndex { return &threatIndex{stale: true} }
+func newThreatIndex() *threatIndex {
+	return &threatIndex{stale: true, orders: map[threatSort][]int{}}
+}
 
 // invalidate marks the whole index out of date (the model changed).
 func (x *threatIndex) invalidate() { x.stale = true }
 
-// refilter marks only the visible subset out of date.
+// refilter marks only the visible subset out of date (an edit that
+// changed no sort key, e.g. a status).
 func (x *threatIndex) refilter() { x.filterStale = true }
 
-// setSort changes the order; the next ensure re-sorts.
+// setSort changes the order; the next ensure re-filters in that order.
 func (x *threatIndex) setSort(s threatSort, reverse bool) {
 	if s != x.sort || reverse != x.reverse {
 		x.sort, x.reverse = s, reverse
-		x.stale = true
+		x.filterStale = true
 	}
 }
 
@@ -86,8 +90,16 @@ func (x *threatIndex) setFilter(f threatFilter) {
 // ensure brings the index up to date with m.
 func (x *threatIndex) ensure(m *model.Model) {
 	if x.stale || len(x.lower) != len(m.Threats) {
-		x.rebuild(m)
+		clear(x.orders)
+		x.lower = x.lower[:0]
+		for _, t := range m.Threats {
+			x.lower = append(x.lower, strings.ToLower(safeLine(t.ID+" "+t.Title)))
+		}
 		x.stale = false
+		x.filterStale = true
+	}
+	if _, ok := x.orders[x.sort]; !ok {
+		x.orders[x.sort] = sortThreats(m, x.sort)
 		x.filterStale = true
 	}
 	if x.filterStale {
@@ -96,65 +108,77 @@ func (x *threatIndex) ensure(m *model.Model) {
 	}
 }
 
-func (x *threatIndex) rebuild(m *model.Model) {
+// sortThreats orders the threats by s; ties keep id order.
+func sortThreats(m *model.Model, s threatSort) []int {
 	n := len(m.Threats)
-	x.lower = x.lower[:0]
-	for _, t := range m.Threats {
-		x.lower = append(x.lower, strings.ToLower(safeLine(t.ID+" "+t.Title)))
-	}
-	x.sorted = x.sorted[:0]
-	switch x.sort {
+	out := make([]int, 0, n)
+	switch s {
 	case sortRisk:
 		// m.Threats is kept in id order, so bucketing by score (highest
 		// first) gives risk order with ids ascending among equals, in O(n).
-		var buckets [model.MaxRating*model.MaxRating + 1][]int
-		for i, t := range m.Threats {
-			r := t.Risk()
-			buckets[r] = append(buckets[r], i)
+		var count [model.MaxRating*model.MaxRating + 2]int
+		for i := range m.Threats {
+			count[m.Threats[i].Risk()]++
 		}
-		for r := len(buckets) - 1; r >= 0; r-- {
-			x.sorted = append(x.sorted, buckets[r]...)
+		// start[r] is where score r begins, highest scores first.
+		var start [len(count)]int
+		pos := 0
+		for r := len(count) - 1; r >= 0; r-- {
+			start[r] = pos
+			pos += count[r]
+		}
+		out = out[:n]
+		for i := range m.Threats {
+			r := m.Threats[i].Risk()
+			out[start[r]] = i
+			start[r]++
 		}
 	case sortTitle:
+		keys := make([]string, n)
+		for i := range m.Threats {
+			keys[i] = strings.ToLower(m.Threats[i].Title)
+		}
 		for i := range n {
-			x.sorted = append(x.sorted, i)
+			out = append(out, i)
 		}
-		titles := make([]string, n)
-		for i, t := range m.Threats {
-			titles[i] = strings.ToLower(t.Title)
-		}
-		slices.SortStableFunc(x.sorted, func(a, b int) int { return strings.Compare(titles[a], titles[b]) })
+		slices.SortFunc(out, func(a, b int) int {
+			if c := strings.Compare(keys[a], keys[b]); c != 0 {
+				return c
+			}
+			return a - b
+		})
 	default:
 		for i := range n {
-			x.sorted = append(x.sorted, i)
+			out = append(out, i)
 		}
 	}
-	if x.reverse {
-		slices.Reverse(x.sorted)
-	}
+	return out
 }
 
 func (x *threatIndex) applyFilter(m *model.Model) {
 	f := x.filter
-	if !f.active() {
-		x.visible = append(x.visible[:0], x.sorted...)
-		return
-	}
+	order := x.orders[x.sort]
 	q := strings.ToLower(f.text)
 	x.visible = x.visible[:0]
-	for _, i := range x.sorted {
-		t := &m.Threats[i]
-		if f.category != "" && t.Category != f.category {
-			continue
+	for k := range order {
+		i := order[k]
+		if x.reverse {
+			i = order[len(order)-1-k]
 		}
-		if f.status != "" && t.Status != f.status && !(f.status == model.StatusOpen && t.IsOpen()) {
-			continue
-		}
-		if f.asset != "" && !slices.Contains(t.Assets, f.asset) {
-			continue
-		}
-		if q != "" && !strings.Contains(x.lower[i], q) {
-			continue
+		if f.active() {
+			t := &m.Threats[i]
+			if f.category != "" && t.Category != f.category {
+				continue
+			}
+			if f.status != "" && t.Status != f.status && !(f.status == model.StatusOpen && t.IsOpen()) {
+				continue
+			}
+			if f.asset != "" && !slices.Contains(t.Assets, f.asset) {
+				continue
+			}
+			if q != "" && !strings.Contains(x.lower[i], q) {
+				continue
+			}
 		}
 		x.visible = append(x.visible, i)
 	}

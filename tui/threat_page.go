@@ -45,6 +45,10 @@ type threatsPage struct {
 	confirmMit int
 	// pending is a threat id to put the cursor on once the index is rebuilt.
 	pending string
+	// badges caches the 25 rendered risk badges (padded to the column);
+	// badgeSig is the style they were rendered with.
+	badges   [model.MaxRating*model.MaxRating + 1]string
+	badgeSig string
 }
 
 func newThreatsPage(s *session) page {
@@ -531,6 +535,11 @@ func (p *threatsPage) viewTable(width, height int) string {
 	}
 	p.offset = max(0, min(p.offset, len(vis)-rows))
 	end := min(len(vis), p.offset+rows)
+	// Presenter mode or a new background restyles: drop the cached badges.
+	if sig := st.BadgeCritical.Render("x") + st.BadgeLow.Render("x"); sig != p.badgeSig {
+		p.badgeSig = sig
+		p.badges = [len(p.badges)]string{}
+	}
 	for i := p.offset; i < end; i++ {
 		b.WriteString("\n")
 		b.WriteString(p.row(&p.s.m.Threats[vis[i]], i == p.cursor, titleW, showStatus, width))
@@ -555,14 +564,26 @@ func (p *threatsPage) row(t *model.Threat, selected bool, titleW int, showStatus
 	}
 	pre := ptr + padRight(truncate(safeLine(t.ID), colID), colID) + " " +
 		padRight(truncate(safeLine(t.Title), titleW), titleW) + " " + letter + " "
-	badge := st.RiskBadge(t.Band(), t.Risk())
-	badge += strings.Repeat(" ", max(0, colRisk-ansi.StringWidth(badge)))
+	badge := p.badge(t.Risk())
 	post := " "
 	if showStatus {
 		post += padRight(t.Status.Label(), colStatus) + " "
 	}
 	post += fmt.Sprintf("%*d", colMits, len(t.Mitigations))
 	return ansi.Truncate(base.Render(pre)+badge+base.Render(post), width, "")
+}
+
+// badge is the risk badge of a score, padded to the risk column. Badges
+// are rendered once per style: there are only 25 of them, and rendering is
+// most of what drawing a row costs.
+func (p *threatsPage) badge(score int) string {
+	st := p.s.styles
+	score = max(1, min(score, len(p.badges)-1))
+	if p.badges[score] == "" {
+		b := st.RiskBadge(model.BandOf(score), score)
+		p.badges[score] = b + strings.Repeat(" ", max(0, colRisk-ansi.StringWidth(b)))
+	}
+	return p.badges[score]
 }
 
 // filterBar says how the table is sorted and filtered, and where the
