@@ -40,6 +40,9 @@ func (e *NotWorkbookError) Error() string {
 type CorruptError struct {
 	Path   string
 	Detail string
+	// fault is set when reading panicked or faulted rather than returning
+	// an error: the Store stops using the file after that.
+	fault bool
 }
 
 func (e *CorruptError) Error() string {

@@ -14,7 +14,7 @@ func guard(path string, fn func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = &CorruptError{Path: path, Detail: fmt.Sprintf("reading it failed: %v", r)}
+			err = &CorruptError{Path: path, Detail: fmt.Sprintf("reading it failed: %v", r), fault: true}
 		}
 	}()
 	return fn()

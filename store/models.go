@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -210,16 +212,54 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 		}
 	}
 	slices.SortStableFunc(recs, func(a, b kv) int { return model.CompareIDs(a.id, b.id) })
-	m.Reserve(kind, len(recs))
-	for _, r := range recs {
-		v, _ := model.NewRecordValue(kind)
-		if err := s.decode(rd, id, kind, r.id, r.data, v); err != nil {
+	vals := make([]any, len(recs))
+	// Decoding is most of a load; large buckets are split across the CPUs.
+	// Each part has its own decoder, and the first error in record order
+	// wins, so the result does not depend on scheduling.
+	parts := min(runtime.GOMAXPROCS(0), len(recs)/parallelDecodeMin)
+	if parts < 2 {
+		parts = 1
+	}
+	errs := make([]error, parts)
+	decodePart := func(p int, rd *recordDecoder) {
+		for i := p * len(recs) / parts; i < (p+1)*len(recs)/parts; i++ {
+			v, _ := model.NewRecordValue(kind)
+			if err := s.decode(rd, id, kind, recs[i].id, recs[i].data, v); err != nil {
+				errs[p] = err
+				return
+			}
+			vals[i] = v
+		}
+	}
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Go(func() {
+			// The values point into bbolt's memory map, valid while this
+			// transaction is open: guard the worker as the caller is.
+			errs[p] = guard(s.path, func() error {
+				decodePart(p, newRecordDecoder())
+				return errs[p]
+			})
+		})
+	}
+	decodePart(0, rd)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
-		m.AppendRecord(kind, r.id, v)
+	}
+	m.Reserve(kind, len(recs))
+	for i, r := range recs {
+		m.AppendRecord(kind, r.id, vals[i])
 	}
 	return nil
 }
+
+// parallelDecodeMin is the number of records per CPU below which a bucket
+// is decoded on one goroutine: starting workers costs more than it saves.
+// (A variable so tests can split small buckets.)
+var parallelDecodeMin = 1000
 
 // decode unmarshals one stored record; a record that does not decode means
 // the file was damaged or written by something else.

@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -27,6 +31,14 @@ func recordsJSON(t testing.TB, m *model.Model) []string {
 }
 
 func TestRoundTripRichModel(t *testing.T) {
+	t.Run("one decoder", testRoundTrip)
+	t.Run("split decode", func(t *testing.T) {
+		splitDecode(t)
+		testRoundTrip(t)
+	})
+}
+
+func testRoundTrip(t *testing.T) {
 	s := newStore(t)
 	m := richModel(t, "Payments")
 	want := recordsJSON(t, m)
@@ -334,4 +346,60 @@ func mustNew(t testing.TB, title, owner string) *model.Model {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestDamagedRecord: a record that does not decode is reported with the
+// model and record named, and the rest of the workbook stays usable.
+func TestDamagedRecord(t *testing.T) {
+	t.Run("one decoder", testDamagedRecord)
+	t.Run("split decode", func(t *testing.T) {
+		splitDecode(t)
+		testDamagedRecord(t)
+	})
+}
+
+// splitDecode makes every bucket decode in parallel parts, as large ones do.
+func splitDecode(t *testing.T) {
+	oldMin, oldProcs := parallelDecodeMin, runtime.GOMAXPROCS(4)
+	parallelDecodeMin = 1
+	t.Cleanup(func() { parallelDecodeMin = oldMin; runtime.GOMAXPROCS(oldProcs) })
+}
+
+func testDamagedRecord(t *testing.T) {
+	s := newStore(t)
+	good, _ := s.Create(richModel(t, "Good"))
+	bad, _ := s.Create(richModel(t, "Bad"))
+	path := s.Path()
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		return modelBucket(tx, bad).Bucket([]byte(model.RecThreat)).Put([]byte("T-002"), []byte(`{"id":"T-002","likelihood":"high"}`))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Load(bad)
+	ce, ok := errors.AsType[*CorruptError](err)
+	if !ok || !strings.Contains(err.Error(), "model 2") || !strings.Contains(err.Error(), `"T-002"`) {
+		t.Fatalf("Load of the damaged model: %v", err)
+	}
+	if ce.fault {
+		t.Error("a decode error was reported as a fault")
+	}
+	if _, err := s.Load(good); err != nil {
+		t.Fatalf("the undamaged model no longer loads: %v", err)
+	}
+	if _, err := s.Create(mustNew(t, "After", "")); err != nil {
+		t.Fatalf("the workbook no longer takes writes: %v", err)
+	}
 }

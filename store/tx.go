@@ -31,9 +31,11 @@ func (s *Store) run(write bool, fn func(*bolt.Tx) error) error {
 		}
 		return s.db.View(fn)
 	})
-	if ce, ok := errors.AsType[*CorruptError](err); ok {
+	if ce, ok := errors.AsType[*CorruptError](err); ok && ce.fault {
 		// A panic mid-transaction means the file is not what inspect saw:
-		// stop using it rather than risk writing on top of damage.
+		// stop using it rather than risk writing on top of damage. (A
+		// record that does not decode is reported, and other models stay
+		// usable.)
 		s.broken.CompareAndSwap(nil, ce)
 		return ce
 	}
