@@ -69,3 +69,10 @@ func TestChecklistCustomItems(t *testing.T) {
 		t.Fatal("custom item not deleted")
 	}
 }
+
+func TestChecklistGolden(t *testing.T) {
+	runScrGoldens(t, []scrGolden{
+		{"Controls", []string{"8"}},
+		{"Testing", []string{"8", "]", "G"}},
+	})
+}

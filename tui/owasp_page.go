@@ -142,11 +142,13 @@ func (p *owaspPage) switchEdition() tea.Cmd {
 		next = model.OWASP2025
 	}
 	at := p.list.cursor
-	cmd := p.s.apply(p.s.m.SetEdition(next, p.s.now()))
+	ch, err := p.s.m.SetEdition(next, p.s.now())
+	ch.Do.Label = "Switched to OWASP Top 10 " + string(next) + " (answers for the other edition are kept)"
+	cmd := p.s.apply(ch, err)
 	p.refresh()
 	p.list.cursor = at
 	p.list.clamp()
-	return tea.Batch(cmd, p.s.status("OWASP Top 10 "+string(next)+": answers for the other edition are kept"))
+	return cmd
 }
 
 func (p *owaspPage) openForm(c model.CheckItem, state, note, links bool) {
@@ -270,15 +272,18 @@ func (p *owaspPage) detail(d *doc) {
 		}
 		d.wrapped(st.Muted.Render(fmt.Sprintf("Linked threats (%d): ", len(c.Threats)))+strings.Join(parts, ", "), "")
 	}
-	if it.Description != "" {
-		d.wrapped(st.Muted.Render(safe(it.Description)), "")
-	}
 	if len(it.Questions) > 0 {
 		d.blank()
 		d.add(st.Section.Render("Check"))
 		for _, q := range it.Questions {
 			d.hanging(safeLine(q), st.Glyphs.Bullet+" ")
 		}
+	}
+	// The catalog's explanation last: the name says most of it, and the
+	// checks are what the team answers.
+	if it.Description != "" {
+		d.blank()
+		d.wrapped(st.Muted.Render(safe(it.Description)), "")
 	}
 	if c.Note == "" || len(c.Threats) == 0 {
 		d.blank()

@@ -90,3 +90,11 @@ func TestOWASPSelectFromMissing(t *testing.T) {
 	}
 	h.wantScreen("A05:2025 " + model.OWASPCatalog(model.OWASP2025)[4].Name)
 }
+
+func TestOWASPGolden(t *testing.T) {
+	runScrGoldens(t, []scrGolden{
+		{"List", []string{"7"}},
+		{"Detail", []string{"7", "enter"}},
+		{"Edition2021", []string{"7", "E"}},
+	})
+}

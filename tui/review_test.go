@@ -179,3 +179,13 @@ func TestSlugify(t *testing.T) {
 		}
 	}
 }
+
+func TestReviewGolden(t *testing.T) {
+	runScrGoldens(t, []scrGolden{
+		// At 120 columns the preview sits beside the summary, and v
+		// renders it again at full width.
+		{"Summary", []string{"9"}},
+		{"Preview", []string{"9", "v"}},
+		{"Export", []string{"9", "x"}},
+	})
+}

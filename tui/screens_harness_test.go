@@ -1,14 +1,19 @@
 package tui
 
 import (
+	"bytes"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/threatdeck/threatdeck/export"
 	"github.com/threatdeck/threatdeck/model"
@@ -223,4 +228,157 @@ func scrPage[P page](h *scrHarness) P {
 		h.t.Fatalf("current page is %T", h.a.page())
 	}
 	return p
+}
+
+// scrGoldenModel is the fixture the screens' goldens draw: threats of
+// every band, one reviewed STRIDE category, assessed OWASP and control
+// items, and a team checklist item.
+func scrGoldenModel(t testing.TB) *model.Model {
+	t.Helper()
+	m := threatModel(t)
+	must := func(_ model.Change, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(m.PutStride(model.StrideReview{Category: model.Spoofing, Reviewed: true, Note: "Considered: sessions are short-lived; T-001 covers fixation.",
+		Example: "Attacker reuses a session", Mitigation: "Rotate session ids"}, scrNow))
+	for id, st := range map[string]model.ItemState{"A01:2025": model.StateDone, "A02:2025": model.StatePartial, "A05:2025": model.StateGap} {
+		c, _ := m.Check(id)
+		c.State = st
+		if id == "A01:2025" {
+			c.Note = "Deny by default in the gateway"
+			c.Threats = []string{"T-001"}
+		}
+		must(m.PutCheck(c, scrNow))
+	}
+	for i, ct := range model.ChecklistCatalog(model.ListControls)[:4] {
+		c, _ := m.Check(ct.ID)
+		c.State = model.ItemStates[1+i]
+		must(m.PutCheck(c, scrNow))
+	}
+	must(m.PutCheck(model.CheckItem{List: model.ListTesting, Group: "Testing & Validation", Title: "Fuzz the webhook parser"}, scrNow))
+	return m
+}
+
+// scrGolden is one golden screen: keys typed once the model is open.
+type scrGolden struct {
+	name string
+	keys []string
+}
+
+// scrProbe asks the program (through its filter) whether it is idle.
+type scrProbe struct{}
+
+// scrCounting counts the edits the workbook has committed, so a golden
+// can wait until each one's result has reached the model.
+type scrCounting struct {
+	Workbook
+	commits atomic.Int64
+}
+
+func (w *scrCounting) Commit(id string, e model.Edit) error {
+	w.commits.Add(1)
+	return w.Workbook.Commit(id, e)
+}
+
+// scrIdle reports whether the app has finished what the keys set off: the
+// model is open, every queued write is done and its result delivered
+// (results counts savedMsg/saveFailedMsg seen), and a visible report
+// preview is rendered for its width. It runs on the program's goroutine
+// (in the filter), so reading the app is safe.
+func scrIdle(a *app, wb *scrCounting, results int64) bool {
+	if a.s == nil {
+		return false
+	}
+	q := a.s.writes
+	q.mu.Lock()
+	busy := q.running || len(q.jobs) > 0
+	q.mu.Unlock()
+	if busy || wb.commits.Load() != results {
+		return false
+	}
+	if rp, ok := a.page().(*reviewPage); ok && rp.form == nil && (rp.previewOnly || rp.wide()) {
+		return rp.rendering == 0 && rp.renderedFor != nil && rp.renderWidth == rp.previewWidth()
+	}
+	return true
+}
+
+// runScrGoldens draws each screen with the real program (teatest) at
+// 80×24 and 120×40, fixed ASCII colour profile and clock, and compares the
+// final frame with testdata/<test>/<screen>_<size>.golden. Run with
+// -update to rewrite them after a deliberate change, and read the diff.
+//
+// Readiness is asked of the model itself, not read off the output: the
+// renderer writes only the cells that changed, so text on screen need not
+// appear in the byte stream in one piece.
+func runScrGoldens(t *testing.T, screens []scrGolden) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, sc := range screens {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				st, err := store.Open(filepath.Join(t.TempDir(), "workbook.db"), store.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				id, err := st.Create(scrGoldenModel(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts := scrOptions(st, id)
+				wb := &scrCounting{Workbook: fixedPathWorkbook{st}}
+				opts.Workbook = wb
+				opts.Location = time.UTC
+				a := newApp(opts)
+				a.timer.every = 0
+				idle := make(chan bool, 1)
+				var results int64
+				filter := func(m tea.Model, msg tea.Msg) tea.Msg {
+					switch msg.(type) {
+					case scrProbe:
+						idle <- scrIdle(m.(*app), wb, results)
+						return nil
+					case savedMsg, saveFailedMsg:
+						results++
+					}
+					return msg
+				}
+				tm := teatest.NewTestModel(t, a,
+					teatest.WithInitialTermSize(size[0], size[1]),
+					teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithFilter(filter)))
+				waitIdle := func() {
+					t.Helper()
+					for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+						tm.Send(scrProbe{})
+						if <-idle {
+							return
+						}
+						time.Sleep(2 * time.Millisecond)
+					}
+					t.Fatal("the program did not settle within 5s")
+				}
+				// Keys typed before the model has loaded would go to the
+				// home screen.
+				waitIdle()
+				for _, k := range sc.keys {
+					tm.Send(coreKey(k))
+				}
+				waitIdle()
+				if err := tm.Quit(); err != nil {
+					t.Fatal(err)
+				}
+				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app)
+				var out bytes.Buffer
+				w := &colorprofile.Writer{Forward: &out, Profile: colorprofile.Ascii}
+				if _, err := w.WriteString(final.render()); err != nil {
+					t.Fatal(err)
+				}
+				if got := strings.Count(out.String(), "\n") + 1; got != size[1] {
+					t.Errorf("frame has %d lines, want %d", got, size[1])
+				}
+				teatest.RequireEqualOutput(t, out.Bytes())
+			})
+		}
+	}
 }

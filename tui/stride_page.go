@@ -242,9 +242,11 @@ func (p *stridePage) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.accept(*sug)
 	case key.Matches(msg, k.Dismiss) && sug != nil:
 		ch, err := p.s.m.Dismiss(sug.Threat.ID, p.s.now())
+		// The label is what the status line and undo show: name the threat.
+		ch.Do.Label = "Dismissed “" + safeLine(sug.Threat.Title) + "”; it will not be suggested again"
 		p.stale = true
 		defer p.clamp()
-		return tea.Batch(p.s.apply(ch, err), p.s.status("Dismissed “"+safeLine(sug.Threat.Title)+"”: it will not be suggested again (u undoes)"))
+		return p.s.apply(ch, err)
 	case key.Matches(msg, l.Open) && th != nil:
 		return p.s.jump(StepThreats, th.ID)
 	case key.Matches(msg, l.Edit) && th != nil:
@@ -265,24 +267,23 @@ func (p *stridePage) key(msg tea.KeyPressMsg) tea.Cmd {
 // once; esc keeps it as accepted.
 func (p *stridePage) accept(sug model.Suggestion) tea.Cmd {
 	ch, err := p.s.m.Accept(sug, p.s.now())
-	cmd := p.s.apply(ch, err)
 	if err != nil {
-		return cmd
+		return p.s.apply(ch, err)
 	}
 	p.stale = true
 	p.clamp()
 	id := createdThreatID(ch)
-	t, ok := p.s.m.Threat(id)
-	if !ok {
-		return cmd
-	}
+	t, _ := p.s.m.Threat(id)
+	// The label is what the status line and undo show.
+	ch.Do.Label = fmt.Sprintf("Accepted %s “%s” with %d planned %s", id, safeLine(t.Title),
+		len(t.Mitigations), pluralWord(len(t.Mitigations), "mitigation", "mitigations"))
+	cmd := p.s.apply(ch, nil)
 	p.form = newThreatForm(p.s, "Accepted as "+id+": adjust it, or esc to keep it as suggested", t)
 	p.formThreat, p.formReview = id, false
 	if i := slices.IndexFunc(p.form.fields, func(f *field) bool { return f.key == "mitigations" }); i >= 0 {
 		p.form.focusField(i)
 	}
-	return tea.Batch(cmd, p.s.status(fmt.Sprintf("Accepted %s “%s” with %d planned %s",
-		id, safeLine(t.Title), len(t.Mitigations), pluralWord(len(t.Mitigations), "mitigation", "mitigations"))))
+	return cmd
 }
 
 func pluralWord(n int, one, many string) string {
@@ -361,22 +362,31 @@ func (p *stridePage) View(width, height int) string {
 		leftW := width * 2 / 5
 		rightW := width - leftW - 2
 		left := newDoc(leftW)
-		p.info(left, true, 0)
+		p.info(left, true, 0, true)
 		right := newDoc(rightW)
 		p.rows(right)
 		off := 0
 		body = sideBySide(left.render(h, &off), right.render(h, &p.offset), leftW, 2, h)
 	} else {
-		d := newDoc(width)
 		// On a small screen one question gives the idea and leaves room
 		// for the suggestions; i shows them all.
 		collapsed := 1
 		if h >= 24 {
 			collapsed = 3
 		}
-		p.info(d, p.allQuestions, collapsed)
-		d.blank()
-		p.rows(d)
+		build := func(definition bool) *doc {
+			d := newDoc(width)
+			p.info(d, p.allQuestions, collapsed, definition)
+			d.blank()
+			p.rows(d)
+			return d
+		}
+		d := build(true)
+		if d.focusEnd > h && !p.allQuestions {
+			// The definition is background; the suggestion under the
+			// cursor and the questions matter more on a small screen.
+			d = build(false)
+		}
 		body = d.render(h, &p.offset)
 	}
 	out := top + "\n" + body
@@ -403,44 +413,51 @@ func (p *stridePage) heading(width int) string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
-// categoryBar shows the six categories with a mark each: reviewed, or not.
+// categoryBar shows the six categories with a mark each (reviewed or
+// not), with their names when they fit and their letters otherwise.
 func (p *stridePage) categoryBar(width int) string {
 	st := p.s.styles
-	var parts []string
-	for i, c := range model.StrideCategories {
-		mark := st.Glyphs.Todo
-		if p.s.m.StrideReviewFor(c).Reviewed {
-			mark = st.Glyphs.Done
+	draw := func(names bool) string {
+		var parts []string
+		for i, c := range model.StrideCategories {
+			mark := st.Glyphs.Todo
+			reviewed := p.s.m.StrideReviewFor(c).Reviewed
+			if reviewed {
+				mark = st.Glyphs.Done
+			}
+			label := c.Letter() + " " + mark
+			if names || i == p.cat {
+				label = c.Letter() + " " + c.Label() + " " + mark
+			}
+			switch {
+			case i == p.cat:
+				parts = append(parts, st.TabActive.Render(label))
+			case reviewed:
+				parts = append(parts, st.TabDone.Render(label))
+			default:
+				parts = append(parts, st.Tab.Render(label))
+			}
 		}
-		label := c.Letter() + " " + mark
-		if i == p.cat {
-			parts = append(parts, st.TabActive.Render(c.Letter()+" "+c.Label()+" "+mark))
-			continue
-		}
-		if width >= 110 {
-			label = c.Label() + " " + mark
-		}
-		if p.s.m.StrideReviewFor(c).Reviewed {
-			parts = append(parts, st.TabDone.Render(label))
-		} else {
-			parts = append(parts, st.Tab.Render(label))
-		}
+		return strings.Join(parts, " ")
 	}
-	return ansi.Truncate(strings.Join(parts, " "), width, "")
+	if bar := draw(true); ansi.StringWidth(bar) <= width {
+		return bar
+	}
+	return ansi.Truncate(draw(false), width, "")
 }
 
 // info draws the category's definition, the questions that prompt the
 // team, and the review's conclusion.
-func (p *stridePage) info(d *doc, allQuestions bool, collapsed int) {
+func (p *stridePage) info(d *doc, allQuestions bool, collapsed int, definition bool) {
 	st := p.s.styles
 	c := p.category()
 	r := p.s.m.StrideReviewFor(c)
 	info, _ := model.StrideInfoFor(c)
-	if info.Definition != "" {
+	if definition && info.Definition != "" {
 		d.wrapped(st.Muted.Render(safe(info.Definition)), "")
+		d.blank()
 	}
 	if len(info.Questions) > 0 {
-		d.blank()
 		d.add(st.Section.Render("Ask the team"))
 		qs := info.Questions
 		more := 0

@@ -173,3 +173,11 @@ func TestStrideSelectJumpsToCategory(t *testing.T) {
 	}
 	h.wantScreen("Denial of Service protects Availability")
 }
+
+func TestStrideGolden(t *testing.T) {
+	runScrGoldens(t, []scrGolden{
+		{"Spoofing", []string{"5"}},
+		{"Tampering", []string{"5", "l", "j"}},
+		{"Review", []string{"5", "r"}},
+	})
+}

@@ -54,11 +54,11 @@ func TestThreatsSort(t *testing.T) {
 		want []string
 		bar  string
 	}{
-		{nil, []string{"T-002", "T-003", "T-004", "T-001"}, "sort risk"},
+		{nil, []string{"T-002", "T-003", "T-004", "T-001"}, ""},
 		{[]string{"o"}, []string{"T-001", "T-002", "T-003", "T-004"}, "sort id"},
 		{[]string{"o"}, []string{"T-004", "T-002", "T-003", "T-001"}, "sort title"},
 		{[]string{"O"}, []string{"T-001", "T-003", "T-002", "T-004"}, "sort title"},
-		{[]string{"o"}, []string{"T-002", "T-003", "T-004", "T-001"}, "sort risk"},
+		{[]string{"o"}, []string{"T-002", "T-003", "T-004", "T-001"}, ""},
 	} {
 		h.press(tc.keys...)
 		if got := threatRows(h); !slices.Equal(got, tc.want) {
@@ -251,4 +251,13 @@ func threatsBig(t testing.TB, n int) *model.Model {
 	}
 	m.Seq[model.PrefixThreat], m.Seq[model.PrefixMitigation] = n, n
 	return m
+}
+
+func TestThreatsGolden(t *testing.T) {
+	runScrGoldens(t, []scrGolden{
+		{"Table", []string{"6"}},
+		{"Filtered", []string{"6", "s", "/", "e"}},
+		{"Detail", []string{"6", "j", "enter"}},
+		{"Form", []string{"6", "e"}},
+	})
 }
