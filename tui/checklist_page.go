@@ -276,6 +276,11 @@ func (p *checklistPage) View(width, height int) string {
 	}
 	p.refresh()
 	st := p.s.styles
+	// Wide screens show group names in full.
+	p.list.cols[0].Width = 16
+	if width >= 100 {
+		p.list.cols[0].Width = 24
+	}
 	var tabs []string
 	for i, l := range checklistLists {
 		items := p.s.m.Checklist(l)
