@@ -181,6 +181,9 @@ func Example(now time.Time) *Model {
 			Assets:      []string{infra, userData}, Surface: []string{db, servers}, Actors: []string{external}, OWASP: []string{"A05:2021"},
 			Likelihood: 3, Impact: 4, Status: StatusMitigated, Mitigations: []Mitigation{firewall, iam}},
 	} {
+		// Each reference threat is also in the built-in library; naming the
+		// entry keeps suggestions from offering the same threat again.
+		t.LibraryID = exampleLibraryIDs[t.Title]
 		b.threat(t)
 	}
 
@@ -345,4 +348,28 @@ func (b exampleBuilder) stride(s Stride, example, mitigation, note string) {
 func (b exampleBuilder) check(c CheckItem) {
 	c.ID = b.id(PrefixCheck)
 	b.m.Checklists = append(b.m.Checklists, c)
+}
+
+// exampleLibraryIDs maps the reference's threats to their built-in library entries.
+var exampleLibraryIDs = map[string]string{
+	"Credential stuffing attacks":     "TDL-S-001",
+	"Brute force login attempts":      "TDL-S-002",
+	"JWT token theft or manipulation": "TDL-S-004",
+	"Session hijacking":               "TDL-S-006",
+	"SQL injection":                   "TDL-T-001",
+	"Mass assignment vulnerabilities": "TDL-T-006",
+	"API abuse/scraping":              "TDL-D-002",
+	"Denial of service (DoS)":         "TDL-D-001",
+	"Data exposure in logs":           "TDL-I-001",
+	"Unencrypted data at rest":        "TDL-I-002",
+	"Unencrypted data in transit":     "TDL-I-003",
+	"Backup data exposure":            "TDL-I-004",
+	"Man-in-the-middle attacks":       "TDL-T-008",
+	"Insecure data storage":           "TDL-I-005",
+	"Reverse engineering":             "TDL-I-006",
+	"Certificate pinning bypass":      "TDL-I-007",
+	"Unauthorized access to servers":  "TDL-S-016",
+	"Container/pod escape":            "TDL-E-004",
+	"Exposed management interfaces":   "TDL-E-005",
+	"Misconfigured security groups":   "TDL-E-006",
 }

@@ -150,3 +150,19 @@ func TestExampleIsDeterministic(t *testing.T) {
 		t.Error("two calls build different models")
 	}
 }
+
+func TestExampleThreatsAreNotSuggestedAgain(t *testing.T) {
+	m := Example(ExampleDate)
+	for _, th := range m.Threats {
+		if _, ok := LibraryThreatByID(th.LibraryID); !ok {
+			t.Errorf("%s %q names no library threat (%q)", th.ID, th.Title, th.LibraryID)
+		}
+	}
+	for _, s := range Suggest(m) {
+		for _, th := range m.Threats {
+			if s.Threat.ID == th.LibraryID {
+				t.Errorf("%s suggested although the example has it as %s", s.Threat.ID, th.ID)
+			}
+		}
+	}
+}
