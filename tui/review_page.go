@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -209,6 +210,7 @@ func (p *reviewPage) updatePreview(msg tea.Msg) tea.Cmd {
 	switch {
 	case key.Matches(km, l.Back), key.Matches(km, k.Preview):
 		p.previewOnly = false
+		return p.ensurePreview() // the side pane is narrower than the full screen
 	case key.Matches(km, k.ScrollUp):
 		p.vp.ScrollUp(1)
 	case key.Matches(km, k.ScrollDown):
@@ -507,7 +509,13 @@ func (p *reviewPage) viewPreview(width, height int) string {
 	if p.rendering != 0 {
 		status += st.Muted.Render(" (updating)")
 	}
-	return status + "\n" + p.vp.View()
+	// Clip to the pane: a render for an older width must never spill
+	// into the next column or off the screen.
+	lines := strings.Split(p.vp.View(), "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, width, "")
+	}
+	return status + "\n" + strings.Join(lines, "\n")
 }
 
 func (p *reviewPage) ShortHelp() []key.Binding {

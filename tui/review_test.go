@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/threatdeck/threatdeck/export"
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -188,4 +191,24 @@ func TestReviewGolden(t *testing.T) {
 		{"Preview", []string{"9", "v"}},
 		{"Export", []string{"9", "x"}},
 	})
+}
+
+// A resize re-renders the preview for the new pane, and no preview line
+// ever spills past the terminal's edge.
+func TestReviewPreviewFollowsResize(t *testing.T) {
+	h := newScrHarness(t, scrModel(t), 80, 24)
+	h.goTo(StepReview)
+	h.press("v")
+	h.wantScreen("Report preview")
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.press("esc")
+	p := scrPage[*reviewPage](h)
+	if p.renderWidth != p.previewWidth() {
+		t.Errorf("preview rendered for %d columns, pane wants %d", p.renderWidth, p.previewWidth())
+	}
+	for i, line := range strings.Split(h.screen(), "\n") {
+		if w := ansi.StringWidth(line); w > 120 {
+			t.Errorf("line %d is %d columns wide: %q", i, w, line)
+		}
+	}
 }

@@ -14,6 +14,11 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.width, a.height = msg.Width, msg.Height
 		if a.s != nil {
 			a.s.width, a.s.height = msg.Width, msg.Height
+			// Pages that lay out off-screen work (the report preview's
+			// wrap width) need to hear about the new size.
+			if p := a.page(); p != nil {
+				return a, p.Update(msg)
+			}
 		}
 		return a, nil
 	case tea.BackgroundColorMsg:
