@@ -244,19 +244,7 @@ func (r *report) assets() {
 	}
 	r.s("What we're protecting:\n\n")
 	for i, a := range r.m.Assets {
-		r.int(i + 1)
-		r.s(". **")
-		r.s(r.assetNames[a.ID])
-		r.s("**")
-		if a.Description != "" {
-			r.s(" - ")
-			r.t(a.Description)
-		}
-		r.s(" _(")
-		r.t(a.ID)
-		r.s(" · ")
-		r.t(a.Sensitivity.Label())
-		r.s(")_\n")
+		r.entry(i+1, r.assetNames[a.ID], a.Description, a.ID, a.Sensitivity.Label())
 	}
 	r.s("\n")
 }
@@ -269,29 +257,35 @@ func (r *report) actors() {
 	}
 	r.s("Who might attack:\n\n")
 	for i, a := range r.m.Actors {
-		r.int(i + 1)
-		r.s(". **")
-		r.s(r.actorNames[a.ID])
-		r.s("**")
-		if a.Description != "" {
-			r.s(" - ")
-			r.t(a.Description)
-		}
-		r.s(" _(")
-		r.t(a.ID)
-		r.s(" · ")
-		r.t(a.Kind.Label())
-		r.s(" · risk ")
-		r.t(strings.ToLower(a.Risk.Label()))
-		r.s(" · capability ")
-		r.t(strings.ToLower(a.Capability.Label()))
+		facts := []string{a.ID, a.Kind.Label(), "risk " + strings.ToLower(a.Risk.Label()), "capability " + strings.ToLower(a.Capability.Label())}
 		if a.Motivation != "" {
-			r.s(" · motivation: ")
-			r.t(a.Motivation)
+			facts = append(facts, "motivation: "+a.Motivation)
 		}
-		r.s(")_\n")
+		r.entry(i+1, r.actorNames[a.ID], a.Description, facts...)
 	}
 	r.s("\n")
+}
+
+// entry writes one numbered item the way the reference lists assets and
+// actors: "1. **Name** - description _(fact · fact)_". name is already
+// escaped; description and facts are user text.
+func (r *report) entry(n int, name, description string, facts ...string) {
+	r.int(n)
+	r.s(". **")
+	r.s(name)
+	r.s("**")
+	if description != "" {
+		r.s(" - ")
+		r.t(description)
+	}
+	r.s(" _(")
+	for i, f := range facts {
+		if i > 0 {
+			r.s(" · ")
+		}
+		r.t(f)
+	}
+	r.s(")_\n")
 }
 
 func (r *report) surface() {
