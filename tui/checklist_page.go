@@ -128,19 +128,9 @@ func (p *checklistPage) Update(msg tea.Msg) tea.Cmd {
 	case shownMsg, modelChangedMsg:
 		p.refresh()
 		return nil
-	case savedMsg:
-		if p.form != nil && p.form.busy {
-			p.form = nil
-		}
+	case savedMsg, saveFailedMsg:
 		p.refresh()
-		return nil
-	case saveFailedMsg:
-		p.refresh()
-		if p.form != nil {
-			p.form.setError(msg.Err)
-			return nil
-		}
-		return p.s.fail(msg.Err)
+		return settle(p.s, &p.form, msg)
 	}
 	if p.confirm != nil {
 		done, yes := p.confirm.Update(msg)

@@ -603,3 +603,22 @@ func (fl *field) summary(st Styles, width int) string {
 	}
 	return truncate(strings.Join(labels, ", "), max(5, width))
 }
+
+// settle answers a save's result for the form a page may have open: a form
+// waiting on the save closes when it lands; when the save fails the form
+// keeps its text and shows the error (the status line shows it when no form
+// is open). Any other message is left alone.
+func settle(s *session, f **form, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case savedMsg:
+		if *f != nil && (*f).busy {
+			*f = nil
+		}
+	case saveFailedMsg:
+		if *f == nil {
+			return s.fail(msg.Err)
+		}
+		(*f).setError(msg.Err)
+	}
+	return nil
+}

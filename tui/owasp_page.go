@@ -76,19 +76,9 @@ func (p *owaspPage) Update(msg tea.Msg) tea.Cmd {
 	case shownMsg, modelChangedMsg:
 		p.refresh()
 		return nil
-	case savedMsg:
-		if p.form != nil && p.form.busy {
-			p.form = nil
-		}
+	case savedMsg, saveFailedMsg:
 		p.refresh()
-		return nil
-	case saveFailedMsg:
-		p.refresh()
-		if p.form != nil {
-			p.form.setError(msg.Err)
-			return nil
-		}
-		return p.s.fail(msg.Err)
+		return settle(p.s, &p.form, msg)
 	}
 	if p.form != nil {
 		ev, cmd := p.form.Update(msg)

@@ -144,18 +144,11 @@ func (p *stridePage) Update(msg tea.Msg) tea.Cmd {
 		p.clamp()
 		return nil
 	case savedMsg:
-		if p.form != nil && p.form.busy {
-			p.form = nil
-		}
-		return nil
+		return settle(p.s, &p.form, msg)
 	case saveFailedMsg:
 		p.stale = true
 		p.clamp()
-		if p.form != nil {
-			p.form.setError(msg.Err)
-			return nil
-		}
-		return p.s.fail(msg.Err)
+		return settle(p.s, &p.form, msg)
 	}
 	if p.confirm != nil {
 		done, yes := p.confirm.Update(msg)

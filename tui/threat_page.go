@@ -143,20 +143,13 @@ func (p *threatsPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case savedMsg:
-		if p.form != nil && p.form.busy {
-			p.form = nil
-		}
-		return nil
+		return settle(p.s, &p.form, msg)
 	case saveFailedMsg:
 		if msg.Applied {
 			// The root has reverted the model.
 			p.idx.invalidate()
 		}
-		if p.form != nil {
-			p.form.setError(msg.Err)
-			return nil
-		}
-		return p.s.fail(msg.Err)
+		return settle(p.s, &p.form, msg)
 	}
 	if p.confirm != nil {
 		return p.updateConfirm(msg)
