@@ -176,10 +176,17 @@ func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
 	}
 	in := &inspector{r: r, size: size, pageSize: pageSize, deep: deep}
 	if size <= wholeReadLimit {
-		// One read instead of one per page: pread calls dominated the check.
-		in.data = make([]byte, size)
-		if _, err := r.ReadAt(in.data, 0); err != nil {
-			return nil, fmt.Errorf("reading the file: %w", err)
+		// One view of the whole file instead of one read per page: pread
+		// calls dominated the check. A read-only map costs no heap; a read
+		// is the fallback.
+		if data, unmap, ok := mapForCheck(r, size); ok {
+			defer unmap()
+			in.data = data
+		} else {
+			in.data = make([]byte, size)
+			if _, err := r.ReadAt(in.data, 0); err != nil {
+				return nil, fmt.Errorf("reading the file: %w", err)
+			}
 		}
 	}
 	if m.pgid < 3 || m.pgid > uint64(size)/pageSize {
