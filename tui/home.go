@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -85,32 +86,41 @@ func (act homeAction) label() (string, string) {
 func (h *home) load(modelID string, resume bool) tea.Cmd {
 	wb := h.a.opts.Workbook
 	return func() tea.Msg {
+		// Resuming opens the model straight away: summarising every model
+		// for a list nobody sees yet would decode a large model twice
+		// before the first frame. Going back to the list reloads it.
+		var target string
+		var openErr error
+		if resume {
+			target = modelID
+			if target == "" {
+				pos, err := wb.Position()
+				if err != nil {
+					return homeMsg{err: err}
+				}
+				target = pos.ModelID
+			}
+			if target != "" {
+				msg := openModel(wb, target)
+				if _, ok := msg.(openedMsg); ok {
+					return msg
+				}
+				openErr = msg.(homeMsg).err
+			}
+		}
 		list, err := wb.List()
 		if err != nil {
 			return homeMsg{err: err}
 		}
-		if !resume {
-			return homeMsg{models: list}
-		}
-		target := modelID
-		var pos model.Position
-		if target == "" {
-			if pos, err = wb.Position(); err != nil {
-				return homeMsg{models: list, err: err}
-			}
-			target = pos.ModelID
-		}
-		if target == "" {
-			return homeMsg{models: list}
-		}
-		for _, s := range list {
-			if s.ID == target {
-				return openModel(wb, target)
-			}
-		}
-		if modelID != "" {
+		known := slices.ContainsFunc(list, func(s model.Summary) bool { return s.ID == target })
+		switch {
+		case target != "" && known:
+			// The model is there but would not open: say why.
+			return homeMsg{models: list, err: openErr}
+		case modelID != "":
 			return homeMsg{models: list, err: fmt.Errorf("no model %q in this workbook", modelID)}
 		}
+		// A position naming a deleted model just shows the list.
 		return homeMsg{models: list}
 	}
 }

@@ -1,0 +1,68 @@
+package tui
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/threatdeck/threatdeck/model"
+	"github.com/threatdeck/threatdeck/store"
+)
+
+// listCounter counts List calls: summarising every model decodes each in
+// full, which a resume must not pay for before its first frame.
+type listCounter struct {
+	*store.Store
+	lists int
+}
+
+func (w *listCounter) List() ([]model.Summary, error) {
+	w.lists++
+	return w.Store.List()
+}
+
+func TestResumeOpensWithoutListing(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "wb.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, err := model.New("Payments API", "Ana", scrNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := st.Create(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb := &listCounter{Store: st}
+	a := newApp(Options{Workbook: wb, NoColor: true})
+
+	// No position yet: the list is what the user sees.
+	if msg, ok := a.home.load("", true)().(homeMsg); !ok || len(msg.models) != 1 || wb.lists != 1 {
+		t.Fatalf("first start: %T %+v after %d lists", msg, msg, wb.lists)
+	}
+
+	if err := st.SetPosition(model.Position{ModelID: id, Step: StepThreats.Name()}); err != nil {
+		t.Fatal(err)
+	}
+	wb.lists = 0
+	msg := a.home.load("", true)()
+	if opened, ok := msg.(openedMsg); !ok || opened.m.Overview.Title != "Payments API" {
+		t.Fatalf("resume gave %T %+v", msg, msg)
+	}
+	if wb.lists != 0 {
+		t.Errorf("resume listed the workbook %d times", wb.lists)
+	}
+
+	// A position naming a deleted model falls back to the list, quietly.
+	if err := st.Delete(id); err != nil {
+		t.Fatal(err)
+	}
+	if hm, ok := a.home.load("", true)().(homeMsg); !ok || hm.err != nil || len(hm.models) != 0 {
+		t.Errorf("stale position: %T %+v", hm, hm)
+	}
+	// Asking for a model that is not there says so.
+	if hm, ok := a.home.load("42", true)().(homeMsg); !ok || hm.err == nil {
+		t.Errorf("missing --model: %T %+v", hm, hm)
+	}
+}
