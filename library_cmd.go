@@ -1,11 +1,8 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -119,12 +116,7 @@ func writeSuggestionsJSON(w io.Writer, m *model.Model, sugg []model.Suggestion) 
 			OWASP: nonNil(owasp), CWE: nonNil(lt.CWE), Kinds: nonNil(lt.AppliesTo),
 		})
 	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", data)
-	return err
+	return writeJSON(w, out)
 }
 
 func (c *cli) libraryCmd() *cobra.Command {
@@ -275,22 +267,12 @@ func (c *cli) libraryListCmd() *cobra.Command {
 		Short: "List the team libraries in the workbook: name, version, threats, when added, which is active",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var infos []store.LibraryInfo
-			err := c.withStore(true, func(s *store.Store) (err error) {
-				infos, err = s.Libraries()
-				return err
-			})
-			// A workbook not created yet simply has no libraries.
-			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			infos, err := readList(c, (*store.Store).Libraries)
+			if err != nil {
 				return err
 			}
 			if asJSON {
-				data, err := json.MarshalIndent(nonNil(infos), "", "  ")
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintf(c.stdout, "%s\n", data)
-				return err
+				return writeJSON(c.stdout, nonNil(infos))
 			}
 			builtin := model.BuiltinLibrary()
 			if len(infos) == 0 {

@@ -195,25 +195,12 @@ func (c *cli) listCmd() *cobra.Command {
 		Short: "List the models in the workbook: id, title, owner, last update, completion",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var sums []model.Summary
-			err := c.withStore(true, func(s *store.Store) (err error) {
-				sums, err = s.List()
-				return err
-			})
-			// A workbook not created yet simply has no models.
-			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			sums, err := readList(c, (*store.Store).List)
+			if err != nil {
 				return err
 			}
 			if asJSON {
-				if sums == nil {
-					sums = []model.Summary{}
-				}
-				out, err := json.MarshalIndent(sums, "", "  ")
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintf(c.stdout, "%s\n", out)
-				return err
+				return writeJSON(c.stdout, nonNil(sums))
 			}
 			if len(sums) == 0 {
 				_, err := fmt.Fprintln(c.stdout, "No models yet. Create one with: threatdeck new TITLE (or threatdeck example)")
@@ -224,6 +211,30 @@ func (c *cli) listCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of model summaries")
 	return cmd
+}
+
+// readList reads one list from the workbook, read-only. A workbook not
+// created yet simply has nothing in it.
+func readList[T any](c *cli, read func(*store.Store) ([]T, error)) ([]T, error) {
+	var list []T
+	err := c.withStore(true, func(s *store.Store) (err error) {
+		list, err = read(s)
+		return err
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return list, err
+}
+
+// writeJSON prints v as indented JSON, the form every --json flag uses.
+func writeJSON(w io.Writer, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", data)
+	return err
 }
 
 // writeTable prints model summaries as aligned columns.
