@@ -127,6 +127,14 @@ func (h *coreHarness) send(msg tea.Msg) {
 // run executes a command and feeds its messages back until nothing is left.
 func (h *coreHarness) run(cmd tea.Cmd) {
 	h.t.Helper()
+	drain(h.a, cmd, h.send)
+}
+
+// drain runs cmd the way the real program would (batches and sequences
+// unpacked, depth first) and hands each message it yields to deliver.
+// Terminal requests (background colour …) are for the real terminal and are
+// dropped; a quit marks the app as quitting. Both test harnesses use it.
+func drain(a *app, cmd tea.Cmd, deliver func(tea.Msg)) {
 	if cmd == nil {
 		return
 	}
@@ -136,26 +144,26 @@ func (h *coreHarness) run(cmd tea.Cmd) {
 		return
 	case tea.BatchMsg:
 		for _, c := range m {
-			h.run(c)
+			drain(a, c, deliver)
 		}
 		return
 	case tea.QuitMsg:
-		h.a.quitting = true
+		a.quitting = true
 		return
 	}
 	// tea.Sequence's message is an unexported slice of commands.
 	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
 		for i := range v.Len() {
-			h.run(v.Index(i).Interface().(tea.Cmd))
+			drain(a, v.Index(i).Interface().(tea.Cmd), deliver)
 		}
 		return
 	}
-	// Terminal queries (background colour …) are for the real program.
 	name := reflect.TypeOf(msg).String()
-	if strings.HasPrefix(name, "tea.") && !strings.HasPrefix(name, "tea.Key") && !strings.HasPrefix(name, "tea.Mouse") && !strings.HasPrefix(name, "tea.Paste") {
+	if strings.HasPrefix(name, "tea.") && !strings.HasPrefix(name, "tea.Key") && !strings.HasPrefix(name, "tea.Mouse") &&
+		!strings.HasPrefix(name, "tea.Paste") && !strings.HasPrefix(name, "tea.WindowSizeMsg") {
 		return
 	}
-	h.send(msg)
+	deliver(msg)
 }
 
 // press sends keys by name ("a", "enter", "shift+tab", "ctrl+s", "f5" …).

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -109,43 +108,10 @@ func (h *scrHarness) send(msg tea.Msg) {
 	h.run(cmd)
 }
 
-// run executes a command and feeds its messages back, depth first, until
-// nothing is left. Timer ticks are dropped: they would sleep.
+// run executes a command and feeds its messages back until nothing is left.
 func (h *scrHarness) run(cmd tea.Cmd) {
 	h.t.Helper()
-	if cmd == nil {
-		return
-	}
-	msg := cmd()
-	switch m := msg.(type) {
-	case nil:
-		return
-	case tea.BatchMsg:
-		for _, c := range m {
-			h.run(c)
-		}
-		return
-	case timerTickMsg:
-		return
-	}
-	// tea.Sequence's message is unexported; it is a slice of commands.
-	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
-		for i := range v.Len() {
-			h.run(v.Index(i).Interface().(tea.Cmd))
-		}
-		return
-	}
-	if !scrDeliverable(msg) {
-		return
-	}
-	h.send(msg)
-}
-
-// scrDeliverable drops the terminal requests commands return (they are
-// for the real program, not the model).
-func scrDeliverable(msg tea.Msg) bool {
-	name := reflect.TypeOf(msg).String()
-	return !strings.Contains(name, "tea.") || strings.HasPrefix(name, "tea.KeyPressMsg") || strings.HasPrefix(name, "tea.WindowSizeMsg")
+	drain(h.a, cmd, h.send)
 }
 
 // press sends keys by name ("j", "enter", "esc", "space", "ctrl+s" …),
