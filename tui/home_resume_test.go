@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -64,5 +66,33 @@ func TestResumeOpensWithoutListing(t *testing.T) {
 	// Asking for a model that is not there says so.
 	if hm, ok := a.home.load("42", true)().(homeMsg); !ok || hm.err == nil {
 		t.Errorf("missing --model: %T %+v", hm, hm)
+	}
+}
+
+// failingLoad is a workbook whose models exist but will not load.
+type failingLoad struct{ *store.Store }
+
+func (failingLoad) Load(string) (*model.Model, error) {
+	return nil, errors.New("record threat/T-007 is damaged")
+}
+
+func TestResumeIntoUnreadableModelShowsWhy(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "wb.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, _ := model.New("Payments API", "Ana", scrNow)
+	id, err := st.Create(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPosition(model.Position{ModelID: id}); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(Options{Workbook: failingLoad{st}, NoColor: true})
+	hm, ok := a.home.load("", true)().(homeMsg)
+	if !ok || len(hm.models) != 1 || hm.err == nil || !strings.Contains(hm.err.Error(), "T-007 is damaged") {
+		t.Fatalf("got %T %+v", hm, hm)
 	}
 }
