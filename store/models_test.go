@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -402,4 +403,51 @@ func testDamagedRecord(t *testing.T) {
 	if _, err := s.Create(mustNew(t, "After", "")); err != nil {
 		t.Fatalf("the workbook no longer takes writes: %v", err)
 	}
+}
+
+// Record pages are packed (recordFill), whether a model arrives whole or
+// one threat at a time: at bbolt's default they were 42% full, doubling the
+// file and the pages a load touches.
+func TestRecordPagesArePacked(t *testing.T) {
+	s := newStore(t)
+	m := bigModel(t)
+	more := slices.Clone(m.Threats[1500:1800])
+	m.Threats = m.Threats[:1500]
+	id, err := s.Create(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFill := func(when string, threats int, min float64) {
+		t.Helper()
+		err := s.db.View(func(tx *bolt.Tx) error {
+			st := modelBucket(tx, id).Bucket([]byte(model.RecThreat)).Stats()
+			if st.KeyN != threats {
+				t.Errorf("%s: %d threats stored, want %d", when, st.KeyN, threats)
+			}
+			if fill := float64(st.LeafInuse) / float64(st.LeafAlloc); fill < min {
+				t.Errorf("%s: threat pages are %.0f%% full (%d pages for %d bytes), want at least %.0f%%",
+					when, 100*fill, st.LeafPageN, st.LeafInuse, 100*min)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkFill("created whole", 1500, 0.8)
+	// Then grow it the way the TUI does, one new threat per commit. New ids
+	// land between old ones in byte order ("T-1501" before "T-151"), so
+	// some pages split part-full: 71% here, against 42% at the default.
+	for i := range more {
+		th := more[i]
+		th.ID = ""
+		e, err := m.PutThreat(th, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commit(id, e.Do); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkFill("grown by commits", 1800, 0.65)
 }
