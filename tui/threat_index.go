@@ -3,6 +3,7 @@ package tui
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -55,7 +56,12 @@ type threatIndex struct {
 	orders  map[threatSort][]int
 	visible []int
 	// lower holds each threat's "id title" lowercased, for the text filter.
+	// It is built by the first text filter, not with the index: most
+	// visits never type one, and on 10,000 threats it is most of the cost
+	// of a first frame's table.
 	lower []string
+	// n is the number of threats the index was built for.
+	n int
 
 	stale, filterStale bool
 }
@@ -89,12 +95,9 @@ func (x *threatIndex) setFilter(f threatFilter) {
 
 // ensure brings the index up to date with m.
 func (x *threatIndex) ensure(m *model.Model) {
-	if x.stale || len(x.lower) != len(m.Threats) {
+	if x.stale || x.n != len(m.Threats) {
 		clear(x.orders)
-		x.lower = x.lower[:0]
-		for _, t := range m.Threats {
-			x.lower = append(x.lower, strings.ToLower(safeLine(t.ID+" "+t.Title)))
-		}
+		x.lower, x.n = nil, len(m.Threats)
 		x.stale = false
 		x.filterStale = true
 	}
@@ -159,6 +162,9 @@ func (x *threatIndex) applyFilter(m *model.Model) {
 	f := x.filter
 	order := x.orders[x.sort]
 	q := strings.ToLower(f.text)
+	if q != "" && x.lower == nil {
+		x.lower = lowerTitles(m.Threats)
+	}
 	x.visible = x.visible[:0]
 	for k := range order {
 		i := order[k]
@@ -181,6 +187,49 @@ func (x *threatIndex) applyFilter(m *model.Model) {
 			}
 		}
 		x.visible = append(x.visible, i)
+	}
+}
+
+// lowerTitles returns each threat's "id title" lowercased. The strings
+// share one backing array: for 10,000 threats that is one allocation, not
+// 20,000, so the first filter keystroke stays within the key-press budget.
+// They are only matched against, never drawn.
+func lowerTitles(ts []model.Threat) []string {
+	size := 0
+	for i := range ts {
+		size += len(ts[i].ID) + 1 + len(ts[i].Title)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	ends := make([]int, len(ts))
+	for i := range ts {
+		writeLower(&b, ts[i].ID)
+		b.WriteByte(' ')
+		writeLower(&b, ts[i].Title)
+		ends[i] = b.Len()
+	}
+	all := b.String()
+	out := make([]string, len(ts))
+	start := 0
+	for i, end := range ends {
+		out[i] = all[start:end]
+		start = end
+	}
+	return out
+}
+
+// writeLower writes s lowercased, byte by byte while it is ASCII.
+func writeLower(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			b.WriteString(strings.ToLower(s[i:]))
+			return
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
 	}
 }
 
