@@ -314,11 +314,14 @@ func (d *jsonReader) strs(out *[]string) bool {
 	if !d.next('[') {
 		return false
 	}
-	list := []string{}
 	if d.next(']') {
-		*out = list
+		*out = []string{}
 		return true
 	}
+	// Collected on the stack and copied out at their final length: growing
+	// the list as it is read allocated two or three times per list.
+	var buf [8]string
+	list := buf[:0]
 	for {
 		var s string
 		if !d.shared(&s) {
@@ -326,7 +329,7 @@ func (d *jsonReader) strs(out *[]string) bool {
 		}
 		list = append(list, s)
 		if d.next(']') {
-			*out = list
+			*out = exact(list)
 			return true
 		}
 		if !d.next(',') {
@@ -344,11 +347,12 @@ func (d *jsonReader) mitigations(out *[]model.Mitigation) bool {
 	if !d.next('[') {
 		return false
 	}
-	list := []model.Mitigation{}
 	if d.next(']') {
-		*out = list
+		*out = []model.Mitigation{}
 		return true
 	}
+	var buf [4]model.Mitigation // as in strs
+	list := buf[:0]
 	for {
 		var m model.Mitigation
 		ok := d.object(func(key []byte) bool {
@@ -367,11 +371,18 @@ func (d *jsonReader) mitigations(out *[]model.Mitigation) bool {
 		}
 		list = append(list, m)
 		if d.next(']') {
-			*out = list
+			*out = exact(list)
 			return true
 		}
 		if !d.next(',') {
 			return false
 		}
 	}
+}
+
+// exact copies list into a new slice of exactly its length.
+func exact[T any](list []T) []T {
+	out := make([]T, len(list))
+	copy(out, list)
+	return out
 }

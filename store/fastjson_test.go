@@ -41,7 +41,15 @@ func fill(t *testing.T, v reflect.Value, s string) {
 // the fast decoder does not read: every load would silently fall back to
 // encoding/json and be several times slower.
 func TestDecodeThreatCoversEveryField(t *testing.T) {
-	for _, th := range []model.Threat{fullThreat(t), {}, {ID: "T-001", Assets: []string{}, Mitigations: []model.Mitigation{}}} {
+	// Lists longer than the decoder's stack buffers spill to the heap.
+	long := model.Threat{ID: "T-002"}
+	for i := range 12 {
+		long.Assets = append(long.Assets, model.FormatID(model.PrefixAsset, i))
+	}
+	for i := range 6 {
+		long.Mitigations = append(long.Mitigations, model.Mitigation{ID: model.FormatID(model.PrefixMitigation, i), Description: "m"})
+	}
+	for _, th := range []model.Threat{fullThreat(t), {}, {ID: "T-001", Assets: []string{}, Mitigations: []model.Mitigation{}}, long} {
 		data, err := json.Marshal(th)
 		if err != nil {
 			t.Fatal(err)
