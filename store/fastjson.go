@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -19,21 +20,50 @@ import (
 // record is decoded by encoding/json instead. FuzzDecodeThreat checks that
 // whenever it accepts input, it agrees with encoding/json.
 
-// recordDecoder decodes the records of one load. It shares the short
-// strings that recur across thousands of threats (asset and element ids,
-// categories, statuses, OWASP ids), which halves the allocations of a load.
+// recordDecoder decodes the records of one load.
 type recordDecoder struct {
-	intern map[string]string
+	texts *texts
 }
 
 func newRecordDecoder() *recordDecoder {
-	return &recordDecoder{intern: map[string]string{}}
+	return &recordDecoder{texts: newTexts()}
+}
+
+// texts makes the strings of one load's records. The short strings that
+// recur across thousands of threats (asset and element ids, categories,
+// statuses, OWASP ids) are shared, which halved a load's allocations. The
+// others are copied into chunks of textChunk bytes, so 10,000 threats'
+// titles, descriptions and mitigations take a few hundred allocations
+// rather than 60,000. A chunk lives while any of its strings does, which
+// bounds what an edit leaves behind to one chunk per string replaced.
+type texts struct {
+	intern map[string]string
+	chunk  strings.Builder
+}
+
+const textChunk = 16 << 10
+
+func newTexts() *texts { return &texts{intern: map[string]string{}} }
+
+// copy returns b as a string, from the current chunk when it fits. The
+// chunk's earlier strings stay valid: a Builder only ever appends.
+func (t *texts) copy(b []byte) string {
+	if len(b) > textChunk/8 {
+		return string(b)
+	}
+	if t.chunk.Cap()-t.chunk.Len() < len(b) {
+		t.chunk = strings.Builder{}
+		t.chunk.Grow(textChunk)
+	}
+	start := t.chunk.Len()
+	t.chunk.Write(b)
+	return t.chunk.String()[start:]
 }
 
 // decode decodes one stored record into v (from model.NewRecordValue).
 func (rd *recordDecoder) decode(kind model.RecordKind, data []byte, v any) error {
 	if t, ok := v.(*model.Threat); ok && kind == model.RecThreat && rd != nil {
-		if decodeThreat(data, t, rd.intern) {
+		if decodeThreat(data, t, rd.texts) {
 			return nil
 		}
 		*t = model.Threat{} // drop what the fast path filled in before giving up
@@ -43,8 +73,9 @@ func (rd *recordDecoder) decode(kind model.RecordKind, data []byte, v any) error
 
 // decodeThreat fills t from data, reporting false when data is not in the
 // shape json.Marshal gives a model.Threat.
-func decodeThreat(data []byte, t *model.Threat, intern map[string]string) bool {
-	d := jsonReader{b: data, intern: intern}
+// With nil texts every string is allocated on its own.
+func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
+	d := jsonReader{b: data, texts: texts}
 	ok := d.object(func(key []byte) bool {
 		switch string(key) {
 		case "id":
@@ -86,10 +117,10 @@ func decodeThreat(data []byte, t *model.Threat, intern map[string]string) bool {
 
 // jsonReader is a cursor over JSON text for decodeThreat.
 type jsonReader struct {
-	b      []byte
-	i      int
-	intern map[string]string // may be nil
-	share  bool              // the string being read is one of the recurring ones
+	b     []byte
+	i     int
+	texts *texts // may be nil
+	share bool   // the string being read is one of the recurring ones
 }
 
 func (d *jsonReader) space() {
@@ -198,14 +229,17 @@ func (d *jsonReader) shared(out *string) bool {
 
 // string converts b, reusing an earlier copy of a recurring string.
 func (d *jsonReader) string(b []byte) string {
-	if !d.share || d.intern == nil || len(b) > 40 {
+	switch {
+	case d.texts == nil:
 		return string(b)
+	case !d.share || len(b) > 40:
+		return d.texts.copy(b)
 	}
-	if s, ok := d.intern[string(b)]; ok {
+	if s, ok := d.texts.intern[string(b)]; ok {
 		return s
 	}
 	s := string(b)
-	d.intern[s] = s
+	d.texts.intern[s] = s
 	return s
 }
 

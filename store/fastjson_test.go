@@ -3,6 +3,8 @@ package store
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -55,7 +57,7 @@ func TestDecodeThreatCoversEveryField(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got model.Threat
-		if !decodeThreat(data, &got, map[string]string{}) {
+		if !decodeThreat(data, &got, newTexts()) {
 			t.Fatalf("the fast path rejected json.Marshal output:\n%s", data)
 		}
 		if !reflect.DeepEqual(got, th) {
@@ -105,7 +107,7 @@ func FuzzDecodeThreat(f *testing.F) {
 	f.Add([]byte(` { "likelihood" : 007 } `))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var fast, std model.Threat
-		if !decodeThreat(data, &fast, map[string]string{}) {
+		if !decodeThreat(data, &fast, newTexts()) {
 			return
 		}
 		if err := json.Unmarshal(data, &std); err != nil {
@@ -115,4 +117,26 @@ func FuzzDecodeThreat(f *testing.F) {
 			t.Fatalf("decoders disagree on %q:\nfast %+v\n std %+v", data, fast, std)
 		}
 	})
+}
+
+// Strings handed out from a chunk stay intact as the chunk fills and new
+// chunks start, and long strings get their own allocation.
+func TestTextsCopy(t *testing.T) {
+	tx := newTexts()
+	var want, got []string
+	for i := range 3000 {
+		s := strings.Repeat(string(rune('a'+i%26)), i%97) + strconv.Itoa(i)
+		if i%500 == 0 {
+			s = strings.Repeat("long ", textChunk/4) // over textChunk/8
+		}
+		b := []byte(s)
+		want = append(want, s)
+		got = append(got, tx.copy(b))
+		clear(b) // the copy must not share the caller's bytes
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("string %d changed: %.40q, want %.40q", i, got[i], want[i])
+		}
+	}
 }
