@@ -22,20 +22,26 @@ func (w *listCounter) List() ([]model.Summary, error) {
 	return w.Store.List()
 }
 
-func TestResumeOpensWithoutListing(t *testing.T) {
+// oneModelWorkbook is a real workbook in t.TempDir() holding one model.
+func oneModelWorkbook(t *testing.T) (st *store.Store, id string) {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "wb.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	m, err := model.New("Payments API", "Ana", scrNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := st.Create(m)
-	if err != nil {
+	if id, err = st.Create(m); err != nil {
 		t.Fatal(err)
 	}
+	return st, id
+}
+
+func TestResumeOpensWithoutListing(t *testing.T) {
+	st, id := oneModelWorkbook(t)
 	wb := &listCounter{Store: st}
 	a := newApp(Options{Workbook: wb, NoColor: true})
 
@@ -77,16 +83,7 @@ func (failingLoad) Load(string) (*model.Model, error) {
 }
 
 func TestResumeIntoUnreadableModelShowsWhy(t *testing.T) {
-	st, err := store.Open(filepath.Join(t.TempDir(), "wb.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	m, _ := model.New("Payments API", "Ana", scrNow)
-	id, err := st.Create(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, id := oneModelWorkbook(t)
 	if err := st.SetPosition(model.Position{ModelID: id}); err != nil {
 		t.Fatal(err)
 	}
