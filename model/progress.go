@@ -144,6 +144,16 @@ type Gap struct {
 	Message string
 }
 
+// Key identifies a gap among a model's gaps, for remembering which one
+// was selected: the record it points at, or for a gap about a section as a
+// whole, its message. It stays the same while the gap stays open.
+func (g Gap) Key() string {
+	if g.ID != "" {
+		return g.Section.String() + "/" + string(g.Kind) + "/" + g.ID
+	}
+	return g.Section.String() + "/" + string(g.Kind) + "//" + g.Message
+}
+
 // Missing lists what a model still lacks, in walk order: empty sections,
 // unreviewed STRIDE categories, open high or critical threats without a
 // mitigation, unassessed OWASP items and unassessed checklist items.

@@ -68,3 +68,32 @@ func TestSectionNames(t *testing.T) {
 		}
 	}
 }
+
+// Every gap of a model has its own key, and a gap keeps its key while the
+// model changes around it.
+func TestGapKeysAreUniqueAndStable(t *testing.T) {
+	m := Example(t0)
+	m.Overview.Summary = ""
+	for i := range m.Stride {
+		m.Stride[i].Reviewed = false
+	}
+	for i := range m.Checklists {
+		m.Checklists[i].State = ""
+	}
+	before := map[string]Gap{}
+	for _, g := range m.Missing() {
+		if prev, dup := before[g.Key()]; dup {
+			t.Fatalf("two gaps share the key %q:\n%+v\n%+v", g.Key(), prev, g)
+		}
+		before[g.Key()] = g
+	}
+	if len(before) < 10 {
+		t.Fatalf("only %d gaps; the test wants a model with many", len(before))
+	}
+	must(t)(m.PutAsset(Asset{Name: "Another store", Description: "more records"}, t0))
+	for _, g := range m.Missing() {
+		if old, ok := before[g.Key()]; ok && old != g {
+			t.Errorf("key %q now names another gap:\n%+v\nwas\n%+v", g.Key(), g, old)
+		}
+	}
+}

@@ -107,6 +107,27 @@ func TestResumesWhereTheUserStopped(t *testing.T) {
 	}
 }
 
+// On the Review step the selection is a gap, remembered by its key.
+func TestResumesOnTheSelectedGap(t *testing.T) {
+	h := newCoreHarness(t, nil, nil)
+	h.seed(fixtureModel(t))
+	h.goTo(StepReview)
+	h.press("j", "j")
+	gaps := h.stored().Missing()
+	if len(gaps) < 3 {
+		t.Fatalf("the fixture has %d gaps; the test wants three or more", len(gaps))
+	}
+	want := gaps[2].Key()
+	if got := h.a.page().Selected(); got != want {
+		t.Fatalf("selected %q, want the third gap %q", got, want)
+	}
+	h.restart()
+	if h.a.s == nil || h.a.step != StepReview || h.a.page().Selected() != want {
+		t.Fatalf("resumed at %v %q, want review %q:\n%s", h.a.step, h.a.page().Selected(), want, h.screen())
+	}
+	h.wantScreen("3/" + itoa(len(gaps)))
+}
+
 func TestAssetsAddEditDelete(t *testing.T) {
 	h := newCoreHarness(t, nil, nil)
 	h.newModel("Shop", "Bob")

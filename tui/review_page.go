@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -88,7 +87,7 @@ func (p *reviewPage) refresh() {
 	p.gaps = p.s.m.Missing()
 	rows := make([]listItem, len(p.gaps))
 	for i, g := range p.gaps {
-		rows[i] = newListItem(strconv.Itoa(i), StepFor(g.Section).Short(), safeLine(g.Message))
+		rows[i] = newListItem(g.Key(), StepFor(g.Section).Short(), safeLine(g.Message))
 	}
 	p.list.setItems(rows)
 }
@@ -97,12 +96,23 @@ func (p *reviewPage) Capturing() bool {
 	return p.form != nil || p.confirm != nil || p.list.Capturing()
 }
 
-// Selected is the gap under the cursor: review positions are not worth
-// resuming, so it is the step's own name.
-func (p *reviewPage) Selected() string { return "" }
+// Selected is the key of the gap under the cursor (model.Gap.Key), so a
+// session resumes on the gap it stopped at.
+func (p *reviewPage) Selected() string { return p.list.Selected() }
 
-// Select does nothing: the review page has no records of its own.
-func (p *reviewPage) Select(string) {}
+// Select puts the cursor on the gap with key k, if it is still missing.
+func (p *reviewPage) Select(k string) { p.list.Select(k) }
+
+// selectedGap is the gap under the cursor.
+func (p *reviewPage) selectedGap() (model.Gap, bool) {
+	k := p.list.Selected()
+	for _, g := range p.gaps {
+		if g.Key() == k {
+			return g, true
+		}
+	}
+	return model.Gap{}, false
+}
 
 func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -177,11 +187,10 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	l, k := p.s.keys.List, p.k
 	switch {
 	case key.Matches(km, l.Open):
-		i, err := strconv.Atoi(p.list.Selected())
-		if err != nil || i >= len(p.gaps) {
+		g, ok := p.selectedGap()
+		if !ok {
 			return nil
 		}
-		g := p.gaps[i]
 		return p.s.jump(StepFor(g.Section), g.ID)
 	case key.Matches(km, k.Preview):
 		p.previewOnly = true
