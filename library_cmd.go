@@ -122,7 +122,7 @@ func writeSuggestionsJSON(w io.Writer, m *model.Model, sugg []model.Suggestion) 
 func (c *cli) libraryCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "library",
-		Short: "Validate, add, list and export team threat libraries",
+		Short: "Validate, add, list, remove and export team threat libraries",
 		Long: "Team threat libraries add a team's own threats to the suggestions. They are kept in the\n" +
 			"workbook, versioned by name, so every model in it draws on them.\n\n" + model.LibraryFormat,
 		Args: func(cmd *cobra.Command, a []string) error {
@@ -132,12 +132,12 @@ func (c *cli) libraryCmd() *cobra.Command {
 			if s := cmd.SuggestionsFor(a[0]); len(s) > 0 {
 				return usagef("unknown library command %q; did you mean %q?", a[0], s[0])
 			}
-			return usagef("unknown library command %q; use validate, add, list or export", a[0])
+			return usagef("unknown library command %q; use validate, add, list, remove or export", a[0])
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.SuggestionsMinimumDistance = 2
-	cmd.AddCommand(c.libraryValidateCmd(), c.libraryAddCmd(), c.libraryListCmd(), c.libraryExportCmd())
+	cmd.AddCommand(c.libraryValidateCmd(), c.libraryAddCmd(), c.libraryListCmd(), c.libraryRemoveCmd(), c.libraryExportCmd())
 	return cmd
 }
 
@@ -298,6 +298,49 @@ func (c *cli) libraryListCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of every stored version")
+	return cmd
+}
+
+func (c *cli) libraryRemoveCmd() *cobra.Command {
+	var version int
+	cmd := &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Remove a team library from the workbook, or with --version one version of it",
+		Long: "Remove every version of the team library NAME, or with --version N only that version. Removing\n" +
+			"the newest version makes the one before it active. Threats already accepted from the library\n" +
+			"stay in their models.",
+		Args: args(1, "one argument, the library's name (see threatdeck library list)"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if version < 0 {
+				return usagef("--version must be a version number from threatdeck library list")
+			}
+			return c.withStore(false, func(s *store.Store) error {
+				n, err := s.RemoveLibrary(a[0], version)
+				if err != nil {
+					return err
+				}
+				name := fmt.Sprintf("%q", cell(strings.TrimSpace(a[0])))
+				if version == 0 {
+					_, err = fmt.Fprintf(c.stdout, "Removed library %s (%d %s); suggestions no longer draw on it.\n",
+						name, n, plural(n, "version", "versions"))
+					return err
+				}
+				infos, err := s.Libraries()
+				if err != nil {
+					return err
+				}
+				now := "it was the last version, so suggestions no longer draw on the library"
+				for _, li := range infos {
+					if li.Active && li.Name == strings.TrimSpace(a[0]) {
+						now = fmt.Sprintf("version %d is active", li.Version)
+					}
+				}
+				_, err = fmt.Fprintf(c.stdout, "Removed version %d of library %s; %s.\n", version, name, now)
+				return err
+			})
+		},
+	}
+	cmd.Flags().IntVar(&version, "version", 0, "remove only version `N` (as numbered by threatdeck library list)")
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -311,4 +312,61 @@ func TestSuggestCommand(t *testing.T) {
 		t.Errorf("empty model --json: %v", got)
 	}
 	runCLI(t, db, "", "suggest", "nope").failed(t, exitFail, `no model with id or title "nope"`)
+}
+
+func TestLibraryRemove(t *testing.T) {
+	db, dir := tempDB(t), t.TempDir()
+	for _, f := range []string{
+		teamFile(t, dir, "acme", adminThreat("ACME-1", "Support tool reaches production")),
+		teamFile(t, dir, "acme", adminThreat("ACME-2", "Shared admin laptop")),
+		teamFile(t, dir, "identity", adminThreat("ID-1", "Stale admin sessions")),
+	} {
+		runCLI(t, db, "", "library", "add", f).ok(t)
+	}
+	active := func() []string {
+		var infos []store.LibraryInfo
+		if err := json.Unmarshal([]byte(runCLI(t, db, "", "library", "list", "--json").ok(t).stdout), &infos); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, li := range infos {
+			if li.Active {
+				out = append(out, li.Name+":"+strconv.Itoa(li.Version))
+			}
+		}
+		return out
+	}
+
+	r := runCLI(t, db, "", "library", "remove", "acme", "--version", "2").ok(t)
+	if !strings.Contains(r.stdout, `Removed version 2 of library "acme"; version 1 is active.`) {
+		t.Errorf("remove --version 2: %q", r.stdout)
+	}
+	if got := active(); !slices.Equal(got, []string{"acme:1", "identity:1"}) {
+		t.Errorf("active after removing acme v2: %v", got)
+	}
+	r = runCLI(t, db, "", "library", "remove", "identity", "--version", "1").ok(t)
+	if !strings.Contains(r.stdout, "it was the last version") {
+		t.Errorf("remove the only version: %q", r.stdout)
+	}
+	r = runCLI(t, db, "", "library", "remove", "acme").ok(t)
+	if !strings.Contains(r.stdout, `Removed library "acme" (1 version); suggestions no longer draw on it.`) {
+		t.Errorf("remove acme: %q", r.stdout)
+	}
+	if got := active(); len(got) != 0 {
+		t.Errorf("libraries left: %v", got)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"library", "remove", "acme"}, exitFail, `no team library named "acme" in this workbook`},
+		{[]string{"library", "remove", "acme", "--version", "3"}, exitFail, `no team library named "acme"`},
+		{[]string{"library", "remove"}, exitUsage, "one argument, the library's name"},
+		{[]string{"library", "remove", "acme", "--version", "-1"}, exitUsage, "--version must be a version number"},
+		{[]string{"library", "remov", "acme"}, exitUsage, `did you mean "remove"`},
+	} {
+		runCLI(t, db, "", tc.args...).failed(t, tc.code, tc.want)
+	}
 }

@@ -73,6 +73,24 @@ func (e *NotFoundError) Error() string {
 // Is makes errors.Is(err, ErrNotFound) true.
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
+// LibraryNotFoundError reports a team library name, or a version of it,
+// that the workbook does not hold.
+type LibraryNotFoundError struct {
+	Name string
+	// Version is the version asked for; 0 when the name itself is missing.
+	Version int
+}
+
+func (e *LibraryNotFoundError) Error() string {
+	if e.Version == 0 {
+		return fmt.Sprintf("no team library named %q in this workbook", e.Name)
+	}
+	return fmt.Sprintf("team library %q has no version %d", e.Name, e.Version)
+}
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *LibraryNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
 // AmbiguousError reports a title shared by several models; the id picks one.
 type AmbiguousError struct {
 	Ref string

@@ -106,6 +106,44 @@ func (s *Store) AddLibrary(l model.Library, now time.Time) (int, error) {
 	return version, nil
 }
 
+// RemoveLibrary deletes one version of the team library name or, with
+// version 0, all of them, in one transaction, and returns how many
+// versions it removed. Removing the newest version makes the one before
+// it active; removing the last frees the name, and a later add of it
+// starts again at version 1. Threats already accepted from the library
+// stay in their models: each holds its own copy.
+func (s *Store) RemoveLibrary(name string, version int) (int, error) {
+	name = strings.TrimSpace(name)
+	var removed int
+	err := s.update(func(tx *bolt.Tx) error {
+		libs := tx.Bucket(bucketLibraries)
+		var lb *bolt.Bucket
+		if libs != nil && name != "" {
+			lb = libs.Bucket([]byte(name))
+		}
+		if lb == nil {
+			return &LibraryNotFoundError{Name: name}
+		}
+		versions := libraryVersions(lb)
+		if version == 0 {
+			removed = len(versions)
+			return libs.DeleteBucket([]byte(name))
+		}
+		if !slices.Contains(versions, version) {
+			return &LibraryNotFoundError{Name: name, Version: version}
+		}
+		removed = 1
+		if len(versions) == 1 {
+			return libs.DeleteBucket([]byte(name))
+		}
+		return lb.DeleteBucket([]byte(strconv.Itoa(version)))
+	})
+	if err != nil {
+		return 0, s.writeErr(fmt.Sprintf("remove library %q", name), err)
+	}
+	return removed, nil
+}
+
 // Libraries lists every stored version of every team library, by name and
 // then version, marking the newest of each name active. It reads only the
 // small info records, not the libraries themselves.
@@ -161,25 +199,32 @@ func eachLibrary(tx *bolt.Tx, fn func(name string, lb *bolt.Bucket, versions []i
 	})
 	for _, name := range names {
 		lb := libs.Bucket([]byte(name))
-		var versions []int
-		_ = lb.ForEachBucket(func(k []byte) error {
-			// Only canonical numbers: decodeLibrary looks a version up by
-			// strconv.Itoa, so "007" would name a bucket it cannot find.
-			if v, err := strconv.Atoi(string(k)); err == nil && v > 0 && strconv.Itoa(v) == string(k) {
-				versions = append(versions, v)
-			}
-			return nil
-		})
+		versions := libraryVersions(lb)
 		if len(versions) == 0 {
 			continue
 		}
-		// bbolt orders keys as bytes, which puts "10" before "2".
-		slices.SortFunc(versions, cmp.Compare)
 		if err := fn(name, lb, versions); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// libraryVersions lists the versions stored under one library name, in
+// ascending order.
+func libraryVersions(lb *bolt.Bucket) []int {
+	var versions []int
+	_ = lb.ForEachBucket(func(k []byte) error {
+		// Only canonical numbers: decodeLibrary looks a version up by
+		// strconv.Itoa, so "007" would name a bucket it cannot find.
+		if v, err := strconv.Atoi(string(k)); err == nil && v > 0 && strconv.Itoa(v) == string(k) {
+			versions = append(versions, v)
+		}
+		return nil
+	})
+	// bbolt orders keys as bytes, which puts "10" before "2".
+	slices.SortFunc(versions, cmp.Compare)
+	return versions
 }
 
 // decodeLibrary unmarshals one key of a stored library version; what

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -161,6 +162,83 @@ func TestLibrariesReadOnly(t *testing.T) {
 	}
 	if _, err := ro.AddLibrary(teamLibrary("team", "", "A-1"), t0); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("read-only add: %v", err)
+	}
+	if _, err := ro.RemoveLibrary("team", 0); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("read-only remove: %v", err)
+	}
+}
+
+func TestRemoveLibrary(t *testing.T) {
+	// active lists "name:version" of the active versions, and all every
+	// stored one.
+	state := func(t *testing.T, s *Store) (active, all []string) {
+		t.Helper()
+		infos, err := s.Libraries()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, li := range infos {
+			nv := li.Name + ":" + strconv.Itoa(li.Version)
+			all = append(all, nv)
+			if li.Active {
+				active = append(active, nv)
+			}
+		}
+		return active, all
+	}
+	for _, tc := range []struct {
+		name             string
+		lib              string
+		version          int
+		removed          int
+		err              string
+		active, all      []string
+		nextAddOfPayment int
+	}{
+		{name: "every version", lib: "payments", removed: 3,
+			active: []string{"identity:1"}, all: []string{"identity:1"}, nextAddOfPayment: 1},
+		{name: "the newest version", lib: " payments ", version: 3, removed: 1,
+			active: []string{"identity:1", "payments:2"}, all: []string{"identity:1", "payments:1", "payments:2"}, nextAddOfPayment: 4},
+		{name: "an older version", lib: "payments", version: 1, removed: 1,
+			active: []string{"identity:1", "payments:3"}, all: []string{"identity:1", "payments:2", "payments:3"}, nextAddOfPayment: 4},
+		{name: "the only version", lib: "identity", version: 1, removed: 1,
+			active: []string{"payments:3"}, all: []string{"payments:1", "payments:2", "payments:3"}, nextAddOfPayment: 4},
+		{name: "an unknown name", lib: "billing", err: `no team library named "billing"`,
+			active: []string{"identity:1", "payments:3"}, all: []string{"identity:1", "payments:1", "payments:2", "payments:3"}, nextAddOfPayment: 4},
+		{name: "an unknown version", lib: "payments", version: 7, err: `team library "payments" has no version 7`,
+			active: []string{"identity:1", "payments:3"}, all: []string{"identity:1", "payments:1", "payments:2", "payments:3"}, nextAddOfPayment: 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			for _, l := range []model.Library{
+				teamLibrary("payments", "v1", "PAY-1"), teamLibrary("payments", "v2", "PAY-2"),
+				teamLibrary("payments", "v3", "PAY-3"), teamLibrary("identity", "", "ID-1"),
+			} {
+				if _, err := s.AddLibrary(l, t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			n, err := s.RemoveLibrary(tc.lib, tc.version)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) || !errors.Is(err, ErrNotFound) {
+					t.Errorf("got %v, want an error saying %q", err, tc.err)
+				}
+			} else if err != nil || n != tc.removed {
+				t.Errorf("removed %d, %v; want %d", n, err, tc.removed)
+			}
+			active, all := state(t, s)
+			if !slices.Equal(active, tc.active) || !slices.Equal(all, tc.all) {
+				t.Errorf("after: active %v, stored %v\nwant active %v, stored %v", active, all, tc.active, tc.all)
+			}
+			// Suggestions draw on what is left.
+			act, err := s.ActiveLibraries()
+			if err != nil || len(act) != len(tc.active) {
+				t.Errorf("ActiveLibraries: %d, %v; want %d", len(act), err, len(tc.active))
+			}
+			if v, err := s.AddLibrary(teamLibrary("payments", "again", "PAY-9"), t0); err != nil || v != tc.nextAddOfPayment {
+				t.Errorf("next add of payments: version %d, %v; want %d", v, err, tc.nextAddOfPayment)
+			}
+		})
 	}
 }
 

@@ -370,8 +370,9 @@ func ensureKindBuckets(mb *bolt.Bucket) error {
 // writeErr names what failed; store errors that already say it pass as is.
 func (s *Store) writeErr(what string, err error) error {
 	var nf *NotFoundError
+	var lnf *LibraryNotFoundError
 	var ce *CorruptError
-	if errors.As(err, &nf) || errors.As(err, &ce) || errors.Is(err, ErrReadOnly) {
+	if errors.As(err, &nf) || errors.As(err, &lnf) || errors.As(err, &ce) || errors.Is(err, ErrReadOnly) {
 		return err
 	}
 	return fmt.Errorf("cannot %s in workbook %s: %w", what, s.path, err)
