@@ -19,7 +19,7 @@ const (
 	FormatThreatdeck Format = "threatdeck"
 	// FormatThreatDragon is an OWASP Threat Dragon version 2 model.
 	FormatThreatDragon Format = "threat-dragon"
-	// FormatOTM is an Open Threat Model (OTM) file, in JSON.
+	// FormatOTM is an Open Threat Model (OTM) file, in JSON or YAML.
 	FormatOTM Format = "otm"
 	// FormatTMBOM is a Threat Model Bill of Materials (OWASP Threat Model Library).
 	FormatTMBOM Format = "tm-bom"
@@ -113,6 +113,11 @@ func ImportForeign(data []byte, name string, format Format, now time.Time) (m *m
 			m, err = nil, &ImportError{File: file, Problem: fmt.Sprintf("could not be imported (internal error: %v); please report this with the file", p)}
 		}
 	}()
+	if (format == FormatOTM || format == "") && isOTMYAML(data) {
+		if data, err = yamlToJSON(data, file); err != nil {
+			return nil, err
+		}
+	}
 	root, err := parseInput(data, file)
 	if err != nil {
 		return nil, err

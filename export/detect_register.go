@@ -13,6 +13,7 @@ import (
 func init() {
 	Register(Importer{Name: "Threat Dragon v2", Detect: func(data []byte) bool { return sniff(data) == FormatThreatDragon }, Parse: foreignParser(FormatThreatDragon)})
 	Register(Importer{Name: "Open Threat Model (OTM)", Detect: func(data []byte) bool { return sniff(data) == FormatOTM }, Parse: foreignParser(FormatOTM)})
+	Register(Importer{Name: "Open Threat Model (OTM) in YAML", Detect: isOTMYAML, Parse: foreignParser(FormatOTM)})
 	Register(Importer{Name: "TM-BOM", Detect: func(data []byte) bool { return sniff(data) == FormatTMBOM }, Parse: foreignParser(FormatTMBOM)})
 }
 
