@@ -34,8 +34,9 @@ func newRecordDecoder() *recordDecoder {
 // statuses, OWASP ids) are shared, which halved a load's allocations. The
 // others are copied into chunks of textChunk bytes, so 10,000 threats'
 // titles, descriptions and mitigations take a few hundred allocations
-// rather than 60,000. A chunk lives while any of its strings does, which
-// bounds what an edit leaves behind to one chunk per string replaced.
+// rather than 60,000. A chunk lives while any of its strings does, so a
+// text an edit replaces stays in memory until the model is closed: at
+// most the size of the texts that were loaded.
 type texts struct {
 	intern map[string]string
 	chunk  strings.Builder
