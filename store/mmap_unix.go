@@ -18,7 +18,7 @@ func mapForCheck(r io.ReaderAt, size int64) (data []byte, unmap func(), ok bool)
 	if !isFile || size <= 0 || int64(int(size)) != size {
 		return nil, nil, false
 	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED|populate)
 	if err != nil {
 		return nil, nil, false
 	}
