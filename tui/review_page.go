@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image/color"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -280,44 +278,17 @@ func (p *reviewPage) ensurePreview() tea.Cmd {
 	p.renderSeq++
 	seq := p.renderSeq
 	p.rendering = seq
-	style := glamourStyle(p.s.styles.Theme, p.s.accessible)
-	return func() tea.Msg {
-		text, err := renderMarkdown(md, w, style)
-		return previewMsg{seq: seq, width: w, md: md, text: text, err: err}
+	style := newMDStyles(p.s.styles, p.s.styles.Theme.NoColor || p.s.accessible)
+	return func() (msg tea.Msg) {
+		// A renderer bug on some report must cost the preview, not the
+		// session and its unsaved form.
+		defer func() {
+			if r := recover(); r != nil {
+				msg = previewMsg{seq: seq, width: w, md: md, err: fmt.Errorf("the report could not be drawn (%v)", r)}
+			}
+		}()
+		return previewMsg{seq: seq, width: w, md: md, text: renderMarkdown(md, w, style)}
 	}
-}
-
-// glamourStyle picks the preview's look: plain ASCII without colour or in
-// accessible mode, otherwise the style matching the terminal background.
-func glamourStyle(t Theme, accessible bool) string {
-	switch {
-	case t.NoColor || accessible:
-		return "ascii"
-	case isLight(t.Text):
-		return "dark" // light text: a dark background
-	}
-	return "light"
-}
-
-func isLight(c color.Color) bool {
-	if c == nil {
-		return true
-	}
-	r, g, b, _ := c.RGBA()
-	return (299*r+587*g+114*b)/1000 > 0x7fff
-}
-
-func renderMarkdown(md []byte, width int, style string) (string, error) {
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
-	if err != nil {
-		return "", err
-	}
-	defer r.Close()
-	out, err := r.Render(string(md))
-	if err != nil {
-		return "", err
-	}
-	return strings.Trim(out, "\n"), nil
 }
 
 // defaultPath is "./<model-slug>-threat-model.md".
