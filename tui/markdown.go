@@ -33,15 +33,15 @@ import (
 type mdStyles struct {
 	plain                           bool
 	h1, h2, h3, strong, emph, code  lipgloss.Style
-	link, muted, rule, tableHeader  lipgloss.Style
+	strike, link, muted, rule       lipgloss.Style
+	cell, head, borderStyle         lipgloss.Style
 	bullet, checked, unchecked, bar string
 	border                          lipgloss.Border
-	borderStyle                     lipgloss.Style
 }
 
 func newMDStyles(s Styles, plain bool) mdStyles {
 	st := mdStyles{plain: plain, bullet: s.Glyphs.Bullet, checked: s.Glyphs.Checked, unchecked: s.Glyphs.Unchecked,
-		bar: "│", border: lipgloss.NormalBorder()}
+		bar: "│", border: lipgloss.NormalBorder(), cell: s.TableCell, head: s.TableCell}
 	if plain {
 		st.bullet, st.bar, st.border = "-", ">", lipgloss.ASCIIBorder()
 		return st
@@ -50,13 +50,14 @@ func newMDStyles(s Styles, plain bool) mdStyles {
 	st.h2 = s.Heading
 	st.h3 = s.Bold
 	st.strong = s.Bold
-	st.emph = lipgloss.NewStyle().Italic(true)
-	st.code = s.Key.Bold(false)
+	st.emph = s.Emphasis
+	st.strike = s.Strike
+	st.code = s.Code
 	st.link = s.Match
 	st.muted = s.Muted
 	st.rule = s.Muted
-	st.tableHeader = s.Bold
-	st.borderStyle = lipgloss.NewStyle().Foreground(s.Theme.Border)
+	st.head = s.TableHead
+	st.borderStyle = s.TableBorder
 	return st
 }
 
@@ -209,17 +210,12 @@ func (r *mdRenderer) table(n *east.Table, width int) []string {
 			rows = append(rows, cells)
 		}
 	}
-	cell := lipgloss.NewStyle().Padding(0, 1)
-	head := cell
-	if !r.st.plain {
-		head = r.st.tableHeader.Padding(0, 1)
-	}
 	t := table.New().Border(r.st.border).Headers(header...).Rows(rows...).Width(width).Wrap(true).
 		StyleFunc(func(row, _ int) lipgloss.Style {
 			if row == table.HeaderRow {
-				return head
+				return r.st.head
 			}
-			return cell
+			return r.st.cell
 		})
 	if !r.st.plain {
 		t = t.BorderStyle(r.st.borderStyle)
@@ -266,7 +262,7 @@ func (r *mdRenderer) inlineNode(b *strings.Builder, n ast.Node) {
 		if st.plain {
 			b.WriteString("~~" + r.inline(n) + "~~")
 		} else {
-			b.WriteString(lipgloss.NewStyle().Strikethrough(true).Render(r.inline(n)))
+			b.WriteString(st.strike.Render(r.inline(n)))
 		}
 	case *ast.CodeSpan:
 		code := r.inline(n)

@@ -29,6 +29,10 @@ type Styles struct {
 	Selected, Cursor, Row, RowMuted lipgloss.Style
 	Match                           lipgloss.Style
 
+	// The report preview's text and tables (see markdown.go).
+	Emphasis, Strike, Code            lipgloss.Style
+	TableCell, TableHead, TableBorder lipgloss.Style
+
 	// Containers.
 	Border, Panel, Overlay, Dialog lipgloss.Style
 
@@ -89,6 +93,12 @@ func NewStyles(t Theme, ascii bool) Styles {
 	s.Section = ns().Foreground(t.Text).Bold(true).Underline(true)
 	s.Placeholder = ns().Foreground(t.Muted).Italic(true)
 	s.Match = ns().Foreground(t.Accent).Underline(true)
+	s.Emphasis = ns().Italic(true)
+	s.Strike = ns().Strikethrough(true)
+	s.Code = ns().Foreground(t.Accent)
+	s.TableCell = ns().Padding(0, 1)
+	s.TableHead = s.TableCell.Bold(true)
+	s.TableBorder = ns().Foreground(t.Border)
 
 	s.Header = ns().Foreground(t.HeaderText).Background(t.HeaderBg)
 	s.Title = ns().Foreground(t.HeaderText).Background(t.HeaderBg).Bold(true)
