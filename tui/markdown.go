@@ -323,6 +323,7 @@ func wrapLines(s string, width int) []string {
 	if s == "" {
 		return nil
 	}
+	width = max(width, 1) // deep nesting can leave no room; never loop on it
 	var out []string
 	for _, l := range strings.Split(ansi.Wrap(s, width, ""), "\n") {
 		// Wrap lets a hyphen after a space hang past the edge ("attacks -").

@@ -139,3 +139,36 @@ func BenchmarkRenderPreview(b *testing.B) {
 		renderMarkdown(md, 118, st)
 	}
 }
+
+// FuzzRenderMarkdown: any Markdown draws without a panic, within the
+// width, in colour and plain, and in bounded time (a hang is reported
+// with its input rather than stalling the fuzzer).
+func FuzzRenderMarkdown(f *testing.F) {
+	f.Add([]byte("# T\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n- [x] done\n  1. nested\n\n> q `c` **b** _e_ ~~s~~ <br> &lt;"), 30)
+	f.Add([]byte("```go\nx\n```\n---\n[l](u) <http://x>"), 20)
+	f.Fuzz(func(t *testing.T, md []byte, width int) {
+		width = 20 + abs(width)%200
+		for _, st := range []mdStyles{plainMD(), colourMD()} {
+			ch := make(chan string, 1)
+			go func() { ch <- renderMarkdown(md, width, st) }()
+			var out string
+			select {
+			case out = <-ch:
+			case <-time.After(2 * time.Second):
+				t.Fatalf("HANG width %d plain=%v: %q", width, st.plain, md)
+			}
+			for i, l := range strings.Split(out, "\n") {
+				if w := ansi.StringWidth(l); w > width {
+					t.Fatalf("plain=%v: line %d is %d columns, over %d: %q", st.plain, i, w, width, l)
+				}
+			}
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
