@@ -133,13 +133,8 @@ func (p *checklistPage) Update(msg tea.Msg) tea.Cmd {
 		return settle(p.s, &p.form, msg)
 	}
 	if p.confirm != nil {
-		done, yes := p.confirm.Update(msg)
-		if !done {
-			return nil
-		}
-		id := p.confirm.id
-		p.confirm = nil
-		if !yes {
+		id, yes, done := answer(&p.confirm, msg)
+		if !done || !yes {
 			return nil
 		}
 		cmd := p.s.apply(p.s.m.DeleteCheck(id, p.s.now()))

@@ -11,10 +11,8 @@ import (
 //
 //	p.confirm = newConfirm(p.s, "Delete asset AS-001 “Customer data”?", id)
 //	…
-//	if done, yes := p.confirm.Update(msg); done {
-//		id := p.confirm.id
-//		p.confirm = nil
-//		if yes { return p.s.apply(p.s.m.DeleteAsset(id, p.s.now())) }
+//	if id, yes, done := answer(&p.confirm, msg); done && yes {
+//		return p.s.apply(p.s.m.DeleteAsset(id, p.s.now()))
 //	}
 type confirm struct {
 	s      *session
@@ -41,6 +39,17 @@ func (c *confirm) Update(msg tea.Msg) (done, yes bool) {
 		return true, false
 	}
 	return false, false
+}
+
+// answer feeds msg to the open question *c. Once it is answered the
+// question is closed, and answer reports the record it was about and
+// whether the answer was yes; until then done is false.
+func answer(c **confirm, msg tea.Msg) (id string, yes, done bool) {
+	if done, yes = (*c).Update(msg); done {
+		id = (*c).id
+		*c = nil
+	}
+	return id, yes, done
 }
 
 // View draws the question on one line (wrapped when narrow).

@@ -112,12 +112,8 @@ func (p *entityPage) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	if p.confirm != nil {
-		if done, yes := p.confirm.Update(msg); done {
-			id := p.confirm.id
-			p.confirm = nil
-			if yes {
-				return p.s.apply(p.k.remove(p.s, id))
-			}
+		if id, yes, done := answer(&p.confirm, msg); done && yes {
+			return p.s.apply(p.k.remove(p.s, id))
 		}
 		return nil
 	}

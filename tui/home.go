@@ -170,18 +170,14 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 		return h.updateForm(msg)
 	}
 	if h.confirm != nil {
-		if done, yes := h.confirm.Update(msg); done {
-			id := h.confirm.id
-			h.confirm = nil
-			if yes {
-				wb := h.a.opts.Workbook
-				return func() tea.Msg {
-					if err := wb.Delete(id); err != nil {
-						return homeMsg{err: err}
-					}
-					list, err := wb.List()
-					return homeMsg{models: list, err: err}
+		if id, yes, done := answer(&h.confirm, msg); done && yes {
+			wb := h.a.opts.Workbook
+			return func() tea.Msg {
+				if err := wb.Delete(id); err != nil {
+					return homeMsg{err: err}
 				}
+				list, err := wb.List()
+				return homeMsg{models: list, err: err}
 			}
 		}
 		return nil

@@ -163,12 +163,8 @@ func (l *parkingLot) Update(msg tea.Msg) tea.Cmd {
 		return l.updateForm(msg)
 	}
 	if l.confirm != nil {
-		if done, yes := l.confirm.Update(msg); done {
-			id := l.confirm.id
-			l.confirm = nil
-			if yes {
-				return l.s.applyTool(l.s.m.DeleteParking(id, l.s.now()))
-			}
+		if id, yes, done := answer(&l.confirm, msg); done && yes {
+			return l.s.applyTool(l.s.m.DeleteParking(id, l.s.now()))
 		}
 		return nil
 	}

@@ -145,11 +145,10 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		return p.s.status(fmt.Sprintf("Exported the report to %s (%s)", msg.path, byteSize(msg.size)))
 	}
 	if p.confirm != nil {
-		done, yes := p.confirm.Update(msg)
+		_, yes, done := answer(&p.confirm, msg)
 		if !done {
 			return nil
 		}
-		p.confirm = nil
 		if !yes {
 			// Back to the path, so the user can pick another name.
 			p.openExport(p.exportPath)

@@ -164,13 +164,9 @@ func (p *threatsPage) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (p *threatsPage) updateConfirm(msg tea.Msg) tea.Cmd {
-	done, yes := p.confirm.Update(msg)
-	if !done {
-		return nil
-	}
-	id, mi := p.confirm.id, p.confirmMit
-	p.confirm = nil
-	if !yes {
+	mi := p.confirmMit
+	id, yes, done := answer(&p.confirm, msg)
+	if !done || !yes {
 		return nil
 	}
 	now := p.s.now()
