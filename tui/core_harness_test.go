@@ -169,16 +169,26 @@ func drain(a *app, cmd tea.Cmd, deliver func(tea.Msg)) {
 // press sends keys by name ("a", "enter", "shift+tab", "ctrl+s", "f5" …).
 func (h *coreHarness) press(keys ...string) {
 	h.t.Helper()
-	for _, k := range keys {
-		h.send(coreKey(k))
-	}
+	pressKeys(h.send, keys...)
 }
 
 // typeText types text one key at a time.
 func (h *coreHarness) typeText(s string) {
 	h.t.Helper()
+	typeKeys(h.send, s)
+}
+
+// pressKeys sends keys by name through send, for both harnesses.
+func pressKeys(send func(tea.Msg), keys ...string) {
+	for _, k := range keys {
+		send(coreKey(k))
+	}
+}
+
+// typeKeys types s through send, one key press per character.
+func typeKeys(send func(tea.Msg), s string) {
 	for _, r := range s {
-		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+		send(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 }
 

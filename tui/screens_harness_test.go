@@ -118,17 +118,13 @@ func (h *scrHarness) run(cmd tea.Cmd) {
 // as the core harness names them.
 func (h *scrHarness) press(keys ...string) {
 	h.t.Helper()
-	for _, k := range keys {
-		h.send(coreKey(k))
-	}
+	pressKeys(h.send, keys...)
 }
 
 // typeText types text one character at a time.
 func (h *scrHarness) typeText(s string) {
 	h.t.Helper()
-	for _, r := range s {
-		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
+	typeKeys(h.send, s)
 }
 
 // goTo shows a step with its number key.
