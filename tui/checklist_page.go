@@ -142,14 +142,7 @@ func (p *checklistPage) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	if p.form != nil {
-		ev, cmd := p.form.Update(msg)
-		switch ev {
-		case formCancel:
-			p.form = nil
-		case formSubmit:
-			return p.submit()
-		}
-		return cmd
+		return runForm(&p.form, msg, p.submit)
 	}
 	if p.list.Update(msg) {
 		return nil

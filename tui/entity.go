@@ -102,14 +102,7 @@ func (p *entityPage) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	if p.form != nil {
-		ev, cmd := p.form.Update(msg)
-		switch ev {
-		case formCancel:
-			p.form = nil
-		case formSubmit:
-			return p.s.apply(p.k.save(p.s, p.editing, p.form))
-		}
-		return cmd
+		return runForm(&p.form, msg, func() tea.Cmd { return p.s.apply(p.k.save(p.s, p.editing, p.form)) })
 	}
 	if p.confirm != nil {
 		if id, yes, done := answer(&p.confirm, msg); done && yes {

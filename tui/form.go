@@ -29,14 +29,8 @@ import (
 //		multiField("assets", "Linked assets", assetOptions(p.s.m)).values(t.Assets),
 //	)
 //	…
-//	ev, cmd := p.form.Update(msg)
-//	switch ev {
-//	case formSubmit:
-//		a.Name = p.form.value("name")
-//		a.Sensitivity = model.Sensitivity(p.form.value("sensitivity"))
-//		return p.s.apply(p.s.m.PutAsset(a, p.s.now()))
-//	case formCancel:
-//		p.form = nil
+//	if p.form != nil {
+//		return runForm(&p.form, msg, p.submit) // submit reads p.form.value("name") …
 //	}
 //	…
 //	case saveFailedMsg:
@@ -621,4 +615,19 @@ func settle(s *session, f **form, msg tea.Msg) tea.Cmd {
 		(*f).setError(msg.Err)
 	}
 	return nil
+}
+
+// runForm hands msg to the open form *f. Cancelling closes it; submitting
+// calls submit, which keeps the form open until its save settles (see
+// settle), so a failed save can show its error beside the fields.
+func runForm(f **form, msg tea.Msg, submit func() tea.Cmd) tea.Cmd {
+	ev, cmd := (*f).Update(msg)
+	switch ev {
+	case formCancel:
+		*f = nil
+		return nil
+	case formSubmit:
+		return submit()
+	}
+	return cmd
 }

@@ -240,36 +240,35 @@ func (h *home) start(act homeAction) tea.Cmd {
 }
 
 func (h *home) updateForm(msg tea.Msg) tea.Cmd {
-	ev, cmd := h.form.Update(msg)
-	switch ev {
-	case formCancel:
-		h.form = nil
-	case formSubmit:
-		switch h.formFor {
-		case actNew:
-			m, err := model.New(h.form.value("title"), h.form.value("owner"), h.a.opts.now())
+	return runForm(&h.form, msg, h.submitForm)
+}
+
+// submitForm creates a model from the new-model or import form.
+func (h *home) submitForm() tea.Cmd {
+	switch h.formFor {
+	case actNew:
+		m, err := model.New(h.form.value("title"), h.form.value("owner"), h.a.opts.now())
+		if err != nil {
+			h.form.setError(err)
+			return nil
+		}
+		return h.create(m)
+	case actImport:
+		path := strings.TrimSpace(h.form.value("path"))
+		if path == "" {
+			h.form.setError(model.ValidationError{{Field: "path", Message: "is required"}})
+			return nil
+		}
+		imp, wb := h.a.opts.Import, h.a.opts.Workbook
+		return func() tea.Msg {
+			m, err := imp(path)
 			if err != nil {
-				h.form.setError(err)
-				return nil
+				return homeMsg{formErr: fmt.Errorf("import %s: %w", path, err)}
 			}
-			return h.create(m)
-		case actImport:
-			path := strings.TrimSpace(h.form.value("path"))
-			if path == "" {
-				h.form.setError(model.ValidationError{{Field: "path", Message: "is required"}})
-				return nil
-			}
-			imp, wb := h.a.opts.Import, h.a.opts.Workbook
-			return func() tea.Msg {
-				m, err := imp(path)
-				if err != nil {
-					return homeMsg{formErr: fmt.Errorf("import %s: %w", path, err)}
-				}
-				return createModel(wb, m)
-			}
+			return createModel(wb, m)
 		}
 	}
-	return cmd
+	return nil
 }
 
 // create writes a new model to the workbook and opens it.

@@ -64,20 +64,7 @@ func (p *overviewPage) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	if p.form != nil {
-		ev, cmd := p.form.Update(msg)
-		switch ev {
-		case formCancel:
-			p.form = nil
-		case formSubmit:
-			o := p.s.m.Overview
-			o.Title, o.Owner = p.form.value("title"), p.form.value("owner")
-			o.Summary, o.Scope = p.form.value("summary"), p.form.value("scope")
-			o.Participants = splitList(p.form.value("participants"))
-			o.Status = model.ReviewStatus(p.form.value("status"))
-			o.Edition = model.Edition(p.form.value("edition"))
-			return p.s.apply(p.s.m.PutOverview(o, p.s.now()))
-		}
-		return cmd
+		return runForm(&p.form, msg, p.submit)
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		lk := p.s.keys.List
@@ -227,4 +214,15 @@ func joinColumns(left string, lw int, right string, rw int) string {
 		}
 	}
 	return b.String()
+}
+
+// submit saves the overview form.
+func (p *overviewPage) submit() tea.Cmd {
+	o := p.s.m.Overview
+	o.Title, o.Owner = p.form.value("title"), p.form.value("owner")
+	o.Summary, o.Scope = p.form.value("summary"), p.form.value("scope")
+	o.Participants = splitList(p.form.value("participants"))
+	o.Status = model.ReviewStatus(p.form.value("status"))
+	o.Edition = model.Edition(p.form.value("edition"))
+	return p.s.apply(p.s.m.PutOverview(o, p.s.now()))
 }

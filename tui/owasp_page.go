@@ -81,14 +81,7 @@ func (p *owaspPage) Update(msg tea.Msg) tea.Cmd {
 		return settle(p.s, &p.form, msg)
 	}
 	if p.form != nil {
-		ev, cmd := p.form.Update(msg)
-		switch ev {
-		case formCancel:
-			p.form = nil
-		case formSubmit:
-			return p.submit()
-		}
-		return cmd
+		return runForm(&p.form, msg, p.submit)
 	}
 	if p.list.Update(msg) {
 		p.detailOffset = 0

@@ -213,41 +213,39 @@ func parkingItem(m *model.Model, id string) (model.ParkingItem, bool) {
 type lotDoneMsg struct{}
 
 func (l *parkingLot) updateForm(msg tea.Msg) tea.Cmd {
-	ev, cmd := l.form.Update(msg)
-	switch ev {
-	case formCancel:
-		l.form = nil
-	case formSubmit:
-		now := l.s.now()
-		item, _ := parkingItem(l.s.m, l.editing)
-		if !l.toThreat {
-			item.Text = l.form.value("text")
-			ch, err := l.s.m.PutParking(item, now)
-			if err != nil {
-				l.form.setError(err)
-				return nil
-			}
-			return l.s.commitFrom(stepNone, ch, nil, false)
-		}
-		t := model.Threat{Title: l.form.value("title"), Description: l.form.value("description"), Category: model.Stride(l.form.value("category"))}
-		ch1, err := l.s.m.PutThreat(t, now)
+	return runForm(&l.form, msg, l.submitForm)
+}
+
+// submitForm saves the edited item, or turns it into a threat.
+func (l *parkingLot) submitForm() tea.Cmd {
+	now := l.s.now()
+	item, _ := parkingItem(l.s.m, l.editing)
+	if !l.toThreat {
+		item.Text = l.form.value("text")
+		ch, err := l.s.m.PutParking(item, now)
 		if err != nil {
 			l.form.setError(err)
 			return nil
 		}
-		id := newRecordID(ch1, model.RecThreat)
-		item.Resolved = true
-		ch2, err := l.s.m.PutParking(item, now)
-		if err != nil {
-			// Put the model back: the threat alone is not what was asked.
-			l.s.m.Apply(ch1.Undo)
-			l.form.setError(err)
-			return nil
-		}
-		l.made = id
-		return l.s.commitFrom(stepNone, combine("Turned "+item.ID+" into threat "+id, ch1, ch2), nil, false)
+		return l.s.commitFrom(stepNone, ch, nil, false)
 	}
-	return cmd
+	t := model.Threat{Title: l.form.value("title"), Description: l.form.value("description"), Category: model.Stride(l.form.value("category"))}
+	ch1, err := l.s.m.PutThreat(t, now)
+	if err != nil {
+		l.form.setError(err)
+		return nil
+	}
+	id := newRecordID(ch1, model.RecThreat)
+	item.Resolved = true
+	ch2, err := l.s.m.PutParking(item, now)
+	if err != nil {
+		// Put the model back: the threat alone is not what was asked.
+		l.s.m.Apply(ch1.Undo)
+		l.form.setError(err)
+		return nil
+	}
+	l.made = id
+	return l.s.commitFrom(stepNone, combine("Turned "+item.ID+" into threat "+id, ch1, ch2), nil, false)
 }
 
 // newRecordID is the id of the record of kind k a change wrote.

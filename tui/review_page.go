@@ -157,14 +157,7 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		return p.write(p.exportPath, p.exportData)
 	}
 	if p.form != nil {
-		ev, cmd := p.form.Update(msg)
-		switch ev {
-		case formCancel:
-			p.form = nil
-		case formSubmit:
-			return p.submitExport()
-		}
-		return cmd
+		return runForm(&p.form, msg, p.submitExport)
 	}
 	if p.previewOnly {
 		return p.updatePreview(msg)

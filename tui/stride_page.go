@@ -161,14 +161,7 @@ func (p *stridePage) Update(msg tea.Msg) tea.Cmd {
 		return p.s.apply(ch, err)
 	}
 	if p.form != nil {
-		ev, cmd := p.form.Update(msg)
-		switch ev {
-		case formCancel:
-			p.form = nil
-		case formSubmit:
-			return p.submit()
-		}
-		return cmd
+		return runForm(&p.form, msg, p.submit)
 	}
 	switch msg := msg.(type) {
 	case tea.MouseWheelMsg:

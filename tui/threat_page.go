@@ -214,15 +214,7 @@ func (p *threatsPage) openMitigationForm(t model.Threat, i int) {
 }
 
 func (p *threatsPage) updateForm(msg tea.Msg) tea.Cmd {
-	ev, cmd := p.form.Update(msg)
-	switch ev {
-	case formCancel:
-		p.form = nil
-		return nil
-	case formSubmit:
-		return p.submitForm()
-	}
-	return cmd
+	return runForm(&p.form, msg, p.submitForm)
 }
 
 func (p *threatsPage) submitForm() tea.Cmd {
