@@ -75,20 +75,28 @@ func TestGoldenCoreScreens(t *testing.T) {
 					tm.Send(coreKey(k))
 				}
 				waitFor(sc.wait)
-				if err := tm.Quit(); err != nil {
-					t.Fatal(err)
-				}
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app)
-				var out bytes.Buffer
-				w := &colorprofile.Writer{Forward: &out, Profile: colorprofile.Ascii}
-				if _, err := w.WriteString(final.render()); err != nil {
-					t.Fatal(err)
-				}
-				if got := strings.Count(out.String(), "\n") + 1; got != size[1] {
-					t.Errorf("frame has %d lines, want %d", got, size[1])
-				}
-				teatest.RequireEqualOutput(t, out.Bytes())
+				requireGoldenFrame(t, tm, size[1])
 			})
 		}
 	}
+}
+
+// requireGoldenFrame quits the program and compares its last frame, drawn
+// with the fixed ASCII colour profile, with the test's golden file; the
+// frame must fill the terminal's height exactly.
+func requireGoldenFrame(t *testing.T, tm *teatest.TestModel, height int) {
+	t.Helper()
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app)
+	var out bytes.Buffer
+	w := &colorprofile.Writer{Forward: &out, Profile: colorprofile.Ascii}
+	if _, err := w.WriteString(final.render()); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(out.String(), "\n") + 1; got != height {
+		t.Errorf("frame has %d lines, want %d", got, height)
+	}
+	teatest.RequireEqualOutput(t, out.Bytes())
 }

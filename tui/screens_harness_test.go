@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -327,19 +326,7 @@ func runScrGoldens(t *testing.T, screens []scrGolden) {
 					tm.Send(coreKey(k))
 				}
 				waitIdle()
-				if err := tm.Quit(); err != nil {
-					t.Fatal(err)
-				}
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app)
-				var out bytes.Buffer
-				w := &colorprofile.Writer{Forward: &out, Profile: colorprofile.Ascii}
-				if _, err := w.WriteString(final.render()); err != nil {
-					t.Fatal(err)
-				}
-				if got := strings.Count(out.String(), "\n") + 1; got != size[1] {
-					t.Errorf("frame has %d lines, want %d", got, size[1])
-				}
-				teatest.RequireEqualOutput(t, out.Bytes())
+				requireGoldenFrame(t, tm, size[1])
 			})
 		}
 	}
