@@ -7,7 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -38,13 +37,7 @@ func newChecklistPage(s *session) page {
 	p := &checklistPage{s: s, k: DefaultScreenKeys(), cursors: map[model.ChecklistKind]string{}}
 	p.list = newList(s, []column{{Title: "Group", Width: 16}, {Title: "Item", Min: 12}, {Title: "State", Width: 16}},
 		"This list is empty. Press a to add an item.")
-	p.list.cellStyle = func(it listItem, col int) (lipgloss.Style, bool) {
-		if col != 2 {
-			return lipgloss.Style{}, false
-		}
-		c, ok := p.s.m.Check(it.ID)
-		return p.s.styles.stateStyle(c.State), ok
-	}
+	p.list.cellStyle = stateColumn(s, 2)
 	p.refresh()
 	return p
 }

@@ -33,13 +33,7 @@ func newOWASPPage(s *session) page {
 	p := &owaspPage{s: s, k: DefaultScreenKeys()}
 	p.list = newList(s, []column{{Title: "ID", Width: 8}, {Title: "Item", Min: 12}, {Title: "State", Width: 16}, {Title: "Threats", Width: 7}},
 		"The OWASP catalog is empty.")
-	p.list.cellStyle = func(it listItem, col int) (lipgloss.Style, bool) {
-		if col != 2 {
-			return lipgloss.Style{}, false
-		}
-		c, ok := p.s.m.Check(it.ID)
-		return p.s.styles.stateStyle(c.State), ok
-	}
+	p.list.cellStyle = stateColumn(s, 2)
 	p.refresh()
 	return p
 }

@@ -52,6 +52,18 @@ func (s Styles) threatStatusStyle(st model.ThreatStatus) lipgloss.Style {
 	return s.Warning
 }
 
+// stateColumn colours column col of a list of checklist items by each
+// item's state (stateStyle); the lists' rows are keyed by item id.
+func stateColumn(s *session, col int) func(listItem, int) (lipgloss.Style, bool) {
+	return func(it listItem, c int) (lipgloss.Style, bool) {
+		if c != col {
+			return lipgloss.Style{}, false
+		}
+		item, ok := s.m.Check(it.ID)
+		return s.styles.stateStyle(item.State), ok
+	}
+}
+
 // stateMark is a checkbox-like mark for a state: [x] done, [~] partial,
 // [!] gap, [>] planned or future, [-] not applicable, [ ] not assessed.
 // ASCII in every mode so it reads the same to a screen reader.
