@@ -279,9 +279,13 @@ func (p *reviewPage) ensurePreview() tea.Cmd {
 				msg = previewMsg{seq: seq, width: w, md: md, err: fmt.Errorf("the report could not be drawn (%v)", r)}
 			}
 		}()
-		return previewMsg{seq: seq, width: w, md: md, text: renderMarkdown(md, w, style)}
+		return previewMsg{seq: seq, width: w, md: md, text: drawPreview(md, w, style)}
 	}
 }
+
+// drawPreview draws the report for the preview; a variable so a test can
+// make it fail.
+var drawPreview = renderMarkdown
 
 // defaultPath is "./<model-slug>-threat-model.md".
 func (p *reviewPage) defaultPath() string {

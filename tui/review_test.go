@@ -212,3 +212,18 @@ func TestReviewPreviewFollowsResize(t *testing.T) {
 		}
 	}
 }
+
+// A renderer that panics costs the preview, not the session.
+func TestReviewPreviewFailureIsShown(t *testing.T) {
+	draw := drawPreview
+	drawPreview = func([]byte, int, mdStyles) string { panic("table layout") }
+	t.Cleanup(func() { drawPreview = draw })
+	h := newScrHarness(t, scrModel(t))
+	h.goTo(StepReview)
+	h.press("v")
+	h.wantScreen("Preview failed: the report could not be drawn (table layout)")
+	h.press("esc", "1")
+	if h.a.step != StepOverview {
+		t.Errorf("the session did not carry on after the failed preview: on %v", h.a.step)
+	}
+}
