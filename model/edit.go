@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // RecordKind names a kind of record a model is stored as. The store keeps
@@ -42,6 +43,12 @@ type Edit struct {
 	// Label says what the edit did, for the status line and undo ("Added asset AS-3").
 	Label   string
 	Records []Record
+	// By is who made the edit: the local user, or in a live session the
+	// participant's name. The live host sets it from the connection, so a
+	// client cannot claim to be someone else; "" means the local user.
+	By string `json:",omitempty"`
+	// At is when the edit was committed; zero means "now" to the store.
+	At time.Time `json:",omitzero"`
 }
 
 // Change is an applied edit and the edit that reverses it.

@@ -27,6 +27,21 @@ type Workbook interface {
 	ModelPosition(id string) (model.Position, error)
 }
 
+// Live is a workbook shared with other sessions: the live host's own
+// session, an SSH participant's, or a second threatdeck joined through the
+// host's socket. The TUI type-asserts its Workbook to Live.
+type Live interface {
+	Workbook
+	// Me is who this session is (name and role).
+	Me() model.Participant
+	// Events delivers, in the host's order, every committed edit (this
+	// session's own echoed back), presence changes and notices. It is
+	// closed, after an EventClosed, when the session ends or the host goes.
+	Events() <-chan model.LiveEvent
+	// Announce tells the others where this session is.
+	Announce(p model.Presence) error
+}
+
 // Options configures a TUI session. Only Workbook is required; the funcs
 // are injected so the tui package does not depend on export or store.
 type Options struct {
