@@ -67,4 +67,9 @@ type LiveEvent struct {
 	Edit     *Edit      `json:"edit,omitempty"`
 	Presence []Presence `json:"presence,omitempty"`
 	Text     string     `json:"text,omitempty"`
+	// Reload tells the session to read the model again from the workbook
+	// instead of applying Edit: the host renumbered this session's own
+	// edit (two people took the same new id at once), or the session fell
+	// behind and events were dropped.
+	Reload bool `json:"reload,omitempty"`
 }
