@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/threatdeck/threatdeck/export"
+	"github.com/threatdeck/threatdeck/live"
 	"github.com/threatdeck/threatdeck/model"
 	"github.com/threatdeck/threatdeck/store"
 	"github.com/threatdeck/threatdeck/tui"
@@ -93,6 +94,7 @@ type cli struct {
 func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	c := &cli{stdin: stdin, stdout: stdout}
 	var accessible bool
+	var name string
 	root := &cobra.Command{
 		Use:   "threatdeck",
 		Short: "A terminal workbook for threat models",
@@ -112,7 +114,7 @@ func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 			return usagef("unknown command %q", args[0])
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.openTUI(accessible)
+			return c.openTUI(accessible, name)
 		},
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -122,9 +124,10 @@ func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	root.SetVersionTemplate("threatdeck {{.Version}}\n")
 	root.PersistentFlags().StringVar(&c.db, "db", "", "workbook `file` (default $"+store.EnvDB+", else $XDG_DATA_HOME/threatdeck/workbook.db)")
 	root.Flags().BoolVar(&accessible, "accessible", false, "screen-reader friendly mode: no alternate screen, one prompt per line")
+	root.Flags().StringVar(&name, "name", "", "your `name` in a live session (default the OS user name)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.listCmd(), c.newCmd(), c.exampleCmd(), c.exportCmd(), c.importCmd(), c.backupCmd(), versionCmd(),
-		c.suggestCmd(), c.libraryCmd(), c.checkCmd())
+		c.suggestCmd(), c.libraryCmd(), c.checkCmd(), c.serveCmd())
 	return root
 }
 
@@ -146,19 +149,20 @@ func (c *cli) path() (string, error) {
 	return store.DefaultPath()
 }
 
-// open opens the workbook. Read-only opens create nothing and let several
+// open opens the workbook: through its live host when a threatdeck hosts
+// it, else directly. Read-only opens create nothing and let several
 // commands read at once.
-func (c *cli) open(readOnly bool) (*store.Store, error) {
+func (c *cli) open(readOnly bool) (workbook, error) {
 	p, err := c.path()
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(p, store.Options{ReadOnly: readOnly})
+	return openWorkbook(p, readOnly)
 }
 
 // withStore runs fn on the open workbook and closes it, reporting a failed
 // close (the last write's sync) when fn succeeded.
-func (c *cli) withStore(readOnly bool, fn func(*store.Store) error) error {
+func (c *cli) withStore(readOnly bool, fn func(workbook) error) error {
 	s, err := c.open(readOnly)
 	if err != nil {
 		return err
@@ -170,22 +174,69 @@ func (c *cli) withStore(readOnly bool, fn func(*store.Store) error) error {
 	return err
 }
 
-func (c *cli) openTUI(accessible bool) error {
-	return c.withStore(false, func(s *store.Store) error {
-		team, err := s.ActiveLibraries()
+// openTUI opens the interactive workbook. When a threatdeck already hosts
+// the workbook, this one joins its live session as a participant;
+// otherwise it becomes the host (and facilitator), serving the workbook to
+// other threatdecks on its socket while it runs.
+func (c *cli) openTUI(accessible bool, name string) error {
+	p, err := c.path()
+	if err != nil {
+		return err
+	}
+	opts := tui.Options{
+		Render:     export.Markdown,
+		WriteFile:  export.WriteFile,
+		Import:     importFile,
+		Example:    model.Example,
+		Accessible: accessible,
+	}
+	if name == "" {
+		name = userName()
+	}
+	join := live.DialOptions{Join: true, Name: name}
+	if cl, found, err := dialHost(p, join); found {
 		if err != nil {
 			return err
 		}
-		return runTUI(tui.Options{
-			Workbook:   s,
-			Render:     export.Markdown,
-			WriteFile:  export.WriteFile,
-			Import:     importFile,
-			Example:    model.Example,
-			Library:    model.SuggestionLibraries(team),
-			Accessible: accessible,
-		})
-	})
+		defer cl.Close()
+		return runLive(cl, opts)
+	}
+	h, err := live.Open(p, live.Options{Name: name})
+	if _, locked := errors.AsType[*store.LockedError](err); locked {
+		if cl, found, derr := dialHost(p, join); found {
+			if derr != nil {
+				return derr
+			}
+			defer cl.Close()
+			return runLive(cl, opts)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	me, err := h.Join(model.Participant{Name: name, Role: model.RoleFacilitator})
+	if err == nil {
+		err = runLive(me, opts)
+		me.Leave()
+	}
+	if cerr := h.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("cannot close workbook %s: %w", h.Path(), cerr)
+	}
+	return err
+}
+
+// runLive runs the TUI on a live session's workbook.
+func runLive(wb interface {
+	tui.Live
+	ActiveLibraries() ([]model.Library, error)
+}, opts tui.Options) error {
+	team, err := wb.ActiveLibraries()
+	if err != nil {
+		return err
+	}
+	opts.Workbook = wb
+	opts.Library = model.SuggestionLibraries(team)
+	return runTUI(opts)
 }
 
 func (c *cli) listCmd() *cobra.Command {
@@ -195,7 +246,7 @@ func (c *cli) listCmd() *cobra.Command {
 		Short: "List the models in the workbook: id, title, owner, last update, completion",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sums, err := readList(c, (*store.Store).List)
+			sums, err := readList(c, workbook.List)
 			if err != nil {
 				return err
 			}
@@ -215,9 +266,9 @@ func (c *cli) listCmd() *cobra.Command {
 
 // readList reads one list from the workbook, read-only. A workbook not
 // created yet simply has nothing in it.
-func readList[T any](c *cli, read func(*store.Store) ([]T, error)) ([]T, error) {
+func readList[T any](c *cli, read func(workbook) ([]T, error)) ([]T, error) {
 	var list []T
-	err := c.withStore(true, func(s *store.Store) (err error) {
+	err := c.withStore(true, func(s workbook) (err error) {
 		list, err = read(s)
 		return err
 	})
@@ -293,7 +344,7 @@ func (c *cli) exampleCmd() *cobra.Command {
 
 // create stores a new model and reports its id.
 func (c *cli) create(m *model.Model, what string) error {
-	return c.withStore(false, func(s *store.Store) error {
+	return c.withStore(false, func(s workbook) error {
 		id, err := s.Create(m)
 		if err != nil {
 			return err
@@ -320,7 +371,7 @@ func (c *cli) exportCmd() *cobra.Command {
 				return err
 			}
 			var m *model.Model
-			if err := c.withStore(true, func(s *store.Store) (err error) {
+			if err := c.withStore(true, func(s workbook) (err error) {
 				m, err = s.Find(a[0])
 				return err
 			}); err != nil {
@@ -453,7 +504,7 @@ func (c *cli) checkCmd() *cobra.Command {
 					return err
 				}
 				src = export.CheckSource{Path: a[0], Data: data}
-			} else if err := c.withStore(true, func(s *store.Store) (err error) {
+			} else if err := c.withStore(true, func(s workbook) (err error) {
 				m, err = s.Find(a[0])
 				return err
 			}); err != nil {
@@ -485,7 +536,7 @@ func (c *cli) backupCmd() *cobra.Command {
 		Short: "Copy the workbook to DEST (a file or directory), safely, even while it is in use",
 		Args:  args(1, "one argument, the backup file or directory"),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			return c.withStore(true, func(s *store.Store) error {
+			return c.withStore(true, func(s workbook) error {
 				if err := s.Backup(a[0]); err != nil {
 					return err
 				}
