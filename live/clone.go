@@ -24,7 +24,7 @@ func cloneModel(m *model.Model) *model.Model {
 	c.Stride = slices.Clone(m.Stride)
 	c.Checklists = slices.Clone(m.Checklists)
 	for i := range c.Checklists {
-		c.Checklists[i].Threats = slices.Clone(c.Checklists[i].Threats)
+		c.Checklists[i].Threats = cloneList(c.Checklists[i].Threats)
 	}
 	c.Parking = slices.Clone(m.Parking)
 	c.Dismissed = slices.Clone(m.Dismissed)
@@ -38,18 +38,27 @@ func cloneModel(m *model.Model) *model.Model {
 	return &c
 }
 
+// The clones make nil lists empty, as a model read from the store has
+// them (model.Normalize), so the host's copy and the store never differ.
 func cloneOverview(o model.Overview) model.Overview {
-	o.Participants = slices.Clone(o.Participants)
+	o.Participants = cloneList(o.Participants)
 	return o
 }
 
 func cloneThreat(t model.Threat) model.Threat {
-	t.Assets = slices.Clone(t.Assets)
-	t.Surface = slices.Clone(t.Surface)
-	t.Actors = slices.Clone(t.Actors)
-	t.OWASP = slices.Clone(t.OWASP)
-	t.Mitigations = slices.Clone(t.Mitigations)
+	t.Assets = cloneList(t.Assets)
+	t.Surface = cloneList(t.Surface)
+	t.Actors = cloneList(t.Actors)
+	t.OWASP = cloneList(t.OWASP)
+	t.Mitigations = cloneList(t.Mitigations)
 	return t
+}
+
+func cloneList[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return slices.Clone(s)
 }
 
 // cloneEdit copies an edit with values in their plain form, so the host
@@ -64,7 +73,7 @@ func cloneEdit(e model.Edit) model.Edit {
 		case model.Threat:
 			v = cloneThreat(x)
 		case model.CheckItem:
-			x.Threats = slices.Clone(x.Threats)
+			x.Threats = cloneList(x.Threats)
 			v = x
 		case json.RawMessage:
 			v = slices.Clone(x)

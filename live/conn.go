@@ -87,15 +87,17 @@ func (h *Host) serveConn(c *net.UnixConn) {
 		h.mu.Unlock()
 	}()
 	w := &connWriter{c: c}
-	if uid, ok, err := peerUID(c); err != nil || ok && !h.allowUID(uid) {
+	// The hello is read before anything is decided, so a refused peer
+	// reads the refusal rather than a broken pipe.
+	br := bufio.NewReaderSize(c, 64<<10)
+	_ = c.SetReadDeadline(time.Now().Add(helloTimeout))
+	line, err := readFrame(br, maxHelloBytes)
+	if uid, ok, perr := peerUID(c); perr != nil || ok && !h.allowUID(uid) {
 		h.logf("refused a connection from another user (uid %d): the live session serves only its owner", uid)
 		_ = w.write(frame{Op: opHello, V: ProtocolVersion, Err: &wireError{Code: codeRefused,
 			Text: "it serves only the user who started it"}})
 		return
 	}
-	br := bufio.NewReaderSize(c, 64<<10)
-	_ = c.SetReadDeadline(time.Now().Add(helloTimeout))
-	line, err := readFrame(br, maxHelloBytes)
 	if err != nil {
 		return
 	}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -120,24 +121,33 @@ type wireEvent struct {
 // errTooBig reports a frame over its bound.
 var errTooBig = errors.New("message too large")
 
-// readFrame reads one newline-terminated frame of at most limit bytes.
+// readFrame reads one newline-terminated frame of at most limit bytes. It
+// fails as soon as more than limit bytes arrive without a newline, rather
+// than waiting for the rest of an oversized frame.
 func readFrame(r *bufio.Reader, limit int) ([]byte, error) {
 	var buf []byte
 	for {
-		chunk, err := r.ReadSlice('\n')
-		if len(buf)+len(chunk) > limit {
+		if r.Buffered() == 0 {
+			if _, err := r.Peek(1); err != nil {
+				if errors.Is(err, io.EOF) && len(buf) > 0 {
+					return nil, io.ErrUnexpectedEOF
+				}
+				return nil, err
+			}
+		}
+		b, _ := r.Peek(r.Buffered())
+		n, done := len(b), false
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			n, done = i+1, true
+		}
+		if len(buf)+n > limit {
 			return nil, errTooBig
 		}
-		buf = append(buf, chunk...)
-		switch {
-		case err == nil:
+		buf = append(buf, b[:n]...)
+		_, _ = r.Discard(n)
+		if done {
 			return buf, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, io.EOF) && len(buf) > 0:
-			return nil, io.ErrUnexpectedEOF
 		}
-		return nil, err
 	}
 }
 
