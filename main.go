@@ -184,6 +184,7 @@ func (c *cli) openTUI(accessible bool) error {
 			Example:    model.Example,
 			Library:    model.SuggestionLibraries(team),
 			Accessible: accessible,
+			User:       localUser(),
 		})
 	})
 }
