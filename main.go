@@ -193,6 +193,7 @@ func (c *cli) openTUI(accessible bool, name string) error {
 	if name == "" {
 		name = userName()
 	}
+	opts.User = name
 	join := live.DialOptions{Join: true, Name: name}
 	if cl, found, err := dialHost(p, join); found {
 		if err != nil {

@@ -66,9 +66,9 @@ func openWorkbook(path string, readOnly bool) (workbook, error) {
 // userName is the participant name by default: the OS user.
 func userName() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
+		return model.CleanLine(u.Username)
 	}
-	if n := os.Getenv("USER"); n != "" {
+	if n := model.CleanLine(os.Getenv("USER")); n != "" {
 		return n
 	}
 	return "me"

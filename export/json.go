@@ -54,6 +54,9 @@ func canonical(m *model.Model) *model.Model {
 	c.Dismissed = slices.Clone(m.Dismissed)
 	c.Extensions = maps.Clone(m.Extensions)
 	c.Seq = maps.Clone(m.Seq)
+	c.Votes = slices.Clone(m.Votes)
+	c.Poker = slices.Clone(m.Poker)
+	c.Sessions = slices.Clone(m.Sessions)
 	c.Normalize()
 	if len(c.Extensions) == 0 {
 		c.Extensions = nil // omitted, as an import of it gives

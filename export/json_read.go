@@ -30,6 +30,9 @@ type modelDoc struct {
 	Dismissed  []json.RawMessage          `json:"dismissed"`
 	Extensions map[string]json.RawMessage `json:"extensions"`
 	Seq        map[string]json.RawMessage `json:"seq"`
+	Votes      []json.RawMessage          `json:"votes"`
+	Poker      []json.RawMessage          `json:"poker"`
+	Sessions   []json.RawMessage          `json:"sessions"`
 }
 
 // threatDoc is a threat with its mitigations left raw, for the same reason.
@@ -80,6 +83,9 @@ type parts struct {
 	Dismissed  []string                   `json:"dismissed"`
 	Extensions map[string]json.RawMessage `json:"extensions"`
 	Seq        map[string]int             `json:"seq"`
+	Votes      []model.Vote               `json:"votes"`
+	Poker      []model.PokerRound         `json:"poker"`
+	Sessions   []model.SessionRecord      `json:"sessions"`
 }
 
 // decodeParts decodes the "model" object in one strict pass. Only when
@@ -118,6 +124,9 @@ func decodeParts(raw []byte, root string) (*parts, error) {
 	decodeAll[model.CheckItem](&p, doc.Checklists, root+".checklists")
 	decodeAll[model.ParkingItem](&p, doc.Parking, root+".parking")
 	decodeAll[string](&p, doc.Dismissed, root+".dismissed")
+	decodeAll[model.Vote](&p, doc.Votes, root+".votes")
+	decodeAll[model.PokerRound](&p, doc.Poker, root+".poker")
+	decodeAll[model.SessionRecord](&p, doc.Sessions, root+".sessions")
 	for _, k := range slices.Sorted(maps.Keys(doc.Seq)) {
 		var n int
 		if err := decodeStrict(doc.Seq[k], &n); err != nil || n < 0 {
@@ -298,6 +307,7 @@ func buildModel(pt *parts) (*model.Model, error) {
 	if err := p.result(); err != nil {
 		return nil, err
 	}
+	m.Apply(liveRecords(m, pt))
 	m.Overview.Updated = ov.Updated
 	m.Normalize()
 	return m, nil
@@ -382,4 +392,39 @@ func jsonField(f string) string {
 		return ""
 	}
 	return strings.ReplaceAll(f, " ", "_")
+}
+
+// liveRecords are the document's risk-poker votes and rounds (of threats
+// the model has) and session records, cleaned, as one edit for m.
+func liveRecords(m *model.Model, pt *parts) model.Edit {
+	var e model.Edit
+	for _, v := range pt.Votes {
+		v.Voter = model.CleanLine(v.Voter)
+		if m.ThreatIndex(v.ThreatID) >= 0 && v.Voter != "" {
+			e.Records = append(e.Records, model.Record{Kind: model.RecVote, ID: model.VoteID(v.ThreatID, v.Voter), Value: v})
+		}
+	}
+	for _, r := range pt.Poker {
+		if m.ThreatIndex(r.ThreatID) >= 0 {
+			r.StartedBy = model.CleanLine(r.StartedBy)
+			for i := range r.Votes {
+				r.Votes[i].Voter = model.CleanLine(r.Votes[i].Voter)
+			}
+			e.Records = append(e.Records, model.Record{Kind: model.RecPoker, ID: r.ThreatID, Value: r})
+		}
+	}
+	for _, rec := range pt.Sessions {
+		if rec.ID = model.CleanLine(rec.ID); rec.ID == "" {
+			continue
+		}
+		rec.Facilitator = model.CleanLine(rec.Facilitator)
+		for i := range rec.Attendees {
+			rec.Attendees[i].Name = model.CleanLine(rec.Attendees[i].Name)
+		}
+		for i := range rec.Steps {
+			rec.Steps[i].Step = model.CleanLine(rec.Steps[i].Step)
+		}
+		e.Records = append(e.Records, model.Record{Kind: model.RecSession, ID: rec.ID, Value: rec})
+	}
+	return e
 }

@@ -39,6 +39,7 @@ func TestJSONRoundTrip(t *testing.T) {
 			m.Dismiss("TDL-S-001", model.ExampleDate)
 			return m
 		}(),
+		"live session": liveSessionModel,
 	} {
 		t.Run(name, func(t *testing.T) {
 			first := mustJSON(t, m)
@@ -340,3 +341,39 @@ func TestIsThreatdeckJSON(t *testing.T) {
 		}
 	}
 }
+
+// liveSessionModel is the example after a facilitated session: attributed
+// threats, one recorded poker round, one open round with votes, and a
+// session record.
+var liveSessionModel = func() *model.Model {
+	m := model.Example(model.ExampleDate)
+	at := model.ExampleDate.Add(time.Hour)
+	a, b := m.Threats[0].ID, m.Threats[1].ID
+	for _, ch := range []func() (model.Change, error){
+		func() (model.Change, error) { return m.StartPoker(a, "fran", at) },
+		func() (model.Change, error) { return m.CastVote(a, "ann", 2, 4, at) },
+		func() (model.Change, error) { return m.CastVote(a, "bob", 4, 5, at) },
+		func() (model.Change, error) { return m.RevealPoker(a, at) },
+		func() (model.Change, error) { return m.RecordPoker(a, 3, 5, "fran", at) },
+		func() (model.Change, error) { return m.StartPoker(b, "fran", at) },
+		func() (model.Change, error) { return m.CastVote(b, "ann", 1, 1, at) },
+		func() (model.Change, error) {
+			th := m.Threats[2]
+			th.Title += " (renamed)"
+			ch, err := m.PutThreat(th, at)
+			m.Apply(model.Stamp(ch, "ann", at).Do)
+			return ch, err
+		},
+		func() (model.Change, error) {
+			rec := model.SessionRecord{ID: model.SessionID(at), Facilitator: "fran", Started: at, Ended: at.Add(time.Hour),
+				Steps: []model.StepTime{{Step: "threats", Seconds: 1800}}}
+			rec = rec.Attend([]model.Participant{{Name: "fran", Role: model.RoleFacilitator}, {Name: "ann", Role: model.RoleParticipant}}, at)
+			return m.PutSession(rec)
+		},
+	} {
+		if _, err := ch(); err != nil {
+			panic(err)
+		}
+	}
+	return m
+}()

@@ -25,10 +25,13 @@ const (
 	RecDismissed RecordKind = "dismissed" // ID the library id; Value true
 	RecExtension RecordKind = "extension" // ID the tool; Value json.RawMessage
 	RecSeq       RecordKind = "seq"       // ID the prefix; Value int
+	RecVote      RecordKind = "vote"      // ID VoteID(threat, voter); Value Vote
+	RecPoker     RecordKind = "poker"     // ID the threat id; Value PokerRound
+	RecSession   RecordKind = "session"   // ID the session id; Value SessionRecord
 )
 
 // RecordKinds lists every record kind.
-var RecordKinds = []RecordKind{RecOverview, RecAsset, RecActor, RecSurface, RecThreat, RecStride, RecCheck, RecSections, RecParking, RecDismissed, RecExtension, RecSeq}
+var RecordKinds = []RecordKind{RecOverview, RecAsset, RecActor, RecSurface, RecThreat, RecStride, RecCheck, RecSections, RecParking, RecDismissed, RecExtension, RecSeq, RecVote, RecPoker, RecSession}
 
 // Record is one stored unit of a model. A nil Value deletes the record.
 type Record struct {
@@ -107,6 +110,15 @@ func (m *Model) Records() []Record {
 	for _, k := range sortedKeys(m.Seq) {
 		out = append(out, Record{RecSeq, k, m.Seq[k]})
 	}
+	for _, v := range m.Votes {
+		out = append(out, Record{RecVote, VoteID(v.ThreatID, v.Voter), v})
+	}
+	for _, r := range m.Poker {
+		out = append(out, Record{RecPoker, r.ThreatID, r})
+	}
+	for _, r := range m.Sessions {
+		out = append(out, Record{RecSession, r.ID, r})
+	}
 	return out
 }
 
@@ -138,6 +150,12 @@ func NewRecordValue(k RecordKind) (any, error) {
 		return new(json.RawMessage), nil
 	case RecSeq:
 		return new(int), nil
+	case RecVote:
+		return new(Vote), nil
+	case RecPoker:
+		return new(PokerRound), nil
+	case RecSession:
+		return new(SessionRecord), nil
 	}
 	return nil, fmt.Errorf("unknown record kind %q", k)
 }
@@ -163,6 +181,12 @@ func (m *Model) AppendRecord(k RecordKind, id string, v any) {
 		m.Parking = append(m.Parking, deref[ParkingItem](v))
 	case RecDismissed:
 		m.Dismissed = append(m.Dismissed, id)
+	case RecVote:
+		m.Votes = append(m.Votes, deref[Vote](v))
+	case RecPoker:
+		m.Poker = append(m.Poker, deref[PokerRound](v))
+	case RecSession:
+		m.Sessions = append(m.Sessions, deref[SessionRecord](v))
 	default:
 		m.setRecord(Record{Kind: k, ID: id, Value: v})
 	}
@@ -197,6 +221,7 @@ func (m *Model) Sort() {
 		return compareIDs(a.ID, b.ID)
 	})
 	slices.Sort(m.Dismissed)
+	m.sortLive()
 }
 
 func deref[T any](v any) T {
@@ -257,6 +282,18 @@ func (m *Model) record(k RecordKind, id string) (any, bool) {
 		if v, ok := m.Seq[id]; ok {
 			return v, true
 		}
+	case RecVote:
+		if i := m.voteIndex(id); i >= 0 {
+			return m.Votes[i], true
+		}
+	case RecPoker:
+		if i := m.PokerIndex(id); i >= 0 {
+			return m.Poker[i], true
+		}
+	case RecSession:
+		if i := m.sessionIndex(id); i >= 0 {
+			return m.Sessions[i], true
+		}
 	}
 	return nil, false
 }
@@ -316,6 +353,12 @@ func (m *Model) setRecord(r Record) {
 			m.Seq = map[string]int{}
 		}
 		m.Seq[r.ID] = deref[int](r.Value)
+	case RecVote:
+		m.Votes = setKeyed(m.Votes, r, m.voteIndex(r.ID), func(v Vote) string { return VoteID(v.ThreatID, v.Voter) })
+	case RecPoker:
+		m.Poker = setKeyed(m.Poker, r, m.PokerIndex(r.ID), func(p PokerRound) string { return p.ThreatID })
+	case RecSession:
+		m.Sessions = setKeyed(m.Sessions, r, m.sessionIndex(r.ID), func(s SessionRecord) string { return s.ID })
 	}
 }
 

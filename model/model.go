@@ -32,6 +32,14 @@ type Model struct {
 	Extensions map[string]json.RawMessage `json:"extensions,omitempty"`
 	// Seq holds the last number issued per id prefix ("T" → 12).
 	Seq map[string]int `json:"seq"`
+
+	// Votes are the risk-poker votes of the open rounds, one per threat and
+	// voter (RecVote), so concurrent votes never overwrite each other.
+	Votes []Vote `json:"votes,omitempty"`
+	// Poker holds the latest risk-poker round of each threat (RecPoker).
+	Poker []PokerRound `json:"poker,omitempty"`
+	// Sessions are the records of facilitated sessions (RecSession).
+	Sessions []SessionRecord `json:"sessions,omitempty"`
 }
 
 // Overview is the model's title page.
@@ -100,6 +108,11 @@ type Threat struct {
 	Mitigations []Mitigation `json:"mitigations"`
 	// LibraryID names the library threat this one was accepted from, if any.
 	LibraryID string `json:"library_id,omitempty"`
+	// Vote is the outcome of a risk-poker round: the agreed likelihood and
+	// impact (also set above) and the votes they were agreed from.
+	Vote *RiskDecision `json:"risk_vote,omitempty"`
+	// Attribution: who added the threat and who changed it last (see Stamp).
+	Stamps
 }
 
 // Mitigation is one measure against a threat.
@@ -107,6 +120,7 @@ type Mitigation struct {
 	ID          string           `json:"id"`
 	Description string           `json:"description"`
 	Status      MitigationStatus `json:"status"`
+	Stamps
 }
 
 // StrideReview records that a category was considered, and what was found.

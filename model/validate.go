@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -190,8 +191,19 @@ func (m *Model) validateThreat(t *Threat) error {
 	c.links("surface", &t.Surface, func(id string) bool { return m.SurfaceIndex(id) >= 0 })
 	c.links("actors", &t.Actors, func(id string) bool { return m.ActorIndex(id) >= 0 })
 	c.links("owasp", &t.OWASP, func(id string) bool { _, ok := OWASPByID(id); return ok })
+	cleanStamps(&t.Stamps)
+	if t.Vote != nil {
+		d := *t.Vote
+		d.By = CleanLine(d.By)
+		d.Votes = slices.Clone(d.Votes)
+		for i := range d.Votes {
+			d.Votes[i].Voter = CleanLine(d.Votes[i].Voter)
+		}
+		t.Vote = &d
+	}
 	for i := range t.Mitigations {
 		mt := &t.Mitigations[i]
+		cleanStamps(&mt.Stamps)
 		field := fmt.Sprintf("mitigation %d", i+1)
 		c.text(field, &mt.Description)
 		if mt.Description == "" {
@@ -241,4 +253,10 @@ func (m *Model) validateParking(p *ParkingItem) error {
 	var c checker
 	c.title("text", &p.Text, true)
 	return c.err()
+}
+
+// cleanStamps keeps attribution names to one clean line (a workbook or
+// document from elsewhere must not put escapes on a screen through them).
+func cleanStamps(st *Stamps) {
+	st.CreatedBy, st.UpdatedBy = CleanLine(st.CreatedBy), CleanLine(st.UpdatedBy)
 }

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -109,8 +111,10 @@ func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
 			return d.str(&t.LibraryID)
 		case "mitigations":
 			return d.mitigations(&t.Mitigations)
+		case "risk_vote":
+			return d.raw(&t.Vote)
 		}
-		return false
+		return d.stamps(key, &t.Stamps)
 	})
 	d.space()
 	return ok && d.i == len(d.b)
@@ -399,7 +403,7 @@ func (d *jsonReader) mitigations(out *[]model.Mitigation) bool {
 			case "status":
 				return d.shared((*string)(&m.Status))
 			}
-			return false
+			return d.stamps(key, &m.Stamps)
 		})
 		if !ok {
 			return false
@@ -420,4 +424,41 @@ func exact[T any](list []T) []T {
 	out := make([]T, len(list))
 	copy(out, list)
 	return out
+}
+
+// stamps reads one attribution field (model.Stamps), reporting false for
+// any other key.
+func (d *jsonReader) stamps(key []byte, st *model.Stamps) bool {
+	switch string(key) {
+	case "created_by":
+		return d.shared(&st.CreatedBy)
+	case "updated_by":
+		return d.shared(&st.UpdatedBy)
+	case "created_at":
+		return d.time(&st.CreatedAt)
+	case "updated_at":
+		return d.time(&st.UpdatedAt)
+	}
+	return false
+}
+
+// time reads a JSON string in the form time.Time marshals to.
+func (d *jsonReader) time(out *time.Time) bool {
+	var s string
+	if !d.str(&s) {
+		return false
+	}
+	return out.UnmarshalText([]byte(s)) == nil
+}
+
+// raw decodes one rarely present nested value (a risk-poker decision)
+// with encoding/json, leaving the cursor after it.
+func (d *jsonReader) raw(out any) bool {
+	d.space()
+	dec := json.NewDecoder(bytes.NewReader(d.b[d.i:]))
+	if err := dec.Decode(out); err != nil {
+		return false
+	}
+	d.i += int(dec.InputOffset())
+	return true
 }

@@ -402,6 +402,7 @@ func (f *form) submit() (formEvent, tea.Cmd) {
 		return formNone, nil
 	}
 	f.busy = true
+	f.s.submitting = true
 	return formSubmit, nil
 }
 

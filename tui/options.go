@@ -77,6 +77,9 @@ type Options struct {
 	Output io.Writer
 	// NoColor forces colourless styles; NO_COLOR in the environment does too.
 	NoColor bool
+	// User is who edits are attributed to when the workbook is not live
+	// (the OS user); a live session's name comes from Live.Me.
+	User string
 }
 
 func (o Options) now() time.Time {

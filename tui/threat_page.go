@@ -659,6 +659,23 @@ func (p *threatsPage) viewDetail(width, height int) string {
 		}
 		d.add(st.Muted.Render(strings.Join(meta, " · ")))
 	}
+	if by := attribution(p.s.opts, t.Stamps); by != "" {
+		d.add(st.Muted.Render(by))
+	}
+	if v := t.Vote; v != nil {
+		line := fmt.Sprintf("Risk poker: agreed likelihood %d · impact %d by %s from %d votes", v.Likelihood, v.Impact, safeLine(v.By), len(v.Votes))
+		if sp, ok := model.SpreadOf(v.Votes); ok {
+			line += " (" + sp.String() + ")"
+		}
+		d.wrapped(st.Muted.Render(line), "")
+		var votes []string
+		for _, x := range v.Votes {
+			votes = append(votes, fmt.Sprintf("%s L%d·I%d", safeLine(x.Voter), x.Likelihood, x.Impact))
+		}
+		if len(votes) > 0 {
+			d.wrapped(st.Muted.Render("Votes: "+strings.Join(votes, ", ")), "")
+		}
+	}
 	d.blank()
 	if t.Description != "" {
 		d.wrapped(safe(t.Description), "")
@@ -738,9 +755,9 @@ func (p *threatsPage) ShortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		}
 	case p.detail != "":
-		return []key.Binding{l.Up, l.Down, bind([]string{"space"}, "space", "mitigation status"), l.Add, l.Edit, l.Delete, k.EditThreat, l.Back}
+		return []key.Binding{l.Up, l.Down, bind([]string{"space"}, "space", "mitigation status"), l.Add, l.Edit, l.Delete, k.EditThreat, p.s.keys.Poker.Open, l.Back}
 	}
-	return []key.Binding{l.Up, l.Down, l.Open, l.Add, l.Edit, l.Delete, bind([]string{"space"}, "space", "cycle status"), k.Sort, k.FilterCategory, k.FilterStatus, l.Filter}
+	return []key.Binding{l.Up, l.Down, l.Open, l.Add, l.Edit, l.Delete, bind([]string{"space"}, "space", "cycle status"), k.Sort, k.FilterCategory, k.FilterStatus, l.Filter, p.s.keys.Poker.Open}
 }
 
 // FullHelp groups every key of the current mode.
@@ -753,5 +770,18 @@ func (p *threatsPage) FullHelp() [][]key.Binding {
 		{l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End},
 		{l.Open, l.Add, l.Edit, l.Delete, bind([]string{"space"}, "space", "cycle status")},
 		{k.Sort, k.Reverse, k.FilterCategory, k.FilterStatus, k.FilterAsset, l.Filter, k.ClearFilters},
+		{p.s.keys.Poker.Open},
 	}
+}
+
+// attribution reads "added by ann 2025-06-02 10:00 · changed by bob …".
+func attribution(o Options, st model.Stamps) string {
+	var parts []string
+	if st.CreatedBy != "" {
+		parts = append(parts, strings.TrimSpace("added by "+safeLine(st.CreatedBy)+" "+o.stamp(st.CreatedAt)))
+	}
+	if st.UpdatedBy != "" && (st.UpdatedBy != st.CreatedBy || !st.UpdatedAt.Equal(st.CreatedAt)) {
+		parts = append(parts, strings.TrimSpace("changed by "+safeLine(st.UpdatedBy)+" "+o.stamp(st.UpdatedAt)))
+	}
+	return strings.Join(parts, " · ")
 }
