@@ -25,32 +25,9 @@ const (
 	FormatTMBOM Format = "tm-bom"
 )
 
-// ImportFormats lists the formats threatdeck imports, for help text.
-var ImportFormats = []Format{FormatThreatdeck, FormatThreatDragon, FormatOTM, FormatTMBOM}
-
 // ErrNativeFormat is returned by ImportForeign for threatdeck's own JSON,
 // which export.Import reads itself.
 var ErrNativeFormat = errors.New("threatdeck JSON is not a foreign format")
-
-// ParseFormat reads a --format value for import, accepting common
-// spellings ("json", "threatdragon", "tmbom").
-func ParseFormat(s string) (Format, error) {
-	switch word(s) {
-	case "threatdeck", "json":
-		return FormatThreatdeck, nil
-	case "threat-dragon", "threatdragon", "td":
-		return FormatThreatDragon, nil
-	case "otm", "open-threat-model":
-		return FormatOTM, nil
-	case "tm-bom", "tmbom":
-		return FormatTMBOM, nil
-	}
-	names := make([]string, len(ImportFormats))
-	for i, f := range ImportFormats {
-		names[i] = string(f)
-	}
-	return "", fmt.Errorf("unknown import format %q: use one of %s", s, strings.Join(names, ", "))
-}
 
 // DetectFormat says which format data is in, from its content alone. The
 // size and depth limits apply, so a hostile file is refused here too.
@@ -113,6 +90,9 @@ func ImportForeign(data []byte, name string, format Format, now time.Time) (m *m
 			m, err = nil, &ImportError{File: file, Problem: fmt.Sprintf("could not be imported (internal error: %v); please report this with the file", p)}
 		}
 	}()
+	if len(data) > MaxImportBytes {
+		return nil, &ImportError{File: file, Problem: fmt.Sprintf("is larger than %d MiB, the most threatdeck imports from another tool's file", MaxImportBytes>>20)}
+	}
 	if (format == FormatOTM || format == "") && isOTMYAML(data) {
 		if data, err = yamlToJSON(data, file); err != nil {
 			return nil, err

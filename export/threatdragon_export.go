@@ -27,9 +27,7 @@ const tdVersion = "2.3.0"
 func ThreatDragon(m *model.Model) ([]byte, error) {
 	var ext tdExtension
 	if raw, ok := m.Extensions[ToolThreatDragon]; ok {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber() // keep numbers exactly as Threat Dragon wrote them
-		if err := dec.Decode(&ext); err != nil {
+		if err := decodeExtension(raw, &ext); err != nil {
 			return nil, fmt.Errorf("threat-dragon data kept with the model is damaged: %w", err)
 		}
 	}
@@ -176,7 +174,7 @@ func (w *tdWriter) write() ([]byte, error) {
 	if err := enc.Encode(w.doc); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return cleanJSON(buf.Bytes()), nil
 }
 
 // collectImported indexes the kept document: which element came from
