@@ -52,29 +52,12 @@ func detectTree(root jnode, file string) (Format, error) {
 		return FormatOTM, nil
 	}
 	if has("summary") && has("detail") {
-		if isThreatDragonV1(root) {
-			return "", &ImportError{File: file, Path: "$.detail.diagrams", Problem: "this is a Threat Dragon version 1 model; open it in Threat Dragon 2 and save it to upgrade, then import that file"}
-		}
 		return FormatThreatDragon, nil
 	}
 	if has("scope") && (has("trust_zones") || has("data_flows") || has("threats") || has("components")) {
 		return FormatTMBOM, nil
 	}
-	return "", &ImportError{File: file, Problem: "not a threat model threatdeck recognises: expected threatdeck JSON (\"schema\": \"threatdeck/1\"), a Threat Dragon v2 model (summary + detail), an Open Threat Model (otmVersion) or a TM-BOM (scope + trust_zones); use --format to say which"}
-}
-
-// isThreatDragonV1 spots version 1 files, whose diagrams hold a
-// "diagramJson" instead of cells.
-func isThreatDragonV1(root jnode) bool {
-	diagrams, _ := root.get("detail").get("diagrams").v.([]any)
-	for _, d := range diagrams {
-		if obj, ok := d.(map[string]any); ok {
-			if _, v1 := obj["diagramJson"]; v1 {
-				return true
-			}
-		}
-	}
-	return false
+	return "", &ImportError{File: file, Problem: "not a threat model threatdeck recognises: expected threatdeck JSON (\"schema\": \"threatdeck/1\"), a Threat Dragon model (summary + detail), an Open Threat Model (otmVersion) or a TM-BOM (scope + trust_zones); use --format to say which"}
 }
 
 // ImportForeign reads a Threat Dragon, OTM or TM-BOM file into a new
