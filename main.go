@@ -393,23 +393,18 @@ func (c *cli) exportCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "markdown", "markdown, json, threat-dragon, otm or csv")
+	cmd.Flags().StringVar(&format, "format", "markdown", export.OrList(export.ExportNames()))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
 	return cmd
 }
 
-// renderer returns the exporter for a --format value.
+// renderer returns the exporter for a --format value, from export's format table.
 func renderer(format string) (func(*model.Model) ([]byte, error), error) {
-	switch strings.ToLower(format) {
-	case "markdown", "md":
-		return func(m *model.Model) ([]byte, error) { return export.Markdown(m), nil }, nil
-	case "json":
-		return export.JSON, nil
+	f, err := export.ExportFormat(format)
+	if err != nil {
+		return nil, usageError{err}
 	}
-	if render, ok := export.Renderer(format); ok {
-		return render, nil
-	}
-	return nil, usagef("unknown export format %q; use markdown, json, threat-dragon, otm or csv", format)
+	return f.Export, nil
 }
 
 func (c *cli) importCmd() *cobra.Command {
@@ -445,7 +440,7 @@ func (c *cli) importCmd() *cobra.Command {
 			return c.create(m, "Imported "+a[0]+" as model")
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "", "force the format: threatdeck, threat-dragon, otm or tm-bom")
+	cmd.Flags().StringVar(&format, "format", "", "force the format: "+export.OrList(export.ImportNames()))
 	return cmd
 }
 

@@ -297,12 +297,19 @@ func buildModel(pt *parts) (*model.Model, error) {
 	for _, k := range slices.Sorted(maps.Keys(pt.Extensions)) {
 		// Kept compact, as the tool that stored it gave it, rather than in
 		// the document's indentation.
+		// Cleaned like every other string entering a model: a kept
+		// original is written out again by an export.
 		var data bytes.Buffer
 		if err := json.Compact(&data, pt.Extensions[k]); err != nil {
 			p.add(root+".extensions."+k, "not valid JSON: %v", err)
 			continue
 		}
-		m.SetExtension(k, data.Bytes(), now)
+		raw := cleanRaw(data.Bytes())
+		if err := checkExtension(k, raw); err != nil {
+			p.add(root+".extensions."+k, "is not the %s data threatdeck keeps (%s)", k, strings.TrimPrefix(err.Error(), "json: "))
+			continue
+		}
+		m.SetExtension(k, raw, now)
 	}
 	if err := p.result(); err != nil {
 		return nil, err

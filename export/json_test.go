@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -141,7 +142,7 @@ func TestParseJSONErrors(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"too big", make([]byte, MaxJSONBytes+1), "the document is 64 MiB; the limit is 64 MiB"},
+		{"too big", make([]byte, MaxJSONBytes+1), "the document is larger than 256 MiB, the most threatdeck imports"},
 		{"too deep", []byte(`{"schema":"threatdeck/1","model":` + strings.Repeat("[", 80)), "nested more than 64 levels deep (line 1, column 97)"},
 		{"not JSON", []byte("# Threat model\n"), "not valid JSON at line 1, column 1"},
 		{"truncated", []byte(`{"schema": "threatdeck/1", "model": {"overview": `), "ends in the middle of a value"},
@@ -281,10 +282,13 @@ func TestModelDocCoversModel(t *testing.T) {
 }
 
 func TestImport(t *testing.T) {
-	Register(Importer{
-		Name:   "test format",
-		Detect: func(data []byte) bool { return bytes.HasPrefix(data, []byte(`{"test-format-for-export-tests"`)) },
-		Parse: func(data []byte, name string) (*model.Model, error) {
+	saved := formatTable
+	t.Cleanup(func() { formatTable = saved })
+	formatTable = append(slices.Clone(saved), FormatSpec{
+		Name:   "test",
+		Title:  "test format",
+		Detect: func(p *Probe) bool { return bytes.HasPrefix(p.Data, []byte(`{"test-format-for-export-tests"`)) },
+		Import: func(data []byte, name string) (*model.Model, error) {
 			if bytes.Contains(data, []byte("panic")) {
 				panic("boom")
 			}
@@ -320,7 +324,7 @@ func TestImport(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Import(make([]byte, MaxJSONBytes+1), "huge.json"); err == nil || !strings.Contains(err.Error(), "huge.json: the file is 64 MiB") {
+	if _, err := Import(make([]byte, MaxJSONBytes+1), "huge.json"); err == nil || !strings.Contains(err.Error(), "huge.json: the file is larger than 256 MiB") {
 		t.Errorf("huge file: %v", err)
 	}
 }
