@@ -70,6 +70,7 @@ func panicError(path string, r any) error {
 func storeMethod(fn string) string {
 	const prefix = "github.com/threatdeck/threatdeck/store.(*Store)."
 	name, ok := strings.CutPrefix(fn, prefix)
+	name, _, _ = strings.Cut(name, ".") // a closure within the method
 	if !ok || name == "" || name[0] < 'A' || name[0] > 'Z' {
 		return ""
 	}
