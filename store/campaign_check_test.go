@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,8 @@ type variantStats struct {
 	identical, damaged, refused  int
 	healthyModels, damagedModels int
 	writesRefused                int
+	salvagedWhole, salvagedPart  int
+	unsalvageable                int
 	byClass                      map[string][3]int
 }
 
@@ -138,7 +141,10 @@ func examine(path string, data []byte, want contents, st *variantStats) (outcome
 		if !isNotWorkbook(err) && !isCorrupt(err) && !newer {
 			return outRefused, fmt.Errorf("unexpected error type %T: %v", err, err)
 		}
-		return outRefused, unchanged()
+		if err := unchanged(); err != nil {
+			return outRefused, err
+		}
+		return outRefused, checkSalvage(path, want, false, st)
 	}
 	defer s.Close()
 	sums, err := s.List()
@@ -225,8 +231,61 @@ func examine(path string, data []byte, want contents, st *variantStats) (outcome
 			st.writesRefused++
 		}
 	}
+	rolledBack := s.damage.rolledBack
 	s.Close()
-	return outDamaged, unchanged()
+	if err := unchanged(); err != nil {
+		return outDamaged, err
+	}
+	return outDamaged, checkSalvage(path, want, rolledBack, st)
+}
+
+// checkSalvage salvages a damaged variant: the new workbook must be whole,
+// and every model the report says came through whole must have exactly its
+// original content (unless the file reads as of an earlier transaction).
+func checkSalvage(path string, want contents, rolledBack bool, st *variantStats) error {
+	dest := filepath.Join(filepath.Dir(path), "salvaged.db")
+	rep, err := Salvage(path, dest)
+	if err != nil {
+		if st != nil {
+			st.unsalvageable++
+		}
+		if isCorrupt(err) || isNotWorkbook(err) {
+			return nil
+		}
+		_, newer := errors.AsType[*NewerSchemaError](err)
+		if strings.Contains(err.Error(), "nothing can be salvaged") || newer {
+			return nil
+		}
+		return fmt.Errorf("salvage: %v", err)
+	}
+	s, err := Open(dest, Options{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("the salvaged workbook does not open: %v", err)
+	}
+	defer s.Close()
+	if s.Damaged() != nil {
+		return fmt.Errorf("the salvaged workbook is damaged: %v", s.Damaged())
+	}
+	for _, sm := range rep.Models {
+		if sm.NewID == "" {
+			continue
+		}
+		m, err := s.Load(sm.NewID)
+		if err != nil {
+			return fmt.Errorf("salvaged model %s does not load: %v", sm.NewID, err)
+		}
+		if len(sm.Lost) == 0 && !rolledBack {
+			if !slices.Equal(recordsOf(m), want[sm.ID]) {
+				return fmt.Errorf("salvage says model %s came through whole, but its content differs", sm.ID)
+			}
+			if st != nil {
+				st.salvagedWhole++
+			}
+		} else if st != nil {
+			st.salvagedPart++
+		}
+	}
+	return nil
 }
 
 // recordsOf renders a model's records comparably, as recordsJSON does.

@@ -199,7 +199,7 @@ func TestCorruptionCampaign(t *testing.T) {
 	n := *variants
 	sample := n == 0
 	if sample {
-		n = 40
+		n = 12
 	}
 	var st variantStats
 	r := rand.New(rand.NewPCG(13, uint64(n)))
@@ -208,7 +208,7 @@ func TestCorruptionCampaign(t *testing.T) {
 		if sample {
 			// The short run takes a spread of the systematic variants.
 			r.Shuffle(len(vs), func(i, j int) { vs[i], vs[j] = vs[j], vs[i] })
-			vs = vs[:min(len(vs), 40)]
+			vs = vs[:min(len(vs), 12)]
 		}
 		for range n {
 			vs = append(vs, randomVariant(r, fx.data))
@@ -228,6 +228,7 @@ func TestCorruptionCampaign(t *testing.T) {
 	slices.Sort(classes)
 	t.Logf("%d variants in %v: %d opened identical, %d reported damaged (%d healthy models still read, %d models listed damaged, %d writes refused), %d refused",
 		st.n, time.Since(start).Round(time.Second), st.identical, st.damaged, st.healthyModels, st.damagedModels, st.writesRefused, st.refused)
+	t.Logf("salvage of the damaged and refused ones: %d models saved whole, %d in part, %d files beyond salvage", st.salvagedWhole, st.salvagedPart, st.unsalvageable)
 	for _, c := range classes {
 		x := st.byClass[c]
 		t.Logf("  %-30s identical %5d  damaged %5d  refused %5d", c, x[0], x[1], x[2])

@@ -145,18 +145,18 @@ type inspector struct {
 	metaLen  int
 }
 
-// inspect checks that f (size bytes, not empty) is a bbolt file whose
-// structure is intact and summarises its top level. deep walks every bucket;
-// otherwise only the root and meta buckets are walked, which bounds the cost
-// on very large files.
-func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
+// readHeader checks the header pages of a bbolt file, picks the meta page
+// bbolt would use (noting damage to the other in sum.damage) and returns an
+// inspector ready to walk from it. release unmaps the file.
+func readHeader(r io.ReaderAt, size int64) (in *inspector, m boltMeta, release func(), err error) {
+	release = func() {}
 	head := make([]byte, min(size, int64(os.Getpagesize())))
 	if _, err := r.ReadAt(head, 0); err != nil {
-		return nil, fmt.Errorf("reading the file header: %w", err)
+		return nil, m, release, fmt.Errorf("reading the file header: %w", err)
 	}
 	m0, ok := parseMeta(head)
 	if !ok {
-		return nil, errNotBolt{"the file is too short to be one"}
+		return nil, m, release, errNotBolt{"the file is too short to be one"}
 	}
 	pageSize := uint64(m0.pageSize)
 	if !m0.valid {
@@ -168,20 +168,20 @@ func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
 		case ok && m1.valid:
 			pageSize = uint64(m1.pageSize)
 		case m0.magic == boltMagic || (ok && m1.magic == boltMagic):
-			return nil, damaged("both header pages fail their checksum")
+			return nil, m, release, damaged("both header pages fail their checksum")
 		default:
-			return nil, errNotBolt{"it has no workbook header"}
+			return nil, m, release, errNotBolt{"it has no workbook header"}
 		}
 	}
 	if pageSize < 512 || pageSize > 1<<16 || pageSize&(pageSize-1) != 0 {
-		return nil, damaged("impossible page size %d", pageSize)
+		return nil, m, release, damaged("impossible page size %d", pageSize)
 	}
 	if uint64(size) < 2*pageSize {
-		return nil, damaged("the file is truncated: %d bytes", size)
+		return nil, m, release, damaged("the file is truncated: %d bytes", size)
 	}
 	metas := make([]byte, 2*pageSize)
 	if _, err := r.ReadAt(metas, 0); err != nil {
-		return nil, fmt.Errorf("reading the file header: %w", err)
+		return nil, m, release, fmt.Errorf("reading the file header: %w", err)
 	}
 	a, _ := parseMeta(metas[:pageSize])
 	b, _ := parseMeta(metas[pageSize:])
@@ -189,15 +189,15 @@ func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
 	if b.txid > a.txid {
 		a, b = b, a
 	}
-	m := a
+	m = a
 	if !m.valid {
 		m = b
 	}
 	if !m.valid {
-		return nil, damaged("both header pages fail their checksum")
+		return nil, m, release, damaged("both header pages fail their checksum")
 	}
 	if uint64(m.pageSize) != pageSize {
-		return nil, damaged("the header pages disagree on the page size")
+		return nil, m, release, damaged("the header pages disagree on the page size")
 	}
 	var sum fileSummary
 	if bad := a; !a.valid || !b.valid {
@@ -216,28 +216,43 @@ func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
 			sum.damage = append(sum.damage, fmt.Sprintf("a header page is damaged, so its last change, transaction %d, may have been lost to damage", m.txid+1))
 		}
 	}
-	in := &inspector{r: r, size: size, pageSize: pageSize, deep: deep, sum: sum}
+	in = &inspector{r: r, size: size, pageSize: pageSize, sum: sum}
 	if size <= wholeReadLimit {
 		// One view of the whole file instead of one read per page: pread
 		// calls dominated the check. A read-only map costs no heap; a read
 		// is the fallback.
 		if data, unmap, ok := mapForCheck(r, size); ok {
-			defer unmap()
+			release = unmap
 			in.data = data
 		} else {
 			in.data = make([]byte, size)
 			if _, err := r.ReadAt(in.data, 0); err != nil {
-				return nil, fmt.Errorf("reading the file: %w", err)
+				return nil, m, release, fmt.Errorf("reading the file: %w", err)
 			}
 		}
 	}
 	if m.pgid < 3 || m.pgid > uint64(size)/pageSize {
-		return nil, damaged("the file is truncated or its page count is wrong (%d pages recorded, %d bytes on disk)", m.pgid, size)
+		release()
+		return nil, m, release, damaged("the file is truncated or its page count is wrong (%d pages recorded, %d bytes on disk)", m.pgid, size)
 	}
 	in.hwm = m.pgid
 	in.seen = make([]uint64, (in.hwm+63)/64)
 	in.mark(0)
 	in.mark(1)
+	return in, m, release, nil
+}
+
+// inspect checks that f (size bytes, not empty) is a bbolt file whose
+// structure is intact and summarises its top level. deep walks every bucket;
+// otherwise only the root and meta buckets are walked, which bounds the cost
+// on very large files.
+func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
+	in, m, release, err := readHeader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	in.deep = deep
 	if err := in.freelist(m.freelist); err != nil {
 		return nil, err
 	}
