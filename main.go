@@ -128,6 +128,7 @@ func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.listCmd(), c.newCmd(), c.exampleCmd(), c.exportCmd(), c.importCmd(), c.backupCmd(), versionCmd(),
 		c.suggestCmd(), c.libraryCmd(), c.checkCmd(), c.serveCmd())
+	root.AddCommand(c.salvageCmd())
 	return root
 }
 
@@ -293,14 +294,29 @@ func writeJSON(w io.Writer, v any) error {
 func writeTable(w io.Writer, sums []model.Summary) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTITLE\tOWNER\tUPDATED\tDONE")
+	var damaged []model.Summary
 	for _, s := range sums {
+		if s.Damage != "" {
+			damaged = append(damaged, s)
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\tdamaged\n", cell(s.ID), cell(s.Title))
+			continue
+		}
 		updated := "-"
 		if !s.Updated.IsZero() {
 			updated = s.Updated.UTC().Format("2006-01-02 15:04")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d%%\n", cell(s.ID), cell(s.Title), cell(s.Owner), updated, s.Completion)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// Damaged models say why, and how to save the rest (see salvage_cmd.go).
+	for _, s := range damaged {
+		if _, err := fmt.Fprintf(w, "Model %s is damaged (%s); copy what can be saved with: threatdeck salvage DEST\n", cell(s.ID), cell(s.Damage)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // cell makes workbook text safe for one table cell on a terminal: escape
