@@ -358,7 +358,7 @@ var exampleLibraryIDs = map[string]string{
 	"Session hijacking":               "TDL-S-006",
 	"SQL injection":                   "TDL-T-001",
 	"Mass assignment vulnerabilities": "TDL-T-006",
-	"API abuse/scraping":              "TDL-D-002",
+	"API abuse/scraping":              "TDL-I-027",
 	"Denial of service (DoS)":         "TDL-D-001",
 	"Data exposure in logs":           "TDL-I-001",
 	"Unencrypted data at rest":        "TDL-I-002",

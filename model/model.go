@@ -84,6 +84,13 @@ type SurfaceElement struct {
 	// Source and Target are the ends of a data flow (element ids); empty otherwise.
 	Source string `json:"source,omitempty"`
 	Target string `json:"target,omitempty"`
+	// Traits, Exposure and Callers say what the element does, from where it
+	// is reached and who calls it; suggestions use them to offer only the
+	// threats that fit. Empty means "not said": suggestions infer them
+	// from the kind, name and description (see ProfileOf).
+	Traits   []Trait  `json:"traits,omitempty"`
+	Exposure Exposure `json:"exposure,omitempty"`
+	Callers  Callers  `json:"callers,omitempty"`
 }
 
 // Threat is one thing that could go wrong, with its treatment.

@@ -148,6 +148,7 @@ func (m *Model) validateElement(s *SurfaceElement) error {
 	c.text("description", &s.Description)
 	c.title("trust zone", &s.TrustZone, false)
 	enum(&c, "kind", &s.Kind, KindProcess, ElementKind.Valid)
+	c.profile(s)
 	for _, end := range []struct {
 		field string
 		id    *string

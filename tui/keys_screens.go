@@ -12,6 +12,7 @@ type ScreenKeys struct {
 	PrevCategory, NextCategory key.Binding
 	Accept, Dismiss, Review    key.Binding
 	Questions                  key.Binding
+	AllSuggestions             key.Binding
 	// Threats table.
 	Sort, Reverse                             key.Binding
 	FilterCategory, FilterStatus, FilterAsset key.Binding
@@ -35,6 +36,7 @@ func DefaultScreenKeys() ScreenKeys {
 	k.Dismiss = bind([]string{"x"}, "x", "dismiss suggestion")
 	k.Review = bind([]string{"r"}, "r", "mark reviewed")
 	k.Questions = bind([]string{"i"}, "i", "all questions")
+	k.AllSuggestions = bind([]string{"m"}, "m", "all suggestions")
 
 	k.Sort = bind([]string{"o"}, "o", "sort")
 	k.Reverse = bind([]string{"O"}, "O", "reverse order")

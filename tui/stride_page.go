@@ -32,6 +32,11 @@ type stridePage struct {
 	cursor, offset int
 	// allQuestions shows every prompting question in the narrow layout.
 	allQuestions bool
+	// allSuggestions shows every suggestion of the category, not only the
+	// model.DefaultShown most relevant.
+	allSuggestions bool
+	// suggTotal is how many suggestions the category has in all.
+	suggTotal int
 
 	form *form
 	// formThreat is the threat the form edits (a just-accepted one, or
@@ -59,6 +64,10 @@ func (p *stridePage) suggestions() []model.Suggestion {
 		if s.Threat.Category == c {
 			out = append(out, s)
 		}
+	}
+	p.suggTotal = len(out)
+	if !p.allSuggestions && len(out) > model.DefaultShown {
+		out = out[:model.DefaultShown]
 	}
 	return out
 }
@@ -219,6 +228,10 @@ func (p *stridePage) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.openReview()
 	case key.Matches(msg, k.Questions):
 		p.allQuestions = !p.allQuestions
+	case key.Matches(msg, k.AllSuggestions):
+		p.allSuggestions = !p.allSuggestions
+		p.cursor = min(p.cursor, len(p.suggestions()))
+		p.clamp()
 	case key.Matches(msg, k.Accept) && sug != nil:
 		return p.accept(*sug)
 	case key.Matches(msg, k.Dismiss) && sug != nil:
@@ -472,7 +485,11 @@ func (p *stridePage) rows(d *doc) {
 	st := p.s.styles
 	sugg, threats := p.suggestions(), p.threats()
 	p.clamp()
-	d.add(st.Section.Render(fmt.Sprintf("Suggested threats (%d)", len(sugg))))
+	head := fmt.Sprintf("Suggested threats (%d)", len(sugg))
+	if len(sugg) < p.suggTotal {
+		head = fmt.Sprintf("Suggested threats (top %d of %d; m shows all)", len(sugg), p.suggTotal)
+	}
+	d.add(st.Section.Render(head))
 	if len(sugg) == 0 {
 		msg := "No suggestions for this category."
 		if len(p.s.m.Surface) == 0 {
@@ -490,7 +507,7 @@ func (p *stridePage) rows(d *doc) {
 				ptr = st.Cursor.Render(st.Glyphs.Pointer) + " "
 				title = st.Bold.Render(title)
 			}
-			score := model.RiskScore(lt.Likelihood, lt.Impact)
+			score := model.RiskScore(s.Likelihood, s.Impact)
 			badge := st.RiskBadge(model.BandOf(score), score)
 			d.add(ptr + badge + " " + title)
 			d.wrapped(st.Muted.Render("why: "+safeLine(s.Why)), "    ")
@@ -550,6 +567,16 @@ func (p *stridePage) ShortHelp() []key.Binding {
 	return append(out, k.Review, l.Add)
 }
 
+// allKey is the binding that toggles between the top suggestions and all
+// of them, labelled for what pressing it does now.
+func (p *stridePage) allKey() key.Binding {
+	b := p.k.AllSuggestions
+	if p.allSuggestions {
+		b.SetHelp("m", fmt.Sprintf("top %d only", model.DefaultShown))
+	}
+	return b
+}
+
 // FullHelp lists every key of the step.
 func (p *stridePage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
@@ -558,7 +585,7 @@ func (p *stridePage) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.PrevCategory, k.NextCategory, l.Up, l.Down, l.Home, l.End},
-		{k.Accept, k.Dismiss, k.Review, k.Questions},
+		{k.Accept, k.Dismiss, k.Review, k.Questions, p.allKey()},
 		{bind([]string{"enter"}, "enter", "open threat"), l.Add, l.Edit, l.Delete},
 	}
 }
