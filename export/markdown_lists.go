@@ -72,6 +72,7 @@ var stateMarks = map[model.ItemState]string{
 //   - [x] Password hashing with bcrypt (10 rounds)
 //   - [ ] Multi-factor authentication (planned)
 //   - [ ] **GDPR** - User data protection, right to deletion (partial) — note
+//   - N/A: **PCI DSS** - If handling payment data (not applicable) — note
 func (r *report) checklist(list model.ChecklistKind) {
 	r.heading(2, list.Label())
 	items := r.m.Checklist(list)
@@ -106,9 +107,13 @@ func (r *report) checklist(list model.ChecklistKind) {
 }
 
 func (r *report) checkItem(c *model.CheckItem, bold bool) {
-	if c.State.Checked() {
+	switch {
+	case c.State == model.StateNA:
+		// Not open work, and not done either: no box at all.
+		r.s("- N/A: ")
+	case c.State.Checked():
 		r.s("- [x] ")
-	} else {
+	default:
 		r.s("- [ ] ")
 	}
 	if bold {
