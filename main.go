@@ -349,14 +349,33 @@ func (c *cli) newCmd() *cobra.Command {
 }
 
 func (c *cli) exampleCmd() *cobra.Command {
-	return &cobra.Command{
+	var force bool
+	cmd := &cobra.Command{
 		Use:   "example",
 		Short: "Add the example model: the reference threat model, fully reproduced",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.create(model.Example(clock()), "Added the example as model")
+			m := model.Example(clock())
+			if !force {
+				// A second example would be a second model of the same
+				// title, which `export "Threat Model"` could not tell apart.
+				if err := c.withStore(true, func(s *store.Store) error {
+					list, err := s.List()
+					for _, sum := range list {
+						if sum.Title == m.Overview.Title {
+							return fmt.Errorf("the example already exists as model %s (%s); use --force to add another copy", sum.ID, cell(sum.Title))
+						}
+					}
+					return err
+				}); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
+			}
+			return c.create(m, "Added the example as model")
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "add the example even if the workbook already has it")
+	return cmd
 }
 
 // create stores a new model and reports its id.

@@ -11,8 +11,9 @@ import (
 // Markdown renders m as the threat-model report a team commits next to its
 // code, laid out like the reference document: title and metadata, plain
 // English summary, scope, participants, assets, threat actors, attack
-// surface, attack vectors (threats with their mitigations, grouped), the
-// STRIDE analysis, the threat register, OWASP Top 10 coverage, security
+// surface and its data-flow diagram (Mermaid), attack vectors (threats
+// with their mitigations, grouped), the STRIDE analysis, the threat
+// register, the risk map, OWASP Top 10 coverage, security
 // controls, testing & validation, compliance, incident response, related
 // documentation, references, the parking lot and what is still open.
 //
@@ -29,9 +30,11 @@ func Markdown(m *model.Model) []byte {
 	r.assets()
 	r.actors()
 	r.surface()
+	r.diagram()
 	r.vectors()
 	r.stride()
 	r.register()
+	r.riskMap()
 	r.owasp()
 	r.checklist(model.ListControls)
 	r.checklist(model.ListTesting)
@@ -323,18 +326,6 @@ func (r *report) flowEnd(id string) {
 		return
 	}
 	r.names([]string{id}, r.elementNames)
-}
-
-// categoryLabel is how a threat's category reads: the STRIDE label, or the
-// other methodology's own category (unescaped; see report.category).
-func categoryLabel(t *model.Threat) string {
-	if t.Methodology != "" {
-		return t.Methodology + ": " + string(t.Category)
-	}
-	if t.Category.Valid() {
-		return t.Category.Label()
-	}
-	return string(t.Category)
 }
 
 func (r *report) risk(t *model.Threat) {

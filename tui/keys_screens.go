@@ -22,9 +22,11 @@ type ScreenKeys struct {
 	Edition, Note, Link key.Binding
 	PrevList, NextList  key.Binding
 	// Review.
-	Preview, Export key.Binding
-	ScrollUp        key.Binding
-	ScrollDown      key.Binding
+	Preview, Export     key.Binding
+	ScrollUp            key.Binding
+	ScrollDown          key.Binding
+	RiskMap, Sections   key.Binding
+	CellLeft, CellRight key.Binding
 }
 
 // DefaultScreenKeys is the screens' key map.
@@ -56,5 +58,9 @@ func DefaultScreenKeys() ScreenKeys {
 	k.Export = bind([]string{"x"}, "x", "export")
 	k.ScrollUp = bind([]string{"up", "k"}, "↑/k", "scroll up")
 	k.ScrollDown = bind([]string{"down", "j"}, "↓/j", "scroll down")
+	k.RiskMap = bind([]string{"m"}, "m", "risk map")
+	k.Sections = bind([]string{"w"}, "w", "write report sections")
+	k.CellLeft = bind([]string{"left", "h"}, "←/h", "lower impact")
+	k.CellRight = bind([]string{"right", "l"}, "→/l", "higher impact")
 	return k
 }
