@@ -359,7 +359,7 @@ func (c *cli) exampleCmd() *cobra.Command {
 			if !force {
 				// A second example would be a second model of the same
 				// title, which `export "Threat Model"` could not tell apart.
-				if err := c.withStore(true, func(s *store.Store) error {
+				if err := c.withStore(true, func(s workbook) error {
 					list, err := s.List()
 					for _, sum := range list {
 						if sum.Title == m.Overview.Title {

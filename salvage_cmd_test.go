@@ -60,7 +60,7 @@ func TestDamagedWorkbookCommands(t *testing.T) {
 	runCLI(t, db, "", "export", "1").failed(t, exitFail, "damaged", `threat "T-002"`)
 
 	var refusal string
-	for _, args := range [][]string{{"new", "X"}, {"example"}, {"import", export}} {
+	for _, args := range [][]string{{"new", "X"}, {"example", "--force"}, {"import", export}} {
 		r := runCLI(t, db, "", args...)
 		r.failed(t, exitFail, db, "is damaged", "salvage")
 		if refusal == "" {
