@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Check rules: what `threatdeck check` can fail a model for. The ids are
@@ -25,7 +26,7 @@ const (
 )
 
 // Requirements lists every requirement name in the order findings are reported.
-var Requirements = []string{RequireStride, RequireOWASP, RequireControls, RequireMitigations}
+var Requirements = []string{RequireStride, RequireOWASP, RequireControls, RequireMitigations, RequireDecisions}
 
 // CheckRule describes one rule, for help text and SARIF.
 type CheckRule struct {
@@ -38,7 +39,7 @@ type CheckRule struct {
 
 // CheckRules lists every rule.
 func CheckRules() []CheckRule {
-	return []CheckRule{
+	return append([]CheckRule{
 		{RuleOpenRisk, "OpenThreatAtRisk", "An open threat is at or above the risk band the check fails on.",
 			"Mitigate the threat (add mitigations and mark it mitigated), or record a decision: accepted, transferred or not applicable."},
 		{RuleUnmitigated, "OpenThreatWithoutMitigation", "An open threat has no mitigation planned.",
@@ -49,7 +50,7 @@ func CheckRules() []CheckRule {
 			"Assess the item on the OWASP step: done, partial, gap, planned, future or not applicable."},
 		{RuleControlUnassessed, "SecurityControlNotAssessed", "A security control has not been assessed.",
 			"Assess the control on the Controls step: done, partial, gap, planned, future or not applicable."},
-	}
+	}, decisionRules()...)
 }
 
 // CheckOptions sets the bar a model must meet.
@@ -59,6 +60,9 @@ type CheckOptions struct {
 	FailOn RiskBand
 	// Require adds requirements (see Requirements).
 	Require []string
+	// Now is when the check runs, for dates (an acceptance past its
+	// review-by date fails); zero skips the date rules.
+	Now time.Time
 }
 
 // Validate reports an unknown band or requirement.
@@ -162,5 +166,5 @@ func Check(m *Model, o CheckOptions) []Finding {
 			}
 		}
 	}
-	return out
+	return append(out, decisionFindings(m, o, need)...)
 }

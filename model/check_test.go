@@ -70,8 +70,8 @@ func TestCheck(t *testing.T) {
 		{"controls", CheckOptions{FailOn: RiskCritical, Require: []string{RequireControls}},
 			map[string]int{RuleOpenRisk: 1, RuleControlUnassessed: controls}, []string{"T-004"}},
 		{"everything", CheckOptions{FailOn: RiskLow, Require: Requirements},
-			map[string]int{RuleOpenRisk: 4, RuleUnmitigated: 2, RuleStrideUnreviewed: 5, RuleOWASPUnassessed: owasp, RuleControlUnassessed: controls},
-			[]string{"T-001", "T-001", "T-002", "T-003", "T-003", "T-004"}},
+			map[string]int{RuleOpenRisk: 4, RuleUnmitigated: 2, RuleStrideUnreviewed: 5, RuleOWASPUnassessed: owasp, RuleControlUnassessed: controls, RuleDecisionUndocumented: 1},
+			[]string{"T-001", "T-001", "T-002", "T-003", "T-003", "T-004", "T-005"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

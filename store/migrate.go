@@ -11,6 +11,7 @@ import (
 // left half-migrated.
 var migrations = []func(tx *bolt.Tx) error{
 	0: migrate0to1,
+	1: migrate1to2,
 }
 
 // migrate0to1 upgrades a pre-release workbook: it had only the models bucket

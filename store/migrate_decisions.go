@@ -1,0 +1,43 @@
+package store
+
+import (
+	"bytes"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migrate1to2 prepares a workbook for decisions and history: dismissed
+// suggestions, stored as true, become dismissal objects (with no reason or
+// date: none was kept), and every model gets its history bucket. The
+// schema number changes so an older threatdeck refuses the file rather
+// than reading dismissal objects it does not know as damage.
+func migrate1to2(tx *bolt.Tx) error {
+	models := tx.Bucket(bucketModels)
+	return models.ForEachBucket(func(id []byte) error {
+		mb := models.Bucket(id)
+		if _, err := mb.CreateBucketIfNotExists(bucketHistory); err != nil {
+			return err
+		}
+		d := mb.Bucket([]byte("dismissed"))
+		if d == nil {
+			return nil
+		}
+		var keys [][]byte
+		if err := d.ForEach(func(k, v []byte) error {
+			if v != nil && bytes.Equal(bytes.TrimSpace(v), []byte("true")) {
+				keys = append(keys, bytes.Clone(k))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		// Written after the walk: bbolt does not allow changing a bucket
+		// while a ForEach walks it.
+		for _, k := range keys {
+			if err := d.Put(k, []byte("{}")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
