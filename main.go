@@ -125,6 +125,7 @@ func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.listCmd(), c.newCmd(), c.exampleCmd(), c.exportCmd(), c.importCmd(), c.backupCmd(), versionCmd(),
 		c.suggestCmd(), c.libraryCmd(), c.checkCmd())
+	root.AddCommand(c.logCmd(), c.diffCmd())
 	return root
 }
 
