@@ -32,6 +32,7 @@ func Markdown(m *model.Model) []byte {
 	r.vectors()
 	r.stride()
 	r.register()
+	r.actions()
 	r.owasp()
 	r.checklist(model.ListControls)
 	r.checklist(model.ListTesting)
@@ -41,6 +42,7 @@ func Markdown(m *model.Model) []byte {
 	r.free("References", m.Sections.References)
 	r.parking()
 	r.stillOpen()
+	r.dismissed()
 	return r.b
 }
 

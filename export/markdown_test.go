@@ -214,7 +214,7 @@ func TestMarkdownStructure(t *testing.T) {
 func reportSections(title, edition string) []string {
 	return []string{
 		"# " + title, "## Plain English Summary", "## Scope", "## Participants", "## Assets", "## Threat Actors",
-		"## Attack Surface", "## Attack Vectors", "## STRIDE Analysis", "## Threat Register",
+		"## Attack Surface", "## Attack Vectors", "## STRIDE Analysis", "## Threat Register", "## Action Items", "## Risk Decisions",
 		"## OWASP Top 10 (" + edition + ") Coverage", "## Security Controls", "## Testing & Validation", "## Compliance",
 		"## Incident Response", "## Related Documentation", "## References", "## Parking Lot", "## Still Open",
 	}
