@@ -185,6 +185,7 @@ func (c *cli) openTUI(accessible bool) error {
 			Example:    model.Example,
 			Library:    model.SuggestionLibraries(team),
 			Accessible: accessible,
+			User:       localUser(),
 		})
 	})
 }

@@ -77,6 +77,8 @@ type Options struct {
 	Output io.Writer
 	// NoColor forces colourless styles; NO_COLOR in the environment does too.
 	NoColor bool
+	// User is the local user's name, the default decider of a decision.
+	User string
 }
 
 func (o Options) now() time.Time {

@@ -120,7 +120,7 @@ func TestStrideDismissDoesNotComeBack(t *testing.T) {
 	h.press("j")
 	sug := strideCurrent(t, h)
 	before := len(model.SuggestFor(h.m(), model.Spoofing))
-	h.press("x")
+	h.press("x", "enter") // no reason: enter skips it
 	h.dontWantScreen(sug.Threat.Title)
 	h.wantScreen("Suggested threats (" + itoa(before-1) + ")")
 	m := h.reload()
