@@ -128,7 +128,7 @@ func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.listCmd(), c.newCmd(), c.exampleCmd(), c.exportCmd(), c.importCmd(), c.backupCmd(), versionCmd(),
 		c.suggestCmd(), c.libraryCmd(), c.checkCmd(), c.serveCmd())
-	root.AddCommand(c.salvageCmd())
+	root.AddCommand(c.salvageCmd(), c.logCmd(), c.diffCmd())
 	return root
 }
 
@@ -515,7 +515,9 @@ func (c *cli) checkCmd() *cobra.Command {
 			"name wins) or a model in the workbook, by id or title.\n" +
 			"Open threats at or above --fail-on fail. --require adds: stride (every STRIDE category\n" +
 			"reviewed), owasp (every OWASP Top 10 item assessed), controls (every security control\n" +
-			"assessed), mitigations (every open threat has a mitigation).\n" +
+			"assessed), mitigations (every open threat has a mitigation), decisions (every accepted,\n" +
+			"transferred or avoided threat has a rationale and a decider). An acceptance past its\n" +
+			"review-by date always fails.\n" +
 			"--format text lists each failing item with where to fix it; json is machine-readable;\n" +
 			"sarif is SARIF 2.1.0 with one result per failing item, for code-scanning tools.",
 		Args: args(1, "one argument, the model file or the model's id or title"),
@@ -524,6 +526,7 @@ func (c *cli) checkCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			opts.Now = clock() // an acceptance past its review-by date fails
 			var m *model.Model
 			var src export.CheckSource
 			if info, statErr := os.Stat(a[0]); statErr == nil && info.Mode().IsRegular() {
@@ -549,7 +552,7 @@ func (c *cli) checkCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&flags.FailOn, "fail-on", "high", "lowest risk band of an open threat that fails: low, medium, high or critical")
-	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations (comma-separated)")
+	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations, decisions (comma-separated)")
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
 	return cmd
 }

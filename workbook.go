@@ -25,6 +25,7 @@ type workbook interface {
 	ActiveLibraries() ([]model.Library, error)
 	AddLibrary(l model.Library, now time.Time) (int, error)
 	RemoveLibrary(name string, version int) (int, error)
+	History(modelID string, limit int) ([]model.HistoryEntry, error)
 	Close() error
 }
 
@@ -51,7 +52,7 @@ func openWorkbook(path string, readOnly bool) (workbook, error) {
 	if c, found, err := dialHost(path, live.DialOptions{}); found {
 		return c, err
 	}
-	s, err := store.Open(path, store.Options{ReadOnly: readOnly})
+	s, err := store.Open(path, store.Options{ReadOnly: readOnly, User: userName()})
 	if _, locked := errors.AsType[*store.LockedError](err); locked {
 		if c, found, derr := dialHost(path, live.DialOptions{}); found {
 			return c, derr

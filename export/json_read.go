@@ -28,6 +28,7 @@ type modelDoc struct {
 	Sections   json.RawMessage            `json:"sections"`
 	Parking    []json.RawMessage          `json:"parking"`
 	Dismissed  []json.RawMessage          `json:"dismissed"`
+	Dismissals map[string]json.RawMessage `json:"dismissals"`
 	Extensions map[string]json.RawMessage `json:"extensions"`
 	Seq        map[string]json.RawMessage `json:"seq"`
 	Votes      []json.RawMessage          `json:"votes"`
@@ -81,6 +82,7 @@ type parts struct {
 	Sections   *model.Sections            `json:"sections"`
 	Parking    []model.ParkingItem        `json:"parking"`
 	Dismissed  []string                   `json:"dismissed"`
+	Dismissals map[string]model.Dismissal `json:"dismissals"`
 	Extensions map[string]json.RawMessage `json:"extensions"`
 	Seq        map[string]int             `json:"seq"`
 	Votes      []model.Vote               `json:"votes"`
@@ -127,6 +129,12 @@ func decodeParts(raw []byte, root string) (*parts, error) {
 	decodeAll[model.Vote](&p, doc.Votes, root+".votes")
 	decodeAll[model.PokerRound](&p, doc.Poker, root+".poker")
 	decodeAll[model.SessionRecord](&p, doc.Sessions, root+".sessions")
+	for _, k := range slices.Sorted(maps.Keys(doc.Dismissals)) {
+		var d model.Dismissal
+		if err := decodeStrict(doc.Dismissals[k], &d); err != nil {
+			p.decoded(doc.Dismissals[k], root+".dismissals."+k, err)
+		}
+	}
 	for _, k := range slices.Sorted(maps.Keys(doc.Seq)) {
 		var n int
 		if err := decodeStrict(doc.Seq[k], &n); err != nil || n < 0 {
@@ -291,8 +299,13 @@ func buildModel(pt *parts) (*model.Model, error) {
 		}
 	}
 	for i, d := range pt.Dismissed {
-		_, err := m.Dismiss(d, now)
+		_, err := m.PutDismissal(d, pt.Dismissals[d], now)
 		v.check(elemPath(root+".dismissed", i), err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(pt.Dismissals)) {
+		if !slices.Contains(pt.Dismissed, k) {
+			p.add(root+".dismissals."+k, "is not in the dismissed list")
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(pt.Extensions)) {
 		// Kept compact, as the tool that stored it gave it, rather than in

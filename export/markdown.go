@@ -35,6 +35,7 @@ func Markdown(m *model.Model) []byte {
 	r.stride()
 	r.register()
 	r.riskMap()
+	r.actions()
 	r.owasp()
 	r.checklist(model.ListControls)
 	r.checklist(model.ListTesting)
@@ -44,6 +45,7 @@ func Markdown(m *model.Model) []byte {
 	r.free("References", m.Sections.References)
 	r.parking()
 	r.stillOpen()
+	r.dismissed()
 	return r.b
 }
 

@@ -215,6 +215,7 @@ func reportSections(title, edition string) []string {
 	return []string{
 		"# " + title, "## Plain English Summary", "## Scope", "## Participants", "## Assets", "## Threat Actors",
 		"## Attack Surface", "## Data-Flow Diagram", "## Attack Vectors", "## STRIDE Analysis", "## Threat Register", "## Risk Map",
+		"## Action Items", "## Risk Decisions",
 		"## OWASP Top 10 (" + edition + ") Coverage", "## Security Controls", "## Testing & Validation", "## Compliance",
 		"## Incident Response", "## Related Documentation", "## References", "## Parking Lot", "## Still Open",
 	}

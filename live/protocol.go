@@ -45,6 +45,7 @@ const (
 	opActiveLibs    = "active_libraries"
 	opAddLibrary    = "add_library"
 	opRemoveLibrary = "remove_library"
+	opHistory       = "history"
 )
 
 // frame is one line on the socket. A request has Op and ID; its reply the

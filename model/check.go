@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Check rules: what `threatdeck check` can fail a model for. The ids are
@@ -37,9 +38,10 @@ const (
 	RequireContent = "content"
 )
 
-// Requirements lists every requirement name. With all of them, a check's
-// findings beyond the risk bar are exactly Model.Missing.
-var Requirements = []string{RequireStride, RequireOWASP, RequireControls, RequireMitigations, RequireContent}
+// Requirements lists every requirement name, in the order findings are
+// reported. With all of them, a check's findings beyond the risk bar are
+// exactly Model.Missing.
+var Requirements = []string{RequireStride, RequireOWASP, RequireControls, RequireMitigations, RequireContent, RequireDecisions}
 
 // CheckRule describes one rule, for help text and SARIF.
 type CheckRule struct {
@@ -52,7 +54,7 @@ type CheckRule struct {
 
 // CheckRules lists every rule.
 func CheckRules() []CheckRule {
-	return []CheckRule{
+	return append([]CheckRule{
 		{RuleOpenRisk, "OpenThreatAtRisk", "An open threat is at or above the risk band the check fails on.",
 			"Mitigate the threat (add mitigations and mark it mitigated), or record a decision: accepted, transferred or not applicable."},
 		{RuleUnmitigated, "OpenThreatWithoutMitigation", "An open threat has no mitigation planned.",
@@ -71,7 +73,7 @@ func CheckRules() []CheckRule {
 			"Add the entries on their step and describe each one."},
 		{RuleReportSectionEmpty, "ReportSectionNotWritten", "Incident Response, Related Documentation or References has not been written.",
 			"Write the section on the Review step (w)."},
-	}
+	}, decisionRules()...)
 }
 
 // CheckOptions sets the bar a model must meet.
@@ -81,6 +83,9 @@ type CheckOptions struct {
 	FailOn RiskBand
 	// Require adds requirements (see Requirements).
 	Require []string
+	// Now is when the check runs, for dates (an acceptance past its
+	// review-by date fails); zero skips the date rules.
+	Now time.Time
 }
 
 // Validate reports an unknown band or requirement.
@@ -145,21 +150,22 @@ func Check(m *Model, o CheckOptions) []Finding {
 	if !failOn.Valid() {
 		failOn = RiskHigh
 	}
-	return findings(m, o.Require, failOn)
+	return findings(m, o, failOn)
 }
 
 // findings is the one answer to "what is missing": Check (with a risk
 // bar), Model.Missing (every requirement, no bar) and so the Review step
-// and the report's "Still Open" all read it. failOn "" means no risk bar.
-func findings(m *Model, require []string, failOn RiskBand) []Finding {
-	need := func(r string) bool { return slices.Contains(require, r) }
+// and the report's "Still Open" all read it. failOn "" means no risk bar;
+// o.FailOn is not read (Check resolves its default first).
+func findings(m *Model, o CheckOptions, failOn RiskBand) []Finding {
+	need := func(r string) bool { return slices.Contains(o.Require, r) }
 	var out []Finding
 	add := func(f Finding) { out = append(out, f) }
 	content := need(RequireContent)
 	if content {
-		o := m.Overview
+		ov := m.Overview
 		var lack []string
-		for _, f := range []struct{ v, name string }{{o.Title, "a title"}, {o.Owner, "an owner"}, {o.Summary, "a summary"}, {o.Scope, "a scope"}} {
+		for _, f := range []struct{ v, name string }{{ov.Title, "a title"}, {ov.Owner, "an owner"}, {ov.Summary, "a summary"}, {ov.Scope, "a scope"}} {
 			if strings.TrimSpace(f.v) == "" {
 				lack = append(lack, f.name)
 			}
@@ -261,7 +267,7 @@ func findings(m *Model, require []string, failOn RiskBand) []Finding {
 			}
 		}
 	}
-	return out
+	return append(out, decisionFindings(m, o, need)...)
 }
 
 // joinAnd joins words as English: "a", "a and b", "a, b and c".

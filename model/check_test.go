@@ -74,8 +74,8 @@ func TestCheck(t *testing.T) {
 			map[string]int{RuleOpenRisk: 1, RuleOverviewIncomplete: 1, RuleSectionEmpty: 3, RuleReportSectionEmpty: 3}, []string{"T-004"}},
 		{"everything", CheckOptions{FailOn: RiskLow, Require: Requirements},
 			map[string]int{RuleOpenRisk: 4, RuleUnmitigated: 2, RuleStrideUnreviewed: 5, RuleOWASPUnassessed: owasp, RuleControlUnassessed: controls,
-				RuleChecklistUnassessed: others, RuleOverviewIncomplete: 1, RuleSectionEmpty: 3, RuleReportSectionEmpty: 3},
-			[]string{"T-001", "T-001", "T-002", "T-003", "T-003", "T-004"}},
+				RuleChecklistUnassessed: others, RuleOverviewIncomplete: 1, RuleSectionEmpty: 3, RuleReportSectionEmpty: 3, RuleDecisionUndocumented: 1},
+			[]string{"T-001", "T-001", "T-002", "T-003", "T-003", "T-004", "T-005"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -22,7 +22,7 @@ const (
 	RecCheck     RecordKind = "check"     // Value CheckItem
 	RecSections  RecordKind = "sections"  // ID ""; Value Sections
 	RecParking   RecordKind = "parking"   // Value ParkingItem
-	RecDismissed RecordKind = "dismissed" // ID the library id; Value true
+	RecDismissed RecordKind = "dismissed" // ID the library id; Value Dismissal (true before reasons were kept)
 	RecExtension RecordKind = "extension" // ID the tool; Value json.RawMessage
 	RecSeq       RecordKind = "seq"       // ID the prefix; Value int
 	RecVote      RecordKind = "vote"      // ID VoteID(threat, voter); Value Vote
@@ -102,7 +102,7 @@ func (m *Model) Records() []Record {
 		out = append(out, Record{RecParking, p.ID, p})
 	}
 	for _, d := range m.Dismissed {
-		out = append(out, Record{RecDismissed, d, true})
+		out = append(out, Record{RecDismissed, d, m.Dismissals[d]})
 	}
 	for _, k := range sortedKeys(m.Extensions) {
 		out = append(out, Record{RecExtension, k, m.Extensions[k]})
@@ -145,7 +145,7 @@ func NewRecordValue(k RecordKind) (any, error) {
 	case RecParking:
 		return new(ParkingItem), nil
 	case RecDismissed:
-		return new(bool), nil
+		return new(Dismissal), nil
 	case RecExtension:
 		return new(json.RawMessage), nil
 	case RecSeq:
@@ -181,6 +181,9 @@ func (m *Model) AppendRecord(k RecordKind, id string, v any) {
 		m.Parking = append(m.Parking, deref[ParkingItem](v))
 	case RecDismissed:
 		m.Dismissed = append(m.Dismissed, id)
+		if d := deref[Dismissal](v); d != (Dismissal{}) {
+			m.setDismissal(id, &d)
+		}
 	case RecVote:
 		m.Votes = append(m.Votes, deref[Vote](v))
 	case RecPoker:
@@ -272,7 +275,7 @@ func (m *Model) record(k RecordKind, id string) (any, bool) {
 		}
 	case RecDismissed:
 		if slices.Contains(m.Dismissed, id) {
-			return true, true
+			return m.Dismissals[id], true
 		}
 	case RecExtension:
 		if v, ok := m.Extensions[id]; ok {
@@ -331,9 +334,12 @@ func (m *Model) setRecord(r Record) {
 		m.Parking = upsert(m.Parking, r, m.ParkingIndex(r.ID))
 	case RecDismissed:
 		m.Dismissed = slices.DeleteFunc(m.Dismissed, func(s string) bool { return s == r.ID })
+		m.setDismissal(r.ID, nil)
 		if !del {
 			m.Dismissed = append(m.Dismissed, r.ID)
 			slices.Sort(m.Dismissed)
+			d := deref[Dismissal](r.Value)
+			m.setDismissal(r.ID, &d)
 		}
 	case RecExtension:
 		if del {

@@ -160,11 +160,17 @@ func Example(now time.Time) *Model {
 		{Vector: vClient, Title: "Reverse engineering", Category: InformationDisclosure,
 			Description: "Decompiling the app reveals API details, business logic and any embedded secrets.",
 			Assets:      []string{code, apiKeys}, Surface: []string{mobile}, Actors: []string{external}, OWASP: []string{"A04:2021"},
-			Likelihood: 4, Impact: 3, Status: StatusAccepted, Mitigations: []Mitigation{obfuscation, keyRotation, noHardcoded}},
+			Likelihood: 4, Impact: 3, Status: StatusAccepted, Mitigations: []Mitigation{obfuscation, keyRotation, noHardcoded},
+			Treatment: TreatAccept, DecidedBy: "Security Lead", DecidedAt: DateOf(now), ReviewBy: DateOf(now.AddDate(0, 6, 0)),
+			Rationale: "Any shipped client can be decompiled. No secret lives in the app, keys rotate and the code is obfuscated, " +
+				"so what a decompiler finds is not worth more effort."},
 		{Vector: vClient, Title: "Certificate pinning bypass", Category: Tampering,
 			Description: "On a rooted or jailbroken device, hooking tools switch pinning off so traffic can be intercepted.",
 			Assets:      []string{apiKeys}, Surface: []string{mobile}, Actors: []string{external}, OWASP: []string{"A02:2021"},
-			Likelihood: 3, Impact: 3, Status: StatusAccepted, Mitigations: []Mitigation{obfuscation, keyRotation}},
+			Likelihood: 3, Impact: 3, Status: StatusAccepted, Mitigations: []Mitigation{obfuscation, keyRotation},
+			Treatment: TreatAccept, DecidedBy: "Security Lead", DecidedAt: DateOf(now), ReviewBy: DateOf(now.AddDate(0, 6, 0)),
+			Rationale: "Bypassing pinning needs a rooted device the attacker controls; it exposes that user's own traffic only, " +
+				"and root detection would cost more than it protects."},
 
 		{Vector: vInfra, Title: "Unauthorized access to servers", Category: ElevationOfPrivilege,
 			Description: "Someone without a role gains shell or console access to the servers.",

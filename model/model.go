@@ -26,6 +26,9 @@ type Model struct {
 	// Dismissed holds the library ids of suggestions the user turned down,
 	// so they are never suggested again for this model.
 	Dismissed []string `json:"dismissed"`
+	// Dismissals holds the reason and date of dismissed suggestions that
+	// have them, keyed by library id (a subset of Dismissed).
+	Dismissals map[string]Dismissal `json:"dismissals,omitempty"`
 	// Extensions keeps data from other tools that has no home in threatdeck
 	// (a Threat Dragon diagram's geometry, original ids …), keyed by tool, so
 	// an export back to that tool can restore it.
@@ -120,6 +123,15 @@ type Threat struct {
 	Vote *RiskDecision `json:"risk_vote,omitempty"`
 	// Attribution: who added the threat and who changed it last (see Stamp).
 	Stamps
+	// Treatment is the decision taken ("" before one was recorded; see
+	// Decision). Accept, transfer and avoid need a Rationale.
+	Treatment Treatment `json:"treatment,omitempty"`
+	Rationale string    `json:"rationale,omitempty"`
+	// DecidedBy and DecidedAt say who took the decision and on which day;
+	// ReviewBy is the day it must be looked at again.
+	DecidedBy string `json:"decided_by,omitempty"`
+	DecidedAt Date   `json:"decided_at,omitempty"`
+	ReviewBy  Date   `json:"review_by,omitempty"`
 }
 
 // Mitigation is one measure against a threat.
@@ -128,6 +140,13 @@ type Mitigation struct {
 	Description string           `json:"description"`
 	Status      MitigationStatus `json:"status"`
 	Stamps
+	// Owner is who is doing the work, by Due; Ticket links the work item
+	// (an http or https URL).
+	Owner  string `json:"owner,omitempty"`
+	Due    Date   `json:"due,omitempty"`
+	Ticket string `json:"ticket,omitempty"`
+	// Reason says why a mitigation will not be done (status wont-do).
+	Reason string `json:"reason,omitempty"`
 }
 
 // StrideReview records that a category was considered, and what was found.

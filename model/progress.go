@@ -169,7 +169,7 @@ func (f Finding) Key() string {
 // every requirement (see Requirements) without a risk bar. The Review
 // step, the report's "Still Open" and `check --require` all come from
 // here; an empty list means every section is 100% complete.
-func (m *Model) Missing() []Gap { return findings(m, Requirements, "") }
+func (m *Model) Missing() []Gap { return findings(m, CheckOptions{Require: Requirements}, "") }
 
 // ReportSection describes one of the report's written sections.
 type ReportSection struct {

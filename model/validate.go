@@ -211,7 +211,9 @@ func (m *Model) validateThreat(t *Threat) error {
 			c.add(field, "needs a description")
 		}
 		enum(&c, field+" status", &mt.Status, MitigationPlanned, MitigationStatus.Valid)
+		c.mitigationPlan(field, mt)
 	}
+	c.decision(t)
 	return c.err()
 }
 

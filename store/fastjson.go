@@ -113,6 +113,16 @@ func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
 			return d.mitigations(&t.Mitigations)
 		case "risk_vote":
 			return d.raw(&t.Vote)
+		case "treatment":
+			return d.shared((*string)(&t.Treatment))
+		case "rationale":
+			return d.str(&t.Rationale)
+		case "decided_by":
+			return d.shared(&t.DecidedBy)
+		case "decided_at":
+			return d.shared((*string)(&t.DecidedAt))
+		case "review_by":
+			return d.shared((*string)(&t.ReviewBy))
 		}
 		return d.stamps(key, &t.Stamps)
 	})
@@ -402,6 +412,14 @@ func (d *jsonReader) mitigations(out *[]model.Mitigation) bool {
 				return d.str(&m.Description)
 			case "status":
 				return d.shared((*string)(&m.Status))
+			case "owner":
+				return d.shared(&m.Owner)
+			case "due":
+				return d.shared((*string)(&m.Due))
+			case "ticket":
+				return d.str(&m.Ticket)
+			case "reason":
+				return d.str(&m.Reason)
 			}
 			return d.stamps(key, &m.Stamps)
 		})

@@ -20,6 +20,7 @@ import (
 var migrations = []func(tx *bolt.Tx) error{
 	0: migrate0to1,
 	1: migrate1to2,
+	2: migrate2to3,
 }
 
 // migrate0to1 upgrades a pre-release workbook: it had only the models bucket

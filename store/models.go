@@ -23,6 +23,8 @@ func (s *Store) Create(m *model.Model) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The records of a whole model are not worth naming one by one.
+	hist := s.encodeHistory(model.Edit{Label: "Created model " + m.Overview.Title})
 	var id string
 	err = s.update(func(tx *bolt.Tx) error {
 		models := tx.Bucket(bucketModels)
@@ -44,7 +46,10 @@ func (s *Store) Create(m *model.Model) (string, error) {
 		if err := ensureKindBuckets(mb); err != nil {
 			return err
 		}
-		return putRecords(mb, recs)
+		if err := putRecords(mb, recs); err != nil {
+			return err
+		}
+		return putHistory(mb, hist)
 	})
 	if err != nil {
 		return "", s.writeErr("save the new model", err)
@@ -54,18 +59,23 @@ func (s *Store) Create(m *model.Model) (string, error) {
 }
 
 // Commit persists one edit of model modelID in one transaction: every
-// record is written (or, with a nil Value, deleted) or none is.
+// record is written (or, with a nil Value, deleted) or none is, and so is
+// the edit's entry in the model's history.
 func (s *Store) Commit(modelID string, e model.Edit) error {
 	recs, err := encodeRecords(e.Records)
 	if err != nil {
 		return err
 	}
+	hist := s.encodeHistory(e)
 	err = s.update(func(tx *bolt.Tx) error {
 		mb, err := s.bucketOf(tx, modelID)
 		if err != nil {
 			return err
 		}
-		return putRecords(mb, recs)
+		if err := putRecords(mb, recs); err != nil {
+			return err
+		}
+		return putHistory(mb, hist)
 	})
 	if err != nil {
 		return s.writeErr("save the change", err)

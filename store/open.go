@@ -24,6 +24,9 @@ type Options struct {
 	// ReadOnly opens an existing workbook for reading only: nothing is
 	// created, migrated or written, and other readers may share the file.
 	ReadOnly bool
+	// User is the local user's name, recorded in a model's history for
+	// edits whose Edit.By is "" (the local user).
+	User string
 }
 
 // DefaultTimeout is the lock wait when Options.Timeout is zero.
@@ -39,6 +42,7 @@ type Store struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
+	user     string // Options.User
 	// schema is the file's schema version (older than SchemaVersion only
 	// when opened read-only: a writable open migrates).
 	schema int
@@ -226,7 +230,7 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		}
 		return nil, describe(path, err)
 	}
-	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema}
+	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema, user: opts.User}
 	if isDamaged {
 		s.damage.fromSummary(path, sum)
 	}

@@ -41,7 +41,7 @@ type app struct {
 	undo []model.Change
 
 	park    *parkPrompt
-	lot     *parkingLot
+	lot     tool // the parking lot or the history, when open
 	timer   sessionTimer
 	lastPos model.Position
 	posGen  *atomic.Uint64

@@ -48,6 +48,7 @@ type GlobalKeys struct {
 	Undo       key.Binding
 	Park       key.Binding // capture an idea in the parking lot
 	ParkingLot key.Binding // review the parking lot
+	History    key.Binding // the model's history of edits
 	Presenter  key.Binding
 	Timer      key.Binding // start / pause
 	TimerReset key.Binding
@@ -107,6 +108,7 @@ func DefaultKeyMap() KeyMap {
 	g.Undo = bind([]string{"u"}, "u", "undo")
 	g.Park = bind([]string{"p"}, "p", "park an idea")
 	g.ParkingLot = bind([]string{"L"}, "L", "parking lot")
+	g.History = bind([]string{"H"}, "H", "history")
 	g.Presenter = bind([]string{"f5"}, "F5", "presenter mode")
 	g.Timer = bind([]string{"t"}, "t", "timer start/pause")
 	g.TimerReset = bind([]string{"T"}, "T", "reset step timer")
@@ -177,7 +179,7 @@ func (k KeyMap) GlobalFullHelp() [][]key.Binding {
 	g := k.Global
 	return [][]key.Binding{
 		{g.NextStep, g.PrevStep, g.StepKeys, g.Models},
-		{g.Undo, g.Park, g.ParkingLot, g.Timer, g.TimerReset, g.Timebox, g.Follow},
+		{g.Undo, g.Park, g.ParkingLot, g.History, g.Timer, g.TimerReset, g.Timebox, g.Follow},
 		{g.Presenter, g.Help, g.Quit, g.ForceQuit},
 	}
 }

@@ -18,6 +18,12 @@ type ScreenKeys struct {
 	FilterCategory, FilterStatus, FilterAsset key.Binding
 	ClearFilters                              key.Binding
 	EditThreat                                key.Binding
+	// FilterOwner cycles through mitigation owners; Overdue shows only
+	// threats with an open mitigation past its due date.
+	FilterOwner, Overdue key.Binding
+	// Dismissed lists the STRIDE step's dismissed suggestions; Restore
+	// brings one back.
+	Dismissed, Restore key.Binding
 	// OWASP and checklists.
 	Edition, Note, Link key.Binding
 	PrevList, NextList  key.Binding
@@ -47,6 +53,10 @@ func DefaultScreenKeys() ScreenKeys {
 	k.FilterAsset = bind([]string{"A"}, "A", "filter asset")
 	k.ClearFilters = bind([]string{"esc"}, "esc", "clear filters")
 	k.EditThreat = bind([]string{"E"}, "E", "edit threat")
+	k.FilterOwner = bind([]string{"w"}, "w", "filter owner")
+	k.Overdue = bind([]string{"!"}, "!", "overdue only")
+	k.Dismissed = bind([]string{"X"}, "X", "dismissed suggestions")
+	k.Restore = bind([]string{"r"}, "r", "restore suggestion")
 
 	k.Edition = bind([]string{"E"}, "E", "switch edition")
 	k.Note = bind([]string{"n"}, "n", "note")

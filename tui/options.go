@@ -78,7 +78,8 @@ type Options struct {
 	// NoColor forces colourless styles; NO_COLOR in the environment does too.
 	NoColor bool
 	// User is who edits are attributed to when the workbook is not live
-	// (the OS user); a live session's name comes from Live.Me.
+	// (the OS user), and the default decider of a decision; a live
+	// session's name comes from Live.Me.
 	User string
 }
 

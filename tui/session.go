@@ -293,3 +293,12 @@ func (q *writeQueue) loop() {
 
 // wait blocks until every queued write has finished (quitting, tests).
 func (q *writeQueue) wait() { q.run(func() tea.Msg { return nil })() }
+
+// userName is who this session is, for defaults such as a decision's
+// decider: the live participant, else the local user.
+func (s *session) userName() string {
+	if lv, ok := s.wb.(Live); ok {
+		return model.CleanLine(lv.Me().Name)
+	}
+	return model.CleanLine(s.opts.User)
+}

@@ -44,6 +44,10 @@ type stridePage struct {
 	formThreat string
 	formReview bool
 	confirm    *confirm
+	// dismissing is the suggestion the reason form is about ("" for none).
+	dismissing, dismissTitle string
+	// dismissed lists the dismissed suggestions while open (X).
+	dismissed *list
 }
 
 func newStridePage(s *session) page {
@@ -84,7 +88,9 @@ func (p *stridePage) threats() []model.Threat {
 	return out
 }
 
-func (p *stridePage) Capturing() bool { return p.form != nil || p.confirm != nil }
+func (p *stridePage) Capturing() bool {
+	return p.form != nil || p.confirm != nil || (p.dismissed != nil && p.dismissed.Capturing())
+}
 
 // Selected is the category and the record under the cursor: a threat id,
 // a library id, or the category itself.
@@ -151,13 +157,18 @@ func (p *stridePage) Update(msg tea.Msg) tea.Cmd {
 			p.form = nil
 		}
 		p.clamp()
+		p.refreshDismissed()
 		return nil
 	case savedMsg:
 		return settle(p.s, &p.form, msg)
 	case saveFailedMsg:
 		p.stale = true
 		p.clamp()
+		p.refreshDismissed()
 		return settle(p.s, &p.form, msg)
+	}
+	if p.dismissed != nil && p.form == nil {
+		return p.updateDismissed(msg)
 	}
 	if p.confirm != nil {
 		id, yes, done := answer(&p.confirm, msg)
@@ -169,7 +180,9 @@ func (p *stridePage) Update(msg tea.Msg) tea.Cmd {
 		defer p.clamp()
 		return p.s.apply(ch, err)
 	}
-	if p.form != nil {
+	if p.form == nil {
+		p.dismissing = "" // the reason form was cancelled
+	} else {
 		return runForm(&p.form, msg, p.submit)
 	}
 	switch msg := msg.(type) {
@@ -235,12 +248,9 @@ func (p *stridePage) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Accept) && sug != nil:
 		return p.accept(*sug)
 	case key.Matches(msg, k.Dismiss) && sug != nil:
-		ch, err := p.s.m.Dismiss(sug.Threat.ID, p.s.now())
-		// The label is what the status line and undo show: name the threat.
-		ch.Do.Label = "Dismissed “" + safeLine(sug.Threat.Title) + "”; it will not be suggested again"
-		p.stale = true
-		defer p.clamp()
-		return p.s.apply(ch, err)
+		p.openDismiss(*sug)
+	case key.Matches(msg, k.Dismissed):
+		p.openDismissed()
 	case key.Matches(msg, l.Open) && th != nil:
 		return p.s.jump(StepThreats, th.ID)
 	case key.Matches(msg, l.Edit) && th != nil:
@@ -308,6 +318,9 @@ func (p *stridePage) openReview() {
 }
 
 func (p *stridePage) submit() tea.Cmd {
+	if p.dismissing != "" {
+		return p.submitDismiss()
+	}
 	m, now := p.s.m, p.s.now()
 	if p.formReview {
 		r := m.StrideReviewFor(p.category())
@@ -345,6 +358,9 @@ func (p *stridePage) submit() tea.Cmd {
 func (p *stridePage) View(width, height int) string {
 	if p.form != nil {
 		return p.form.View(width, height)
+	}
+	if p.dismissed != nil {
+		return p.viewDismissed(width, height)
 	}
 	h := height - 2 // category bar and heading
 	if p.confirm != nil {
@@ -556,6 +572,8 @@ func (p *stridePage) ShortHelp() []key.Binding {
 		return p.confirm.help()
 	case p.form != nil:
 		return p.form.help()
+	case p.dismissed != nil:
+		return p.dismissedHelp()
 	}
 	out := []key.Binding{k.PrevCategory, k.NextCategory, l.Up, l.Down}
 	sugg := p.suggestions()
@@ -580,12 +598,12 @@ func (p *stridePage) allKey() key.Binding {
 // FullHelp lists every key of the step.
 func (p *stridePage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	if p.confirm != nil || p.form != nil {
+	if p.confirm != nil || p.form != nil || p.dismissed != nil {
 		return [][]key.Binding{p.ShortHelp()}
 	}
 	return [][]key.Binding{
 		{k.PrevCategory, k.NextCategory, l.Up, l.Down, l.Home, l.End},
-		{k.Accept, k.Dismiss, k.Review, k.Questions, p.allKey()},
+		{k.Accept, k.Dismiss, k.Dismissed, k.Review, k.Questions, p.allKey()},
 		{bind([]string{"enter"}, "enter", "open threat"), l.Add, l.Edit, l.Delete},
 	}
 }

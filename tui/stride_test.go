@@ -122,7 +122,7 @@ func TestStrideDismissDoesNotComeBack(t *testing.T) {
 	before := len(model.SuggestFor(h.m(), model.Spoofing))
 	// Titles may be cut with "…" at 80 columns: look for their start.
 	title := sug.Threat.Title[:min(40, len(sug.Threat.Title))]
-	h.press("x")
+	h.press("x", "enter") // no reason: enter skips it
 	h.dontWantScreen(title)
 	h.wantScreen(suggestedHeading(before - 1))
 	m := h.reload()

@@ -182,6 +182,10 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.ParkingLot):
 		a.lot = newParkingLot(a.s)
 		return nil
+	case key.Matches(msg, g.History):
+		h, cmd := newHistoryView(a.s)
+		a.lot = h
+		return cmd
 	case key.Matches(msg, g.Timer):
 		return a.timer.toggle(a.opts.now())
 	case key.Matches(msg, g.TimerReset):
