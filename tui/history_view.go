@@ -124,10 +124,7 @@ func (h *historyView) refresh() {
 
 func (h *historyView) View(width, height int) string {
 	st := h.s.styles
-	inner := width - 4
-	if h.s.accessible {
-		inner = width
-	}
+	inner := h.s.overlayInner(width)
 	var b strings.Builder
 	count := itoa(len(h.entries)) + " edits"
 	if len(h.entries) == historyLimit {
@@ -142,10 +139,7 @@ func (h *historyView) View(width, height int) string {
 	default:
 		b.WriteString(h.ls.Render(inner, height-4))
 	}
-	if h.s.accessible {
-		return b.String()
-	}
-	return st.Overlay.Width(width).Height(height).Render(strings.TrimRight(b.String(), "\n"))
+	return h.s.overlay(b.String(), width, height)
 }
 
 func (h *historyView) ShortHelp() []key.Binding {
