@@ -165,3 +165,11 @@ func TestHistoryView(t *testing.T) {
 	h.press("esc")
 	h.dontWantScreen("Created model Payments API")
 }
+
+func TestDecisionsGolden(t *testing.T) {
+	runScrGoldens(t, []scrGolden{
+		{"DismissPrompt", []string{"5", "j", "x"}},
+		{"DismissedList", []string{"5", "X"}},
+		{"MitigationForm", []string{"6", "enter", "e"}},
+	})
+}
