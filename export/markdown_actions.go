@@ -70,11 +70,7 @@ func (r *report) actions() {
 				r.s("| Due | Mitigation | Threat | Status | Ticket |\n| --- | --- | --- | --- | --- |\n")
 			}
 			r.s("| ")
-			if it.due == "" {
-				r.s("—")
-			} else {
-				r.t(string(it.due))
-			}
+			r.textOr(string(it.due), "—")
 			r.s(" | ")
 			r.t(it.mit.Description)
 			r.s(" | ")
@@ -151,18 +147,10 @@ func (r *report) decisions() {
 		r.s(" | ")
 		r.t(d.Label())
 		r.s(" | ")
-		if t.Rationale == "" {
-			r.s("_none recorded_")
-		} else {
-			r.t(t.Rationale)
-		}
+		r.textOr(t.Rationale, "_none recorded_")
 		for _, v := range []string{t.DecidedBy, string(t.DecidedAt), string(t.ReviewBy)} {
 			r.s(" | ")
-			if v == "" {
-				r.s("—")
-			} else {
-				r.t(v)
-			}
+			r.textOr(v, "—")
 		}
 		r.s(" |\n")
 	}
@@ -171,4 +159,14 @@ func (r *report) decisions() {
 		return
 	}
 	r.s("\n")
+}
+
+// textOr writes user text escaped for one line, or the placeholder (which
+// is Markdown, written as is) when the text is empty.
+func (r *report) textOr(s, placeholder string) {
+	if s == "" {
+		r.s(placeholder)
+		return
+	}
+	r.t(s)
 }

@@ -17,17 +17,10 @@ func (r *report) dismissed() {
 		r.s("| ")
 		r.t(id)
 		r.s(" | ")
-		if lt, ok := model.LibraryThreatByID(id); ok {
-			r.t(lt.Title)
-		} else {
-			r.s("—")
-		}
+		lt, _ := model.LibraryThreatByID(id)
+		r.textOr(lt.Title, "—")
 		r.s(" | ")
-		if d.Reason == "" {
-			r.s("_no reason given_")
-		} else {
-			r.t(d.Reason)
-		}
+		r.textOr(d.Reason, "_no reason given_")
 		r.s(" | ")
 		if d.At.IsZero() {
 			r.s("—")

@@ -70,6 +70,9 @@ func TestThreatFormDecision(t *testing.T) {
 		t.Fatalf("form still open:\n%s", h.screen())
 	}
 	th, _ := h.reload().Threat("T-002")
+	if th.Status != model.StatusAccepted {
+		t.Errorf("accepting an open threat left it %s", th.Status)
+	}
 	if th.Treatment != model.TreatAccept || th.Rationale != "Replays are idempotent" || th.DecidedBy != "ana" || th.DecidedAt != "2025-03-14" || th.ReviewBy != "2025-09-30" {
 		t.Fatalf("stored decision: %+v", th)
 	}
@@ -161,4 +164,12 @@ func TestHistoryView(t *testing.T) {
 	}
 	h.press("esc")
 	h.dontWantScreen("Created model Payments API")
+}
+
+func TestDecisionsGolden(t *testing.T) {
+	runScrGoldens(t, []scrGolden{
+		{"DismissPrompt", []string{"5", "j", "x"}},
+		{"DismissedList", []string{"5", "X"}},
+		{"MitigationForm", []string{"6", "enter", "e"}},
+	})
 }

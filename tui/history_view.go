@@ -51,7 +51,7 @@ type historyMsg struct {
 
 func newHistoryView(s *session) (*historyView, tea.Cmd) {
 	h := &historyView{s: s, loading: true}
-	h.ls = newList(s, []column{{Title: "When", Width: 16}, {Title: "Who", Width: 14}, {Title: "What", Min: 20}, {Title: "Records", Min: 12}},
+	h.ls = newList(s, []column{{Title: "When", Width: 16}, {Title: "Who", Width: 12}, {Title: "What", Min: 20}, {Title: "Records", Min: 12}},
 		"No history yet: edits are recorded as they are saved.")
 	return h, h.load()
 }
@@ -124,10 +124,7 @@ func (h *historyView) refresh() {
 
 func (h *historyView) View(width, height int) string {
 	st := h.s.styles
-	inner := width - 4
-	if h.s.accessible {
-		inner = width
-	}
+	inner := h.s.overlayInner(width)
 	var b strings.Builder
 	count := itoa(len(h.entries)) + " edits"
 	if len(h.entries) == historyLimit {
@@ -140,12 +137,37 @@ func (h *historyView) View(width, height int) string {
 	case h.err != "":
 		b.WriteString(st.Error.Render(wrap("Cannot show the history: "+safeLine(h.err), inner)))
 	default:
-		b.WriteString(h.ls.Render(inner, height-4))
+		// The selected edit in full below the list: labels and record
+		// lists are cut to fit their columns.
+		detail := ""
+		if e, ok := h.selected(); ok {
+			recs := strings.Join(e.Records, ", ")
+			if e.More > 0 {
+				recs += " and " + itoa(e.More) + " more"
+			}
+			detail = st.Muted.Render(wrap(safeLine(e.Label)+" · "+safeLine(recs), inner))
+		}
+		dh := 0
+		if detail != "" {
+			dh = strings.Count(detail, "\n") + 2
+		}
+		b.WriteString(h.ls.Render(inner, height-4-dh))
+		if detail != "" {
+			b.WriteString("\n\n" + detail)
+		}
 	}
-	if h.s.accessible {
-		return b.String()
+	return h.s.overlay(b.String(), width, height)
+}
+
+// selected is the entry under the cursor.
+func (h *historyView) selected() (model.HistoryEntry, bool) {
+	id := h.ls.Selected()
+	for _, e := range h.entries {
+		if itoa(int(e.Seq)) == id {
+			return e, true
+		}
 	}
-	return st.Overlay.Width(width).Height(height).Render(strings.TrimRight(b.String(), "\n"))
+	return model.HistoryEntry{}, false
 }
 
 func (h *historyView) ShortHelp() []key.Binding {

@@ -45,7 +45,7 @@ func (p *threatsPage) decisionLines(d *doc, t model.Threat) {
 	}
 	d.wrapped(line, "")
 	if t.Rationale != "" {
-		d.wrapped(st.Muted.Render("Why: ")+safe(t.Rationale), "     ")
+		d.hanging(safe(t.Rationale), st.Muted.Render("Why: "))
 	}
 }
 

@@ -154,6 +154,16 @@ func threatFromForm(f *form, base model.Threat) model.Threat {
 	t.Rationale = f.value("rationale")
 	t.DecidedBy = f.value("decided by")
 	t.ReviewBy = model.Date(f.value("review by"))
+	// Choosing to accept or transfer an open threat is what moves it out
+	// of the open ones; the status follows unless it was set as well.
+	if t.Treatment != base.Treatment && t.Status == model.StatusOpen && base.Status == model.StatusOpen {
+		switch t.Treatment {
+		case model.TreatAccept:
+			t.Status = model.StatusAccepted
+		case model.TreatTransfer:
+			t.Status = model.StatusTransferred
+		}
+	}
 	if t.Treatment == "" && base.DecidedBy == "" {
 		// No decision, no decider: the field only holds its default.
 		t.DecidedBy = ""
