@@ -28,6 +28,16 @@ type Options struct {
 	// Buffer is how many events a member may fall behind before its
 	// backlog is dropped and it is told to reload (default 1024).
 	Buffer int
+	// MaxMessage bounds one frame from a peer (default MaxMessageBytes).
+	MaxMessage int
+}
+
+// maxMessage is the frame bound in force.
+func (o Options) maxMessage() int {
+	if o.MaxMessage > 0 {
+		return o.MaxMessage
+	}
+	return MaxMessageBytes
 }
 
 // defaultBuffer holds a burst of edits and presence changes from a full

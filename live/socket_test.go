@@ -220,6 +220,9 @@ func TestBadPeersClosed(t *testing.T) {
 	h, id := newHost(t)
 	start := time.Now()
 	h.opts.Log = func(s string) { t.Log(time.Since(start), s) }
+	// The real bound is hundreds of MiB (a whole import fits a frame);
+	// a small one keeps the oversized peer quick to send.
+	h.opts.MaxMessage = 4 << 20
 	good := dial(t, h, DialOptions{Join: true, Name: "good"})
 	hello := `{"op":"hello","id":1,"v":1}`
 	check := func() {
@@ -243,7 +246,7 @@ func TestBadPeersClosed(t *testing.T) {
 	big.recv(t)
 	go func() {
 		chunk := []byte(`{"op":"create","id":2,"body":"` + strings.Repeat("x", 1<<20))
-		for sent := 0; sent <= MaxMessageBytes; sent += len(chunk) {
+		for sent := 0; sent <= h.opts.MaxMessage; sent += len(chunk) {
 			if _, err := big.Write(chunk); err != nil {
 				return
 			}
