@@ -56,7 +56,7 @@ func CheckResult(findings []model.Finding) error {
 }
 
 // Renderer returns the exporter for an interchange --format of `threatdeck
-// export` (threat-dragon, otm, csv), and whether the format is one of them.
+// export` (threat-dragon, otm, csv, tm-bom), and whether the format is one of them.
 func Renderer(format string) (func(*model.Model) ([]byte, error), bool) {
 	switch word(format) {
 	case "threat-dragon", "threatdragon", "td":
@@ -65,6 +65,8 @@ func Renderer(format string) (func(*model.Model) ([]byte, error), bool) {
 		return OTM, true
 	case "csv":
 		return CSV, true
+	case "tm-bom", "tmbom":
+		return TMBOM, true
 	}
 	return nil, false
 }
