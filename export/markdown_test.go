@@ -202,8 +202,13 @@ func TestMarkdownStructure(t *testing.T) {
 	if html := d.htmlNodes(); len(html) > 0 {
 		t.Errorf("raw HTML in the report: %q", html)
 	}
+	// The pictures: the data-flow diagram labels nine nodes and the one
+	// flow, an edge; the risk map's table is counted below.
+	if blocks := mermaidBlocks(Markdown(model.Example(model.ExampleDate))); len(blocks) != 1 || strings.Count(blocks[0], "<br/>") != 10 || strings.Count(blocks[0], "-->") != 1 {
+		t.Errorf("example diagram: %q", blocks)
+	}
 	tables := d.tables()
-	for section, want := range map[string]int{"Attack Surface": 10, "STRIDE Analysis": 6, "Threat Register": 20, "OWASP Top 10 (2021) Coverage": 10} {
+	for section, want := range map[string]int{"Attack Surface": 10, "STRIDE Analysis": 6, "Threat Register": 20, "Risk Map": 5, "OWASP Top 10 (2021) Coverage": 10} {
 		if tb := tableIn(tables, section); tb == nil || len(tb.rows) != want {
 			t.Errorf("%s table missing or without %d rows", section, want)
 		}
