@@ -74,3 +74,25 @@ func TestReviewWritesReportSections(t *testing.T) {
 	}
 	h.wantScreen("Report     100%")
 }
+
+// At every width the map shows all five impact columns, the selected
+// cell, and no line wider than the terminal.
+func TestReviewRiskMapFitsEveryWidth(t *testing.T) {
+	for _, w := range []int{80, 90, 110, 120, 140, 200} {
+		h := newScrHarness(t, threatModel(t), w, 30)
+		h.goTo(StepReview)
+		h.press("m")
+		h.wantScreen("[H 1]", "T-003 Bulk export leak")
+		for i, l := range strings.Split(h.screen(), "\n") {
+			// The selected cell's row ends in its fifth column, C ·.
+			if j := strings.Index(l, "[H 1]"); j >= 0 {
+				if f := strings.Fields(l[j:]); len(f) < 6 || f[4] != "C" || f[5] != "·" {
+					t.Errorf("%d columns: the row is cut: %q", w, l)
+				}
+			}
+			if n := len([]rune(l)); n > w {
+				t.Errorf("%d columns: line %d is %d wide: %q", w, i, n, l)
+			}
+		}
+	}
+}
