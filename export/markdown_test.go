@@ -303,3 +303,41 @@ func TestVectorGroups(t *testing.T) {
 		t.Errorf("API mitigations = %+v; want the duplicate merged, at its least advanced status, naming both threats", ms)
 	}
 }
+
+// The report's "Still Open" is Model.Missing, item for item, as a reader's
+// parser sees it: on the example (nothing), an empty model, a large one, a
+// hostile one and the example with its work undone.
+func TestStillOpenIsMissing(t *testing.T) {
+	undone := model.Example(model.ExampleDate)
+	for i := range undone.Threats {
+		if i%3 == 0 {
+			undone.Threats[i].Mitigations = nil
+			undone.Threats[i].Status = model.StatusOpen
+		}
+	}
+	undone.Stride[2].Reviewed = false
+	undone.Checklists[5].State = model.NotAssessed
+	undone.Sections.References = ""
+	empty, err := model.New("Empty", "", model.ExampleDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, m := range map[string]*model.Model{"example": model.Example(model.ExampleDate), "empty": empty, "big": bigModel(500, 20, 10), "hostile": hostileModel(), "undone": undone} {
+		var want []string
+		for _, g := range m.Missing() {
+			want = append(want, normalized(g.Section.String()+": "+g.Message))
+		}
+		var got []string
+		for _, it := range parseMD(Markdown(m)).items() {
+			if it.section == "Still Open" {
+				got = append(got, it.text)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: Still Open has %d items, Missing %d:\n got %q\nwant %q", name, len(got), len(want), got, want)
+		}
+		if name == "example" && len(want) != 0 {
+			t.Errorf("the example still misses %q", want)
+		}
+	}
+}
