@@ -59,6 +59,16 @@ func (v *riskMapView) update(km tea.KeyPressMsg, l ListKeys, k ScreenKeys) bool 
 	return true
 }
 
+// first is the id of the selected cell's first threat ("" when empty).
+func (v *riskMapView) first(m *model.Model) string {
+	for _, ti := range v.rm.Cell(v.l, v.i) {
+		if ti < len(m.Threats) {
+			return m.Threats[ti].ID
+		}
+	}
+	return ""
+}
+
 // bandLetters mark a cell's band in its text, so the map reads without
 // colour (NO_COLOR, accessible mode).
 var bandLetters = map[model.RiskBand]string{model.RiskLow: "L", model.RiskMedium: "M", model.RiskHigh: "H", model.RiskCritical: "C"}

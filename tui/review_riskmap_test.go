@@ -29,6 +29,13 @@ func TestReviewRiskMapSelectsCells(t *testing.T) {
 	h.press("m")
 	h.wantScreen("Still missing")
 	h.dontWantScreen("Risk map")
+	// enter on a cell opens its first threat on the Threats step.
+	h.press("m", "k", "k", "l")
+	h.wantScreen("Likelihood 4 × impact 3 = 12 High · 1 open")
+	h.press("enter")
+	if h.a.step != StepThreats || scrPage[*threatsPage](h).Selected() != "T-003" {
+		t.Errorf("enter went to %s on %q", h.a.step, h.a.pageFor(h.a.step).Selected())
+	}
 	for _, l := range strings.Split(h.screen(), "\n") {
 		if len([]rune(l)) > 80 {
 			t.Errorf("line wider than 80: %q", l)
