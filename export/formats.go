@@ -69,6 +69,7 @@ var formatTable = []FormatSpec{
 		Name: FormatTMBOM, Aliases: []string{"tmbom"}, Title: "TM-BOM", Ext: ".tmbom.json",
 		Detect: func(p *Probe) bool { return p.Sniffed == FormatTMBOM },
 		Import: foreignParser(FormatTMBOM),
+		Export: TMBOM,
 	},
 	{
 		Name: FormatCSV, Title: "CSV threat register", Ext: ".csv",

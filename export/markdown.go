@@ -154,18 +154,22 @@ func (r *report) none(what string) {
 }
 
 // ids writes a comma-separated id list, capped at listCap.
-func (r *report) ids(ids []string) {
-	for i, id := range ids {
+func (r *report) ids(ids []string) { r.idsOf(len(ids), func(i int) string { return ids[i] }) }
+
+// idsOf writes the n ids id(0) … id(n-1) as ids does, for lists that are
+// not a []string (a risk-map cell's threat indexes).
+func (r *report) idsOf(n int, id func(i int) string) {
+	for i := range n {
 		if i == listCap {
 			r.s(", … and ")
-			r.int(len(ids) - listCap)
+			r.int(n - listCap)
 			r.s(" more")
 			return
 		}
 		if i > 0 {
 			r.s(", ")
 		}
-		r.t(id)
+		r.t(id(i))
 	}
 }
 

@@ -106,12 +106,7 @@ func (r *report) diagram() {
 		r.s(" ")
 		r.s(bandStyles[b])
 		r.s("\n  class ")
-		for j, n := range nodes {
-			if j > 0 {
-				r.s(",")
-			}
-			r.s(n)
-		}
+		r.s(strings.Join(nodes, ","))
 		r.s(" ")
 		r.s(name)
 		r.s("\n")

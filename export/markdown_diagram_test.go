@@ -269,3 +269,42 @@ func TestMermaidDiagramIsStable(t *testing.T) {
 		}
 	}
 }
+
+// labelSafe is what may appear between a label's quotes: letters, digits,
+// marks, spaces, plain punctuation and numeric entities, never a quote,
+// bracket, pipe, semicolon outside an entity, backtick or line break.
+var labelSafe = regexp.MustCompile(`^(?:[\p{L}\p{N}\p{M} .,\-_/():'+?!·]|#\d+;|<br/>)*$`)
+
+// FuzzDiagramLabels: whatever the names, the report keeps one mermaid
+// block, one line per statement, and every label is made of safe text.
+func FuzzDiagramLabels(f *testing.F) {
+	for _, s := range []string{"plain", `a"] --> b["x`, "end\nsubgraph", "`x`", "a|b;c", "#35;", "\u202e", "日本語"} {
+		f.Add(s, s)
+	}
+	quoted := regexp.MustCompile(`"([^"]*)"`)
+	f.Fuzz(func(t *testing.T, name, zone string) {
+		m := &model.Model{Surface: []model.SurfaceElement{
+			{ID: "SE-1", Name: name, Kind: model.KindDataStore, TrustZone: zone},
+			{ID: "SE-2", Name: zone, Kind: model.KindProcess, TrustZone: name},
+			{ID: "SE-3", Name: name + zone, Kind: model.KindDataFlow, Source: "SE-1", Target: "SE-2"},
+		}}
+		blocks := mermaidBlocks(Markdown(m))
+		if len(blocks) != 1 {
+			t.Fatalf("%d mermaid blocks", len(blocks))
+		}
+		lines := strings.Split(strings.TrimSuffix(blocks[0], "\n"), "\n")
+		if len(lines) < 4 || lines[0] != "flowchart LR" {
+			t.Fatalf("diagram:\n%s", blocks[0])
+		}
+		for _, l := range lines {
+			for _, q := range quoted.FindAllStringSubmatch(l, -1) {
+				if !labelSafe.MatchString(q[1]) {
+					t.Fatalf("unsafe label %q in %q", q[1], l)
+				}
+			}
+			if strings.Count(l, `"`)%2 != 0 {
+				t.Fatalf("unbalanced quotes in %q", l)
+			}
+		}
+	})
+}

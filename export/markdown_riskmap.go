@@ -47,18 +47,7 @@ func (r *report) riskMap() {
 			r.s("**")
 			r.int(len(cell))
 			r.s("** (")
-			for j, ti := range cell {
-				if j == listCap {
-					r.s(", … and ")
-					r.int(len(cell) - listCap)
-					r.s(" more")
-					break
-				}
-				if j > 0 {
-					r.s(", ")
-				}
-				r.t(r.m.Threats[ti].ID)
-			}
+			r.idsOf(len(cell), func(j int) string { return r.m.Threats[cell[j]].ID })
 			r.s(") |")
 		}
 		r.s("\n")

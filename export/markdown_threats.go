@@ -90,6 +90,18 @@ func groupMitigations(m *model.Model, g vectorGroup) []groupMitigation {
 	return out
 }
 
+// mitigationIDs lists the ids of ms; an imported measure without an id is
+// counted in the register but has nothing to name it by.
+func mitigationIDs(ms []model.Mitigation) []string {
+	out := make([]string, 0, len(ms))
+	for _, mt := range ms {
+		if mt.ID != "" {
+			out = append(out, mt.ID)
+		}
+	}
+	return out
+}
+
 // mitigationKey is what makes two mitigation texts the same measure:
 // equal ignoring case and runs of white space.
 func mitigationKey(s string) string {
@@ -278,24 +290,9 @@ func (r *report) register() {
 		// By count and id: the measures themselves are listed once, under
 		// Attack Vectors.
 		r.int(len(t.Mitigations))
-		n := 0
-		for _, mt := range t.Mitigations {
-			if mt.ID == "" {
-				continue // an imported measure without an id is counted only
-			}
-			if n == listCap {
-				r.s(", …")
-				break
-			}
-			if n == 0 {
-				r.s(" (")
-			} else {
-				r.s(", ")
-			}
-			r.t(mt.ID)
-			n++
-		}
-		if n > 0 {
+		if mids := mitigationIDs(t.Mitigations); len(mids) > 0 {
+			r.s(" (")
+			r.ids(mids)
 			r.s(")")
 		}
 		r.s(" |\n")

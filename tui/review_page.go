@@ -197,6 +197,12 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 			case key.Matches(km, p.k.RiskMap), key.Matches(km, p.s.keys.List.Back):
 				p.mapOn = false
 				return nil
+			case key.Matches(km, p.s.keys.List.Open):
+				// To the Threats step, on the cell's first threat.
+				if id := p.riskMap.first(p.s.m); id != "" {
+					return p.s.jump(StepThreats, id)
+				}
+				return nil
 			}
 		}
 	}
@@ -501,7 +507,7 @@ func (p *reviewPage) viewSummary(width, height int) string {
 		return clampLines(head+"\n"+foot, height)
 	}
 	if p.mapOn {
-		title := st.Section.Render("Risk map") + st.Muted.Render("  open threats · ↑↓←→ pick a cell · m back")
+		title := st.Section.Render("Risk map") + st.Muted.Render("  open threats · ↑↓←→ pick a cell · enter open · m back")
 		return head + "\n\n" + truncate(title, width) + "\n" + padLines(p.riskMap.view(p.s, width, listH-1), listH-1) + "\n" + truncate(foot, width)
 	}
 	title := st.Section.Render(fmt.Sprintf("Still missing (%d)", len(p.gaps)))
@@ -557,7 +563,7 @@ func (p *reviewPage) ShortHelp() []key.Binding {
 	case p.sections != nil:
 		return p.sections.help()
 	case p.mapOn:
-		return []key.Binding{rebind(l.Up, "likelier"), rebind(l.Down, "less likely"), k.CellLeft, k.CellRight, rebind(k.RiskMap, "missing list"), k.Sections, k.Export}
+		return []key.Binding{rebind(l.Up, "likelier"), rebind(l.Down, "less likely"), k.CellLeft, k.CellRight, rebind(l.Open, "open threat"), rebind(k.RiskMap, "missing list"), k.Sections, k.Export}
 	case p.list.Capturing():
 		return p.list.help()
 	case p.previewOnly:

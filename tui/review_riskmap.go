@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -58,26 +59,51 @@ func (v *riskMapView) update(km tea.KeyPressMsg, l ListKeys, k ScreenKeys) bool 
 	return true
 }
 
+// first is the id of the selected cell's first threat ("" when empty).
+func (v *riskMapView) first(m *model.Model) string {
+	for _, ti := range v.rm.Cell(v.l, v.i) {
+		if ti < len(m.Threats) {
+			return m.Threats[ti].ID
+		}
+	}
+	return ""
+}
+
 // bandLetters mark a cell's band in its text, so the map reads without
 // colour (NO_COLOR, accessible mode).
 var bandLetters = map[model.RiskBand]string{model.RiskLow: "L", model.RiskMedium: "M", model.RiskHigh: "H", model.RiskCritical: "C"}
 
-const (
-	mapLabelW = 17
-	mapCellW  = 10
-)
+// mapLayout is the widths of the map's label column and cells for a pane
+// width: roomy when it fits, then narrower cells, then ratings without
+// their names, so the five columns always show.
+func mapLayout(width int) (labelW, cellW int) {
+	labelW = 17
+	if width < labelW+5*8 {
+		labelW = 3
+	}
+	return labelW, max(8, min(10, (width-labelW)/5))
+}
 
 // view draws the grid and the selected cell's threats in width×height.
 func (v *riskMapView) view(s *session, width, height int) string {
 	st := s.styles
+	mapLabelW, mapCellW := mapLayout(width)
 	var lines []string
 	head := padRight("", mapLabelW)
 	for i := model.MinRating; i <= model.MaxRating; i++ {
 		head += " " + padRight(truncate(itoa(i)+" "+model.ImpactLabels[i-1], mapCellW-2), mapCellW-1)
 	}
-	lines = append(lines, st.Muted.Render(padRight("Likelihood", mapLabelW)+head[mapLabelW:]))
+	corner := "Likelihood"
+	if mapLabelW < len(corner)+1 {
+		corner = "L"
+	}
+	lines = append(lines, st.Muted.Render(padRight(corner, mapLabelW)+head[mapLabelW:]))
 	for l := model.MaxRating; l >= model.MinRating; l-- {
-		row := padRight(truncate(itoa(l)+" "+model.LikelihoodLabels[l-1], mapLabelW-1), mapLabelW)
+		label := itoa(l)
+		if mapLabelW > 3 {
+			label += " " + model.LikelihoodLabels[l-1]
+		}
+		row := padRight(truncate(label, mapLabelW-1), mapLabelW)
 		for i := model.MinRating; i <= model.MaxRating; i++ {
 			band := model.BandOf(model.RiskScore(l, i))
 			n := len(v.rm.Cell(l, i))
@@ -91,7 +117,10 @@ func (v *riskMapView) view(s *session, width, height int) string {
 			} else {
 				text = " " + text + " "
 			}
-			row += st.Badge(band).Render(padRight(truncate(text, mapCellW-1), mapCellW-1)) + " "
+			// The badge's own padding counts in the cell's width.
+			badge := st.Badge(band)
+			textW := mapCellW - 1 - lipgloss.Width(badge.Render(""))
+			row += badge.Render(padRight(truncate(text, textW), textW)) + " "
 		}
 		lines = append(lines, row)
 	}

@@ -29,6 +29,13 @@ func TestReviewRiskMapSelectsCells(t *testing.T) {
 	h.press("m")
 	h.wantScreen("Still missing")
 	h.dontWantScreen("Risk map")
+	// enter on a cell opens its first threat on the Threats step.
+	h.press("m", "k", "k", "l")
+	h.wantScreen("Likelihood 4 × impact 3 = 12 High · 1 open")
+	h.press("enter")
+	if h.a.step != StepThreats || scrPage[*threatsPage](h).Selected() != "T-003" {
+		t.Errorf("enter went to %s on %q", h.a.step, h.a.pageFor(h.a.step).Selected())
+	}
 	for _, l := range strings.Split(h.screen(), "\n") {
 		if len([]rune(l)) > 80 {
 			t.Errorf("line wider than 80: %q", l)
@@ -73,4 +80,26 @@ func TestReviewWritesReportSections(t *testing.T) {
 		t.Fatalf("references = %q", got)
 	}
 	h.wantScreen("Report     100%")
+}
+
+// At every width the map shows all five impact columns, the selected
+// cell, and no line wider than the terminal.
+func TestReviewRiskMapFitsEveryWidth(t *testing.T) {
+	for _, w := range []int{80, 90, 110, 120, 140, 200} {
+		h := newScrHarness(t, threatModel(t), w, 30)
+		h.goTo(StepReview)
+		h.press("m")
+		h.wantScreen("[H 1]", "T-003 Bulk export leak")
+		for i, l := range strings.Split(h.screen(), "\n") {
+			// The selected cell's row ends in its fifth column, C ·.
+			if j := strings.Index(l, "[H 1]"); j >= 0 {
+				if f := strings.Fields(l[j:]); len(f) < 6 || f[4] != "C" || f[5] != "·" {
+					t.Errorf("%d columns: the row is cut: %q", w, l)
+				}
+			}
+			if n := len([]rune(l)); n > w {
+				t.Errorf("%d columns: line %d is %d wide: %q", w, i, n, l)
+			}
+		}
+	}
 }
