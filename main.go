@@ -514,10 +514,11 @@ func (c *cli) checkCmd() *cobra.Command {
 			"MODEL is a model file (threatdeck JSON export, Threat Dragon, OTM or TM-BOM; a file of that\n" +
 			"name wins) or a model in the workbook, by id or title.\n" +
 			"Open threats at or above --fail-on fail. --require adds: stride (every STRIDE category\n" +
-			"reviewed), owasp (every OWASP Top 10 item assessed), controls (every security control\n" +
-			"assessed), mitigations (every open threat has a mitigation), decisions (every accepted,\n" +
-			"transferred or avoided threat has a rationale and a decider). An acceptance past its\n" +
-			"review-by date always fails.\n" +
+			"reviewed), owasp (every OWASP Top 10 item assessed), controls (every security control,\n" +
+			"testing and compliance item assessed), mitigations (every open threat has a mitigation),\n" +
+			"content (overview, assets, actors and surface described; incident response, related\n" +
+			"documentation and references written), decisions (every accepted, transferred or avoided\n" +
+			"threat has a rationale and a decider). An acceptance past its review-by date always fails.\n" +
 			"--format text lists each failing item with where to fix it; json is machine-readable;\n" +
 			"sarif is SARIF 2.1.0 with one result per failing item, for code-scanning tools.",
 		Args: args(1, "one argument, the model file or the model's id or title"),
@@ -552,7 +553,7 @@ func (c *cli) checkCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&flags.FailOn, "fail-on", "high", "lowest risk band of an open threat that fails: low, medium, high or critical")
-	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations, decisions (comma-separated)")
+	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations, content, decisions (comma-separated)")
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
 	return cmd
 }
