@@ -421,3 +421,28 @@ func TestRefusingHost(t *testing.T) {
 	}()
 	runCLI(t, db, "", "list").failed(t, exitFail, "refused this threatdeck", "it speaks live protocol 2 and this threatdeck speaks 1")
 }
+
+// TestJoiner: the SSH server's way in gives a live workbook and its leave.
+func TestJoiner(t *testing.T) {
+	h, err := live.Open(tempDB(t), live.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	wb, leave, err := joiner(h)(model.Participant{Name: "sam", Role: model.RoleObserver})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wb.Me().Name != "sam" || wb.Me().Role != model.RoleObserver {
+		t.Errorf("joined as %+v", wb.Me())
+	}
+	leave()
+	for ev := range wb.Events() {
+		if ev.Kind == model.EventClosed {
+			continue
+		}
+	}
+	if _, err := wb.List(); !errors.Is(err, live.ErrClosed) {
+		t.Errorf("list after leaving: %v", err)
+	}
+}

@@ -145,10 +145,10 @@ func (h *Host) serveConn(c *net.UnixConn) {
 	}
 	bucket := newBucket(requestBurst, requestRate)
 	for {
-		line, err := readFrame(br, MaxMessageBytes)
+		line, err := readFrame(br, h.maxMessage)
 		if errors.Is(err, errTooBig) {
-			h.logf("closed a connection that sent a message over %d MiB", MaxMessageBytes>>20)
-			w.fail(fmt.Sprintf("message over %d MiB; closing the connection", MaxMessageBytes>>20))
+			h.logf("closed a connection that sent a message over %d MiB", h.maxMessage>>20)
+			w.fail(fmt.Sprintf("message over %d MiB; closing the connection", h.maxMessage>>20))
 			return
 		}
 		if err != nil {

@@ -45,6 +45,8 @@ type Host struct {
 	// allowUID decides whether a socket peer's user may connect; the
 	// owner only, replaced in tests.
 	allowUID func(uid int) bool
+	// maxMessage bounds a request frame (MaxMessageBytes; less in tests).
+	maxMessage int
 
 	// mu serializes edits and everything below, so the order edits are
 	// committed in is the order every member receives them in.
@@ -87,7 +89,7 @@ func Open(path string, opts Options) (*Host, error) {
 	}
 	uid := os.Getuid()
 	h := &Host{st: st, opts: opts, cache: map[string]*model.Model{}, dirty: map[string]bool{},
-		conns: map[net.Conn]struct{}{}, allowUID: func(peer int) bool { return peer == uid }}
+		conns: map[net.Conn]struct{}{}, allowUID: func(peer int) bool { return peer == uid }, maxMessage: MaxMessageBytes}
 	sock, err := SocketPath(st.Path())
 	if err == nil {
 		h.ln, err = listen(sock)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/threatdeck/threatdeck/export"
 	"github.com/threatdeck/threatdeck/model"
 	"github.com/threatdeck/threatdeck/store"
 )
@@ -218,8 +219,10 @@ func TestOtherUserRefused(t *testing.T) {
 // closed one by one while a joined member carries on.
 func TestBadPeersClosed(t *testing.T) {
 	h, id := newHost(t)
-	start := time.Now()
-	h.opts.Log = func(s string) { t.Log(time.Since(start), s) }
+	if h.maxMessage < 2*export.MaxJSONBytes {
+		t.Fatalf("the bound %d is below what an import may need", h.maxMessage)
+	}
+	h.maxMessage = 4 << 20 // the same code path, sent quickly
 	good := dial(t, h, DialOptions{Join: true, Name: "good"})
 	hello := `{"op":"hello","id":1,"v":1}`
 	check := func() {
@@ -243,7 +246,7 @@ func TestBadPeersClosed(t *testing.T) {
 	big.recv(t)
 	go func() {
 		chunk := []byte(`{"op":"create","id":2,"body":"` + strings.Repeat("x", 1<<20))
-		for sent := 0; sent <= MaxMessageBytes; sent += len(chunk) {
+		for sent := 0; sent <= h.maxMessage; sent += len(chunk) {
 			if _, err := big.Write(chunk); err != nil {
 				return
 			}
