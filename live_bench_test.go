@@ -20,12 +20,8 @@ const liveMembers = 20
 // serve` process) of a workbook holding a 10,000-threat model: the whole
 // command process, fork/exec to exit. Target < 50 ms.
 func BenchmarkLiveList(b *testing.B) {
-	dir := b.TempDir()
-	bin := filepath.Join(dir, "threatdeck")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	db := filepath.Join(dir, "bench.db")
+	bin := threatdeckBinary(b)
+	db := filepath.Join(b.TempDir(), "bench.db")
 	startupWorkbook(b, db)
 	serve := exec.Command(bin, "--db", db, "serve")
 	out, _ := serve.StdoutPipe()

@@ -160,13 +160,27 @@ func decodeFrame(line []byte) (frame, error) {
 	return f, nil
 }
 
-// encodeFrame renders a frame as one line.
+// encodeFrame renders a frame as one line. The body, already JSON from
+// json.Marshal, is spliced in rather than encoded again: encoding/json
+// would validate and compact every byte of a whole model a second time.
 func encodeFrame(f frame) ([]byte, error) {
+	body := f.Body
+	f.Body = nil
 	data, err := json.Marshal(f)
 	if err != nil {
 		return nil, err
 	}
-	return append(data, '\n'), nil
+	if len(body) == 0 {
+		return append(data, '\n'), nil
+	}
+	out := make([]byte, 0, len(data)+len(body)+10)
+	out = append(out, data[:len(data)-1]...)
+	if len(data) > 2 {
+		out = append(out, ',')
+	}
+	out = append(out, `"body":`...)
+	out = append(out, body...)
+	return append(out, '}', '\n'), nil
 }
 
 func toWireEdit(e model.Edit) (wireEdit, error) {

@@ -52,3 +52,23 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestEncodeFrame: a spliced body reads back as the frame it came from.
+func TestEncodeFrame(t *testing.T) {
+	for _, f := range []frame{
+		{}, {Body: json.RawMessage(`{"a":[1,2]}`)}, {ID: 7, Body: json.RawMessage(`"x"`)},
+		{Op: opHello, ID: 1, V: 1, Body: json.RawMessage(`{"join":true}`)}, {ID: 3, Err: &wireError{Text: "no"}},
+	} {
+		line, err := encodeFrame(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeFrame(line)
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		if got.ID != f.ID || got.Op != f.Op || string(got.Body) != string(f.Body) || (got.Err == nil) != (f.Err == nil) {
+			t.Errorf("%s read back as %+v", line, got)
+		}
+	}
+}
