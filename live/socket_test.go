@@ -324,3 +324,22 @@ func TestMalformedEditRefused(t *testing.T) {
 		t.Fatalf("after a bad edit: %+v %v", f, err)
 	}
 }
+
+// TestSocketRoles: a peer may join as an observer, never as facilitator.
+func TestSocketRoles(t *testing.T) {
+	h, id := newHost(t)
+	for role, want := range map[model.Role]model.Role{
+		model.RoleObserver: model.RoleObserver, model.RoleFacilitator: model.RoleParticipant, "": model.RoleParticipant,
+	} {
+		c := dial(t, h, DialOptions{Join: true, Name: "x", Role: role})
+		if c.Me().Role != want {
+			t.Errorf("asked for %q, joined as %q", role, c.Me().Role)
+		}
+	}
+	o := dial(t, h, DialOptions{Join: true, Name: "olga", Role: model.RoleObserver})
+	m, _ := o.Load(id)
+	ch, _ := m.PutAsset(model.Asset{Name: "nope"}, t0)
+	if err := o.Commit(id, ch.Do); err == nil || err.Error() != errObserver.Error() {
+		t.Errorf("an observer's asset over the socket: %v", err)
+	}
+}
