@@ -446,3 +446,10 @@ func TestJoiner(t *testing.T) {
 		t.Errorf("list after leaving: %v", err)
 	}
 }
+
+// TestServeTwice: a second serve on a hosted workbook says where to join.
+func TestServeTwice(t *testing.T) {
+	db := tempDB(t)
+	startServe(t, db)
+	runCLI(t, db, "", "serve").failed(t, exitFail, "already hosted by another threatdeck", "threatdeck --db "+db)
+}

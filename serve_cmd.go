@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/threatdeck/threatdeck/live"
 	"github.com/threatdeck/threatdeck/model"
+	"github.com/threatdeck/threatdeck/store"
 	"github.com/threatdeck/threatdeck/tui"
 )
 
@@ -36,6 +38,13 @@ func (c *cli) serveCmd() *cobra.Command {
 			}
 			stderr := cmd.ErrOrStderr()
 			h, err := live.Open(p, live.Options{Name: name, Log: func(line string) { fmt.Fprintln(stderr, "threatdeck: "+oneLine(line)) }})
+			if _, locked := errors.AsType[*store.LockedError](err); locked {
+				if cl, found, derr := dialHost(p, live.DialOptions{}); found && derr == nil {
+					path := cl.Path()
+					cl.Close()
+					return fmt.Errorf("workbook %s is already hosted by another threatdeck; join it with: threatdeck --db %s", path, path)
+				}
+			}
 			if err != nil {
 				return err
 			}
