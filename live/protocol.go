@@ -160,6 +160,31 @@ func decodeFrame(line []byte) (frame, error) {
 	return f, nil
 }
 
+// splitReply reads a plain reply as encodeFrame writes it,
+// {"id":N,"body":…}, without decoding the body: a reply may hold a whole
+// model, which its caller decodes once into its own type rather than
+// scanning it here first. ok is false for any other frame.
+func splitReply(line []byte) (id uint64, body []byte, ok bool) {
+	rest, found := bytes.CutPrefix(line, []byte(`{"id":`))
+	if !found {
+		return 0, nil, false
+	}
+	n := 0
+	for n < len(rest) && n < 20 && rest[n] >= '0' && rest[n] <= '9' {
+		id = id*10 + uint64(rest[n]-'0')
+		n++
+	}
+	rest, found = bytes.CutPrefix(rest[n:], []byte(`,"body":`))
+	if n == 0 || !found {
+		return 0, nil, false
+	}
+	body, found = bytes.CutSuffix(bytes.TrimRight(rest, "\r\n"), []byte("}"))
+	if !found || len(body) == 0 {
+		return 0, nil, false
+	}
+	return id, body, true
+}
+
 // encodeFrame renders a frame as one line. The body, already JSON from
 // json.Marshal, is spliced in rather than encoded again: encoding/json
 // would validate and compact every byte of a whole model a second time.

@@ -30,6 +30,13 @@ func FuzzDecode(f *testing.F) {
 			if len(line) > 1024 {
 				t.Fatalf("frame of %d bytes over the bound", len(line))
 			}
+			if id, body, ok := splitReply(line); ok {
+				// A reply split without decoding is the frame decoding
+				// would give, when it decodes.
+				if fr, err := decodeFrame(line); err == nil && (fr.ID != id || !bytes.Equal(bytes.TrimSpace(fr.Body), bytes.TrimSpace(body))) && fr.Event == nil && fr.Err == nil && fr.Op == "" && fr.V == 0 {
+					t.Fatalf("%q split as %d %q, decoded as %+v", line, id, body, fr)
+				}
+			}
 			fr, err := decodeFrame(line)
 			if err != nil {
 				continue
