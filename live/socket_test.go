@@ -132,6 +132,7 @@ func TestClientThroughSocket(t *testing.T) {
 		t.Fatalf("find by title: %v %v", m, err)
 	}
 	ch, _ := m.PutThreat(threat("over the socket"), t0)
+	ch.Do.By = "mallory" // the host names who sent it, whatever the edit says
 	if err := c.Commit(id, ch.Do); err != nil {
 		t.Fatal(err)
 	}
