@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/threatdeck/threatdeck/live"
+	"github.com/threatdeck/threatdeck/model"
+	"github.com/threatdeck/threatdeck/store"
+	"github.com/threatdeck/threatdeck/tui"
 )
 
 // serveCmd is `threatdeck serve`: host the workbook without a TUI, so
@@ -34,6 +38,13 @@ func (c *cli) serveCmd() *cobra.Command {
 			}
 			stderr := cmd.ErrOrStderr()
 			h, err := live.Open(p, live.Options{Name: name, Log: func(line string) { fmt.Fprintln(stderr, "threatdeck: "+oneLine(line)) }})
+			if _, locked := errors.AsType[*store.LockedError](err); locked {
+				if cl, found, derr := dialHost(p, live.DialOptions{}); found && derr == nil {
+					path := cl.Path()
+					cl.Close()
+					return fmt.Errorf("workbook %s is already hosted by another threatdeck; join it with: threatdeck --db %s", path, path)
+				}
+			}
 			if err != nil {
 				return err
 			}
@@ -53,8 +64,21 @@ func (c *cli) serveCmd() *cobra.Command {
 	return cmd
 }
 
+// joiner is how a server outside package live (the SSH server) adds a
+// session to the host: it gets the session's workbook and its leave.
+func joiner(h *live.Host) func(model.Participant) (tui.Live, func(), error) {
+	return func(p model.Participant) (tui.Live, func(), error) {
+		m, err := h.Join(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return m, m.Leave, nil
+	}
+}
+
 // serve runs the session until ctx ends. Everything that serves the
-// workbook beyond the local socket starts here.
+// workbook beyond the local socket (the SSH server, given joiner(h))
+// starts here, and stops when ctx ends.
 func serve(ctx context.Context, h *live.Host, out io.Writer) error {
 	if _, err := fmt.Fprintf(out, "Hosting workbook %s for a live session (socket %s); stop with Ctrl+C.\n", h.Path(), h.Socket()); err != nil {
 		return err

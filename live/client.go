@@ -123,6 +123,10 @@ func (c *Client) read(br *bufio.Reader) {
 		if err != nil {
 			break
 		}
+		if id, body, ok := splitReply(line); ok {
+			c.reply(frame{ID: id, Body: body})
+			continue
+		}
 		f, err := decodeFrame(line)
 		if err != nil {
 			cause = "it sent a malformed message"
@@ -138,13 +142,7 @@ func (c *Client) read(br *bufio.Reader) {
 			cause = f.Err.Text
 			break
 		}
-		c.mu.Lock()
-		ch := c.pending[f.ID]
-		delete(c.pending, f.ID)
-		c.mu.Unlock()
-		if ch != nil {
-			ch <- f
-		}
+		c.reply(f)
 	}
 	c.conn.Close()
 	c.mu.Lock()
@@ -163,6 +161,17 @@ func (c *Client) read(br *bufio.Reader) {
 		c.push(model.LiveEvent{Kind: model.EventClosed, Text: text})
 	}
 	close(c.events)
+}
+
+// reply hands a reply to the call waiting for it.
+func (c *Client) reply(f frame) {
+	c.mu.Lock()
+	ch := c.pending[f.ID]
+	delete(c.pending, f.ID)
+	c.mu.Unlock()
+	if ch != nil {
+		ch <- f
+	}
 }
 
 // deliver passes an event on without ever blocking the reader: when the

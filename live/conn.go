@@ -145,10 +145,10 @@ func (h *Host) serveConn(c *net.UnixConn) {
 	}
 	bucket := newBucket(requestBurst, requestRate)
 	for {
-		line, err := readFrame(br, h.opts.maxMessage())
+		line, err := readFrame(br, h.maxMessage)
 		if errors.Is(err, errTooBig) {
-			h.logf("closed a connection that sent a message over %d MiB", h.opts.maxMessage()>>20)
-			w.fail(fmt.Sprintf("message over %d MiB; closing the connection", h.opts.maxMessage()>>20))
+			h.logf("closed a connection that sent a message over %d MiB", h.maxMessage>>20)
+			w.fail(fmt.Sprintf("message over %d MiB; closing the connection", h.maxMessage>>20))
 			return
 		}
 		if err != nil {
@@ -279,11 +279,6 @@ func (h *Host) dispatch(m *Member, f frame) (json.RawMessage, error) {
 		var req removeLibraryRequest
 		if err = decode(&req); err == nil {
 			out, err = h.removeLibrary(m, req.Name, req.Version)
-		}
-	case opHistory:
-		var req historyRequest
-		if err = decode(&req); err == nil {
-			out, err = m.History(req.ModelID, req.Limit)
 		}
 	default:
 		err = fmt.Errorf("unknown request %q", f.Op)

@@ -28,16 +28,6 @@ type Options struct {
 	// Buffer is how many events a member may fall behind before its
 	// backlog is dropped and it is told to reload (default 1024).
 	Buffer int
-	// MaxMessage bounds one frame from a peer (default MaxMessageBytes).
-	MaxMessage int
-}
-
-// maxMessage is the frame bound in force.
-func (o Options) maxMessage() int {
-	if o.MaxMessage > 0 {
-		return o.MaxMessage
-	}
-	return MaxMessageBytes
 }
 
 // defaultBuffer holds a burst of edits and presence changes from a full
@@ -55,6 +45,8 @@ type Host struct {
 	// allowUID decides whether a socket peer's user may connect; the
 	// owner only, replaced in tests.
 	allowUID func(uid int) bool
+	// maxMessage bounds a request frame (MaxMessageBytes; less in tests).
+	maxMessage int
 
 	// mu serializes edits and everything below, so the order edits are
 	// committed in is the order every member receives them in.
@@ -66,6 +58,10 @@ type Host struct {
 	// kept equal to the store by applying every committed edit, so an
 	// edit is checked against the latest model without decoding it again.
 	cache map[string]*model.Model
+	// opened names models some session has loaded: the first load of a
+	// model is decoded for that session alone (a TUI opening its model
+	// pays for no second copy); later loads and edits use the cache.
+	opened map[string]bool
 	// sums is the model list (nil until first asked for); dirty names
 	// models edited since, summarized again on the next List.
 	sums   []model.Summary
@@ -96,8 +92,8 @@ func Open(path string, opts Options) (*Host, error) {
 		opts.Name = "host"
 	}
 	uid := os.Getuid()
-	h := &Host{st: st, opts: opts, cache: map[string]*model.Model{}, dirty: map[string]bool{},
-		conns: map[net.Conn]struct{}{}, allowUID: func(peer int) bool { return peer == uid }}
+	h := &Host{st: st, opts: opts, cache: map[string]*model.Model{}, opened: map[string]bool{}, dirty: map[string]bool{},
+		conns: map[net.Conn]struct{}{}, allowUID: func(peer int) bool { return peer == uid }, maxMessage: MaxMessageBytes}
 	sock, err := SocketPath(st.Path())
 	if err == nil {
 		h.ln, err = listen(sock)
@@ -313,6 +309,13 @@ func (h *Host) Load(id string) (*model.Model, error) {
 	if err := h.check(); err != nil {
 		return nil, err
 	}
+	if _, ok := h.cache[id]; !ok && !h.opened[id] {
+		m, err := h.st.Load(id)
+		if err == nil {
+			h.opened[id] = true
+		}
+		return m, err
+	}
 	m, err := h.cached(id)
 	if err != nil {
 		return nil, err
@@ -354,6 +357,7 @@ func (h *Host) remove(by *Member, id string) error {
 		return err
 	}
 	delete(h.cache, id)
+	delete(h.opened, id)
 	h.sums = nil
 	h.broadcastModels(id)
 	return nil

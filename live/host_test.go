@@ -66,13 +66,24 @@ func TestConcurrentAddsRenumber(t *testing.T) {
 // TestConvergence: several sessions edit the same model at once — adding
 // threats (clashing ids), rewriting the same asset — each applying its
 // own edits at once and then every event in Seq order; they all end with
-// the host's model.
+// the host's model. Sessions are in-process members, or clients on the
+// real socket.
 func TestConvergence(t *testing.T) {
+	for _, kind := range []string{"members", "socket"} {
+		t.Run(kind, func(t *testing.T) { testConvergence(t, kind) })
+	}
+}
+
+func testConvergence(t *testing.T, kind string) {
 	h, id := newHost(t)
 	names := []string{"ana", "bo", "cy"}
 	reps := make([]*replica, len(names))
 	for i, n := range names {
-		reps[i] = newReplica(t, join(t, h, n, model.RoleParticipant), id)
+		if kind == "socket" {
+			reps[i] = newReplica(t, dial(t, h, DialOptions{Join: true, Name: n}), id)
+		} else {
+			reps[i] = newReplica(t, join(t, h, n, model.RoleParticipant), id)
+		}
 	}
 	// One shared asset everybody rewrites.
 	ch, _ := reps[0].m.PutAsset(model.Asset{Name: "Card data", Sensitivity: model.Restricted}, t0)

@@ -161,13 +161,52 @@ func decodeFrame(line []byte) (frame, error) {
 	return f, nil
 }
 
-// encodeFrame renders a frame as one line.
+// splitReply reads a plain reply as encodeFrame writes it,
+// {"id":N,"body":…}, without decoding the body: a reply may hold a whole
+// model, which its caller decodes once into its own type rather than
+// scanning it here first. ok is false for any other frame.
+func splitReply(line []byte) (id uint64, body []byte, ok bool) {
+	rest, found := bytes.CutPrefix(line, []byte(`{"id":`))
+	if !found {
+		return 0, nil, false
+	}
+	n := 0
+	for n < len(rest) && n < 20 && rest[n] >= '0' && rest[n] <= '9' {
+		id = id*10 + uint64(rest[n]-'0')
+		n++
+	}
+	rest, found = bytes.CutPrefix(rest[n:], []byte(`,"body":`))
+	if n == 0 || !found {
+		return 0, nil, false
+	}
+	body, found = bytes.CutSuffix(bytes.TrimRight(rest, "\r\n"), []byte("}"))
+	if !found || len(body) == 0 {
+		return 0, nil, false
+	}
+	return id, body, true
+}
+
+// encodeFrame renders a frame as one line. The body, already JSON from
+// json.Marshal, is spliced in rather than encoded again: encoding/json
+// would validate and compact every byte of a whole model a second time.
 func encodeFrame(f frame) ([]byte, error) {
+	body := f.Body
+	f.Body = nil
 	data, err := json.Marshal(f)
 	if err != nil {
 		return nil, err
 	}
-	return append(data, '\n'), nil
+	if len(body) == 0 {
+		return append(data, '\n'), nil
+	}
+	out := make([]byte, 0, len(data)+len(body)+10)
+	out = append(out, data[:len(data)-1]...)
+	if len(data) > 2 {
+		out = append(out, ',')
+	}
+	out = append(out, `"body":`...)
+	out = append(out, body...)
+	return append(out, '}', '\n'), nil
 }
 
 func toWireEdit(e model.Edit) (wireEdit, error) {

@@ -30,6 +30,13 @@ func FuzzDecode(f *testing.F) {
 			if len(line) > 1024 {
 				t.Fatalf("frame of %d bytes over the bound", len(line))
 			}
+			if id, body, ok := splitReply(line); ok {
+				// A reply split without decoding is the frame decoding
+				// would give, when it decodes.
+				if fr, err := decodeFrame(line); err == nil && (fr.ID != id || !bytes.Equal(bytes.TrimSpace(fr.Body), bytes.TrimSpace(body))) && fr.Event == nil && fr.Err == nil && fr.Op == "" && fr.V == 0 {
+					t.Fatalf("%q split as %d %q, decoded as %+v", line, id, body, fr)
+				}
+			}
 			fr, err := decodeFrame(line)
 			if err != nil {
 				continue
@@ -51,4 +58,24 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestEncodeFrame: a spliced body reads back as the frame it came from.
+func TestEncodeFrame(t *testing.T) {
+	for _, f := range []frame{
+		{}, {Body: json.RawMessage(`{"a":[1,2]}`)}, {ID: 7, Body: json.RawMessage(`"x"`)},
+		{Op: opHello, ID: 1, V: 1, Body: json.RawMessage(`{"join":true}`)}, {ID: 3, Err: &wireError{Text: "no"}},
+	} {
+		line, err := encodeFrame(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeFrame(line)
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		if got.ID != f.ID || got.Op != f.Op || string(got.Body) != string(f.Body) || (got.Err == nil) != (f.Err == nil) {
+			t.Errorf("%s read back as %+v", line, got)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/threatdeck/threatdeck/export"
 	"github.com/threatdeck/threatdeck/model"
 	"github.com/threatdeck/threatdeck/store"
 )
@@ -131,6 +132,7 @@ func TestClientThroughSocket(t *testing.T) {
 		t.Fatalf("find by title: %v %v", m, err)
 	}
 	ch, _ := m.PutThreat(threat("over the socket"), t0)
+	ch.Do.By = "mallory" // the host names who sent it, whatever the edit says
 	if err := c.Commit(id, ch.Do); err != nil {
 		t.Fatal(err)
 	}
@@ -218,11 +220,10 @@ func TestOtherUserRefused(t *testing.T) {
 // closed one by one while a joined member carries on.
 func TestBadPeersClosed(t *testing.T) {
 	h, id := newHost(t)
-	start := time.Now()
-	h.opts.Log = func(s string) { t.Log(time.Since(start), s) }
-	// The real bound is hundreds of MiB (a whole import fits a frame);
-	// a small one keeps the oversized peer quick to send.
-	h.opts.MaxMessage = 4 << 20
+	if h.maxMessage < 2*export.MaxJSONBytes {
+		t.Fatalf("the bound %d is below what an import may need", h.maxMessage)
+	}
+	h.maxMessage = 4 << 20 // the same code path, sent quickly
 	good := dial(t, h, DialOptions{Join: true, Name: "good"})
 	hello := `{"op":"hello","id":1,"v":1}`
 	check := func() {
@@ -246,7 +247,7 @@ func TestBadPeersClosed(t *testing.T) {
 	big.recv(t)
 	go func() {
 		chunk := []byte(`{"op":"create","id":2,"body":"` + strings.Repeat("x", 1<<20))
-		for sent := 0; sent <= h.opts.MaxMessage; sent += len(chunk) {
+		for sent := 0; sent <= h.maxMessage; sent += len(chunk) {
 			if _, err := big.Write(chunk); err != nil {
 				return
 			}
@@ -322,5 +323,24 @@ func TestMalformedEditRefused(t *testing.T) {
 	c.send(t, `{"op":"list","id":3}`)
 	if f, err := c.recv(t); err != nil || f.Err != nil {
 		t.Fatalf("after a bad edit: %+v %v", f, err)
+	}
+}
+
+// TestSocketRoles: a peer may join as an observer, never as facilitator.
+func TestSocketRoles(t *testing.T) {
+	h, id := newHost(t)
+	for role, want := range map[model.Role]model.Role{
+		model.RoleObserver: model.RoleObserver, model.RoleFacilitator: model.RoleParticipant, "": model.RoleParticipant,
+	} {
+		c := dial(t, h, DialOptions{Join: true, Name: "x", Role: role})
+		if c.Me().Role != want {
+			t.Errorf("asked for %q, joined as %q", role, c.Me().Role)
+		}
+	}
+	o := dial(t, h, DialOptions{Join: true, Name: "olga", Role: model.RoleObserver})
+	m, _ := o.Load(id)
+	ch, _ := m.PutAsset(model.Asset{Name: "nope"}, t0)
+	if err := o.Commit(id, ch.Do); err == nil || err.Error() != errObserver.Error() {
+		t.Errorf("an observer's asset over the socket: %v", err)
 	}
 }
