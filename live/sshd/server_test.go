@@ -1,0 +1,311 @@
+package sshd
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/threatdeck/threatdeck/model"
+	"github.com/threatdeck/threatdeck/tui"
+)
+
+// keysBeside writes an authorized_keys file beside h's workbook.
+func keysBeside(t testing.TB, h *fakeHost, lines ...string) {
+	t.Helper()
+	writeFile0600(t, filepath.Join(filepath.Dir(h.st.Path()), AuthorizedKeysFile), strings.Join(lines, "\n")+"\n")
+}
+
+func TestRightKeyGetsTheWorkbookTUI(t *testing.T) {
+	h := newFakeHost(t)
+	h.addModel(t, newModel(t, "Payments API"))
+	alice, carol := newClientKey(t), newClientKey(t)
+	keysBeside(t, h, "# the room", alice.line+" alice@laptop", `role="observer" `+carol.line+" carol")
+	s := startServer(t, Config{}, h, nil)
+
+	tests := []struct {
+		key      clientKey
+		name     string
+		role     model.Role
+		w, hgt   int
+		wantText []string
+	}{
+		{alice, "alice@laptop", model.RoleParticipant, 100, 30, []string{"Threat models", "Payments API"}},
+		{carol, "carol", model.RoleObserver, 80, 24, []string{"Threat models", "Payments API"}},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := mustDial(t, s.Addr().String(), tc.key)
+			tm := openTerm(t, c, tc.w, tc.hgt)
+			for _, text := range tc.wantText {
+				tm.waitFor(t, text)
+			}
+			h.mu.Lock()
+			p := h.joined[i]
+			h.mu.Unlock()
+			if p.Name != tc.name || p.Role != tc.role || !strings.HasPrefix(p.Session, "ssh-") {
+				t.Errorf("joined as %+v; want name %q, role %q", p, tc.name, tc.role)
+			}
+			// Quitting the TUI ends the session and leaves the live session.
+			tm.press(t, "q")
+			if code := tm.wait(t); code != 0 {
+				t.Errorf("exit status %d after q; want 0 (stderr %q)", code, tm.stderr.String())
+			}
+			h.waitLeft(t, i+1)
+		})
+	}
+}
+
+func TestLeaveWhenTheConnectionDrops(t *testing.T) {
+	h := newFakeHost(t)
+	alice := newClientKey(t)
+	keysBeside(t, h, alice.line+" alice")
+	s := startServer(t, Config{}, h, nil)
+	c := mustDial(t, s.Addr().String(), alice)
+	tm := openTerm(t, c, 80, 24)
+	tm.waitFor(t, "Welcome to threatdeck")
+	c.Close()
+	h.waitLeft(t, 1)
+	if n := waitSessions(t, s, 0); n != 0 {
+		t.Errorf("%d sessions still counted after the client went", n)
+	}
+}
+
+// waitSessions waits for the server to count n sessions and returns the
+// last count seen.
+func waitSessions(t testing.TB, s *Server, n int) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Sessions() != n && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return s.Sessions()
+}
+
+func TestUnknownKeyRefusedWithABanner(t *testing.T) {
+	h := newFakeHost(t)
+	alice, mallory := newClientKey(t), newClientKey(t)
+	keysBeside(t, h, alice.line+" alice")
+	s := startServer(t, Config{}, h, nil)
+	var banner strings.Builder
+	_, err := dial(s.Addr().String(), &banner, gossh.PublicKeys(mallory.signer))
+	if err == nil {
+		t.Fatal("an unknown key logged in")
+	}
+	if banner.String() != unknownKeyBanner || strings.Count(banner.String(), "\n") != 1 {
+		t.Errorf("banner %q; want the one line %q", banner.String(), unknownKeyBanner)
+	}
+	if j, _ := h.counts(); j != 0 {
+		t.Errorf("%d joins for a refused key", j)
+	}
+}
+
+func TestPasswordAndKeyboardInteractiveRefused(t *testing.T) {
+	h := newFakeHost(t)
+	alice := newClientKey(t)
+	keysBeside(t, h, alice.line+" alice")
+	s := startServer(t, Config{}, h, nil)
+	asked := false
+	tests := []struct {
+		name string
+		auth gossh.AuthMethod
+	}{
+		{"password", gossh.Password("hunter2")},
+		{"keyboard-interactive", gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) {
+			asked = true
+			return nil, nil
+		})},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := dial(s.Addr().String(), nil, tc.auth)
+			if err == nil {
+				t.Fatal("logged in without a key")
+			}
+			// The server offers publickey alone, so the client never
+			// even sends its password or answers a question.
+			if !strings.Contains(err.Error(), "no supported methods remain") {
+				t.Errorf("error %q; want no method the client has offered by the server", err)
+			}
+		})
+	}
+	if asked {
+		t.Error("the server asked a keyboard-interactive question")
+	}
+}
+
+func TestSessionWithoutAPTYRefused(t *testing.T) {
+	h := newFakeHost(t)
+	alice := newClientKey(t)
+	keysBeside(t, h, alice.line+" alice")
+	s := startServer(t, Config{}, h, nil)
+	c := mustDial(t, s.Addr().String(), alice)
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.CombinedOutput("")
+	var ee *gossh.ExitError
+	if !errors.As(err, &ee) || ee.ExitStatus() != 1 {
+		t.Errorf("exit %v; want status 1", err)
+	}
+	if got := string(out); !strings.Contains(got, "Requires an active PTY") {
+		t.Errorf("output %q; want the activeterm sentence", got)
+	}
+	if j, _ := h.counts(); j != 0 {
+		t.Errorf("a session without a PTY joined (%d joins)", j)
+	}
+}
+
+func TestCommandRefused(t *testing.T) {
+	h := newFakeHost(t)
+	alice := newClientKey(t)
+	keysBeside(t, h, alice.line+" alice")
+	s := startServer(t, Config{}, h, nil)
+	c := mustDial(t, s.Addr().String(), alice)
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.CombinedOutput("cat /etc/passwd")
+	if err == nil || !strings.Contains(string(out), "only runs the workbook") {
+		t.Errorf("command: err %v, output %q; want it refused", err, out)
+	}
+}
+
+func TestMaxSessionsRefusesTheNext(t *testing.T) {
+	h := newFakeHost(t)
+	keys := []clientKey{newClientKey(t), newClientKey(t), newClientKey(t)}
+	keysBeside(t, h, keys[0].line+" a", keys[1].line+" b", keys[2].line+" c")
+	s := startServer(t, Config{MaxSessions: 2}, h, nil)
+	for _, k := range keys[:2] {
+		openTerm(t, mustDial(t, s.Addr().String(), k), 80, 24).waitFor(t, "Welcome to threatdeck")
+	}
+	third := openTerm(t, mustDial(t, s.Addr().String(), keys[2]), 80, 24)
+	if code := third.wait(t); code != 1 {
+		t.Errorf("exit status %d for the session over the limit; want 1", code)
+	}
+	if got := third.stderr.String(); !strings.Contains(got, "the session is full (2 connected)") {
+		t.Errorf("stderr %q; want the sentence saying the session is full", got)
+	}
+	if j, _ := h.counts(); j != 2 {
+		t.Errorf("%d joins; want 2", j)
+	}
+}
+
+func TestIdleTimeoutCloses(t *testing.T) {
+	h := newFakeHost(t)
+	alice := newClientKey(t)
+	keysBeside(t, h, alice.line+" alice")
+	s := startServer(t, Config{IdleTimeout: 400 * time.Millisecond}, h, nil)
+	tm := openTerm(t, mustDial(t, s.Addr().String(), alice), 80, 24)
+	tm.waitFor(t, "Welcome to threatdeck")
+	if code := tm.wait(t); code != 1 {
+		t.Errorf("exit status %d after the idle timeout; want 1", code)
+	}
+	if got := tm.stderr.String(); !strings.Contains(got, "closed after 400ms without input") {
+		t.Errorf("stderr %q; want the idle sentence", got)
+	}
+	h.waitLeft(t, 1)
+}
+
+func TestFloodIsThrottledAndOthersAreServed(t *testing.T) {
+	h := newFakeHost(t)
+	h.addModel(t, newModel(t, "Payments API"))
+	flooder, bob := newClientKey(t), newClientKey(t)
+	keysBeside(t, h, flooder.line+" flooder", bob.line+" bob")
+	s := startServer(t, Config{InputRate: 2000, InputBurst: 1000, FloodTimeout: time.Second}, h, nil)
+
+	fl := openTerm(t, mustDial(t, s.Addr().String(), flooder), 80, 24)
+	fl.waitFor(t, "Payments API")
+	start := time.Now()
+	sent := make(chan int, 1)
+	go func() {
+		// j and k move the cursor: harmless keys, as fast as the
+		// connection takes them, until the server closes the session.
+		chunk := []byte(strings.Repeat("jk", 2048))
+		n := 0
+		for time.Since(start) < 10*time.Second {
+			w, err := fl.stdin.Write(chunk)
+			n += w
+			if err != nil {
+				break
+			}
+		}
+		sent <- n
+	}()
+
+	// While the flood runs, another participant connects and works.
+	other := openTerm(t, mustDial(t, s.Addr().String(), bob), 80, 24)
+	other.waitFor(t, "Payments API")
+	other.press(t, "?")
+	other.waitFor(t, "quit")
+
+	if code := fl.wait(t); code != 1 {
+		t.Errorf("flooding session exit status %d; want 1", code)
+	}
+	if got := fl.stderr.String(); !strings.Contains(got, "input arrived faster than 2000 bytes a second") {
+		t.Errorf("flooder's stderr %q; want the flood sentence", got)
+	}
+	n := <-sent
+	// Throttled: what the server took is bounded by the rate over the time
+	// it tolerated the flood, plus the burst and the SSH channel's window
+	// (2 MiB in x/crypto/ssh), far below what a loopback link carries.
+	if limit := 2000*int(time.Since(start).Seconds()+1) + 1000 + 2<<20 + 64<<10; n > limit {
+		t.Errorf("the flooder got %d bytes in; want at most %d", n, limit)
+	}
+	// The other participant is still served after the flooder is gone.
+	other.press(t, "?")
+	other.press(t, "q")
+	if code := other.wait(t); code != 0 {
+		t.Errorf("other participant's exit status %d; want 0", code)
+	}
+}
+
+func TestPanicInOneSessionLeavesTheOthersServed(t *testing.T) {
+	h := newFakeHost(t)
+	alice, mallory := newClientKey(t), newClientKey(t)
+	keysBeside(t, h, alice.line+" alice", mallory.line+" mallory")
+	opts := func(l tui.Live) tui.Options {
+		if l.Me().Name == "mallory" {
+			panic("options for mallory")
+		}
+		return tui.Options{NoColor: true}
+	}
+	var logged syncBuffer
+	s := startServer(t, Config{Logf: func(f string, a ...any) { logged.Write([]byte(f)) }}, h, opts)
+	bad := openTerm(t, mustDial(t, s.Addr().String(), mallory), 80, 24)
+	bad.wait(t)
+	h.waitLeft(t, 1)
+	good := openTerm(t, mustDial(t, s.Addr().String(), alice), 80, 24)
+	good.waitFor(t, "Welcome to threatdeck")
+	if got := logged.String(); !strings.Contains(got, "a session failed") || strings.Contains(got, "mallory") {
+		t.Errorf("log %q; want the failure noted without the panic's text", got)
+	}
+}
+
+func TestShutdownEndsSessions(t *testing.T) {
+	h := newFakeHost(t)
+	alice := newClientKey(t)
+	keysBeside(t, h, alice.line+" alice")
+	s := startServer(t, Config{}, h, nil)
+	tm := openTerm(t, mustDial(t, s.Addr().String(), alice), 80, 24)
+	tm.waitFor(t, "Welcome to threatdeck")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tm.wait(t)
+	if got := tm.stderr.String(); !strings.Contains(got, "the host has ended the session") {
+		t.Errorf("stderr %q; want the shutdown sentence", got)
+	}
+	h.waitLeft(t, 1)
+}
