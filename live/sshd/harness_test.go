@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -263,12 +264,15 @@ func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 			}
 		}
 	}()
-	t.Cleanup(func() { sess.Close(); tm.emu.Close() })
+	// The emulator is not closed: vt's Close races with a blocked Read, so
+	// the answering goroutine stays parked until the test binary exits.
+	t.Cleanup(func() { sess.Close() })
 	return tm
 }
 
-// screen is the emulator's screen as plain text.
-func (tm *term) screen() string { return tm.emu.String() }
+// screen is the emulator's screen as plain text. (SafeEmulator locks
+// Render, not String.)
+func (tm *term) screen() string { return ansi.Strip(tm.emu.Render()) }
 
 // waitFor waits until the screen shows text.
 func (tm *term) waitFor(t testing.TB, text string) {

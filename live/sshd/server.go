@@ -94,7 +94,8 @@ type Config struct {
 type JoinFunc func(p model.Participant) (live tui.Live, leave func(), err error)
 
 // OptionsFunc builds the TUI options for a participant's session (render,
-// import, library…); the server sets Workbook to the participant's Live.
+// library…). The server sets Workbook to the participant's Live and drops
+// Import and WriteFile, which would reach the host's files.
 type OptionsFunc func(live tui.Live) tui.Options
 
 // Server is the SSH front of a live session.
@@ -305,6 +306,12 @@ func (s *Server) Close() error {
 		return nil
 	}
 	return err
+}
+
+// HostKeyFingerprint is the host key's SHA256 fingerprint, for
+// participants to check the first time they connect.
+func (s *Server) HostKeyFingerprint() string {
+	return gossh.FingerprintSHA256(s.srv.HostSigners[0].PublicKey())
 }
 
 // Sessions is how many participants are connected now.

@@ -309,3 +309,21 @@ func TestShutdownEndsSessions(t *testing.T) {
 	}
 	h.waitLeft(t, 1)
 }
+
+func TestSSHSessionsCannotReachTheHostsFiles(t *testing.T) {
+	h := newFakeHost(t)
+	alice := newClientKey(t)
+	keysBeside(t, h, alice.line+" alice")
+	opts := func(tui.Live) tui.Options {
+		return tui.Options{NoColor: true,
+			Import:    func(string) (*model.Model, error) { t.Error("import called over SSH"); return nil, nil },
+			WriteFile: func(string, []byte) error { t.Error("write called over SSH"); return nil },
+		}
+	}
+	s := startServer(t, Config{}, h, opts)
+	tm := openTerm(t, mustDial(t, s.Addr().String(), alice), 80, 24)
+	tm.waitFor(t, "New threat model")
+	if strings.Contains(tm.screen(), "Import a file") {
+		t.Errorf("the welcome screen offers an import over SSH:\n%s", tm.screen())
+	}
+}

@@ -123,6 +123,10 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	opts := s.opts(st.live)
 	opts.Workbook = st.live
 	opts.Input, opts.Output = nil, nil
+	// A participant types paths on the host's machine, not their own:
+	// importing would let them read the host's files and exporting write
+	// them. Over SSH the TUI offers neither (both nil hide the choice).
+	opts.Import, opts.WriteFile = nil, nil
 	if envSet(sess.Environ(), "NO_COLOR") {
 		opts.NoColor = true
 	}
