@@ -220,6 +220,32 @@ type term struct {
 	emu    *vt.SafeEmulator
 	stderr *syncBuffer
 	done   chan error
+
+	// An expectation the output goroutine checks after each write: when
+	// the screen shows (or, with !present, stops showing) want, it sends
+	// the time on seen. Benchmarks time frames with it.
+	watchMu sync.Mutex
+	want    string
+	present bool
+	seen    chan time.Time
+}
+
+// expect arms the watch for text appearing (present) or going.
+func (tm *term) expect(text string, present bool) {
+	tm.watchMu.Lock()
+	tm.want, tm.present = text, present
+	tm.watchMu.Unlock()
+	tm.check()
+}
+
+func (tm *term) check() {
+	tm.watchMu.Lock()
+	defer tm.watchMu.Unlock()
+	if tm.want == "" || strings.Contains(tm.screen(), tm.want) != tm.present {
+		return
+	}
+	tm.want = ""
+	tm.seen <- time.Now()
 }
 
 // openTerm opens a PTY session of w×h on c and starts the shell (the TUI).
@@ -232,7 +258,7 @@ func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
 		t.Fatal(err)
 	}
-	tm := &term{sess: sess, emu: vt.NewSafeEmulator(w, h), stderr: &syncBuffer{}, done: make(chan error, 1)}
+	tm := &term{sess: sess, emu: vt.NewSafeEmulator(w, h), stderr: &syncBuffer{}, done: make(chan error, 1), seen: make(chan time.Time, 1)}
 	stdout, err := sess.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -245,7 +271,17 @@ func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 		t.Fatal(err)
 	}
 	go func() {
-		_, _ = io.Copy(tm.emu, stdout)
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := stdout.Read(buf)
+			if n > 0 {
+				_, _ = tm.emu.Write(buf[:n])
+				tm.check()
+			}
+			if err != nil {
+				break
+			}
+		}
 		tm.done <- sess.Wait()
 	}()
 	// The emulator answers the TUI's queries (background colour) through
