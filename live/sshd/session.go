@@ -173,7 +173,10 @@ func (st *session) end(reason string) {
 	if p == nil {
 		return
 	}
-	p.Quit()
+	// Quit waits for the program's event loop to take the message, so it
+	// runs on its own goroutine: Shutdown ends many sessions in turn and
+	// must not wait behind a stuck one.
+	go p.Quit()
 	go func() {
 		t := time.NewTimer(quitGrace)
 		defer t.Stop()
