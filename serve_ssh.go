@@ -73,6 +73,9 @@ func (f *sshFlags) start(ctx context.Context, workbookPath string, join sshd.Joi
 	addr = srv.Addr()
 	_, port, _ := net.SplitHostPort(addr.String())
 	fmt.Fprintf(w, "Serving SSH on %s (host key %s); participants join with: ssh -p %s HOST\n", addr, srv.HostKeyFingerprint(), port)
+	if tcp, ok := addr.(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		fmt.Fprintln(w, "threatdeck: ssh: listening beyond this machine: anyone who can reach it may try to log in; only the listed keys get in")
+	}
 	var (
 		once    sync.Once
 		stopErr error
