@@ -6,10 +6,10 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -82,17 +82,15 @@ func TestSSHFlagsStartAndStop(t *testing.T) {
 	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
 		t.Fatal(err)
 	}
-	var screen syncWriter
-	sess.Stdout = &screen
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(ansi.Strip(screen.String()), "Welcome") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !strings.Contains(ansi.Strip(screen.String()), "Welcome") {
-		t.Fatalf("no welcome screen over SSH; got %q", screen.String())
+	if !outputShows(stdout, "Welcome", 10*time.Second) {
+		t.Fatal("no welcome screen over SSH")
 	}
 	if p := <-joins; p.Role != model.RoleObserver || len(joins) != 0 {
 		t.Errorf("joined as %+v (and %d more); want one observer (--observer)", p, len(joins))
@@ -138,20 +136,31 @@ func TestSSHFlagsRefused(t *testing.T) {
 	}
 }
 
-// syncWriter collects a session's output from its copying goroutine.
-type syncWriter struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
+// outputShows reads r until its text, escapes stripped, contains want or
+// the time is up.
+func outputShows(r io.Reader, want string, within time.Duration) bool {
+	found := make(chan bool, 1)
+	go func() {
+		var seen []byte
+		buf := make([]byte, 4096)
+		for {
+			n, err := r.Read(buf)
+			seen = append(seen, buf[:n]...)
+			if strings.Contains(ansi.Strip(string(seen)), want) {
+				found <- true
+				_, _ = io.Copy(io.Discard, r)
+				return
+			}
+			if err != nil {
+				found <- false
+				return
+			}
+		}
+	}()
+	select {
+	case ok := <-found:
+		return ok
+	case <-time.After(within):
+		return false
+	}
 }

@@ -368,3 +368,38 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// room is a served workbook whose authorized_keys lists one key per name,
+// the name as its comment.
+type room struct {
+	h    *fakeHost
+	s    *Server
+	keys map[string]clientKey
+}
+
+func newRoom(t testing.TB, cfg Config, opts OptionsFunc, names ...string) *room {
+	t.Helper()
+	r := &room{h: newFakeHost(t), keys: map[string]clientKey{}}
+	lines := make([]string, len(names))
+	for i, n := range names {
+		r.keys[n] = newClientKey(t)
+		lines[i] = r.keys[n].line + " " + n
+	}
+	keysBeside(t, r.h, lines...)
+	r.s = startServer(t, cfg, r.h, opts)
+	return r
+}
+
+func (r *room) addr() string { return r.s.Addr().String() }
+
+// dial logs name in.
+func (r *room) dial(t testing.TB, name string) *gossh.Client {
+	t.Helper()
+	return mustDial(t, r.addr(), r.keys[name])
+}
+
+// term logs name in and opens their terminal at 80×24.
+func (r *room) term(t testing.TB, name string) *term {
+	t.Helper()
+	return openTerm(t, r.dial(t, name), 80, 24)
+}

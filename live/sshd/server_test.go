@@ -61,54 +61,37 @@ func TestRightKeyGetsTheWorkbookTUI(t *testing.T) {
 }
 
 func TestLeaveWhenTheConnectionDrops(t *testing.T) {
-	h := newFakeHost(t)
-	alice := newClientKey(t)
-	keysBeside(t, h, alice.line+" alice")
-	s := startServer(t, Config{}, h, nil)
-	c := mustDial(t, s.Addr().String(), alice)
-	tm := openTerm(t, c, 80, 24)
-	tm.waitFor(t, "Welcome to threatdeck")
+	r := newRoom(t, Config{}, nil, "alice")
+	c := r.dial(t, "alice")
+	openTerm(t, c, 80, 24).waitFor(t, "Welcome to threatdeck")
 	c.Close()
-	h.waitLeft(t, 1)
-	if n := waitSessions(t, s, 0); n != 0 {
+	r.h.waitLeft(t, 1)
+	deadline := time.Now().Add(10 * time.Second)
+	for r.s.Sessions() != 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := r.s.Sessions(); n != 0 {
 		t.Errorf("%d sessions still counted after the client went", n)
 	}
 }
 
-// waitSessions waits for the server to count n sessions and returns the
-// last count seen.
-func waitSessions(t testing.TB, s *Server, n int) int {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for s.Sessions() != n && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	return s.Sessions()
-}
-
 func TestUnknownKeyRefusedWithABanner(t *testing.T) {
-	h := newFakeHost(t)
-	alice, mallory := newClientKey(t), newClientKey(t)
-	keysBeside(t, h, alice.line+" alice")
-	s := startServer(t, Config{}, h, nil)
+	r := newRoom(t, Config{}, nil, "alice")
 	var banner strings.Builder
-	_, err := dial(s.Addr().String(), &banner, gossh.PublicKeys(mallory.signer))
+	_, err := dial(r.addr(), &banner, gossh.PublicKeys(newClientKey(t).signer))
 	if err == nil {
 		t.Fatal("an unknown key logged in")
 	}
 	if banner.String() != unknownKeyBanner || strings.Count(banner.String(), "\n") != 1 {
 		t.Errorf("banner %q; want the one line %q", banner.String(), unknownKeyBanner)
 	}
-	if j, _ := h.counts(); j != 0 {
+	if j, _ := r.h.counts(); j != 0 {
 		t.Errorf("%d joins for a refused key", j)
 	}
 }
 
 func TestPasswordAndKeyboardInteractiveRefused(t *testing.T) {
-	h := newFakeHost(t)
-	alice := newClientKey(t)
-	keysBeside(t, h, alice.line+" alice")
-	s := startServer(t, Config{}, h, nil)
+	r := newRoom(t, Config{}, nil, "alice")
 	asked := false
 	tests := []struct {
 		name string
@@ -122,7 +105,7 @@ func TestPasswordAndKeyboardInteractiveRefused(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := dial(s.Addr().String(), nil, tc.auth)
+			_, err := dial(r.addr(), nil, tc.auth)
 			if err == nil {
 				t.Fatal("logged in without a key")
 			}
@@ -138,74 +121,66 @@ func TestPasswordAndKeyboardInteractiveRefused(t *testing.T) {
 	}
 }
 
-func TestSessionWithoutAPTYRefused(t *testing.T) {
-	h := newFakeHost(t)
-	alice := newClientKey(t)
-	keysBeside(t, h, alice.line+" alice")
-	s := startServer(t, Config{}, h, nil)
-	c := mustDial(t, s.Addr().String(), alice)
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
+// TestRefusedBeforeJoining: a session the server does not serve is told
+// why in a sentence and never joins.
+func TestRefusedBeforeJoining(t *testing.T) {
+	r := newRoom(t, Config{}, nil, "alice")
+	tests := []struct {
+		name    string
+		pty     bool
+		command string
+		want    string
+	}{
+		{"no PTY", false, "", "Requires an active PTY"},
+		{"a command", true, "cat /etc/passwd", "only runs the workbook"},
+		{"a command without a PTY", false, "cat /etc/passwd", "only runs the workbook"},
 	}
-	out, err := sess.CombinedOutput("")
-	var ee *gossh.ExitError
-	if !errors.As(err, &ee) || ee.ExitStatus() != 1 {
-		t.Errorf("exit %v; want status 1", err)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sess, err := r.dial(t, "alice").NewSession()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.pty {
+				if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out, err := sess.CombinedOutput(tc.command)
+			var ee *gossh.ExitError
+			if !errors.As(err, &ee) || ee.ExitStatus() != 1 {
+				t.Errorf("exit %v; want status 1", err)
+			}
+			if !strings.Contains(string(out), tc.want) {
+				t.Errorf("output %q; want %q", out, tc.want)
+			}
+		})
 	}
-	if got := string(out); !strings.Contains(got, "Requires an active PTY") {
-		t.Errorf("output %q; want the activeterm sentence", got)
-	}
-	if j, _ := h.counts(); j != 0 {
-		t.Errorf("a session without a PTY joined (%d joins)", j)
-	}
-}
-
-func TestCommandRefused(t *testing.T) {
-	h := newFakeHost(t)
-	alice := newClientKey(t)
-	keysBeside(t, h, alice.line+" alice")
-	s := startServer(t, Config{}, h, nil)
-	c := mustDial(t, s.Addr().String(), alice)
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
-		t.Fatal(err)
-	}
-	out, err := sess.CombinedOutput("cat /etc/passwd")
-	if err == nil || !strings.Contains(string(out), "only runs the workbook") {
-		t.Errorf("command: err %v, output %q; want it refused", err, out)
+	if j, _ := r.h.counts(); j != 0 {
+		t.Errorf("a refused session joined (%d joins)", j)
 	}
 }
 
 func TestMaxSessionsRefusesTheNext(t *testing.T) {
-	h := newFakeHost(t)
-	keys := []clientKey{newClientKey(t), newClientKey(t), newClientKey(t)}
-	keysBeside(t, h, keys[0].line+" a", keys[1].line+" b", keys[2].line+" c")
-	s := startServer(t, Config{MaxSessions: 2}, h, nil)
-	for _, k := range keys[:2] {
-		openTerm(t, mustDial(t, s.Addr().String(), k), 80, 24).waitFor(t, "Welcome to threatdeck")
+	r := newRoom(t, Config{MaxSessions: 2}, nil, "a", "b", "c")
+	for _, name := range []string{"a", "b"} {
+		r.term(t, name).waitFor(t, "Welcome to threatdeck")
 	}
-	third := openTerm(t, mustDial(t, s.Addr().String(), keys[2]), 80, 24)
+	third := r.term(t, "c")
 	if code := third.wait(t); code != 1 {
 		t.Errorf("exit status %d for the session over the limit; want 1", code)
 	}
 	if got := third.stderr.String(); !strings.Contains(got, "the session is full (2 connected)") {
 		t.Errorf("stderr %q; want the sentence saying the session is full", got)
 	}
-	if j, _ := h.counts(); j != 2 {
+	if j, _ := r.h.counts(); j != 2 {
 		t.Errorf("%d joins; want 2", j)
 	}
 }
 
 func TestIdleTimeoutCloses(t *testing.T) {
-	h := newFakeHost(t)
-	alice := newClientKey(t)
-	keysBeside(t, h, alice.line+" alice")
-	s := startServer(t, Config{IdleTimeout: 400 * time.Millisecond}, h, nil)
-	tm := openTerm(t, mustDial(t, s.Addr().String(), alice), 80, 24)
+	r := newRoom(t, Config{IdleTimeout: 400 * time.Millisecond}, nil, "alice")
+	tm := r.term(t, "alice")
 	tm.waitFor(t, "Welcome to threatdeck")
 	if code := tm.wait(t); code != 1 {
 		t.Errorf("exit status %d after the idle timeout; want 1", code)
@@ -213,17 +188,14 @@ func TestIdleTimeoutCloses(t *testing.T) {
 	if got := tm.stderr.String(); !strings.Contains(got, "closed after 400ms without input") {
 		t.Errorf("stderr %q; want the idle sentence", got)
 	}
-	h.waitLeft(t, 1)
+	r.h.waitLeft(t, 1)
 }
 
 func TestFloodIsThrottledAndOthersAreServed(t *testing.T) {
-	h := newFakeHost(t)
-	h.addModel(t, newModel(t, "Payments API"))
-	flooder, bob := newClientKey(t), newClientKey(t)
-	keysBeside(t, h, flooder.line+" flooder", bob.line+" bob")
-	s := startServer(t, Config{InputRate: 2000, InputBurst: 1000, FloodTimeout: time.Second}, h, nil)
+	r := newRoom(t, Config{InputRate: 2000, InputBurst: 1000, FloodTimeout: time.Second}, nil, "flooder", "bob")
+	r.h.addModel(t, newModel(t, "Payments API"))
 
-	fl := openTerm(t, mustDial(t, s.Addr().String(), flooder), 80, 24)
+	fl := r.term(t, "flooder")
 	fl.waitFor(t, "Payments API")
 	start := time.Now()
 	sent := make(chan int, 1)
@@ -243,7 +215,7 @@ func TestFloodIsThrottledAndOthersAreServed(t *testing.T) {
 	}()
 
 	// While the flood runs, another participant connects and works.
-	other := openTerm(t, mustDial(t, s.Addr().String(), bob), 80, 24)
+	other := r.term(t, "bob")
 	other.waitFor(t, "Payments API")
 	other.press(t, "?")
 	other.waitFor(t, "quit")
@@ -270,9 +242,6 @@ func TestFloodIsThrottledAndOthersAreServed(t *testing.T) {
 }
 
 func TestPanicInOneSessionLeavesTheOthersServed(t *testing.T) {
-	h := newFakeHost(t)
-	alice, mallory := newClientKey(t), newClientKey(t)
-	keysBeside(t, h, alice.line+" alice", mallory.line+" mallory")
 	opts := func(l tui.Live) tui.Options {
 		if l.Me().Name == "mallory" {
 			panic("options for mallory")
@@ -280,48 +249,43 @@ func TestPanicInOneSessionLeavesTheOthersServed(t *testing.T) {
 		return tui.Options{NoColor: true}
 	}
 	var logged syncBuffer
-	s := startServer(t, Config{Logf: func(f string, a ...any) { logged.Write([]byte(f)) }}, h, opts)
-	bad := openTerm(t, mustDial(t, s.Addr().String(), mallory), 80, 24)
-	bad.wait(t)
-	h.waitLeft(t, 1)
-	good := openTerm(t, mustDial(t, s.Addr().String(), alice), 80, 24)
-	good.waitFor(t, "Welcome to threatdeck")
+	r := newRoom(t, Config{Logf: func(f string, a ...any) { logged.Write([]byte(f)) }}, opts, "alice", "mallory")
+	r.term(t, "mallory").wait(t)
+	r.h.waitLeft(t, 1)
+	r.term(t, "alice").waitFor(t, "Welcome to threatdeck")
 	if got := logged.String(); !strings.Contains(got, "a session failed") || strings.Contains(got, "mallory") {
 		t.Errorf("log %q; want the failure noted without the panic's text", got)
 	}
 }
 
 func TestShutdownEndsSessions(t *testing.T) {
-	h := newFakeHost(t)
-	alice := newClientKey(t)
-	keysBeside(t, h, alice.line+" alice")
-	s := startServer(t, Config{}, h, nil)
-	tm := openTerm(t, mustDial(t, s.Addr().String(), alice), 80, 24)
+	r := newRoom(t, Config{}, nil, "alice")
+	tm := r.term(t, "alice")
 	tm.waitFor(t, "Welcome to threatdeck")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := s.Shutdown(ctx); err != nil {
+	if err := r.s.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
 	tm.wait(t)
 	if got := tm.stderr.String(); !strings.Contains(got, "the host has ended the session") {
 		t.Errorf("stderr %q; want the shutdown sentence", got)
 	}
-	h.waitLeft(t, 1)
+	r.h.waitLeft(t, 1)
+	if _, err := dial(r.addr(), nil, gossh.PublicKeys(r.keys["alice"].signer)); err == nil {
+		t.Error("the server still takes connections after Shutdown")
+	}
 }
 
 func TestSSHSessionsCannotReachTheHostsFiles(t *testing.T) {
-	h := newFakeHost(t)
-	alice := newClientKey(t)
-	keysBeside(t, h, alice.line+" alice")
 	opts := func(tui.Live) tui.Options {
 		return tui.Options{NoColor: true,
 			Import:    func(string) (*model.Model, error) { t.Error("import called over SSH"); return nil, nil },
 			WriteFile: func(string, []byte) error { t.Error("write called over SSH"); return nil },
 		}
 	}
-	s := startServer(t, Config{}, h, opts)
-	tm := openTerm(t, mustDial(t, s.Addr().String(), alice), 80, 24)
+	r := newRoom(t, Config{}, opts, "alice")
+	tm := r.term(t, "alice")
 	tm.waitFor(t, "New threat model")
 	if strings.Contains(tm.screen(), "Import a file") {
 		t.Errorf("the welcome screen offers an import over SSH:\n%s", tm.screen())
