@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -44,6 +46,22 @@ func addSSHFlags(cmd *cobra.Command) *sshFlags {
 	fl.StringArrayVar(&f.facilitators, "facilitator", nil, "make this `key` a facilitator: a SHA256: fingerprint, a public key or a .pub file (repeatable)")
 	fl.StringArrayVar(&f.observers, "observer", nil, "make this `key` an observer, who reads and adds to the parking lot only (repeatable)")
 	return f
+}
+
+// sshFlagNames are the flags addSSHFlags defines.
+var sshFlagNames = []string{"listen", "authorized-keys", "host-key", "max-sessions", "idle-timeout", "facilitator", "observer"}
+
+// enabled reports whether serve should start SSH: an SSH flag was given,
+// or the default authorized_keys file exists beside the workbook. Without
+// either, serve hosts the local socket only.
+func (f *sshFlags) enabled(cmd *cobra.Command, workbookPath string) bool {
+	for _, name := range sshFlagNames {
+		if cmd.Flags().Changed(name) {
+			return true
+		}
+	}
+	_, err := os.Stat(filepath.Join(filepath.Dir(workbookPath), sshd.AuthorizedKeysFile))
+	return err == nil
 }
 
 // start serves SSH for the workbook at workbookPath until stop is called or

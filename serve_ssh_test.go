@@ -9,12 +9,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -162,5 +164,46 @@ func outputShows(r io.Reader, want string, within time.Duration) bool {
 		return ok
 	case <-time.After(within):
 		return false
+	}
+}
+
+func TestSSHFlagsEnabled(t *testing.T) {
+	// Every flag addSSHFlags defines counts as asking for SSH.
+	cmd := &cobra.Command{Use: "serve"}
+	addSSHFlags(cmd)
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if !slices.Contains(sshFlagNames, fl.Name) {
+			t.Errorf("--%s is not in sshFlagNames", fl.Name)
+		}
+	})
+	dir := t.TempDir()
+	db := filepath.Join(dir, "workbook.db")
+	tests := []struct {
+		name    string
+		args    []string
+		keyFile bool
+		want    bool
+	}{
+		{"nothing set up", nil, false, false},
+		{"an SSH flag", []string{"--max-sessions", "4"}, false, true},
+		{"authorized_keys beside the workbook", nil, true, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(filepath.Join(dir, "authorized_keys"))
+			if tc.keyFile {
+				if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := &cobra.Command{Use: "serve"}
+			f := addSSHFlags(cmd)
+			if err := cmd.ParseFlags(tc.args); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.enabled(cmd, db); got != tc.want {
+				t.Errorf("enabled = %v; want %v", got, tc.want)
+			}
+		})
 	}
 }
