@@ -89,9 +89,9 @@ func newBenchRoom(b *testing.B, participants int) *benchRoom {
 // but the host does not pay.
 func emulatorsCost(n int) int64 {
 	before := heapInUse()
-	emus := make([]*vt.SafeEmulator, n)
+	emus := make([]*vt.Emulator, n)
 	for i := range emus {
-		emus[i] = vt.NewSafeEmulator(benchWidth, benchHeight)
+		emus[i] = vt.NewEmulator(benchWidth, benchHeight)
 	}
 	cost := int64(heapInUse()) - int64(before)
 	runtime.KeepAlive(emus)

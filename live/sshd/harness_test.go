@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -215,9 +214,13 @@ func mustDial(t testing.TB, addr string, key clientKey) *gossh.Client {
 // term is a client's terminal: a real SSH session with a PTY whose output
 // feeds a terminal emulator, so tests read the screen a participant sees.
 type term struct {
-	sess   *gossh.Session
-	stdin  io.WriteCloser
-	emu    *vt.SafeEmulator
+	sess  *gossh.Session
+	stdin io.WriteCloser
+	// emu is written by the output goroutine and read by the test, under
+	// emuMu (vt's SafeEmulator does not lock String, and Render costs
+	// more than String when only the text is wanted).
+	emuMu  sync.Mutex
+	emu    *vt.Emulator
 	stderr *syncBuffer
 	done   chan error
 
@@ -258,7 +261,7 @@ func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
 		t.Fatal(err)
 	}
-	tm := &term{sess: sess, emu: vt.NewSafeEmulator(w, h), stderr: &syncBuffer{}, done: make(chan error, 1), seen: make(chan time.Time, 1)}
+	tm := &term{sess: sess, emu: vt.NewEmulator(w, h), stderr: &syncBuffer{}, done: make(chan error, 1), seen: make(chan time.Time, 1)}
 	stdout, err := sess.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +278,9 @@ func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 		for {
 			n, err := stdout.Read(buf)
 			if n > 0 {
+				tm.emuMu.Lock()
 				_, _ = tm.emu.Write(buf[:n])
+				tm.emuMu.Unlock()
 				tm.check()
 			}
 			if err != nil {
@@ -285,7 +290,8 @@ func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 		tm.done <- sess.Wait()
 	}()
 	// The emulator answers the TUI's queries (background colour) through
-	// its input side; pass the answers back as a real terminal would.
+	// its input side, a pipe of its own that needs no lock; pass the
+	// answers back as a real terminal would.
 	go func() {
 		buf := make([]byte, 256)
 		for {
@@ -306,9 +312,12 @@ func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 	return tm
 }
 
-// screen is the emulator's screen as plain text. (SafeEmulator locks
-// Render, not String.)
-func (tm *term) screen() string { return ansi.Strip(tm.emu.Render()) }
+// screen is the emulator's screen as plain text.
+func (tm *term) screen() string {
+	tm.emuMu.Lock()
+	defer tm.emuMu.Unlock()
+	return tm.emu.String()
+}
 
 // waitFor waits until the screen shows text.
 func (tm *term) waitFor(t testing.TB, text string) {
