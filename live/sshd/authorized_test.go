@@ -1,6 +1,7 @@
 package sshd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,7 +167,8 @@ func TestKeyringRereadsTheFile(t *testing.T) {
 	ann, bob := newClientKey(t), newClientKey(t)
 	path := filepath.Join(t.TempDir(), AuthorizedKeysFile)
 	writeFile0600(t, path, ann.line+" ann\n")
-	k, err := newKeyring(path, nil, nil, t.Logf)
+	var logged []string
+	k, err := newKeyring(path, nil, nil, func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,9 +185,14 @@ func TestKeyringRereadsTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile0600(t, path, "") // keeps mode 0666: WriteFile does not chmod an existing file
-	k.checked = k.checked.Add(-recheck)
-	if _, ok := k.lookup(ann.signer.PublicKey()); !ok {
-		t.Error("a world-writable file replaced the list")
+	for range 2 {
+		k.checked = k.checked.Add(-recheck)
+		if _, ok := k.lookup(ann.signer.PublicKey()); !ok {
+			t.Error("a world-writable file replaced the list")
+		}
+	}
+	if len(logged) != 1 || !strings.Contains(logged[0], "chmod 600") {
+		t.Errorf("logged %q; want the unsafe file said once", logged)
 	}
 }
 
@@ -202,8 +209,20 @@ func TestKeyringMissingOrUnsafeFile(t *testing.T) {
 	if _, err := newKeyring(path, nil, nil, t.Logf); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Errorf("group-writable file: %v", err)
 	}
-	// Only --facilitator keys, no file: fine.
-	if _, err := newKeyring(filepath.Join(dir, "none"), []string{newClientKey(t).line}, nil, t.Logf); err != nil {
-		t.Errorf("no file but a --facilitator key: %v", err)
+	// Only --facilitator keys, no file: fine, and said nothing about.
+	ann := newClientKey(t)
+	var logged []string
+	k, err := newKeyring(filepath.Join(dir, "none"), []string{ann.line + " ann"}, nil, func(f string, a ...any) { logged = append(logged, f) })
+	if err != nil {
+		t.Fatalf("no file but a --facilitator key: %v", err)
+	}
+	for range 2 {
+		k.checked = k.checked.Add(-recheck)
+		if id, ok := k.lookup(ann.signer.PublicKey()); !ok || id.Role != model.RoleFacilitator || id.Name != "ann" {
+			t.Errorf("the --facilitator key: %+v, %v", id, ok)
+		}
+	}
+	if len(logged) != 0 {
+		t.Errorf("logged %q for a set-up without a file", logged)
 	}
 }

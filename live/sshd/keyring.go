@@ -43,6 +43,8 @@ type keyring struct {
 	size    int64
 	byKey   map[string]AuthorizedKey
 	checked time.Time
+	// lastErr is the last reload failure logged.
+	lastErr string
 }
 
 // recheck bounds how often the file is looked at: each authentication
@@ -113,9 +115,9 @@ func (k *keyring) load(first bool) error {
 		}
 	}
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && len(k.extra) > 0 && first:
+	case errors.Is(err, fs.ErrNotExist) && len(k.extra) > 0:
 		// Only --facilitator/--observer keys: a valid set-up.
-		k.byKey = map[string]AuthorizedKey{}
+		k.byKey, k.mtime, k.size, k.lastErr = map[string]AuthorizedKey{}, time.Time{}, 0, ""
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
 		err = fmt.Errorf("no authorized keys file at %s; list each participant's public key there, one a line", k.path)
@@ -124,9 +126,14 @@ func (k *keyring) load(first bool) error {
 		if first {
 			return err
 		}
-		k.logf("authorized keys not reloaded, the last list stays in use: %v", err)
+		// Said once, not at every login attempt while it lasts.
+		if msg := err.Error(); msg != k.lastErr {
+			k.lastErr = msg
+			k.logf("authorized keys not reloaded, the last list stays in use: %v", err)
+		}
 		return nil
 	}
+	k.lastErr = ""
 	keys, bad := ParseAuthorizedKeys(data)
 	for _, b := range bad {
 		k.logf("%s %v; that line is skipped", k.path, b)
