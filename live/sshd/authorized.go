@@ -105,7 +105,7 @@ func parseAuthorizedLine(line []byte) (AuthorizedKey, string) {
 		}
 		role, ok := parseRole(strings.Trim(strings.TrimSpace(value), `"`))
 		if !ok {
-			return AuthorizedKey{}, fmt.Sprintf("unknown role %q (facilitator, participant or observer)", model.CleanLine(value))
+			return AuthorizedKey{}, fmt.Sprintf("unknown role %q (facilitator, participant or observer)", cleanName(value))
 		}
 		k.Role = role
 	}

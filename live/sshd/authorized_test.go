@@ -226,3 +226,26 @@ func TestKeyringMissingOrUnsafeFile(t *testing.T) {
 		t.Errorf("logged %q for a set-up without a file", logged)
 	}
 }
+
+func FuzzParseKeySpec(f *testing.F) {
+	k := newClientKey(f)
+	for _, seed := range []string{"SHA256:abc", k.line, k.line + " alice", "role=observer " + k.line, "ssh-ed25519 AAAA x", " \t"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !strings.ContainsAny(strings.TrimSpace(s), " \t") && !strings.HasPrefix(strings.TrimSpace(s), "SHA256:") {
+			t.Skip("a single word is read as a file path")
+		}
+		fp, key, err := parseKeySpec(s)
+		switch {
+		case err != nil:
+			if strings.ContainsAny(err.Error(), "\n\x1b") {
+				t.Fatalf("error %q is not one clean line", err)
+			}
+		case key != nil && key.Fingerprint != fp:
+			t.Fatalf("fingerprint %q for a key whose own is %q", fp, key.Fingerprint)
+		case !strings.HasPrefix(fp, "SHA256:"):
+			t.Fatalf("fingerprint %q", fp)
+		}
+	})
+}
