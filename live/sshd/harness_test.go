@@ -222,7 +222,9 @@ type term struct {
 	emuMu  sync.Mutex
 	emu    *vt.Emulator
 	stderr *syncBuffer
-	done   chan error
+	// raw is every byte the server sent, escapes and all.
+	raw  *syncBuffer
+	done chan error
 
 	// An expectation the output goroutine checks after each write: when
 	// the screen shows (or, with !present, stops showing) want, it sends
@@ -254,14 +256,26 @@ func (tm *term) check() {
 // openTerm opens a PTY session of w×h on c and starts the shell (the TUI).
 func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 	t.Helper()
+	return openTermAs(t, c, "xterm-256color", nil, w, h)
+}
+
+// openTermAs opens a PTY session whose terminal is termName, with env
+// sent to the server, as ssh's SendEnv/SetEnv do.
+func openTermAs(t testing.TB, c *gossh.Client, termName string, env map[string]string, w, h int) *term {
+	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
+	for k, v := range env {
+		if err := sess.Setenv(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sess.RequestPty(termName, h, w, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
 		t.Fatal(err)
 	}
-	tm := &term{sess: sess, emu: vt.NewEmulator(w, h), stderr: &syncBuffer{}, done: make(chan error, 1), seen: make(chan time.Time, 1)}
+	tm := &term{sess: sess, emu: vt.NewEmulator(w, h), stderr: &syncBuffer{}, raw: &syncBuffer{}, done: make(chan error, 1), seen: make(chan time.Time, 1)}
 	stdout, err := sess.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -278,6 +292,7 @@ func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 		for {
 			n, err := stdout.Read(buf)
 			if n > 0 {
+				_, _ = tm.raw.Write(buf[:n])
 				tm.emuMu.Lock()
 				_, _ = tm.emu.Write(buf[:n])
 				tm.emuMu.Unlock()

@@ -291,3 +291,41 @@ func TestSSHSessionsCannotReachTheHostsFiles(t *testing.T) {
 		t.Errorf("the welcome screen offers an import over SSH:\n%s", tm.screen())
 	}
 }
+
+// TestColourProfileFollowsTheClient: each participant's TUI draws in their
+// own terminal's colours, told by TERM, COLORTERM and NO_COLOR from their
+// side of the connection.
+func TestColourProfileFollowsTheClient(t *testing.T) {
+	opts := func(tui.Live) tui.Options { return tui.Options{} }
+	r := newRoom(t, Config{}, opts, "alice")
+	r.h.addModel(t, newModel(t, "Payments API"))
+	tests := []struct {
+		name    string
+		term    string
+		env     map[string]string
+		want    []string
+		mustNot []string
+	}{
+		{"256 colours", "xterm-256color", nil, []string{"38;5;"}, []string{"38;2;"}},
+		{"true colour", "xterm-256color", map[string]string{"COLORTERM": "truecolor"}, []string{"38;2;"}, nil},
+		{"NO_COLOR", "xterm-256color", map[string]string{"NO_COLOR": "1"}, nil, []string{"38;5;", "38;2;"}},
+		{"16 colours", "xterm", nil, []string{"\x1b[3"}, []string{"38;5;", "38;2;"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tm := openTermAs(t, r.dial(t, "alice"), tc.term, tc.env, 80, 24)
+			tm.waitFor(t, "Payments API")
+			raw := tm.raw.String()
+			for _, w := range tc.want {
+				if !strings.Contains(raw, w) {
+					t.Errorf("output lacks %q", w)
+				}
+			}
+			for _, w := range tc.mustNot {
+				if strings.Contains(raw, w) {
+					t.Errorf("output has %q", w)
+				}
+			}
+		})
+	}
+}
