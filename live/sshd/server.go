@@ -15,6 +15,7 @@ import (
 	"net"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"charm.land/log/v2"
@@ -113,7 +114,13 @@ type Server struct {
 	// none is added once closing is set.
 	running sync.WaitGroup
 	closing bool
+	// conns counts open connections, logged in or not.
+	conns atomic.Int64
 }
+
+// maxConnections is how many connections may be open at once: every
+// session's, and room for as many again logging in or reconnecting.
+func maxConnections(maxSessions int) int { return 2*maxSessions + 8 }
 
 // New checks the configuration, loads (or creates) the host key and reads
 // the authorized keys. It does not listen yet: see Start and Serve.
@@ -138,9 +145,10 @@ func New(cfg Config, join JoinFunc, opts OptionsFunc) (*Server, error) {
 	// exit) is not worth showing, and panics come to Logf through recover.
 	log.SetOutput(io.Discard)
 	s := &Server{cfg: cfg, join: join, opts: opts, keys: keys, sessions: map[*session]struct{}{}}
-	// Middlewares run last to first: refuse extra sessions, then fast
-	// reconnects, then sessions without a terminal, then join and run the
-	// TUI. recover wraps them all, so a panic ends one session only.
+	// Middlewares run last to first: refuse a command, then sessions
+	// started too fast from one address, then sessions without a terminal,
+	// then join (refusing one past MaxSessions) and run the TUI. recover
+	// wraps them all, so a panic ends one session only.
 	limiter := ratelimiter.NewRateLimiter(rate.Limit(cfg.SessionRate), cfg.SessionBurst, 1024)
 	s.srv = &ssh.Server{
 		Addr:             cfg.Listen,
@@ -153,6 +161,17 @@ func New(cfg Config, join JoinFunc, opts OptionsFunc) (*Server, error) {
 		// Twice the session's, so that one is the one a participant meets.
 		IdleTimeout:          2 * cfg.IdleTimeout,
 		ServerConfigCallback: s.serverConfig,
+		// Like OpenSSH's MaxStartups: connections beyond the cap are
+		// closed at once, so a flood of half-open logins cannot grow the
+		// host without bound (each lasts at most handshakeTimeout).
+		ConnCallback: func(_ ssh.Context, c net.Conn) net.Conn {
+			if s.conns.Add(1) > int64(maxConnections(cfg.MaxSessions)) {
+				s.conns.Add(-1)
+				return nil
+			}
+			return c
+		},
+		ConnectionCloseCallback: func(net.Conn) { s.conns.Add(-1) },
 	}
 	err = s.srv.SetOption(wish.WithMiddleware(
 		recover.MiddlewareWithLogger(panicLogger{cfg.Logf},

@@ -3,6 +3,7 @@ package sshd
 import (
 	"context"
 	"errors"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -328,4 +329,32 @@ func TestColourProfileFollowsTheClient(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestHalfOpenConnectionsAreCapped(t *testing.T) {
+	r := newRoom(t, Config{MaxSessions: 1}, nil, "alice")
+	var idle []net.Conn
+	for range maxConnections(1) {
+		c, err := net.Dial("tcp", r.addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		idle = append(idle, c)
+	}
+	// Connections are counted as the server accepts them; wait for it.
+	deadline := time.Now().Add(10 * time.Second)
+	for r.s.conns.Load() < int64(len(idle)) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := dial(r.addr(), nil, gossh.PublicKeys(r.keys["alice"].signer)); err == nil {
+		t.Error("a connection past the cap was served")
+	}
+	for _, c := range idle {
+		c.Close()
+	}
+	// Once they are gone, alice gets in.
+	for r.s.conns.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.term(t, "alice").waitFor(t, "Welcome to threatdeck")
 }
