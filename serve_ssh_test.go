@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/threatdeck/threatdeck/model"
+	"github.com/threatdeck/threatdeck/store"
+	"github.com/threatdeck/threatdeck/tui"
+)
+
+// storeLive is the smallest tui.Live over a real store, for the flags'
+// test: the live host is another package's business.
+type storeLive struct {
+	*store.Store
+	events chan model.LiveEvent
+}
+
+func (l storeLive) Me() model.Participant          { return model.Participant{Name: "test"} }
+func (l storeLive) Events() <-chan model.LiveEvent { return l.events }
+func (l storeLive) Announce(model.Presence) error  { return nil }
+
+func TestSSHFlagsStartAndStop(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "data", "workbook.db")
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	signer, _ := gossh.NewSignerFromKey(priv)
+	keys := filepath.Join(t.TempDir(), "keys")
+	if err := os.WriteFile(keys, gossh.MarshalAuthorizedKey(signer.PublicKey()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	joins := make(chan model.Participant, 4)
+	join := func(p model.Participant) (tui.Live, func(), error) {
+		joins <- p
+		return storeLive{st, make(chan model.LiveEvent)}, func() {}, nil
+	}
+	cmd := &cobra.Command{Use: "serve"}
+	f := addSSHFlags(cmd)
+	if err := cmd.ParseFlags([]string{"--listen", "127.0.0.1:0", "--authorized-keys", keys, "--max-sessions", "3", "--observer", keys}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	stop, addr, err := f.start(context.Background(), db, join, sshTUIOptions(nil), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "participants join with: ssh -p ") || !strings.Contains(out.String(), "SHA256:") {
+		t.Errorf("start said %q; want the ssh command and the host key fingerprint", out.String())
+	}
+	if fi, err := os.Stat(filepath.Join(filepath.Dir(db), "ssh_host_ed25519_key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("host key beside the workbook: %v, %v", fi, err)
+	}
+
+	c, err := gossh.Dial("tcp", addr.String(), &gossh.ClientConfig{User: "u", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	if !outputShows(stdout, "Welcome", 10*time.Second) {
+		t.Fatal("no welcome screen over SSH")
+	}
+	if p := <-joins; p.Role != model.RoleObserver || len(joins) != 0 {
+		t.Errorf("joined as %+v (and %d more); want one observer (--observer)", p, len(joins))
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("second stop: %v", err)
+	}
+	if err := sess.Wait(); err == nil {
+		t.Error("the session outlived stop")
+	}
+}
+
+func TestSSHFlagsRefused(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--listen", "2222"}, `--listen "2222" is not host:port`},
+		{[]string{"--max-sessions", "0"}, "--max-sessions must be at least 1"},
+		{[]string{"--idle-timeout", "0s"}, "--idle-timeout must be positive"},
+		{[]string{"--authorized-keys", "/nonexistent/keys", "--listen", "127.0.0.1:0"}, "no authorized keys file at /nonexistent/keys"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.want, func(t *testing.T) {
+			cmd := &cobra.Command{Use: "serve"}
+			f := addSSHFlags(cmd)
+			if err := cmd.ParseFlags(tc.args); err != nil {
+				t.Fatal(err)
+			}
+			db := filepath.Join(t.TempDir(), "workbook.db")
+			join := func(model.Participant) (tui.Live, func(), error) { return nil, nil, errors.New("no host") }
+			_, _, err := f.start(context.Background(), db, join, sshTUIOptions(nil), &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v; want %q", err, tc.want)
+			}
+			if _, ok := errors.AsType[usageError](err); ok != strings.HasPrefix(tc.want, "--") {
+				t.Errorf("usage error %v for %v", ok, err)
+			}
+		})
+	}
+}
+
+// outputShows reads r until its text, escapes stripped, contains want or
+// the time is up.
+func outputShows(r io.Reader, want string, within time.Duration) bool {
+	found := make(chan bool, 1)
+	go func() {
+		var seen []byte
+		buf := make([]byte, 4096)
+		for {
+			n, err := r.Read(buf)
+			seen = append(seen, buf[:n]...)
+			if strings.Contains(ansi.Strip(string(seen)), want) {
+				found <- true
+				_, _ = io.Copy(io.Discard, r)
+				return
+			}
+			if err != nil {
+				found <- false
+				return
+			}
+		}
+	}()
+	select {
+	case ok := <-found:
+		return ok
+	case <-time.After(within):
+		return false
+	}
+}
+
+func TestSSHFlagsEnabled(t *testing.T) {
+	// Every flag addSSHFlags defines counts as asking for SSH.
+	cmd := &cobra.Command{Use: "serve"}
+	addSSHFlags(cmd)
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if !slices.Contains(sshFlagNames, fl.Name) {
+			t.Errorf("--%s is not in sshFlagNames", fl.Name)
+		}
+	})
+	dir := t.TempDir()
+	db := filepath.Join(dir, "workbook.db")
+	tests := []struct {
+		name    string
+		args    []string
+		keyFile bool
+		want    bool
+	}{
+		{"nothing set up", nil, false, false},
+		{"an SSH flag", []string{"--max-sessions", "4"}, false, true},
+		{"authorized_keys beside the workbook", nil, true, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(filepath.Join(dir, "authorized_keys"))
+			if tc.keyFile {
+				if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := &cobra.Command{Use: "serve"}
+			f := addSSHFlags(cmd)
+			if err := cmd.ParseFlags(tc.args); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.enabled(cmd, db); got != tc.want {
+				t.Errorf("enabled = %v; want %v", got, tc.want)
+			}
+		})
+	}
+}
