@@ -18,7 +18,7 @@ type topicSet uint16
 // assetTopics are the kinds of data a threat can be about, each with the
 // words that name it in an asset or a library threat.
 var assetTopics = [][]string{
-	{"credential", "password", "passwords", "token", "tokens", "session", "secret", "secrets", "api key", "private key", "signing key", "jwt", "mfa", "otp", "login"},
+	{"credential", "credentials", "password", "passwords", "token", "tokens", "session", "sessions", "jwt", "mfa", "otp", "login", "account takeover"},
 	{"personal", "pii", "profile", "customer", "patient", "identity", "address", "phone number", "email address", "privacy", "consent", "biometric"},
 	{"payment", "card", "cards", "bank", "account number", "balance", "transaction", "refund", "invoice", "money", "wallet"},
 	{"file", "files", "upload", "document", "documents", "attachment", "archive"},
@@ -26,6 +26,7 @@ var assetTopics = [][]string{
 	{"model weights", "training data", "ml model", "embedding", "embeddings", "prompt", "dataset", "features"},
 	{"source code", "build artifact", "artifact", "container image", "pipeline", "release"},
 	{"backup", "backups", "snapshot"},
+	{"secret", "secrets", "api key", "api keys", "private key", "private keys", "signing key", "certificate", "certificates", "cloud credentials"},
 	{"firmware", "device", "devices", "sensor", "reading", "readings"},
 }
 
@@ -69,14 +70,19 @@ func significantWords(text string) []string {
 	return slices.Compact(out)
 }
 
-// linkAssets finds, for every element, the assets that share a significant
-// word with it, and every asset's topics.
+// linkAssets finds, for every element, the assets it shares words with:
+// two significant words of their names and descriptions, or one that is
+// in both names ("Telemetry database" and "Home telemetry"). One word of
+// a description alone is too weak a tie. It also returns every asset's
+// topics.
 func linkAssets(m *Model) (elemAssets [][]int, topics []topicSet) {
 	topics = make([]topicSet, len(m.Assets))
 	byWord := map[string][]int{}
+	names := make([][]string, len(m.Assets))
 	for i, a := range m.Assets {
 		topics[i] = topicsOf(a.Name + " " + a.Description)
-		for _, w := range significantWords(a.Name) {
+		names[i] = significantWords(a.Name)
+		for _, w := range significantWords(a.Name + " " + a.Description) {
 			byWord[w] = append(byWord[w], i)
 		}
 	}
@@ -84,13 +90,23 @@ func linkAssets(m *Model) (elemAssets [][]int, topics []topicSet) {
 	if len(byWord) == 0 {
 		return elemAssets, topics
 	}
+	shared := make([]int, len(m.Assets))
 	for i, e := range m.Surface {
-		var hit []int
+		clear(shared)
+		own := significantWords(e.Name)
 		for _, w := range significantWords(e.Name + " " + e.Description) {
-			hit = append(hit, byWord[w]...)
+			for _, a := range byWord[w] {
+				shared[a]++
+				if slices.Contains(own, w) && slices.Contains(names[a], w) {
+					shared[a] += 2
+				}
+			}
 		}
-		slices.Sort(hit)
-		elemAssets[i] = slices.Compact(hit)
+		for a, n := range shared {
+			if n >= 2 {
+				elemAssets[i] = append(elemAssets[i], a)
+			}
+		}
 	}
 	return elemAssets, topics
 }
@@ -135,7 +151,7 @@ func threatTopics(lt LibraryThreat) topicSet {
 	t := topicsOf(lt.Title)
 	for _, tr := range slices.Concat(lt.Requires, lt.RequiresAny) {
 		switch tr {
-		case TraitPayments:
+		case TraitPayments, TraitCommerce:
 			t |= 1 << 2
 		case TraitPersonalData:
 			t |= 1 << 1
@@ -143,8 +159,10 @@ func threatTopics(lt LibraryThreat) topicSet {
 			t |= 1 << 5
 		case TraitCICD:
 			t |= 1 << 6
-		case TraitSecrets, TraitLogin:
+		case TraitLogin:
 			t |= 1 << 0
+		case TraitSecrets:
+			t |= 1 << 9
 		}
 	}
 	return t

@@ -226,7 +226,7 @@ func byID(ss []Suggestion) map[string]Suggestion {
 // TestSpecificKindsRankAboveGenericProcessThreats: threats written for an
 // admin interface, webhook, file transfer, third-party integration or
 // authentication mechanism come before every threat that matched only a
-// plain process, and the why names that element.
+// plain process on its kind alone, and the why names that element.
 func TestSpecificKindsRankAboveGenericProcessThreats(t *testing.T) {
 	special := []ElementKind{KindAdmin, KindWebhook, KindFileTransfer, KindThirdParty, KindAuth}
 	for _, m := range []*Model{everyKindModel(t), Example(ExampleDate)} {
@@ -246,7 +246,9 @@ func TestSpecificKindsRankAboveGenericProcessThreats(t *testing.T) {
 					t.Errorf("%s is written for %s; why %q names another rule", s.Threat.ID, primary, s.Why)
 				}
 			}
-			if len(kinds) == 1 && kinds[KindProcess] {
+			// Threats that need traits are specific however generic the
+			// element kind they matched.
+			if len(kinds) == 1 && kinds[KindProcess] && len(s.Threat.Requires)+len(s.Threat.RequiresAny) == 0 {
 				firstGeneric = min(firstGeneric, i)
 			}
 		}
