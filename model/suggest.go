@@ -178,10 +178,13 @@ func newSuggestScan(m *Model) *suggestScan {
 	return sc
 }
 
+// outOfScope is the bit of TraitOutOfScope: such elements take nothing.
+var outOfScope = traitBits([]Trait{TraitOutOfScope})
+
 // fits reports whether element i's profile meets lt's needs.
 func (sc *suggestScan) fits(lt *LibraryThreat, req, reqAny uint64, i int) bool {
 	p := sc.profiles[i]
-	if p.traits&req != req || reqAny != 0 && p.traits&reqAny == 0 {
+	if p.traits&outOfScope != 0 || p.traits&req != req || reqAny != 0 && p.traits&reqAny == 0 {
 		return false
 	}
 	if len(lt.Exposure) > 0 && !slices.Contains(lt.Exposure, p.exposure) {

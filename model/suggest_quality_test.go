@@ -17,8 +17,8 @@ func everyKindModel(t *testing.T) *Model {
 	// internal and nothing calls it: between them they meet every need a
 	// library threat can declare.
 	for _, k := range ElementKinds {
-		must(t)(m.PutElement(SurfaceElement{Name: fmt.Sprintf("%s 1", k), Kind: k, Traits: Traits, Exposure: ExposureInternet, Callers: CallersBoth}, t0))
-		must(t)(m.PutElement(SurfaceElement{Name: fmt.Sprintf("%s 2", k), Kind: k, Traits: Traits, Exposure: ExposureInternal, Callers: CallersNone}, t0))
+		must(t)(m.PutElement(SurfaceElement{Name: fmt.Sprintf("%s 1", k), Kind: k, Traits: everyTrait(), Exposure: ExposureInternet, Callers: CallersBoth}, t0))
+		must(t)(m.PutElement(SurfaceElement{Name: fmt.Sprintf("%s 2", k), Kind: k, Traits: everyTrait(), Exposure: ExposureInternal, Callers: CallersNone}, t0))
 	}
 	return m
 }
@@ -101,10 +101,18 @@ func checkSuggestions(t *testing.T, m *Model, libs []Library, got []Suggestion) 
 	}
 }
 
+// everyTrait is every trait an element in scope can have.
+func everyTrait() []Trait {
+	return slices.DeleteFunc(slices.Clone(Traits), func(t Trait) bool { return t == TraitOutOfScope })
+}
+
 // profileMeets restates the fit rule independently of Suggest: every
 // required trait, one of the any-of traits, an accepted exposure and the
 // callers needed ("both" meets people and services, "none" only none).
 func profileMeets(p Profile, lt LibraryThreat) bool {
+	if p.Has(TraitOutOfScope) {
+		return false
+	}
 	for _, tr := range lt.Requires {
 		if !p.Has(tr) {
 			return false

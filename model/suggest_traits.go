@@ -55,6 +55,9 @@ const (
 	TraitPersonalData     Trait = "personal-data"     // processes data about people
 	TraitSpecialCategory  Trait = "special-category"  // health, beliefs, sexuality, children's or criminal data
 	TraitDevices          Trait = "devices"           // a fleet of devices in the field
+	// TraitOutOfScope marks an element outside the review: it gets no
+	// suggestions (Threat Dragon's "out of scope").
+	TraitOutOfScope Trait = "out-of-scope"
 )
 
 // Traits lists every trait in display order.
@@ -66,6 +69,7 @@ var Traits = []Trait{
 	TraitEmail, TraitDirectory, TraitTemplates, TraitCache,
 	TraitKubernetes, TraitContainers, TraitServerless, TraitCloud, TraitCICD, TraitQueue,
 	TraitLLM, TraitML, TraitSecrets, TraitPersonalData, TraitSpecialCategory, TraitDevices,
+	TraitOutOfScope,
 }
 
 // Valid reports whether t is a known trait.
