@@ -31,10 +31,10 @@ var assetTopics = [][]string{
 }
 
 func topicsOf(text string) topicSet {
-	text = " " + strings.ToLower(text) + " "
+	wt := newWordText(text)
 	var t topicSet
 	for i, words := range assetTopics {
-		if hasWord(text, words...) {
+		if hasWord(wt, words...) {
 			t |= 1 << i
 		}
 	}
@@ -77,13 +77,24 @@ func significantWords(text string) []string {
 // topics.
 func linkAssets(m *Model) (elemAssets [][]int, topics []topicSet) {
 	topics = make([]topicSet, len(m.Assets))
-	byWord := map[string][]int{}
-	names := make([][]string, len(m.Assets))
+	// wordID numbers the assets' words; byWord[id] are the assets using
+	// word id, inName[id] those with it in their name.
+	wordID := map[string]int{}
+	var byWord, inName [][]int
 	for i, a := range m.Assets {
 		topics[i] = topicsOf(a.Name + " " + a.Description)
-		names[i] = significantWords(a.Name)
+		names := significantWords(a.Name)
 		for _, w := range significantWords(a.Name + " " + a.Description) {
-			byWord[w] = append(byWord[w], i)
+			id, ok := wordID[w]
+			if !ok {
+				id = len(byWord)
+				wordID[w] = id
+				byWord, inName = append(byWord, nil), append(inName, nil)
+			}
+			byWord[id] = append(byWord[id], i)
+			if slices.Contains(names, w) {
+				inName[id] = append(inName[id], i)
+			}
 		}
 	}
 	elemAssets = make([][]int, len(m.Surface))
@@ -91,13 +102,30 @@ func linkAssets(m *Model) (elemAssets [][]int, topics []topicSet) {
 		return elemAssets, topics
 	}
 	shared := make([]int, len(m.Assets))
+	var buf []byte
+	var found, own []int
 	for i, e := range m.Surface {
+		found, own = found[:0], own[:0]
+		buf = eachWord(buf, e.Name, func(w []byte) {
+			if id, ok := wordID[string(w)]; ok {
+				own = append(own, id)
+			}
+		})
+		buf = eachWord(buf, e.Name+" "+e.Description, func(w []byte) {
+			if id, ok := wordID[string(w)]; ok && !slices.Contains(found, id) {
+				found = append(found, id)
+			}
+		})
+		if len(found) == 0 {
+			continue
+		}
 		clear(shared)
-		own := significantWords(e.Name)
-		for _, w := range significantWords(e.Name + " " + e.Description) {
-			for _, a := range byWord[w] {
+		for _, id := range found {
+			for _, a := range byWord[id] {
 				shared[a]++
-				if slices.Contains(own, w) && slices.Contains(names[a], w) {
+			}
+			if slices.Contains(own, id) {
+				for _, a := range inName[id] {
 					shared[a] += 2
 				}
 			}
@@ -109,6 +137,37 @@ func linkAssets(m *Model) (elemAssets [][]int, topics []topicSet) {
 		}
 	}
 	return elemAssets, topics
+}
+
+// eachWord calls fn with every significant word of text as
+// significantWords finds them, lower-cased into buf (returned for reuse),
+// without allocating.
+func eachWord(buf []byte, text string, fn func(w []byte)) []byte {
+	flush := func() {
+		if len(buf) >= 4 && !stopWords[string(buf)] {
+			w := buf
+			if w[len(w)-1] == 's' {
+				w = w[:len(w)-1]
+			}
+			if !stopWords[string(w)] {
+				fn(w)
+			}
+		}
+		buf = buf[:0]
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			buf = append(buf, c+'a'-'A')
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c >= 0x80:
+			buf = append(buf, c)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return buf
 }
 
 // suggestAssets sets s.Assets to the assets the threat concerns, in id

@@ -277,7 +277,7 @@ var (
 // keywords in its name, description and (for exposure) trust zone. The user's own settings win over
 // it (see ProfileOf); importers add what the source format states.
 func InferTraits(e SurfaceElement) Profile {
-	text := " " + strings.ToLower(e.Name+" \n "+e.Description) + " "
+	text := newWordText(e.Name + " \n " + e.Description)
 	var p Profile
 	for _, tw := range traitWords {
 		if hasWord(text, tw.words...) {
@@ -315,7 +315,7 @@ func InferTraits(e SurfaceElement) Profile {
 	slices.Sort(p.Traits)
 	p.Traits = slices.Compact(p.Traits)
 
-	zone := " " + strings.ToLower(e.TrustZone) + " "
+	zone := newWordText(e.TrustZone)
 	switch {
 	case e.Kind == KindThirdParty || hasWord(zone, "third party", "third-party", "vendor"):
 		p.Exposure = ExposureThirdParty
@@ -361,11 +361,53 @@ func InferTraits(e SurfaceElement) Profile {
 	return p
 }
 
-// hasWord reports whether text (lower case, padded with spaces) holds one
-// of words starting at a word boundary; a keyword shorter than five
-// characters must also end at one ("spa" is not "space").
-func hasWord(text string, words ...string) bool {
+// wordText is lower-case text padded with spaces, with the first two
+// bytes of every word noted: a keyword can only match where a word starts,
+// so most keywords are ruled out without searching the text. Suggest infers
+// the profile of every element on every call, and this keeps 500 elements
+// within the benchmark's budget.
+type wordText struct {
+	s      string
+	starts [32]uint64 // a 2048-bit set of hashed word starts
+}
+
+// startBit hashes the first two or three bytes of a word start.
+func startBit(s string) (int, uint64) {
+	h := uint(s[0])*961 + uint(s[1])*31
+	if len(s) > 2 {
+		h += uint(s[2]) + 7919
+	}
+	h &= 2047
+	return int(h >> 6), 1 << (h & 63)
+}
+
+func newWordText(text string) wordText {
+	t := wordText{s: " " + strings.ToLower(text) + " "}
+	for i := 1; i+1 < len(t.s); i++ {
+		// Keywords start at a word or, for "/" or "." ones, at a symbol.
+		if isWordByte(t.s[i]) && !isWordByte(t.s[i-1]) || !isWordByte(t.s[i]) && t.s[i] != ' ' {
+			w, bit := startBit(t.s[i : i+2])
+			t.starts[w] |= bit
+			if i+2 < len(t.s) {
+				w, bit = startBit(t.s[i : i+3])
+				t.starts[w] |= bit
+			}
+		}
+	}
+	return t
+}
+
+// hasWord reports whether t holds one of words starting at a word
+// boundary; a keyword shorter than five characters must also end at one
+// ("spa" is not "space").
+func hasWord(t wordText, words ...string) bool {
+	text := t.s
 	for _, w := range words {
+		if len(w) >= 2 {
+			if i, bit := startBit(w[:min(len(w), 3)]); t.starts[i]&bit == 0 {
+				continue
+			}
+		}
 		for i := 0; ; {
 			j := strings.Index(text[i:], w)
 			if j < 0 {
