@@ -221,7 +221,7 @@ var traitWords = []struct {
 	{TraitReceivesWebhooks, []string{"webhook receiver", "incoming webhook", "receives webhook", "callback from"}},
 	{TraitLogin, []string{"login", "log in", "sign in", "sign-in", "signin", "password", "credential"}},
 	{TraitMFA, []string{"mfa", "two-factor", "2fa", "one-time code", "one-time codes", "otp", "push approval", "authenticator app", "step-up"}},
-	{TraitCommerce, []string{"shop", "storefront", "cart", "checkout", "coupon", "promo", "referral", "refund", "order", "orders"}},
+	{TraitCommerce, []string{"shop", "storefront", "cart", "checkout", "coupon", "promo", "referral", "refund", "online store"}},
 	{TraitSpecialCategory, []string{"health", "patient", "medical", "religio", "sexual", "dating", "children", "criminal", "whistle", "anonymous"}},
 	{TraitSessions, []string{"session", "cookie", "jwt", "bearer token", "access token"}},
 	{TraitOAuth, []string{"oauth", "oidc", "openid", "sso", "single sign-on"}},
