@@ -103,6 +103,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		if r.err != nil {
 			return
 		}
+		otmTraits(&e, n)
 		eid := b.element(e, n.path)
 		if id != "" {
 			elementOf[id] = eid
