@@ -196,7 +196,10 @@ func (c *cli) listCmd() *cobra.Command {
 		Short: "List the models in the workbook: id, title, owner, last update, completion",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sums, err := readList(c, (*store.Store).List)
+			sums, err := readList(c, func(s *store.Store) ([]model.Summary, error) {
+				defer warnDamaged(cmd, s)
+				return s.List()
+			})
 			if err != nil {
 				return err
 			}
@@ -338,6 +341,9 @@ func (c *cli) exportCmd() *cobra.Command {
 			var m *model.Model
 			if err := c.withStore(true, func(s *store.Store) (err error) {
 				m, err = s.Find(a[0])
+				if err == nil {
+					warnDamaged(cmd, s)
+				}
 				return err
 			}); err != nil {
 				return err

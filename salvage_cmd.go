@@ -32,6 +32,15 @@ func (c *cli) salvageCmd() *cobra.Command {
 	}
 }
 
+// warnDamaged tells a reading command's user, on stderr, that the workbook
+// is damaged: what it printed is what still verifies, and nothing will be
+// saved until the workbook is salvaged (or restored).
+func warnDamaged(cmd *cobra.Command, s *store.Store) {
+	if err := s.Damaged(); err != nil {
+		fmt.Fprintln(cmd.ErrOrStderr(), "threatdeck: warning: "+oneLine(err.Error()))
+	}
+}
+
 // writeSalvage prints a salvage report: one line per model, then what was
 // lost of each, and where the new workbook is.
 func writeSalvage(c *cli, rep *store.SalvageReport) error {
