@@ -37,6 +37,22 @@ type builder struct {
 	ext      map[string]any
 
 	mitigations int // mitigation ids issued
+	// warnings are problems that lose nothing but deserve a look (a link
+	// to something the file does not define); they become parking-lot
+	// items, where a facilitator looks for open questions.
+	warnings []string
+}
+
+// maxWarnings bounds the parking-lot items one import adds.
+const maxWarnings = 50
+
+// warn notes a problem in the file that the import works around.
+func (b *builder) warn(format string, args ...any) {
+	if len(b.warnings) < maxWarnings {
+		b.warnings = append(b.warnings, fmt.Sprintf(format, args...))
+	} else if len(b.warnings) == maxWarnings {
+		b.warnings = append(b.warnings, "Imported file: more problems like the ones above were not listed.")
+	}
 }
 
 type pending[T any] struct {
@@ -217,6 +233,11 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 			return nil, &ImportError{File: b.file, Problem: "cannot keep " + tool + " data: " + err.Error()}
 		}
 		m.SetExtension(tool, cleanRaw(raw), b.now)
+	}
+	for _, w := range b.warnings {
+		if _, err := m.PutParking(model.ParkingItem{Text: fitTitle(w, nil)}, b.now); err != nil {
+			return nil, b.fail("$", err)
+		}
 	}
 	m.Seq[model.PrefixSurface] = len(surface)
 	m.Seq[model.PrefixAsset] = len(assets)

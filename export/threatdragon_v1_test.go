@@ -104,3 +104,20 @@ func TestThreatDragonNullType(t *testing.T) {
 		t.Errorf("type = %#v, want null", v)
 	}
 }
+
+// A mitigation that is only an escape sequence is no mitigation, as an
+// empty one is: the import goes on without it.
+func TestEscapeOnlyMitigation(t *testing.T) {
+	for _, mitigation := range []string{"", `\u001b]0;x\u0007`, `\u001b[31m \u202e`} {
+		in := []byte(`{"summary": {"title": "n"}, "detail": {"diagrams": [{"cells": [
+		  {"id": "p", "shape": "process", "data": {"type": "tm.Process", "name": "P", "threats": [{"title": "T", "status": "Open", "mitigation": "` + mitigation + `"}]}}]}]}}`)
+		m, err := export.Import(in, "m.json")
+		if err != nil {
+			t.Errorf("mitigation %q: %v", mitigation, err)
+			continue
+		}
+		if n := len(m.Threats[0].Mitigations); n != 0 {
+			t.Errorf("mitigation %q: %d mitigations, want none", mitigation, n)
+		}
+	}
+}
