@@ -124,6 +124,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	if b.r.err != nil {
 		return nil, b.r.err
 	}
+	if err := b.titleSize("$", "title", ov.Title); err != nil {
+		return nil, err
+	}
 	ov.Title = fitTitle(ov.Title, nil)
 	if model.CleanLine(ov.Title) == "" {
 		ov.Title = "Imported model"
@@ -148,6 +151,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	var checks []model.CheckItem
 	for _, p := range b.checks {
 		m.Checklists = nil
+		if err := b.titleSize(p.path, "title", p.v.Title); err != nil {
+			return nil, err
+		}
 		p.v.Title = fitTitle(p.v.Title, &p.v.Detail)
 		ch, err := m.PutCheck(p.v, b.now)
 		if err != nil {
@@ -165,6 +171,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	names := b.defaultNames()
 	defaulted := map[string]string{}
 	for i, p := range b.elements {
+		if err := b.titleSize(p.path, "name", p.e.Name); err != nil {
+			return nil, err
+		}
 		p.e.Name = fitTitle(p.e.Name, &p.e.Description)
 		if p.e.Name == "" {
 			p.e.Name = names[i]
@@ -187,6 +196,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	}
 	assets := make([]model.Asset, 0, len(b.assets))
 	for _, p := range b.assets {
+		if err := b.titleSize(p.path, "name", p.v.Name); err != nil {
+			return nil, err
+		}
 		p.v.Name = fitTitle(p.v.Name, &p.v.Description)
 		ch, err := m.PutAsset(p.v, b.now)
 		if err != nil {
@@ -197,6 +209,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	}
 	actors := make([]model.Actor, 0, len(b.actors))
 	for _, p := range b.actors {
+		if err := b.titleSize(p.path, "name", p.v.Name); err != nil {
+			return nil, err
+		}
 		p.v.Name = fitTitle(p.v.Name, &p.v.Description)
 		ch, err := m.PutActor(p.v, b.now)
 		if err != nil {
@@ -209,6 +224,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 
 	threats := make([]model.Threat, 0, len(b.threats))
 	for _, p := range b.threats {
+		if err := b.titleSize(p.path, "title", p.v.Title); err != nil {
+			return nil, err
+		}
 		p.v.Title = fitTitle(p.v.Title, &p.v.Description)
 		if model.CleanLine(p.v.Title) == "" {
 			p.v.Title = "Untitled threat"
@@ -247,6 +265,16 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	m.Overview.Updated = b.now
 	m.Normalize()
 	return m, nil
+}
+
+// titleSize refuses a one-line field too long to keep in full: a long
+// title is cut and kept whole in the description (fitTitle), which holds
+// at most model.MaxText, so past that the problem is the title's.
+func (b *builder) titleSize(path, field, s string) error {
+	if len(s) <= model.MaxText {
+		return nil
+	}
+	return &ImportError{File: b.file, Path: path, Problem: fmt.Sprintf("%s: is %d KiB; the limit is %d KiB", field, len(s)>>10, model.MaxText>>10)}
 }
 
 // defaultNames names elements a file left unnamed: a flow after its ends

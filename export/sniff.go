@@ -43,7 +43,7 @@ func sniff(data []byte) (f Format, other string) {
 				return FormatThreatdeck, ""
 			}
 			if key == "bomFormat" && strings.EqualFold(s, "CycloneDX") {
-				return "", "CycloneDX (a CycloneDX TM-BOM, *.cdx.json)"
+				return "", "CycloneDX BOM (*.cdx.json)"
 			}
 			continue
 		case key == "otmVersion":

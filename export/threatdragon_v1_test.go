@@ -3,6 +3,7 @@ package export_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/export"
@@ -119,5 +120,17 @@ func TestEscapeOnlyMitigation(t *testing.T) {
 		if n := len(m.Threats[0].Mitigations); n != 0 {
 			t.Errorf("mitigation %q: %d mitigations, want none", mitigation, n)
 		}
+	}
+}
+
+// A title too long to keep even in the description is reported as the
+// title, not as the description it would have been moved into.
+func TestHugeTitleIsReportedAsTitle(t *testing.T) {
+	huge := strings.Repeat("word ", 1<<18) // over 1 MB
+	in := []byte(`{"summary": {"title": "n"}, "detail": {"diagrams": [{"cells": [
+	  {"id": "p", "shape": "process", "data": {"type": "tm.Process", "name": "P", "threats": [{"title": "` + huge + `", "status": "Open"}]}}]}]}}`)
+	_, err := export.Import(in, "huge.json")
+	if err == nil || !strings.Contains(err.Error(), "data.threats[0]: title: is 1280 KiB; the limit is 64 KiB") {
+		t.Errorf("error %v, want the title named", err)
 	}
 }
