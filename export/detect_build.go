@@ -246,7 +246,13 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 		if n, ok := v.(defaultNamer); ok && len(defaulted) > 0 {
 			n.noteDefaultNames(defaulted)
 		}
-		raw, err := json.Marshal(v)
+		var raw []byte
+		var err error
+		if a, ok := v.(jsonAppender); ok {
+			raw, err = a.appendJSON(nil)
+		} else {
+			raw, err = json.Marshal(v)
+		}
 		if err != nil {
 			return nil, &ImportError{File: b.file, Problem: "cannot keep " + tool + " data: " + err.Error()}
 		}

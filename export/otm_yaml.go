@@ -17,11 +17,6 @@ import (
 // so both spellings of a model import alike and errors name the same
 // paths.
 
-// MaxYAMLBytes is the largest YAML file threatdeck imports (16 MiB). A
-// YAML document costs far more memory to parse than JSON of the same
-// size, and OTM files are small.
-const MaxYAMLBytes = 16 << 20
-
 // maxYAMLNodes bounds the values a YAML document may expand to. Aliases
 // can repeat a subtree many times over ("billion laughs"), so the limit is
 // on values after expansion, not on the size of the text.
