@@ -20,14 +20,15 @@ import (
 // an attack, and refusing it early keeps memory bounded.
 const (
 	// MaxImportBytes is the largest file in another tool's format
-	// threatdeck imports (64 MiB).
-	MaxImportBytes = 64 << 20
+	// threatdeck imports (256 MiB): a 100,000-element model is about
+	// 180 MiB as Threat Dragon writes it (indented).
+	MaxImportBytes = 256 << 20
 	// MaxJSONBytes is the largest threatdeck JSON document ParseJSON reads
-	// (256 MiB): four times MaxImportBytes, so the export of any model
-	// imported from another tool's file fits (its kept document is written
-	// compact; the model's own text roughly doubles it), and JSON refuses
-	// to write a document past it, so an export always imports again.
-	MaxJSONBytes = 4 * MaxImportBytes
+	// (512 MiB): twice MaxImportBytes, so the export of a model imported
+	// from another tool's file fits (its kept document is written compact,
+	// the model's own text beside it), and JSON refuses to write a
+	// document past it, so an export always imports again.
+	MaxJSONBytes = 2 * MaxImportBytes
 	// MaxYAMLBytes is the largest YAML file (OTM) threatdeck imports: a
 	// YAML document costs far more memory to parse than JSON of the same
 	// size, and OTM files are small.

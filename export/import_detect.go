@@ -92,3 +92,29 @@ func IsThreatdeckJSON(data []byte) bool {
 	f, _ := sniff(data)
 	return f == FormatThreatdeck
 }
+
+// ImportAs reads a file in the format the user named (--format),
+// skipping detection; "" detects it as Import does.
+func ImportAs(data []byte, name string, f Format) (*model.Model, error) {
+	switch f {
+	case "":
+		return Import(data, name)
+	case FormatThreatdeck:
+		if name == "" {
+			name = "input"
+		}
+		m, err := ParseJSON(data)
+		if err != nil {
+			return nil, &ImportError{File: name, Problem: err.Error()}
+		}
+		return m, nil
+	}
+	return ImportForeign(data, name, f, model.DefaultClock())
+}
+
+// foreignParser is the format table's importer of a foreign format.
+func foreignParser(f Format) func([]byte, string) (*model.Model, error) {
+	return func(data []byte, name string) (*model.Model, error) {
+		return ImportForeign(data, name, f, model.DefaultClock())
+	}
+}
