@@ -311,7 +311,7 @@ func readTDThreats(r *jreader, b *builder, c *tdCell, ext *tdExtension) {
 			Surface:     []string{c.elementID},
 		}
 		t.Likelihood, t.Impact = model.BandRatings(band)
-		if strings.TrimSpace(mitigation) != "" {
+		if strings.TrimSpace(model.CleanText(mitigation)) != "" { // an escape alone is as empty as nothing
 			ms := model.MitigationPlanned
 			if status == model.StatusMitigated {
 				ms = model.MitigationImplemented
