@@ -3,6 +3,10 @@ package tui
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/threatdeck/threatdeck/export"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	gmtext "github.com/yuin/goldmark/text"
 	"strings"
 	"testing"
 
@@ -260,6 +264,22 @@ func TestLiveRiskPoker(t *testing.T) {
 		t.Fatalf("threat %+v vote %+v", th, th.Vote)
 	}
 	sameModels(t, h, id, cs...)
+	// The report carries the decision and the votes.
+	report := export.Markdown(h.stored(id))
+	var text strings.Builder
+	doc := goldmark.DefaultParser().Parse(gmtext.NewReader(report))
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := n.(*ast.Text); ok && entering {
+			text.Write(t.Segment.Value(report))
+			text.WriteByte(' ')
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, want := range []string{"Session Record", "likelihood 3, impact 5, agreed by fran", "ann L2 · I4, bob L4 · I5", "spread likelihood 2–4, impact 4–5"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
 	// The threat's detail shows the decision.
 	ann.wantScreen("*fran Threats")
 	fran.press("esc", "enter")
