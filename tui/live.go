@@ -420,7 +420,19 @@ func (a *app) presenceText() string {
 	g := a.styles.Glyphs
 	var here []string
 	elsewhere := 0
-	for _, p := range a.live.presence {
+	people := slices.Clone(a.live.presence)
+	// The facilitator first, then by name, whatever order the host keeps.
+	slices.SortStableFunc(people, func(x, y model.Presence) int {
+		fx, fy := x.Participant.Role == model.RoleFacilitator, y.Participant.Role == model.RoleFacilitator
+		if fx != fy {
+			if fx {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(strings.ToLower(x.Participant.Name), strings.ToLower(y.Participant.Name))
+	})
+	for _, p := range people {
 		if p.Participant.Session == a.live.me.Session && p.Participant.Name == a.live.me.Name {
 			continue
 		}

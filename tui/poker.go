@@ -90,6 +90,13 @@ func (p *pokerScreen) Update(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	cmd := p.key(km)
+	// The mutators change the model at once; follow it before the save lands.
+	p.refresh()
+	return cmd
+}
+
+func (p *pokerScreen) key(km tea.KeyPressMsg) tea.Cmd {
 	k, a := p.a.keys.Poker, p.a
 	r, hasRound := p.round0()
 	val := &p.pick
