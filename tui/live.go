@@ -338,10 +338,9 @@ func (a *app) follow() tea.Cmd {
 		return nil
 	}
 	if a.s == nil || fp.ModelID != a.s.m.ID {
+		// The old model's queued writes still land: its queue drains on
+		// its own goroutine.
 		wb, id := a.opts.Workbook, fp.ModelID
-		if a.s != nil {
-			a.s.writes.wait()
-		}
 		return func() tea.Msg { return openModel(wb, id) }
 	}
 	st, ok := ParseStep(fp.Step)

@@ -55,6 +55,10 @@ func (h *fakeHub) join(name string, role model.Role, size int) *hubMember {
 	defer h.mu.Unlock()
 	m := &hubMember{hub: h, me: model.Participant{Name: name, Role: role, Session: name + "-1"}, ch: make(chan model.LiveEvent, size)}
 	h.members = append(h.members, m)
+	// Like the host, tell a newcomer who is already here.
+	if len(h.presence) > 0 {
+		m.send(model.LiveEvent{Kind: model.EventPresence, Presence: h.presenceList()})
+	}
 	return m
 }
 
@@ -178,12 +182,16 @@ func (m *hubMember) Announce(p model.Presence) error {
 	defer h.mu.Unlock()
 	p.Participant = m.me
 	h.presence[m.me.Session] = p
+	h.broadcast(model.LiveEvent{Kind: model.EventPresence, Presence: h.presenceList()})
+	return nil
+}
+
+func (h *fakeHub) presenceList() []model.Presence {
 	all := make([]model.Presence, 0, len(h.presence))
 	for _, k := range slices.Sorted(mapsKeys(h.presence)) {
 		all = append(all, h.presence[k])
 	}
-	h.broadcast(model.LiveEvent{Kind: model.EventPresence, Presence: all})
-	return nil
+	return all
 }
 
 func mapsKeys(m map[string]model.Presence) func(func(string) bool) {

@@ -332,3 +332,31 @@ func describe(m *model.Model) string {
 	}
 	return b.String()
 }
+
+func TestLiveModelsAndFollowIntoAnotherModel(t *testing.T) {
+	h := newFakeHub(t)
+	first := seedHub(t, h, fixtureModel(t))
+	fran := h.client("fran", model.RoleFacilitator, first)
+	// Ann starts on the model list (no model given, none to resume).
+	annMem := h.join("ann", model.RoleParticipant, 4096)
+	ann := h.clientFor(annMem, "")
+	cs := []*client{fran, ann}
+	settleAll(cs...)
+	if ann.a.s == nil || ann.a.s.m.ID != first {
+		t.Fatalf("ann did not follow fran into the model:\n%s", ann.screen())
+	}
+	ann.press("f") // detach, go back to the list
+	ann.press("ctrl+o")
+	settleAll(cs...)
+	ann.wantScreen("Payments API")
+	// Fran creates a model; Ann's list shows it without a restart.
+	m, err := model.New("Second model", "Team", coreNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fran.mem.Create(m); err != nil {
+		t.Fatal(err)
+	}
+	settleAll(cs...)
+	ann.wantScreen("Second model")
+}

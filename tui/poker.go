@@ -288,8 +288,8 @@ func (a *app) openPoker(threatID string) tea.Cmd {
 	}
 	a.poker = newPokerScreen(a, threatID)
 	a.startRecord() // risk poker makes this a facilitated session
-	r, ok := a.s.m.PokerRoundOf(threatID)
-	if a.facilitator() && !a.readOnly() && (!ok || r.State == model.PokerRecorded) {
+	_, ok := a.s.m.PokerRoundOf(threatID)
+	if a.facilitator() && !a.readOnly() && !ok {
 		return a.s.applyFrom(stepPoker)(a.s.m.StartPoker(threatID, a.user(), a.opts.now()))
 	}
 	return nil
