@@ -244,7 +244,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			Title:       r.str(tn.get("title")),
 			Methodology: "TM-BOM",
 			Category:    model.Stride(orDefault(r.str(tn.get("event")), "Unclassified")),
-			Description: joinText(r.str(tn.get("description")), listLine("Risks", risksOf[name]), listLine("Sources", r.strings(tn.get("sources"))),
+			Description: joinText(r.str(tn.get("description")), listLine("Risks", otherThan(risksOf[name], model.CleanLine(r.str(tn.get("title"))))), listLine("Sources", r.strings(tn.get("sources"))),
 				listLine("Attack mechanisms", refs), listLine("Weaknesses", weak)),
 			Likelihood: ratings[name].likelihood,
 			Impact:     ratings[name].impact,
@@ -351,4 +351,12 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// otherThan drops title from a threat's risk titles: a risk named after its
+// own threat (as threatdeck's TM-BOM export writes one per threat) says
+// nothing the threat's title does not, and re-importing it must not grow
+// the description.
+func otherThan(titles []string, title string) []string {
+	return slices.DeleteFunc(slices.Clone(titles), func(t string) bool { return t == title })
 }
