@@ -33,54 +33,14 @@ func appendTree(dst []byte, v any, indent string, depth int) ([]byte, error) {
 	case int:
 		return strconv.AppendInt(dst, int64(x), 10), nil
 	case map[string]any:
-		if len(x) == 0 {
-			return append(dst, "{}"...), nil
-		}
 		keys := make([]string, 0, len(x))
 		for k := range x {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		dst = append(dst, '{')
-		var err error
-		for i, k := range keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = newline(dst, indent, depth+1)
-			dst = appendJSONString(dst, k)
-			dst = append(dst, ':')
-			if indent != "" {
-				dst = append(dst, ' ')
-			}
-			if dst, err = appendTree(dst, x[k], indent, depth+1); err != nil {
-				return nil, err
-			}
-		}
-		dst = newline(dst, indent, depth)
-		return append(dst, '}'), nil
+		return appendMembers(dst, keys, x, indent, depth)
 	case *object:
-		if len(x.keys) == 0 {
-			return append(dst, "{}"...), nil
-		}
-		dst = append(dst, '{')
-		var err error
-		for i, k := range x.keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = newline(dst, indent, depth+1)
-			dst = appendJSONString(dst, k)
-			dst = append(dst, ':')
-			if indent != "" {
-				dst = append(dst, ' ')
-			}
-			if dst, err = appendTree(dst, x.vals[k], indent, depth+1); err != nil {
-				return nil, err
-			}
-		}
-		dst = newline(dst, indent, depth)
-		return append(dst, '}'), nil
+		return appendMembers(dst, x.keys, x.vals, indent, depth)
 	case []any:
 		if len(x) == 0 {
 			return append(dst, "[]"...), nil
@@ -119,6 +79,31 @@ func appendTree(dst []byte, v any, indent string, depth int) ([]byte, error) {
 // spaces is what newline copies indentation from, in one append for
 // the usual two-space indent.
 var spaces = "\n" + strings.Repeat(" ", 2*MaxImportDepth+2)
+
+// appendMembers writes an object's members in the order of keys.
+func appendMembers(dst []byte, keys []string, vals map[string]any, indent string, depth int) ([]byte, error) {
+	if len(keys) == 0 {
+		return append(dst, "{}"...), nil
+	}
+	dst = append(dst, '{')
+	var err error
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = newline(dst, indent, depth+1)
+		dst = appendJSONString(dst, k)
+		dst = append(dst, ':')
+		if indent != "" {
+			dst = append(dst, ' ')
+		}
+		if dst, err = appendTree(dst, vals[k], indent, depth+1); err != nil {
+			return nil, err
+		}
+	}
+	dst = newline(dst, indent, depth)
+	return append(dst, '}'), nil
+}
 
 func newline(dst []byte, indent string, depth int) []byte {
 	if indent == "" {
