@@ -454,8 +454,8 @@ func (c *cli) importCmd() *cobra.Command {
 		Use:   "import FILE",
 		Short: "Import a model file (threatdeck JSON, or another tool's format) as a new model",
 		Long: "Import a model file as a new model, in one transaction: a file that fails leaves the\n" +
-			"workbook as it was. The format is detected from the content: threatdeck JSON, Threat Dragon v2,\n" +
-			"Open Threat Model (OTM, JSON or YAML) or TM-BOM; --format forces one.",
+			"workbook as it was. The format is detected from the content: " + export.OrList(export.ImportTitles()) + ";\n" +
+			"--format forces one.",
 		Args: args(1, "one argument, the file to import (- for stdin)"),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			var f export.Format

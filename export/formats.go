@@ -54,7 +54,7 @@ var formatTable = []FormatSpec{
 		Export: JSON,
 	},
 	{
-		Name: FormatThreatDragon, Aliases: []string{"threatdragon", "td"}, Title: "Threat Dragon", Ext: ".json",
+		Name: FormatThreatDragon, Aliases: []string{"threatdragon", "td"}, Title: "Threat Dragon (v1 or v2)", Ext: ".json",
 		Detect: func(p *Probe) bool { return p.Sniffed == FormatThreatDragon },
 		Import: foreignParser(FormatThreatDragon),
 		Export: ThreatDragon,
@@ -103,6 +103,17 @@ func ImportNames() []string {
 	for _, f := range formatTable {
 		if f.Import != nil {
 			out = append(out, string(f.Name))
+		}
+	}
+	return out
+}
+
+// ImportTitles lists the display names of the formats threatdeck imports.
+func ImportTitles() []string {
+	var out []string
+	for _, f := range formatTable {
+		if f.Import != nil {
+			out = append(out, f.Title)
 		}
 	}
 	return out

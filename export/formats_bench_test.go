@@ -86,3 +86,16 @@ func BenchmarkFormats100k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSARIF100k writes check's SARIF for the 100k model, every open
+// threat a finding.
+func BenchmarkSARIF100k(b *testing.B) {
+	m := scaleModel(b)
+	findings := model.Check(m, model.CheckOptions{FailOn: model.RiskLow})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := export.SARIF(m, findings, export.CheckSource{Path: "docs/scale.json"}, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

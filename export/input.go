@@ -101,8 +101,8 @@ func checkInput(data []byte, file string) error {
 // tree, and reports invalid JSON with its line, column and path. The depth
 // is checked by a byte scan first, so a document nested absurdly deep is
 // refused before anything is built; a valid document is then decoded in
-// one pass, and only a broken one is read again token by token to say
-// where it breaks (decodeTokens), which costs several times more.
+// one pass (parseTree), and only a broken one is read again token by
+// token to say where it breaks (decodeTokens), which costs far more.
 func decodeInput(data []byte, file string) (any, error) {
 	if len(data) > MaxImportBytes {
 		return nil, &ImportError{File: file, Problem: fmt.Sprintf("is larger than %d MiB, the most threatdeck imports from another tool's file", MaxImportBytes>>20)}
@@ -111,13 +111,8 @@ func decodeInput(data []byte, file string) (any, error) {
 		return nil, &ImportError{File: file, Problem: "is empty"}
 	}
 	if tooDeep(data, MaxImportDepth) < 0 {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		var v any
-		if err := dec.Decode(&v); err == nil {
-			if _, err := dec.Token(); err == io.EOF {
-				return v, nil
-			}
+		if v, ok := parseTree(data); ok {
+			return v, nil
 		}
 	}
 	return decodeTokens(data, file)

@@ -45,14 +45,11 @@ func OTM(m *model.Model) ([]byte, error) {
 	root.set("threats", threats)
 	root.set("mitigations", mitigations)
 
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(root); err != nil {
+	out, err := appendTree(make([]byte, 0, 1<<20), root, "  ", 0)
+	if err != nil {
 		return nil, err
 	}
-	return cleanJSON(buf.Bytes()), nil
+	return cleanJSON(append(out, '\n')), nil
 }
 
 type otmWriter struct {

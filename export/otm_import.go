@@ -203,7 +203,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 			}
 		}
 	}
-	b.extension(ToolOTM, ext)
+	b.extension(ToolOTM, &ext)
 	return ov
 }
 

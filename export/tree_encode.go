@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
 // appendTree appends v, a decoded document tree (map[string]any, []any,
-// string, json.Number, bool, nil), as JSON: what json.Marshal writes, keys
+// string, json.Number, bool, nil, and *object, whose members keep their
+// order), as JSON: what json.Marshal writes, keys
 // sorted, no HTML escaping, indented by indent per level when indent is
 // not "" (as json.Encoder.SetIndent("", indent) would). It exists because
 // encoding/json reaches every value of such a tree through reflection,
@@ -31,32 +33,14 @@ func appendTree(dst []byte, v any, indent string, depth int) ([]byte, error) {
 	case int:
 		return strconv.AppendInt(dst, int64(x), 10), nil
 	case map[string]any:
-		if len(x) == 0 {
-			return append(dst, "{}"...), nil
-		}
 		keys := make([]string, 0, len(x))
 		for k := range x {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		dst = append(dst, '{')
-		var err error
-		for i, k := range keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = newline(dst, indent, depth+1)
-			dst = appendJSONString(dst, k)
-			dst = append(dst, ':')
-			if indent != "" {
-				dst = append(dst, ' ')
-			}
-			if dst, err = appendTree(dst, x[k], indent, depth+1); err != nil {
-				return nil, err
-			}
-		}
-		dst = newline(dst, indent, depth)
-		return append(dst, '}'), nil
+		return appendMembers(dst, keys, x, indent, depth)
+	case *object:
+		return appendMembers(dst, x.keys, x.vals, indent, depth)
 	case []any:
 		if len(x) == 0 {
 			return append(dst, "[]"...), nil
@@ -92,9 +76,41 @@ func appendTree(dst []byte, v any, indent string, depth int) ([]byte, error) {
 	return append(dst, out.Bytes()...), nil
 }
 
+// spaces is what newline copies indentation from, in one append for
+// the usual two-space indent.
+var spaces = "\n" + strings.Repeat(" ", 2*MaxImportDepth+2)
+
+// appendMembers writes an object's members in the order of keys.
+func appendMembers(dst []byte, keys []string, vals map[string]any, indent string, depth int) ([]byte, error) {
+	if len(keys) == 0 {
+		return append(dst, "{}"...), nil
+	}
+	dst = append(dst, '{')
+	var err error
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = newline(dst, indent, depth+1)
+		dst = appendJSONString(dst, k)
+		dst = append(dst, ':')
+		if indent != "" {
+			dst = append(dst, ' ')
+		}
+		if dst, err = appendTree(dst, vals[k], indent, depth+1); err != nil {
+			return nil, err
+		}
+	}
+	dst = newline(dst, indent, depth)
+	return append(dst, '}'), nil
+}
+
 func newline(dst []byte, indent string, depth int) []byte {
 	if indent == "" {
 		return dst
+	}
+	if indent == "  " && 2*depth+1 <= len(spaces) {
+		return append(dst, spaces[:2*depth+1]...)
 	}
 	dst = append(dst, '\n')
 	for range depth {
@@ -233,4 +249,57 @@ func appendRefs(dst []byte, refs map[string]tdRef) []byte {
 		dst = append(dst, '}')
 	}
 	return append(dst, '}')
+}
+
+// appendJSON writes the OTM extension through appendTree; its maps hold
+// the whole original file, entity by entity.
+func (x *otmExtension) appendJSON(dst []byte) ([]byte, error) {
+	byID := func(m map[string]map[string]any) map[string]any {
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			out[k] = v
+		}
+		return out
+	}
+	states := func(m map[string]map[string]string) map[string]any {
+		out := make(map[string]any, len(m))
+		for k, inner := range m {
+			o := make(map[string]any, len(inner))
+			for ik, iv := range inner {
+				o[ik] = iv
+			}
+			out[k] = o
+		}
+		return out
+	}
+	mits := make(map[string]any, len(x.Mitigations))
+	for k, r := range x.Mitigations {
+		var obj any
+		if r.Object != nil {
+			obj = r.Object
+		}
+		mits[k] = map[string]any{"object": obj, "state": r.State, "text": r.Text}
+	}
+	tree := map[string]any{
+		"document": x.Document, "project": x.Project,
+		"elements": byID(x.Elements), "assets": byID(x.Assets), "threats": byID(x.Threats),
+		"states": states(x.States), "mitigations": mits,
+	}
+	if x.Document == nil {
+		tree["document"] = nil
+	}
+	if x.Project == nil {
+		tree["project"] = nil
+	}
+	if len(x.MitigationStates) > 0 {
+		tree["mitigation_states"] = states(x.MitigationStates)
+	}
+	if len(x.Unlinked) > 0 {
+		list := make([]any, len(x.Unlinked))
+		for i, u := range x.Unlinked {
+			list[i] = u
+		}
+		tree["unlinked"] = list
+	}
+	return appendTree(dst, tree, "", 0)
 }

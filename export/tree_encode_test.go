@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 )
 
@@ -57,6 +58,70 @@ func TestTDExtensionAppendJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// An *object keeps its members' order, nested or not, as MarshalJSON does.
+func TestAppendTreeObject(t *testing.T) {
+	inner := newObject()
+	inner.set("z", json.Number("1"))
+	inner.set("a", []any{"x", map[string]any{"k": nil}})
+	o := newObject()
+	o.set("id", "x")
+	o.set("inner", inner)
+	o.set("list", []any{inner})
+	o.set("empty", newObject())
+	raw, err := o.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, indent := range []string{"", "  ", "\t"} {
+		var want bytes.Buffer
+		if indent == "" {
+			want.Write(raw)
+		} else if err := json.Indent(&want, raw, "", indent); err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendTree(nil, o, indent, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("indent %q:\n got %s\nwant %s", indent, got, want.Bytes())
+		}
+	}
+}
+
+// The OTM extension reads back the same through either writer.
+func TestOTMExtensionAppendJSON(t *testing.T) {
+	x := &otmExtension{
+		Document:         map[string]any{"otmVersion": "0.2.0"},
+		Project:          map[string]any{"id": "p"},
+		Elements:         map[string]map[string]any{"SE-001": {"id": "c1", "type": "web"}},
+		Assets:           map[string]map[string]any{"AS-001": {"id": "a"}},
+		Threats:          map[string]map[string]any{"T-001": {"id": "t", "risk": map[string]any{"likelihood": json.Number("75")}}},
+		States:           map[string]map[string]string{"T-001": {"SE-001": "exposed"}},
+		Mitigations:      map[string]otmMitigationRef{"M-001": {Object: map[string]any{"id": "m"}, State: "required", Text: "x"}},
+		MitigationStates: map[string]map[string]string{"M-001": {"SE-001": "required", "SE-002": "implemented"}},
+		Unlinked:         []map[string]any{{"id": "m-waf"}},
+	}
+	want, err := json.Marshal(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := x.appendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b otmExtension
+	if err := decodeExtension(want, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := decodeExtension(got, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a, b) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
