@@ -11,7 +11,6 @@ import (
 
 	"github.com/threatdeck/threatdeck/export"
 	"github.com/threatdeck/threatdeck/model"
-	"github.com/threatdeck/threatdeck/store"
 )
 
 // suggestionJSON is one suggestion in `threatdeck suggest --json`, in rank
@@ -55,7 +54,7 @@ func (c *cli) suggestCmd() *cobra.Command {
 			}
 			var m *model.Model
 			var team []model.Library
-			if err := c.withStore(true, func(s *store.Store) (err error) {
+			if err := c.withStore(true, func(s workbook) (err error) {
 				if m, err = s.Find(a[0]); err != nil {
 					return err
 				}
@@ -247,7 +246,7 @@ func (c *cli) libraryAddCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s was not added, nothing changed: %w", fileName(a[0]), err)
 			}
-			return c.withStore(false, func(s *store.Store) error {
+			return c.withStore(false, func(s workbook) error {
 				v, err := s.AddLibrary(l, clock())
 				if err != nil {
 					return err
@@ -267,7 +266,7 @@ func (c *cli) libraryListCmd() *cobra.Command {
 		Short: "List the team libraries in the workbook: name, version, threats, when added, which is active",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			infos, err := readList(c, (*store.Store).Libraries)
+			infos, err := readList(c, workbook.Libraries)
 			if err != nil {
 				return err
 			}
@@ -314,7 +313,7 @@ func (c *cli) libraryRemoveCmd() *cobra.Command {
 			if version < 0 {
 				return usagef("--version must be a version number from threatdeck library list")
 			}
-			return c.withStore(false, func(s *store.Store) error {
+			return c.withStore(false, func(s workbook) error {
 				n, err := s.RemoveLibrary(a[0], version)
 				if err != nil {
 					return err

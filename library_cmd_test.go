@@ -58,7 +58,7 @@ func TestLibraryExportValidateAddList(t *testing.T) {
 		t.Error("export created the workbook")
 	}
 	r := runCLI(t, db, "", "library", "validate", out).ok(t)
-	if !strings.Contains(r.stdout, `valid threat library "threatdeck built-in" (label 1), 129 threats`) {
+	if !strings.Contains(r.stdout, `valid threat library "threatdeck built-in" (label 2), 205 threats`) {
 		t.Errorf("validate: %q", r.stdout)
 	}
 	if r := runCLI(t, db, "", "library", "list").ok(t); !strings.Contains(r.stdout, "No team libraries yet") {

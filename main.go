@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/threatdeck/threatdeck/export"
+	"github.com/threatdeck/threatdeck/live"
 	"github.com/threatdeck/threatdeck/model"
 	"github.com/threatdeck/threatdeck/store"
 	"github.com/threatdeck/threatdeck/tui"
@@ -93,6 +94,7 @@ type cli struct {
 func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	c := &cli{stdin: stdin, stdout: stdout}
 	var accessible bool
+	var name string
 	root := &cobra.Command{
 		Use:   "threatdeck",
 		Short: "A terminal workbook for threat models",
@@ -112,7 +114,7 @@ func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 			return usagef("unknown command %q", args[0])
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.openTUI(accessible)
+			return c.openTUI(accessible, name)
 		},
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -122,9 +124,11 @@ func newRootCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	root.SetVersionTemplate("threatdeck {{.Version}}\n")
 	root.PersistentFlags().StringVar(&c.db, "db", "", "workbook `file` (default $"+store.EnvDB+", else $XDG_DATA_HOME/threatdeck/workbook.db)")
 	root.Flags().BoolVar(&accessible, "accessible", false, "screen-reader friendly mode: no alternate screen, one prompt per line")
+	root.Flags().StringVar(&name, "name", "", "your `name` in a live session (default the OS user name)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.listCmd(), c.newCmd(), c.exampleCmd(), c.exportCmd(), c.importCmd(), c.backupCmd(), versionCmd(),
-		c.suggestCmd(), c.libraryCmd(), c.checkCmd())
+		c.suggestCmd(), c.libraryCmd(), c.checkCmd(), c.serveCmd())
+	root.AddCommand(c.salvageCmd(), c.logCmd(), c.diffCmd())
 	return root
 }
 
@@ -146,19 +150,20 @@ func (c *cli) path() (string, error) {
 	return store.DefaultPath()
 }
 
-// open opens the workbook. Read-only opens create nothing and let several
+// open opens the workbook: through its live host when a threatdeck hosts
+// it, else directly. Read-only opens create nothing and let several
 // commands read at once.
-func (c *cli) open(readOnly bool) (*store.Store, error) {
+func (c *cli) open(readOnly bool) (workbook, error) {
 	p, err := c.path()
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(p, store.Options{ReadOnly: readOnly})
+	return openWorkbook(p, readOnly)
 }
 
 // withStore runs fn on the open workbook and closes it, reporting a failed
 // close (the last write's sync) when fn succeeded.
-func (c *cli) withStore(readOnly bool, fn func(*store.Store) error) error {
+func (c *cli) withStore(readOnly bool, fn func(workbook) error) error {
 	s, err := c.open(readOnly)
 	if err != nil {
 		return err
@@ -170,22 +175,70 @@ func (c *cli) withStore(readOnly bool, fn func(*store.Store) error) error {
 	return err
 }
 
-func (c *cli) openTUI(accessible bool) error {
-	return c.withStore(false, func(s *store.Store) error {
-		team, err := s.ActiveLibraries()
+// openTUI opens the interactive workbook. When a threatdeck already hosts
+// the workbook, this one joins its live session as a participant;
+// otherwise it becomes the host (and facilitator), serving the workbook to
+// other threatdecks on its socket while it runs.
+func (c *cli) openTUI(accessible bool, name string) error {
+	p, err := c.path()
+	if err != nil {
+		return err
+	}
+	opts := tui.Options{
+		Render:     export.Markdown,
+		WriteFile:  export.WriteFile,
+		Import:     importFile,
+		Example:    model.Example,
+		Accessible: accessible,
+	}
+	if name == "" {
+		name = userName()
+	}
+	opts.User = name
+	join := live.DialOptions{Join: true, Name: name}
+	if cl, found, err := dialHost(p, join); found {
 		if err != nil {
 			return err
 		}
-		return runTUI(tui.Options{
-			Workbook:   s,
-			Render:     export.Markdown,
-			WriteFile:  export.WriteFile,
-			Import:     importFile,
-			Example:    model.Example,
-			Library:    model.SuggestionLibraries(team),
-			Accessible: accessible,
-		})
-	})
+		defer cl.Close()
+		return runLive(cl, opts)
+	}
+	h, err := live.Open(p, live.Options{Name: name})
+	if _, locked := errors.AsType[*store.LockedError](err); locked {
+		if cl, found, derr := dialHost(p, join); found {
+			if derr != nil {
+				return derr
+			}
+			defer cl.Close()
+			return runLive(cl, opts)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	me, err := h.Join(model.Participant{Name: name, Role: model.RoleFacilitator})
+	if err == nil {
+		err = runLive(me, opts)
+		me.Leave()
+	}
+	if cerr := h.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("cannot close workbook %s: %w", h.Path(), cerr)
+	}
+	return err
+}
+
+// runLive runs the TUI on a live session's workbook.
+func runLive(wb interface {
+	tui.Live
+	ActiveLibraries() ([]model.Library, error)
+}, opts tui.Options) error {
+	team, err := wb.ActiveLibraries()
+	if err != nil {
+		return err
+	}
+	opts.Workbook = wb
+	opts.Library = model.SuggestionLibraries(team)
+	return runTUI(opts)
 }
 
 func (c *cli) listCmd() *cobra.Command {
@@ -195,7 +248,7 @@ func (c *cli) listCmd() *cobra.Command {
 		Short: "List the models in the workbook: id, title, owner, last update, completion",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sums, err := readList(c, (*store.Store).List)
+			sums, err := readList(c, workbook.List)
 			if err != nil {
 				return err
 			}
@@ -215,9 +268,9 @@ func (c *cli) listCmd() *cobra.Command {
 
 // readList reads one list from the workbook, read-only. A workbook not
 // created yet simply has nothing in it.
-func readList[T any](c *cli, read func(*store.Store) ([]T, error)) ([]T, error) {
+func readList[T any](c *cli, read func(workbook) ([]T, error)) ([]T, error) {
 	var list []T
-	err := c.withStore(true, func(s *store.Store) (err error) {
+	err := c.withStore(true, func(s workbook) (err error) {
 		list, err = read(s)
 		return err
 	})
@@ -241,14 +294,29 @@ func writeJSON(w io.Writer, v any) error {
 func writeTable(w io.Writer, sums []model.Summary) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTITLE\tOWNER\tUPDATED\tDONE")
+	var damaged []model.Summary
 	for _, s := range sums {
+		if s.Damage != "" {
+			damaged = append(damaged, s)
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\tdamaged\n", cell(s.ID), cell(s.Title))
+			continue
+		}
 		updated := "-"
 		if !s.Updated.IsZero() {
 			updated = s.Updated.UTC().Format("2006-01-02 15:04")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d%%\n", cell(s.ID), cell(s.Title), cell(s.Owner), updated, s.Completion)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// Damaged models say why, and how to save the rest (see salvage_cmd.go).
+	for _, s := range damaged {
+		if _, err := fmt.Fprintf(w, "Model %s is damaged (%s); copy what can be saved with: threatdeck salvage DEST\n", cell(s.ID), cell(s.Damage)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // cell makes workbook text safe for one table cell on a terminal: escape
@@ -281,19 +349,38 @@ func (c *cli) newCmd() *cobra.Command {
 }
 
 func (c *cli) exampleCmd() *cobra.Command {
-	return &cobra.Command{
+	var force bool
+	cmd := &cobra.Command{
 		Use:   "example",
 		Short: "Add the example model: the reference threat model, fully reproduced",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.create(model.Example(clock()), "Added the example as model")
+			m := model.Example(clock())
+			if !force {
+				// A second example would be a second model of the same
+				// title, which `export "Threat Model"` could not tell apart.
+				if err := c.withStore(true, func(s workbook) error {
+					list, err := s.List()
+					for _, sum := range list {
+						if sum.Title == m.Overview.Title {
+							return fmt.Errorf("the example already exists as model %s (%s); use --force to add another copy", sum.ID, cell(sum.Title))
+						}
+					}
+					return err
+				}); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
+			}
+			return c.create(m, "Added the example as model")
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "add the example even if the workbook already has it")
+	return cmd
 }
 
 // create stores a new model and reports its id.
 func (c *cli) create(m *model.Model, what string) error {
-	return c.withStore(false, func(s *store.Store) error {
+	return c.withStore(false, func(s workbook) error {
 		id, err := s.Create(m)
 		if err != nil {
 			return err
@@ -320,7 +407,7 @@ func (c *cli) exportCmd() *cobra.Command {
 				return err
 			}
 			var m *model.Model
-			if err := c.withStore(true, func(s *store.Store) (err error) {
+			if err := c.withStore(true, func(s workbook) (err error) {
 				m, err = s.Find(a[0])
 				return err
 			}); err != nil {
@@ -341,23 +428,18 @@ func (c *cli) exportCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "markdown", "markdown, json, threat-dragon, otm or csv")
+	cmd.Flags().StringVar(&format, "format", "markdown", export.OrList(export.ExportNames()))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
 	return cmd
 }
 
-// renderer returns the exporter for a --format value.
+// renderer returns the exporter for a --format value, from export's format table.
 func renderer(format string) (func(*model.Model) ([]byte, error), error) {
-	switch strings.ToLower(format) {
-	case "markdown", "md":
-		return func(m *model.Model) ([]byte, error) { return export.Markdown(m), nil }, nil
-	case "json":
-		return export.JSON, nil
+	f, err := export.ExportFormat(format)
+	if err != nil {
+		return nil, usageError{err}
 	}
-	if render, ok := export.Renderer(format); ok {
-		return render, nil
-	}
-	return nil, usagef("unknown export format %q; use markdown, json, threat-dragon, otm or csv", format)
+	return f.Export, nil
 }
 
 func (c *cli) importCmd() *cobra.Command {
@@ -393,7 +475,7 @@ func (c *cli) importCmd() *cobra.Command {
 			return c.create(m, "Imported "+a[0]+" as model")
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "", "force the format: threatdeck, threat-dragon, otm or tm-bom")
+	cmd.Flags().StringVar(&format, "format", "", "force the format: "+export.OrList(export.ImportNames()))
 	return cmd
 }
 
@@ -432,8 +514,11 @@ func (c *cli) checkCmd() *cobra.Command {
 			"MODEL is a model file (threatdeck JSON export, Threat Dragon, OTM or TM-BOM; a file of that\n" +
 			"name wins) or a model in the workbook, by id or title.\n" +
 			"Open threats at or above --fail-on fail. --require adds: stride (every STRIDE category\n" +
-			"reviewed), owasp (every OWASP Top 10 item assessed), controls (every security control\n" +
-			"assessed), mitigations (every open threat has a mitigation).\n" +
+			"reviewed), owasp (every OWASP Top 10 item assessed), controls (every security control,\n" +
+			"testing and compliance item assessed), mitigations (every open threat has a mitigation),\n" +
+			"content (overview, assets, actors and surface described; incident response, related\n" +
+			"documentation and references written), decisions (every accepted, transferred or avoided\n" +
+			"threat has a rationale and a decider). An acceptance past its review-by date always fails.\n" +
 			"--format text lists each failing item with where to fix it; json is machine-readable;\n" +
 			"sarif is SARIF 2.1.0 with one result per failing item, for code-scanning tools.",
 		Args: args(1, "one argument, the model file or the model's id or title"),
@@ -442,6 +527,7 @@ func (c *cli) checkCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			opts.Now = clock() // an acceptance past its review-by date fails
 			var m *model.Model
 			var src export.CheckSource
 			if info, statErr := os.Stat(a[0]); statErr == nil && info.Mode().IsRegular() {
@@ -453,7 +539,7 @@ func (c *cli) checkCmd() *cobra.Command {
 					return err
 				}
 				src = export.CheckSource{Path: a[0], Data: data}
-			} else if err := c.withStore(true, func(s *store.Store) (err error) {
+			} else if err := c.withStore(true, func(s workbook) (err error) {
 				m, err = s.Find(a[0])
 				return err
 			}); err != nil {
@@ -467,7 +553,7 @@ func (c *cli) checkCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&flags.FailOn, "fail-on", "high", "lowest risk band of an open threat that fails: low, medium, high or critical")
-	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations (comma-separated)")
+	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations, content, decisions (comma-separated)")
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
 	return cmd
 }
@@ -485,7 +571,7 @@ func (c *cli) backupCmd() *cobra.Command {
 		Short: "Copy the workbook to DEST (a file or directory), safely, even while it is in use",
 		Args:  args(1, "one argument, the backup file or directory"),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			return c.withStore(true, func(s *store.Store) error {
+			return c.withStore(true, func(s workbook) error {
 				if err := s.Backup(a[0]); err != nil {
 					return err
 				}

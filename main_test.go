@@ -136,8 +136,8 @@ func TestNewListExport(t *testing.T) {
 	}
 
 	want := "ID  TITLE         OWNER   UPDATED           DONE\n" +
-		"1   Payments API  Team A  2025-06-01 12:00  6%\n" +
-		"2   Mobile        -       2025-06-01 12:00  3%\n"
+		"1   Payments API  Team A  2025-06-01 12:00  5%\n" +
+		"2   Mobile        -       2025-06-01 12:00  2%\n"
 	if r := runCLI(t, db, "", "list").ok(t); r.stdout != want {
 		t.Errorf("list =\n%s\nwant\n%s", r.stdout, want)
 	}
@@ -145,7 +145,7 @@ func TestNewListExport(t *testing.T) {
 	if err := json.Unmarshal([]byte(runCLI(t, db, "", "list", "--json").ok(t).stdout), &sums); err != nil {
 		t.Fatal(err)
 	}
-	if len(sums) != 2 || sums[0].ID != "1" || sums[0].Title != "Payments API" || sums[0].Owner != "Team A" || !sums[0].Updated.Equal(fixedNow) || sums[0].Completion != 6 {
+	if len(sums) != 2 || sums[0].ID != "1" || sums[0].Title != "Payments API" || sums[0].Owner != "Team A" || !sums[0].Updated.Equal(fixedNow) || sums[0].Completion != 5 {
 		t.Errorf("list --json = %+v", sums)
 	}
 

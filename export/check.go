@@ -95,9 +95,10 @@ func writeCheckText(w io.Writer, m *model.Model, opts model.CheckOptions, findin
 		return err
 	}
 	fmt.Fprintf(&b, "FAIL %q: %s (%s).\n", title, plural(len(findings), "finding", "findings"), bar)
-	width := 0
+	width, rule := 0, 0
 	for _, f := range findings {
 		width = max(width, len([]rune(f.Where())))
+		rule = max(rule, len(f.Rule))
 	}
 	section := model.Section(-1)
 	for _, f := range findings {
@@ -106,7 +107,7 @@ func writeCheckText(w io.Writer, m *model.Model, opts model.CheckOptions, findin
 			fmt.Fprintf(&b, "\n%s\n", section)
 		}
 		where := f.Where()
-		fmt.Fprintf(&b, "  %s%s  %-18s  %s\n", where, strings.Repeat(" ", width-len([]rune(where))), f.Rule, model.CleanLine(f.Message))
+		fmt.Fprintf(&b, "  %s%s  %-*s  %s\n", where, strings.Repeat(" ", width-len([]rune(where))), rule, f.Rule, model.CleanLine(f.Message))
 	}
 	b.WriteString("\nFix each item at the step and record shown (open the model with `threatdeck`), then export the model again.\n")
 	_, err := io.WriteString(w, b.String())

@@ -54,17 +54,3 @@ func CheckResult(findings []model.Finding) error {
 	}
 	return fmt.Errorf("%w: %s", ErrCheckFailed, plural(len(findings), "finding", "findings"))
 }
-
-// Renderer returns the exporter for an interchange --format of `threatdeck
-// export` (threat-dragon, otm, csv), and whether the format is one of them.
-func Renderer(format string) (func(*model.Model) ([]byte, error), bool) {
-	switch word(format) {
-	case "threat-dragon", "threatdragon", "td":
-		return ThreatDragon, true
-	case "otm":
-		return OTM, true
-	case "csv":
-		return CSV, true
-	}
-	return nil, false
-}

@@ -25,32 +25,9 @@ const (
 	FormatTMBOM Format = "tm-bom"
 )
 
-// ImportFormats lists the formats threatdeck imports, for help text.
-var ImportFormats = []Format{FormatThreatdeck, FormatThreatDragon, FormatOTM, FormatTMBOM}
-
 // ErrNativeFormat is returned by ImportForeign for threatdeck's own JSON,
 // which export.Import reads itself.
 var ErrNativeFormat = errors.New("threatdeck JSON is not a foreign format")
-
-// ParseFormat reads a --format value for import, accepting common
-// spellings ("json", "threatdragon", "tmbom").
-func ParseFormat(s string) (Format, error) {
-	switch word(s) {
-	case "threatdeck", "json":
-		return FormatThreatdeck, nil
-	case "threat-dragon", "threatdragon", "td":
-		return FormatThreatDragon, nil
-	case "otm", "open-threat-model":
-		return FormatOTM, nil
-	case "tm-bom", "tmbom":
-		return FormatTMBOM, nil
-	}
-	names := make([]string, len(ImportFormats))
-	for i, f := range ImportFormats {
-		names[i] = string(f)
-	}
-	return "", fmt.Errorf("unknown import format %q: use one of %s", s, strings.Join(names, ", "))
-}
 
 // DetectFormat says which format data is in, from its content alone. The
 // size and depth limits apply, so a hostile file is refused here too.
@@ -75,29 +52,12 @@ func detectTree(root jnode, file string) (Format, error) {
 		return FormatOTM, nil
 	}
 	if has("summary") && has("detail") {
-		if isThreatDragonV1(root) {
-			return "", &ImportError{File: file, Path: "$.detail.diagrams", Problem: "this is a Threat Dragon version 1 model; open it in Threat Dragon 2 and save it to upgrade, then import that file"}
-		}
 		return FormatThreatDragon, nil
 	}
 	if has("scope") && (has("trust_zones") || has("data_flows") || has("threats") || has("components")) {
 		return FormatTMBOM, nil
 	}
-	return "", &ImportError{File: file, Problem: "not a threat model threatdeck recognises: expected threatdeck JSON (\"schema\": \"threatdeck/1\"), a Threat Dragon v2 model (summary + detail), an Open Threat Model (otmVersion) or a TM-BOM (scope + trust_zones); use --format to say which"}
-}
-
-// isThreatDragonV1 spots version 1 files, whose diagrams hold a
-// "diagramJson" instead of cells.
-func isThreatDragonV1(root jnode) bool {
-	diagrams, _ := root.get("detail").get("diagrams").v.([]any)
-	for _, d := range diagrams {
-		if obj, ok := d.(map[string]any); ok {
-			if _, v1 := obj["diagramJson"]; v1 {
-				return true
-			}
-		}
-	}
-	return false
+	return "", &ImportError{File: file, Problem: "not a threat model threatdeck recognises: expected threatdeck JSON (\"schema\": \"threatdeck/1\"), a Threat Dragon model (summary + detail), an Open Threat Model (otmVersion) or a TM-BOM (scope + trust_zones); use --format to say which"}
 }
 
 // ImportForeign reads a Threat Dragon, OTM or TM-BOM file into a new
@@ -113,6 +73,9 @@ func ImportForeign(data []byte, name string, format Format, now time.Time) (m *m
 			m, err = nil, &ImportError{File: file, Problem: fmt.Sprintf("could not be imported (internal error: %v); please report this with the file", p)}
 		}
 	}()
+	if len(data) > MaxImportBytes {
+		return nil, &ImportError{File: file, Problem: fmt.Sprintf("is larger than %d MiB, the most threatdeck imports from another tool's file", MaxImportBytes>>20)}
+	}
 	if (format == FormatOTM || format == "") && isOTMYAML(data) {
 		if data, err = yamlToJSON(data, file); err != nil {
 			return nil, err

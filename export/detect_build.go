@@ -216,7 +216,7 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 		if err != nil {
 			return nil, &ImportError{File: b.file, Problem: "cannot keep " + tool + " data: " + err.Error()}
 		}
-		m.SetExtension(tool, raw, b.now)
+		m.SetExtension(tool, cleanRaw(raw), b.now)
 	}
 	m.Seq[model.PrefixSurface] = len(surface)
 	m.Seq[model.PrefixAsset] = len(assets)

@@ -54,7 +54,7 @@ func checkInput(data []byte, file string) error {
 // reaching level 65, before anything deeper is read or built.
 func decodeInput(data []byte, file string) (any, error) {
 	if len(data) > MaxImportBytes {
-		return nil, &ImportError{File: file, Problem: fmt.Sprintf("is %d MiB; threatdeck imports files up to %d MiB", len(data)>>20, MaxImportBytes>>20)}
+		return nil, &ImportError{File: file, Problem: fmt.Sprintf("is larger than %d MiB, the most threatdeck imports from another tool's file", MaxImportBytes>>20)}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &ImportError{File: file, Problem: "is empty"}

@@ -73,8 +73,19 @@
 //	  mitigations  [object]
 //	    id           "M-001" …
 //	    description  string, required
-//	    status       "planned" | "in-progress" | "implemented" | "verified"
+//	    status       "planned" | "in-progress" | "implemented" | "verified" |
+//	                 "wont-do"
+//	    owner        string (omitted when none)
+//	    due          date "2006-01-02" (omitted when none)
+//	    ticket       http or https URL (omitted when none)
+//	    reason       string: why it will not be done; required for "wont-do"
 //	  library_id   the library threat it was accepted from (omitted when none)
+//	  treatment    "mitigate" | "accept" | "transfer" | "avoid" (omitted when
+//	               not decided)
+//	  rationale    string, no control characters; required for accept,
+//	               transfer and avoid
+//	  decided_by   string; decided_at, review_by  dates "2006-01-02", review_by
+//	               not before decided_at (each omitted when none)
 //	stride       [object]: one per STRIDE category
 //	  category     a STRIDE category, as above
 //	  reviewed     bool
@@ -95,6 +106,9 @@
 //	  created      time
 //	  resolved     bool
 //	dismissed    [library threat id]: suggestions turned down
+//	dismissals   object (omitted when empty): by dismissed id, why and when
+//	  reason       string, one line (omitted when none)
+//	  at           time (omitted when unknown)
 //	extensions   object (omitted when empty): other tools' data, by tool
 //	             name, kept verbatim for a round trip back to that tool
 //	seq          object: the last number issued per id prefix ("T": 20)

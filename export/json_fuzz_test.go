@@ -21,6 +21,7 @@ func FuzzParseJSON(f *testing.F) {
 	f.Add([]byte(`{"schema":"threatdeck/1","model":{"overview":{"title":"x"}}}`))
 	f.Add([]byte(`{"schema":"threatdeck/1","model":{"overview":{"title":"x"},"threats":[{"title":"t","category":"S","mitigations":[{"description":"m"}]}],"extensions":{"td":{"a":[1,{"b":null}]}}}}`))
 	f.Add([]byte(`{"schema":"threatdeck/1","model":{"overview":{"title":"\u001b[31m<b>|x|</b>"},"surface":[{"id":"SE-1","name":"a","source":"SE-1"}]}}`))
+	f.Add([]byte(`{"schema":"threatdeck/1","model":{"overview":{"title":"x","updated":"2024-01-15T00:00:00Z"},"threats":[{"title":"t","category":"S","treatment":"accept","rationale":"r\nok","decided_by":"Ana","review_by":"2024-06-30","mitigations":[{"description":"m","owner":"Bo","due":"2024-02-01","ticket":"https://x.org/a(1)"},{"description":"n","status":"wont-do","reason":"WAF"}]}],"dismissed":["L-1","L-2"],"dismissals":{"L-1":{"reason":"no uploads","at":"2024-01-15T00:00:00Z"}}}}`))
 	f.Add([]byte(`{"schema":"threatdeck/2"}`))
 	f.Add([]byte(`{"schema":"threatdeck/1","model":` + strings.Repeat(`[`, 70)))
 	f.Add([]byte(`{"schema":"threatdeck/1","model":{"overview":{"title":"x"},"seq":{"T":99999999999999999999}}}`))

@@ -13,15 +13,18 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-// Limits on a JSON document to read. Real models are a few megabytes; a
-// 10,000-threat model is about 12 MiB.
+// Limits on a JSON document to read (see detect_input.go for the others).
 const (
-	// MaxJSONBytes is the largest document ParseJSON reads (64 MiB).
-	MaxJSONBytes = 64 << 20
-	// MaxJSONDepth is the deepest nesting ParseJSON accepts. threatdeck's
-	// own structure needs 6 levels; the rest is room for other tools' data
-	// kept in "extensions".
-	MaxJSONDepth = 64
+	// MaxJSONBytes is the largest threatdeck JSON document ParseJSON reads
+	// (256 MiB): four times MaxImportBytes, so the export of any model
+	// imported from another tool's file fits (its kept document is written
+	// compact; the model's own text roughly doubles it), and JSON refuses
+	// to write a document past it, so an export always imports again.
+	MaxJSONBytes = 4 * MaxImportBytes
+	// MaxJSONDepth is the deepest nesting ParseJSON accepts: the same as
+	// every other importer's. threatdeck's own structure needs 6 levels;
+	// the rest is room for other tools' data kept in "extensions".
+	MaxJSONDepth = MaxImportDepth
 	// maxProblems bounds how many problems one error lists.
 	maxProblems = 20
 )
@@ -99,7 +102,7 @@ func jsonFail(path, format string, args ...any) error {
 // has no workbook id; the store assigns one.
 func ParseJSON(data []byte) (*model.Model, error) {
 	if len(data) > MaxJSONBytes {
-		return nil, jsonFail("", "the document is %d MiB; the limit is %d MiB", len(data)>>20, MaxJSONBytes>>20)
+		return nil, jsonFail("", "the document is larger than %d MiB, the most threatdeck imports", MaxJSONBytes>>20)
 	}
 	// A byte-order mark, as some Windows editors write, is not JSON but
 	// means no harm.

@@ -28,8 +28,12 @@ type modelDoc struct {
 	Sections   json.RawMessage            `json:"sections"`
 	Parking    []json.RawMessage          `json:"parking"`
 	Dismissed  []json.RawMessage          `json:"dismissed"`
+	Dismissals map[string]json.RawMessage `json:"dismissals"`
 	Extensions map[string]json.RawMessage `json:"extensions"`
 	Seq        map[string]json.RawMessage `json:"seq"`
+	Votes      []json.RawMessage          `json:"votes"`
+	Poker      []json.RawMessage          `json:"poker"`
+	Sessions   []json.RawMessage          `json:"sessions"`
 }
 
 // threatDoc is a threat with its mitigations left raw, for the same reason.
@@ -78,8 +82,12 @@ type parts struct {
 	Sections   *model.Sections            `json:"sections"`
 	Parking    []model.ParkingItem        `json:"parking"`
 	Dismissed  []string                   `json:"dismissed"`
+	Dismissals map[string]model.Dismissal `json:"dismissals"`
 	Extensions map[string]json.RawMessage `json:"extensions"`
 	Seq        map[string]int             `json:"seq"`
+	Votes      []model.Vote               `json:"votes"`
+	Poker      []model.PokerRound         `json:"poker"`
+	Sessions   []model.SessionRecord      `json:"sessions"`
 }
 
 // decodeParts decodes the "model" object in one strict pass. Only when
@@ -118,6 +126,15 @@ func decodeParts(raw []byte, root string) (*parts, error) {
 	decodeAll[model.CheckItem](&p, doc.Checklists, root+".checklists")
 	decodeAll[model.ParkingItem](&p, doc.Parking, root+".parking")
 	decodeAll[string](&p, doc.Dismissed, root+".dismissed")
+	decodeAll[model.Vote](&p, doc.Votes, root+".votes")
+	decodeAll[model.PokerRound](&p, doc.Poker, root+".poker")
+	decodeAll[model.SessionRecord](&p, doc.Sessions, root+".sessions")
+	for _, k := range slices.Sorted(maps.Keys(doc.Dismissals)) {
+		var d model.Dismissal
+		if err := decodeStrict(doc.Dismissals[k], &d); err != nil {
+			p.decoded(doc.Dismissals[k], root+".dismissals."+k, err)
+		}
+	}
 	for _, k := range slices.Sorted(maps.Keys(doc.Seq)) {
 		var n int
 		if err := decodeStrict(doc.Seq[k], &n); err != nil || n < 0 {
@@ -282,22 +299,35 @@ func buildModel(pt *parts) (*model.Model, error) {
 		}
 	}
 	for i, d := range pt.Dismissed {
-		_, err := m.Dismiss(d, now)
+		_, err := m.PutDismissal(d, pt.Dismissals[d], now)
 		v.check(elemPath(root+".dismissed", i), err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(pt.Dismissals)) {
+		if !slices.Contains(pt.Dismissed, k) {
+			p.add(root+".dismissals."+k, "is not in the dismissed list")
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(pt.Extensions)) {
 		// Kept compact, as the tool that stored it gave it, rather than in
 		// the document's indentation.
+		// Cleaned like every other string entering a model: a kept
+		// original is written out again by an export.
 		var data bytes.Buffer
 		if err := json.Compact(&data, pt.Extensions[k]); err != nil {
 			p.add(root+".extensions."+k, "not valid JSON: %v", err)
 			continue
 		}
-		m.SetExtension(k, data.Bytes(), now)
+		raw := cleanRaw(data.Bytes())
+		if err := checkExtension(k, raw); err != nil {
+			p.add(root+".extensions."+k, "is not the %s data threatdeck keeps (%s)", k, strings.TrimPrefix(err.Error(), "json: "))
+			continue
+		}
+		m.SetExtension(k, raw, now)
 	}
 	if err := p.result(); err != nil {
 		return nil, err
 	}
+	m.Apply(liveRecords(m, pt))
 	m.Overview.Updated = ov.Updated
 	m.Normalize()
 	return m, nil
@@ -382,4 +412,39 @@ func jsonField(f string) string {
 		return ""
 	}
 	return strings.ReplaceAll(f, " ", "_")
+}
+
+// liveRecords are the document's risk-poker votes and rounds (of threats
+// the model has) and session records, cleaned, as one edit for m.
+func liveRecords(m *model.Model, pt *parts) model.Edit {
+	var e model.Edit
+	for _, v := range pt.Votes {
+		v.Voter = model.CleanLine(v.Voter)
+		if m.ThreatIndex(v.ThreatID) >= 0 && v.Voter != "" {
+			e.Records = append(e.Records, model.Record{Kind: model.RecVote, ID: model.VoteID(v.ThreatID, v.Voter), Value: v})
+		}
+	}
+	for _, r := range pt.Poker {
+		if m.ThreatIndex(r.ThreatID) >= 0 {
+			r.StartedBy = model.CleanLine(r.StartedBy)
+			for i := range r.Votes {
+				r.Votes[i].Voter = model.CleanLine(r.Votes[i].Voter)
+			}
+			e.Records = append(e.Records, model.Record{Kind: model.RecPoker, ID: r.ThreatID, Value: r})
+		}
+	}
+	for _, rec := range pt.Sessions {
+		if rec.ID = model.CleanLine(rec.ID); rec.ID == "" {
+			continue
+		}
+		rec.Facilitator = model.CleanLine(rec.Facilitator)
+		for i := range rec.Attendees {
+			rec.Attendees[i].Name = model.CleanLine(rec.Attendees[i].Name)
+		}
+		for i := range rec.Steps {
+			rec.Steps[i].Step = model.CleanLine(rec.Steps[i].Step)
+		}
+		e.Records = append(e.Records, model.Record{Kind: model.RecSession, ID: rec.ID, Value: rec})
+	}
+	return e
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,7 @@ func TestJSONRoundTrip(t *testing.T) {
 			m.Dismiss("TDL-S-001", model.ExampleDate)
 			return m
 		}(),
+		"live session": liveSessionModel,
 	} {
 		t.Run(name, func(t *testing.T) {
 			first := mustJSON(t, m)
@@ -140,7 +142,7 @@ func TestParseJSONErrors(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"too big", make([]byte, MaxJSONBytes+1), "the document is 64 MiB; the limit is 64 MiB"},
+		{"too big", make([]byte, MaxJSONBytes+1), "the document is larger than 256 MiB, the most threatdeck imports"},
 		{"too deep", []byte(`{"schema":"threatdeck/1","model":` + strings.Repeat("[", 80)), "nested more than 64 levels deep (line 1, column 97)"},
 		{"not JSON", []byte("# Threat model\n"), "not valid JSON at line 1, column 1"},
 		{"truncated", []byte(`{"schema": "threatdeck/1", "model": {"overview": `), "ends in the middle of a value"},
@@ -280,10 +282,13 @@ func TestModelDocCoversModel(t *testing.T) {
 }
 
 func TestImport(t *testing.T) {
-	Register(Importer{
-		Name:   "test format",
-		Detect: func(data []byte) bool { return bytes.HasPrefix(data, []byte(`{"test-format-for-export-tests"`)) },
-		Parse: func(data []byte, name string) (*model.Model, error) {
+	saved := formatTable
+	t.Cleanup(func() { formatTable = saved })
+	formatTable = append(slices.Clone(saved), FormatSpec{
+		Name:   "test",
+		Title:  "test format",
+		Detect: func(p *Probe) bool { return bytes.HasPrefix(p.Data, []byte(`{"test-format-for-export-tests"`)) },
+		Import: func(data []byte, name string) (*model.Model, error) {
 			if bytes.Contains(data, []byte("panic")) {
 				panic("boom")
 			}
@@ -319,7 +324,7 @@ func TestImport(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Import(make([]byte, MaxJSONBytes+1), "huge.json"); err == nil || !strings.Contains(err.Error(), "huge.json: the file is 64 MiB") {
+	if _, err := Import(make([]byte, MaxJSONBytes+1), "huge.json"); err == nil || !strings.Contains(err.Error(), "huge.json: the file is larger than 256 MiB") {
 		t.Errorf("huge file: %v", err)
 	}
 }
@@ -340,3 +345,39 @@ func TestIsThreatdeckJSON(t *testing.T) {
 		}
 	}
 }
+
+// liveSessionModel is the example after a facilitated session: attributed
+// threats, one recorded poker round, one open round with votes, and a
+// session record.
+var liveSessionModel = func() *model.Model {
+	m := model.Example(model.ExampleDate)
+	at := model.ExampleDate.Add(time.Hour)
+	a, b := m.Threats[0].ID, m.Threats[1].ID
+	for _, ch := range []func() (model.Change, error){
+		func() (model.Change, error) { return m.StartPoker(a, "fran", at) },
+		func() (model.Change, error) { return m.CastVote(a, "ann", 2, 4, at) },
+		func() (model.Change, error) { return m.CastVote(a, "bob", 4, 5, at) },
+		func() (model.Change, error) { return m.RevealPoker(a, at) },
+		func() (model.Change, error) { return m.RecordPoker(a, 3, 5, "fran", at) },
+		func() (model.Change, error) { return m.StartPoker(b, "fran", at) },
+		func() (model.Change, error) { return m.CastVote(b, "ann", 1, 1, at) },
+		func() (model.Change, error) {
+			th := m.Threats[2]
+			th.Title += " (renamed)"
+			ch, err := m.PutThreat(th, at)
+			m.Apply(model.Stamp(ch, "ann", at).Do)
+			return ch, err
+		},
+		func() (model.Change, error) {
+			rec := model.SessionRecord{ID: model.SessionID(at), Facilitator: "fran", Started: at, Ended: at.Add(time.Hour),
+				Steps: []model.StepTime{{Step: "threats", Seconds: 1800}}}
+			rec = rec.Attend([]model.Participant{{Name: "fran", Role: model.RoleFacilitator}, {Name: "ann", Role: model.RoleParticipant}}, at)
+			return m.PutSession(rec)
+		},
+	} {
+		if _, err := ch(); err != nil {
+			panic(err)
+		}
+	}
+	return m
+}()

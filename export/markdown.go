@@ -11,8 +11,9 @@ import (
 // Markdown renders m as the threat-model report a team commits next to its
 // code, laid out like the reference document: title and metadata, plain
 // English summary, scope, participants, assets, threat actors, attack
-// surface, attack vectors (threats with their mitigations, grouped), the
-// STRIDE analysis, the threat register, OWASP Top 10 coverage, security
+// surface and its data-flow diagram (Mermaid), attack vectors (threats
+// with their mitigations, grouped), the STRIDE analysis, the threat
+// register, the risk map, OWASP Top 10 coverage, security
 // controls, testing & validation, compliance, incident response, related
 // documentation, references, the parking lot and what is still open.
 //
@@ -29,9 +30,12 @@ func Markdown(m *model.Model) []byte {
 	r.assets()
 	r.actors()
 	r.surface()
+	r.diagram()
 	r.vectors()
 	r.stride()
 	r.register()
+	r.riskMap()
+	r.actions()
 	r.owasp()
 	r.checklist(model.ListControls)
 	r.checklist(model.ListTesting)
@@ -41,6 +45,7 @@ func Markdown(m *model.Model) []byte {
 	r.free("References", m.Sections.References)
 	r.parking()
 	r.stillOpen()
+	r.dismissed()
 	return r.b
 }
 
@@ -149,18 +154,22 @@ func (r *report) none(what string) {
 }
 
 // ids writes a comma-separated id list, capped at listCap.
-func (r *report) ids(ids []string) {
-	for i, id := range ids {
+func (r *report) ids(ids []string) { r.idsOf(len(ids), func(i int) string { return ids[i] }) }
+
+// idsOf writes the n ids id(0) … id(n-1) as ids does, for lists that are
+// not a []string (a risk-map cell's threat indexes).
+func (r *report) idsOf(n int, id func(i int) string) {
+	for i := range n {
 		if i == listCap {
 			r.s(", … and ")
-			r.int(len(ids) - listCap)
+			r.int(n - listCap)
 			r.s(" more")
 			return
 		}
 		if i > 0 {
 			r.s(", ")
 		}
-		r.t(id)
+		r.t(id(i))
 	}
 }
 
@@ -323,18 +332,6 @@ func (r *report) flowEnd(id string) {
 		return
 	}
 	r.names([]string{id}, r.elementNames)
-}
-
-// categoryLabel is how a threat's category reads: the STRIDE label, or the
-// other methodology's own category (unescaped; see report.category).
-func categoryLabel(t *model.Threat) string {
-	if t.Methodology != "" {
-		return t.Methodology + ": " + string(t.Category)
-	}
-	if t.Category.Valid() {
-		return t.Category.Label()
-	}
-	return string(t.Category)
 }
 
 func (r *report) risk(t *model.Threat) {

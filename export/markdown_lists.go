@@ -1,13 +1,12 @@
 package export
 
 import (
-	"slices"
-
 	"github.com/threatdeck/threatdeck/model"
 )
 
 // owasp writes the coverage table of the model's OWASP Top 10 edition. An
-// item's threats are those linked to it and those that reference it.
+// item's threats are model.OWASPLinks: those linked to it and those that
+// reference it, as the OWASP step shows them.
 func (r *report) owasp() {
 	ed := string(r.m.Edition())
 	r.heading(2, "OWASP Top 10 ("+ed+") Coverage")
@@ -16,13 +15,7 @@ func (r *report) owasp() {
 		r.none("No OWASP Top 10 items.")
 		return
 	}
-	refs := map[string][]string{}
-	for i := range r.m.Threats {
-		t := &r.m.Threats[i]
-		for _, o := range t.OWASP {
-			refs[o] = append(refs[o], t.ID)
-		}
-	}
+	links := r.m.OWASPLinks()
 	r.s("| ID | Category | State | Note | Threats |\n| --- | --- | --- | --- | --- |\n")
 	assessed := 0
 	for _, c := range items {
@@ -38,12 +31,7 @@ func (r *report) owasp() {
 		r.s(" | ")
 		r.t(c.Note)
 		r.s(" | ")
-		linked := refs[c.ID]
-		if len(c.Threats) > 0 {
-			linked = slices.Concat(linked, c.Threats)
-			slices.SortFunc(linked, model.CompareIDs)
-			linked = slices.Compact(linked)
-		}
+		linked := links[c.ID]
 		r.ids(linked)
 		r.s(" |\n")
 	}
@@ -72,6 +60,7 @@ var stateMarks = map[model.ItemState]string{
 //   - [x] Password hashing with bcrypt (10 rounds)
 //   - [ ] Multi-factor authentication (planned)
 //   - [ ] **GDPR** - User data protection, right to deletion (partial) — note
+//   - N/A: **PCI DSS** - If handling payment data (not applicable) — note
 func (r *report) checklist(list model.ChecklistKind) {
 	r.heading(2, list.Label())
 	items := r.m.Checklist(list)
@@ -106,9 +95,13 @@ func (r *report) checklist(list model.ChecklistKind) {
 }
 
 func (r *report) checkItem(c *model.CheckItem, bold bool) {
-	if c.State.Checked() {
+	switch {
+	case c.State == model.StateNA:
+		// Not open work, and not done either: no box at all.
+		r.s("- N/A: ")
+	case c.State.Checked():
 		r.s("- [x] ")
-	} else {
+	default:
 		r.s("- [ ] ")
 	}
 	if bold {

@@ -202,8 +202,13 @@ func TestMarkdownStructure(t *testing.T) {
 	if html := d.htmlNodes(); len(html) > 0 {
 		t.Errorf("raw HTML in the report: %q", html)
 	}
+	// The pictures: the data-flow diagram labels nine nodes and the one
+	// flow, an edge; the risk map's table is counted below.
+	if blocks := mermaidBlocks(Markdown(model.Example(model.ExampleDate))); len(blocks) != 1 || strings.Count(blocks[0], "<br/>") != 10 || strings.Count(blocks[0], "-->") != 1 {
+		t.Errorf("example diagram: %q", blocks)
+	}
 	tables := d.tables()
-	for section, want := range map[string]int{"Attack Surface": 10, "STRIDE Analysis": 6, "Threat Register": 20, "OWASP Top 10 (2021) Coverage": 10} {
+	for section, want := range map[string]int{"Attack Surface": 10, "STRIDE Analysis": 6, "Threat Register": 20, "Risk Map": 5, "OWASP Top 10 (2021) Coverage": 10} {
 		if tb := tableIn(tables, section); tb == nil || len(tb.rows) != want {
 			t.Errorf("%s table missing or without %d rows", section, want)
 		}
@@ -214,7 +219,8 @@ func TestMarkdownStructure(t *testing.T) {
 func reportSections(title, edition string) []string {
 	return []string{
 		"# " + title, "## Plain English Summary", "## Scope", "## Participants", "## Assets", "## Threat Actors",
-		"## Attack Surface", "## Attack Vectors", "## STRIDE Analysis", "## Threat Register",
+		"## Attack Surface", "## Data-Flow Diagram", "## Attack Vectors", "## STRIDE Analysis", "## Threat Register", "## Risk Map",
+		"## Action Items", "## Risk Decisions",
 		"## OWASP Top 10 (" + edition + ") Coverage", "## Security Controls", "## Testing & Validation", "## Compliance",
 		"## Incident Response", "## Related Documentation", "## References", "## Parking Lot", "## Still Open",
 	}
@@ -259,7 +265,7 @@ func TestMarkdownEmptyModel(t *testing.T) {
 	if !slices.Equal(h2, reportSections("Empty", "2025")) {
 		t.Errorf("sections of an empty model:\n got %q\nwant %q", h2, reportSections("Empty", "2025"))
 	}
-	for _, want := range []string{"_No assets yet._", "_No threats yet._", "_Not written yet._", "**Owner:** _not set_", "Spoofing not reviewed"} {
+	for _, want := range []string{"_No assets yet._", "_No threats yet._", "_Not written yet._", "**Owner:** _not set_", "Spoofing has not been reviewed"} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("empty model's report lacks %q", want)
 		}
@@ -268,8 +274,9 @@ func TestMarkdownEmptyModel(t *testing.T) {
 }
 
 // TestVectorGroups covers grouping: vectors in order of first appearance,
-// threats without one by STRIDE label after them, merging with a vector of
-// the same name; mitigations de-duplicated across a group's threats.
+// threats without one in a last "Other threats" group (merging with a
+// vector of that name, in model order); mitigations de-duplicated across a
+// group's threats.
 func TestVectorGroups(t *testing.T) {
 	m := &model.Model{Threats: []model.Threat{
 		{ID: "T-1", Vector: "API", Category: model.Tampering, Mitigations: []model.Mitigation{{Description: "Validate input", Status: model.MitigationVerified}}},
@@ -278,6 +285,7 @@ func TestVectorGroups(t *testing.T) {
 		{ID: "T-4", Category: model.Spoofing},
 		{ID: "T-5", Vector: "API", Category: model.Spoofing, Mitigations: []model.Mitigation{{Description: "validate  INPUT", Status: model.MitigationPlanned}, {Description: "Rate limit"}}},
 		{ID: "T-6", Methodology: "LINDDUN", Category: "linkability"},
+		{ID: "T-7", Vector: "Other threats", Category: model.Tampering},
 	}}
 	var got []string
 	for _, g := range vectorGroups(m) {
@@ -287,12 +295,50 @@ func TestVectorGroups(t *testing.T) {
 		}
 		got = append(got, g.name+":"+strings.Join(ids, ","))
 	}
-	want := []string{"API:T-1,T-5", "Spoofing:T-3,T-4", "Denial of Service:T-2", "LINDDUN: linkability:T-6"}
+	want := []string{"API:T-1,T-5", "Spoofing:T-3", "Other threats:T-2,T-4,T-6,T-7"}
 	if !slices.Equal(got, want) {
 		t.Errorf("groups = %q, want %q", got, want)
 	}
 	ms := groupMitigations(m, vectorGroups(m)[0])
-	if len(ms) != 2 || ms[0].text != "Validate input" || ms[0].status != model.MitigationPlanned || !slices.Equal(ms[0].threats, []string{"T-1", "T-5"}) {
+	if len(ms) != 2 || ms[0].text != "Validate input" || ms[0].status != model.MitigationPlanned || !slices.Equal(ms[0].threats, []string{"T-1", "T-5"}) || len(ms[0].ids) != 0 {
 		t.Errorf("API mitigations = %+v; want the duplicate merged, at its least advanced status, naming both threats", ms)
+	}
+}
+
+// The report's "Still Open" is Model.Missing, item for item, as a reader's
+// parser sees it: on the example (nothing), an empty model, a large one, a
+// hostile one and the example with its work undone.
+func TestStillOpenIsMissing(t *testing.T) {
+	undone := model.Example(model.ExampleDate)
+	for i := range undone.Threats {
+		if i%3 == 0 {
+			undone.Threats[i].Mitigations = nil
+			undone.Threats[i].Status = model.StatusOpen
+		}
+	}
+	undone.Stride[2].Reviewed = false
+	undone.Checklists[5].State = model.NotAssessed
+	undone.Sections.References = ""
+	empty, err := model.New("Empty", "", model.ExampleDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, m := range map[string]*model.Model{"example": model.Example(model.ExampleDate), "empty": empty, "big": bigModel(500, 20, 10), "hostile": hostileModel(), "undone": undone} {
+		var want []string
+		for _, g := range m.Missing() {
+			want = append(want, normalized(g.Section.String()+": "+g.Message))
+		}
+		var got []string
+		for _, it := range parseMD(Markdown(m)).items() {
+			if it.section == "Still Open" {
+				got = append(got, it.text)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: Still Open has %d items, Missing %d:\n got %q\nwant %q", name, len(got), len(want), got, want)
+		}
+		if name == "example" && len(want) != 0 {
+			t.Errorf("the example still misses %q", want)
+		}
 	}
 }

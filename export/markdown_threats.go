@@ -1,6 +1,7 @@
 package export
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -12,9 +13,12 @@ type vectorGroup struct {
 	threats []int // indexes into m.Threats, in id order
 }
 
+// otherThreats names the group of threats that have no attack vector.
+const otherThreats = "Other threats"
+
 // vectorGroups groups threats by their attack vector in order of first
-// appearance; threats without a vector are grouped by their category label
-// after them (in STRIDE order), merging with a vector of the same name.
+// appearance; threats without a vector make a last group, "Other threats"
+// (merging with a vector of that name).
 func vectorGroups(m *model.Model) []vectorGroup {
 	var groups []vectorGroup
 	index := map[string]int{}
@@ -29,25 +33,18 @@ func vectorGroups(m *model.Model) []vectorGroup {
 	}
 	var rest []int
 	for i := range m.Threats {
-		if v := m.Threats[i].Vector; v != "" {
+		if v := m.Threats[i].Vector; v != "" && v != otherThreats {
 			add(v, i)
 		} else {
 			rest = append(rest, i)
 		}
 	}
-	// Threats without a vector follow, by STRIDE order then other categories.
-	rank := func(t *model.Threat) int {
-		if t.Methodology == "" && t.Category.Valid() {
-			return strings.Index("STRIDE", t.Category.Letter())
-		}
-		return 6
+	for _, i := range rest {
+		add(otherThreats, i)
 	}
-	for pass := 0; pass <= 6; pass++ {
-		for _, i := range rest {
-			if t := &m.Threats[i]; rank(t) == pass {
-				add(categoryLabel(t), i)
-			}
-		}
+	if g, ok := index[otherThreats]; ok {
+		// Merged threats keep model order within the group.
+		slices.Sort(groups[g].threats)
 	}
 	return groups
 }
@@ -55,8 +52,11 @@ func vectorGroups(m *model.Model) []vectorGroup {
 // groupMitigation is one line of a group's mitigation list: the de-duplicated
 // union of its threats' mitigations, in order.
 type groupMitigation struct {
-	text    string
-	status  model.MitigationStatus
+	text   string
+	status model.MitigationStatus
+	// ids are the mitigation records this line stands for (one per threat
+	// that carries the measure); threats the threats they belong to.
+	ids     []string
 	threats []string
 }
 
@@ -79,9 +79,24 @@ func groupMitigations(m *model.Model, g vectorGroup) []groupMitigation {
 			if statusRank(mt.Status) < statusRank(gm.status) {
 				gm.status = mt.Status
 			}
+			if mt.ID != "" {
+				gm.ids = append(gm.ids, mt.ID)
+			}
 			if n := len(gm.threats); n == 0 || gm.threats[n-1] != t.ID {
 				gm.threats = append(gm.threats, t.ID)
 			}
+		}
+	}
+	return out
+}
+
+// mitigationIDs lists the ids of ms; an imported measure without an id is
+// counted in the register but has nothing to name it by.
+func mitigationIDs(ms []model.Mitigation) []string {
+	out := make([]string, 0, len(ms))
+	for _, mt := range ms {
+		if mt.ID != "" {
+			out = append(out, mt.ID)
 		}
 	}
 	return out
@@ -134,7 +149,11 @@ func (r *report) vectors() {
 			r.t(gm.text)
 			r.s(" _(")
 			r.s(r.mitStatus(gm.status))
-			r.s(" · ")
+			if len(gm.ids) > 0 {
+				r.s(" · ")
+				r.ids(gm.ids)
+			}
+			r.s(" · for ")
 			r.ids(gm.threats)
 			r.s(")_\n")
 		}
@@ -179,9 +198,15 @@ func (r *report) vectorThreat(t *model.Threat) {
 func (r *report) stride() {
 	r.heading(2, "STRIDE Analysis")
 	count := map[model.Stride]int{}
+	// The highest-risk threat of each category (the first of equals) fills
+	// the Example and Mitigation cells the reviewer left empty.
+	top := map[model.Stride]*model.Threat{}
 	for i := range r.m.Threats {
 		if t := &r.m.Threats[i]; t.Methodology == "" {
 			count[t.Category]++
+			if cur, ok := top[t.Category]; !ok || t.Risk() > cur.Risk() {
+				top[t.Category] = t
+			}
 		}
 	}
 	r.s("| Threat | Example | Mitigation | Threats | Reviewed | Notes |\n| --- | --- | --- | --- | --- | --- |\n")
@@ -191,9 +216,32 @@ func (r *report) stride() {
 		r.s("| **")
 		r.s(c.Label())
 		r.s("** | ")
-		r.t(rv.Example)
+		t := top[c]
+		switch {
+		case rv.Example != "":
+			r.t(rv.Example)
+		case t != nil:
+			r.t(t.Title)
+			r.s(" (")
+			r.t(t.ID)
+			r.s(")")
+		}
 		r.s(" | ")
-		r.t(rv.Mitigation)
+		switch {
+		case rv.Mitigation != "":
+			r.t(rv.Mitigation)
+		case t != nil:
+			for j, mt := range t.Mitigations {
+				if j == listCap {
+					r.s("; …")
+					break
+				}
+				if j > 0 {
+					r.s("; ")
+				}
+				r.t(mt.Description)
+			}
+		}
 		r.s(" | ")
 		r.int(count[c])
 		r.s(" | ")
@@ -239,13 +287,12 @@ func (r *report) register() {
 		r.s(" | ")
 		r.s(r.status(t.Status))
 		r.s(" | ")
-		for j, mt := range t.Mitigations {
-			if j > 0 {
-				r.s("<br>")
-			}
-			r.t(mt.Description)
+		// By count and id: the measures themselves are listed once, under
+		// Attack Vectors.
+		r.int(len(t.Mitigations))
+		if mids := mitigationIDs(t.Mitigations); len(mids) > 0 {
 			r.s(" (")
-			r.s(r.mitStatus(mt.Status))
+			r.ids(mids)
 			r.s(")")
 		}
 		r.s(" |\n")

@@ -23,9 +23,7 @@ const otmVersion = "0.2.0"
 func OTM(m *model.Model) ([]byte, error) {
 	var ext otmExtension
 	if raw, ok := m.Extensions[ToolOTM]; ok {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		if err := dec.Decode(&ext); err != nil {
+		if err := decodeExtension(raw, &ext); err != nil {
 			return nil, fmt.Errorf("otm data kept with the model is damaged: %w", err)
 		}
 	}
@@ -54,7 +52,7 @@ func OTM(m *model.Model) ([]byte, error) {
 	if err := enc.Encode(root); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return cleanJSON(buf.Bytes()), nil
 }
 
 type otmWriter struct {

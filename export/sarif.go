@@ -146,7 +146,7 @@ func SARIF(m *model.Model, findings []model.Finding, src CheckSource, version st
 	if err := enc.Encode(log); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return cleanJSON(buf.Bytes()), nil
 }
 
 // recordLines finds, in a threatdeck JSON document, the line of each

@@ -27,9 +27,7 @@ const tdVersion = "2.3.0"
 func ThreatDragon(m *model.Model) ([]byte, error) {
 	var ext tdExtension
 	if raw, ok := m.Extensions[ToolThreatDragon]; ok {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber() // keep numbers exactly as Threat Dragon wrote them
-		if err := dec.Decode(&ext); err != nil {
+		if err := decodeExtension(raw, &ext); err != nil {
 			return nil, fmt.Errorf("threat-dragon data kept with the model is damaged: %w", err)
 		}
 	}
@@ -55,6 +53,8 @@ type tdWriter struct {
 	homes   map[string][]model.Threat
 	top     int // highest threat number
 	elemIdx map[string]int
+	// cellIndex finds the kept document's cells by cellKey (findCell).
+	cellIndex map[string]map[string]any
 }
 
 func newTDWriter(m *model.Model, ext tdExtension) *tdWriter {
@@ -176,7 +176,7 @@ func (w *tdWriter) write() ([]byte, error) {
 	if err := enc.Encode(w.doc); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return cleanJSON(buf.Bytes()), nil
 }
 
 // collectImported indexes the kept document: which element came from
@@ -209,16 +209,27 @@ func (w *tdWriter) collectImported() {
 	}
 }
 
+// findCell finds a cell of the kept document by id, through an index
+// built on first use: a scan per lookup made exporting quadratic.
 func (w *tdWriter) findCell(diagram int, id string) map[string]any {
 	if diagram < 0 || diagram >= len(w.diagrams) {
 		return nil
 	}
-	for _, c := range arrayAt(w.diagrams[diagram], "cells") {
-		if cell, ok := c.(map[string]any); ok && cell["id"] == id {
-			return cell
+	if w.cellIndex == nil {
+		w.cellIndex = map[string]map[string]any{}
+		for di, d := range w.diagrams {
+			for _, c := range arrayAt(d, "cells") {
+				if cell, ok := c.(map[string]any); ok {
+					if cid, ok := cell["id"].(string); ok {
+						if _, dup := w.cellIndex[cellKey(di, cid)]; !dup {
+							w.cellIndex[cellKey(di, cid)] = cell
+						}
+					}
+				}
+			}
 		}
 	}
-	return nil
+	return w.cellIndex[cellKey(diagram, id)]
 }
 
 // placeThreats decides which cell each threat is written on: where it
@@ -407,6 +418,15 @@ func (w *tdWriter) threatJSON(t model.Threat) map[string]any {
 		obj["severity"] = titleCase(string(t.Band()))
 	}
 	obj["type"], obj["modelType"] = tdType(t, obj)
+	if v, had := res["type"]; had && v == nil {
+		// Threat Dragon writes "type": null for a threat not yet
+		// classified; while it still is not, it stays null rather than
+		// coming back as the "Unclassified" it reads as.
+		rawModel, _ := res["modelType"].(string)
+		if meth, cat := classify("", rawModel, "Threat Dragon"); meth == t.Methodology && cat == t.Category {
+			obj["type"] = nil
+		}
+	}
 	return obj
 }
 

@@ -59,7 +59,12 @@ type tdCell struct {
 // readThreatDragon maps a Threat Dragon v2 model: every cell but the
 // free-text blocks becomes an element, each cell's threats become threats
 // on that element, contributors and the reviewer become participants.
+//
+// A version 1 file is first rewritten into version 2 (upgradeTDv1).
 func readThreatDragon(root jnode, r *jreader, b *builder) model.Overview {
+	if doc, ok := root.v.(map[string]any); ok {
+		upgradeTDv1(doc)
+	}
 	summary, detail := root.get("summary"), root.get("detail")
 	r.requireObject(summary, "a Threat Dragon model has a summary with its title")
 	r.requireObject(detail, "a Threat Dragon model has a detail with its diagrams")
@@ -83,6 +88,11 @@ func readThreatDragon(root jnode, r *jreader, b *builder) model.Overview {
 	seen := map[string]string{}
 	for di, d := range r.array(detail.get("diagrams")) {
 		r.object(d)
+		if g := d.get("diagramJson"); g.present {
+			// upgradeTDv1 leaves only a graph it cannot read.
+			r.fail(g.path, "want a Threat Dragon version 1 diagram: an object with a list of cells, got %s", typeName(g.v))
+			return ov
+		}
 		for _, c := range r.array(d.get("cells")) {
 			r.object(c)
 			idNode := c.get("id")

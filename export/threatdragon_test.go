@@ -566,7 +566,7 @@ func TestThreatDragonImportErrors(t *testing.T) {
 		{"truncated", `{"summary": {"title": "x"}, "detail": {"diagrams": [`, "truncated"},
 		{"trailing data", `{"summary": {"title": "x"}, "detail": {}} {}`, "unexpected data after the JSON document"},
 		{"text over the limit", string(tdFile(`{"id": "x", "shape": "process", "data": {"name": "p", "description": "` + strings.Repeat("a", model.MaxText+1) + `"}}`)), "$.detail.diagrams[0].cells[0]: description: is 64 KiB; the limit is 64 KiB"},
-		{"version 1", `{"summary": {"title": "x"}, "detail": {"diagrams": [{"diagramJson": {}}]}}`, "Threat Dragon version 1"},
+		{"version 1", `{"summary": {"title": "x"}, "detail": {"diagrams": [{"diagramJson": "cells"}]}}`, "$.detail.diagrams[0].diagramJson: want a Threat Dragon version 1 diagram: an object with a list of cells, got a string"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -588,7 +588,7 @@ func TestImportRefusesHugeFiles(t *testing.T) {
 	data := make([]byte, export.MaxImportBytes+1)
 	for _, f := range []export.Format{export.FormatThreatDragon, export.FormatOTM, export.FormatTMBOM} {
 		_, err := export.ImportForeign(data, "huge.json", f, interopNow)
-		if err == nil || !strings.Contains(err.Error(), "threatdeck imports files up to 64 MiB") {
+		if err == nil || !strings.Contains(err.Error(), "is larger than 64 MiB, the most threatdeck imports") {
 			t.Errorf("%s: %v", f, err)
 		}
 	}

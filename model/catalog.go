@@ -52,9 +52,18 @@ type LibraryThreat struct {
 	Title    string `json:"title"`
 	Category Stride `json:"category"`
 	// AppliesTo lists the attack-surface kinds the threat fits.
-	AppliesTo   []ElementKind `json:"applies_to"`
-	Description string        `json:"description"`
-	Mitigations []string      `json:"mitigations"`
+	AppliesTo []ElementKind `json:"applies_to"`
+	// Requires lists traits an element must all have for the threat to
+	// fit it, RequiresAny traits of which it needs at least one; Exposure
+	// and Callers, when set, the exposures and callers it needs (an
+	// element called by "both" meets people and services). All optional:
+	// a threat without them fits every element of its kinds.
+	Requires    []Trait    `json:"requires,omitempty"`
+	RequiresAny []Trait    `json:"requires_any,omitempty"`
+	Exposure    []Exposure `json:"exposure,omitempty"`
+	Callers     []Callers  `json:"callers,omitempty"`
+	Description string     `json:"description"`
+	Mitigations []string   `json:"mitigations"`
 	// OWASP2025 and OWASP2021 hold Top 10 ids with edition ("A07:2025").
 	OWASP2025 []string `json:"owasp_2025"`
 	OWASP2021 []string `json:"owasp_2021"`

@@ -50,6 +50,7 @@ func TestCheck(t *testing.T) {
 	m := checkModel(t)
 	owasp := len(m.Checklist(ListOWASP)) - 1
 	controls := max(len(m.Checklist(ListControls))-1, 0)
+	others := len(m.Checklist(ListTesting)) + len(m.Checklist(ListCompliance))
 	tests := []struct {
 		name string
 		opts CheckOptions
@@ -68,10 +69,13 @@ func TestCheck(t *testing.T) {
 		{"owasp", CheckOptions{FailOn: RiskCritical, Require: []string{RequireOWASP}},
 			map[string]int{RuleOpenRisk: 1, RuleOWASPUnassessed: owasp}, []string{"T-004"}},
 		{"controls", CheckOptions{FailOn: RiskCritical, Require: []string{RequireControls}},
-			map[string]int{RuleOpenRisk: 1, RuleControlUnassessed: controls}, []string{"T-004"}},
+			map[string]int{RuleOpenRisk: 1, RuleControlUnassessed: controls, RuleChecklistUnassessed: others}, []string{"T-004"}},
+		{"content", CheckOptions{FailOn: RiskCritical, Require: []string{RequireContent}},
+			map[string]int{RuleOpenRisk: 1, RuleOverviewIncomplete: 1, RuleSectionEmpty: 3, RuleReportSectionEmpty: 3}, []string{"T-004"}},
 		{"everything", CheckOptions{FailOn: RiskLow, Require: Requirements},
-			map[string]int{RuleOpenRisk: 4, RuleUnmitigated: 2, RuleStrideUnreviewed: 5, RuleOWASPUnassessed: owasp, RuleControlUnassessed: controls},
-			[]string{"T-001", "T-001", "T-002", "T-003", "T-003", "T-004"}},
+			map[string]int{RuleOpenRisk: 4, RuleUnmitigated: 2, RuleStrideUnreviewed: 5, RuleOWASPUnassessed: owasp, RuleControlUnassessed: controls,
+				RuleChecklistUnassessed: others, RuleOverviewIncomplete: 1, RuleSectionEmpty: 3, RuleReportSectionEmpty: 3, RuleDecisionUndocumented: 1},
+			[]string{"T-001", "T-001", "T-002", "T-003", "T-003", "T-004", "T-005"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,7 +93,7 @@ func TestCheck(t *testing.T) {
 						t.Errorf("%s: band %s section %s", f.ID, f.Band, f.Section)
 					}
 				}
-				if f.Message == "" || f.ID == "" || !strings.Contains(f.Where(), f.ID) {
+				if f.Message == "" || (f.ID == "" && f.Kind != "" && f.Kind != RecOverview) || !strings.Contains(f.Where(), f.ID) {
 					t.Errorf("finding %+v does not say where to fix it", f)
 				}
 			}

@@ -17,8 +17,14 @@ const (
 
 // CleanText makes user text safe to store and to show in a terminal:
 // escape sequences are stripped; C0 controls other than newline and tab,
-// DEL, C1 controls and bidi overrides are removed; invalid UTF-8 becomes
-// U+FFFD and CRLF becomes LF. Every path into a model goes through it, and
+// DEL, C1 controls, every bidi control (embeddings, overrides, isolates,
+// the marks U+200E, U+200F and U+061C) and invisible characters that can
+// hide or split words (U+200B zero width space, U+2060 word joiner,
+// U+FEFF byte-order mark) are removed; the line and paragraph separators
+// U+2028 and U+2029 become LF, as terminals and most tools do not treat
+// them as line ends; invalid UTF-8 becomes U+FFFD and CRLF becomes LF.
+// Zero width joiners (U+200C, U+200D) stay: emoji and several scripts
+// need them. Every path into a model goes through it, and
 // the TUI passes stored strings through it again before drawing them.
 func CleanText(s string) string {
 	if isPlain(s) {
@@ -26,6 +32,9 @@ func CleanText(s string) string {
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
+	if strings.ContainsRune(s, '\u2028') || strings.ContainsRune(s, '\u2029') {
+		s = lineSeparators.Replace(s)
+	}
 	if strings.ContainsRune(s, 0x1b) || strings.ContainsRune(s, 0x9b) {
 		s = ansi.Strip(s)
 	}
@@ -70,6 +79,15 @@ func keepRune(r rune) bool {
 		return false
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi embeddings, overrides, isolates
 		return false
+	case r == 0x200e, r == 0x200f, r == 0x061c: // bidi marks (LRM, RLM, ALM)
+		return false
+	case r == 0x200b, r == 0x2060, r == 0xfeff: // zero width space, word joiner, BOM
+		return false
+	case r == 0x2028, r == 0x2029: // only reached after lineSeparators; never kept raw
+		return false
 	}
 	return true
 }
+
+// lineSeparators turns the Unicode line and paragraph separators into LF.
+var lineSeparators = strings.NewReplacer("\u2028", "\n", "\u2029", "\n")

@@ -23,6 +23,15 @@ func TestCleanText(t *testing.T) {
 		{"lone cr", "a\rb", "ab"},
 		{"invalid utf8", "a\xffb", "a\uFFFDb"},
 		{"unicode kept", "Zoë — 日本", "Zoë — 日本"},
+		{"zero width space", "pass\u200bword", "password"},
+		{"byte-order mark", "\ufeffTitle", "Title"},
+		{"word joiner", "a\u2060b", "ab"},
+		{"right-to-left mark", "abc\u200fdef", "abcdef"},
+		{"left-to-right mark", "abc\u200edef", "abcdef"},
+		{"arabic letter mark", "a\u061cb", "ab"},
+		{"line separator", "one\u2028two", "one\ntwo"},
+		{"paragraph separator", "one\u2029two", "one\ntwo"},
+		{"zero width joiners kept", "👩\u200d💻 a\u200cb", "👩\u200d💻 a\u200cb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,6 +45,9 @@ func TestCleanText(t *testing.T) {
 func TestCleanLine(t *testing.T) {
 	if got := CleanLine("  a\n b\t c  "); got != "a b c" {
 		t.Errorf("CleanLine = %q", got)
+	}
+	if got := CleanLine("a\u2028b\u2029c\u200b"); got != "a b c" {
+		t.Errorf("CleanLine(separators) = %q", got)
 	}
 }
 

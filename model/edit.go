@@ -22,13 +22,16 @@ const (
 	RecCheck     RecordKind = "check"     // Value CheckItem
 	RecSections  RecordKind = "sections"  // ID ""; Value Sections
 	RecParking   RecordKind = "parking"   // Value ParkingItem
-	RecDismissed RecordKind = "dismissed" // ID the library id; Value true
+	RecDismissed RecordKind = "dismissed" // ID the library id; Value Dismissal (true before reasons were kept)
 	RecExtension RecordKind = "extension" // ID the tool; Value json.RawMessage
 	RecSeq       RecordKind = "seq"       // ID the prefix; Value int
+	RecVote      RecordKind = "vote"      // ID VoteID(threat, voter); Value Vote
+	RecPoker     RecordKind = "poker"     // ID the threat id; Value PokerRound
+	RecSession   RecordKind = "session"   // ID the session id; Value SessionRecord
 )
 
 // RecordKinds lists every record kind.
-var RecordKinds = []RecordKind{RecOverview, RecAsset, RecActor, RecSurface, RecThreat, RecStride, RecCheck, RecSections, RecParking, RecDismissed, RecExtension, RecSeq}
+var RecordKinds = []RecordKind{RecOverview, RecAsset, RecActor, RecSurface, RecThreat, RecStride, RecCheck, RecSections, RecParking, RecDismissed, RecExtension, RecSeq, RecVote, RecPoker, RecSession}
 
 // Record is one stored unit of a model. A nil Value deletes the record.
 type Record struct {
@@ -99,13 +102,22 @@ func (m *Model) Records() []Record {
 		out = append(out, Record{RecParking, p.ID, p})
 	}
 	for _, d := range m.Dismissed {
-		out = append(out, Record{RecDismissed, d, true})
+		out = append(out, Record{RecDismissed, d, m.Dismissals[d]})
 	}
 	for _, k := range sortedKeys(m.Extensions) {
 		out = append(out, Record{RecExtension, k, m.Extensions[k]})
 	}
 	for _, k := range sortedKeys(m.Seq) {
 		out = append(out, Record{RecSeq, k, m.Seq[k]})
+	}
+	for _, v := range m.Votes {
+		out = append(out, Record{RecVote, VoteID(v.ThreatID, v.Voter), v})
+	}
+	for _, r := range m.Poker {
+		out = append(out, Record{RecPoker, r.ThreatID, r})
+	}
+	for _, r := range m.Sessions {
+		out = append(out, Record{RecSession, r.ID, r})
 	}
 	return out
 }
@@ -133,11 +145,17 @@ func NewRecordValue(k RecordKind) (any, error) {
 	case RecParking:
 		return new(ParkingItem), nil
 	case RecDismissed:
-		return new(bool), nil
+		return new(Dismissal), nil
 	case RecExtension:
 		return new(json.RawMessage), nil
 	case RecSeq:
 		return new(int), nil
+	case RecVote:
+		return new(Vote), nil
+	case RecPoker:
+		return new(PokerRound), nil
+	case RecSession:
+		return new(SessionRecord), nil
 	}
 	return nil, fmt.Errorf("unknown record kind %q", k)
 }
@@ -163,6 +181,15 @@ func (m *Model) AppendRecord(k RecordKind, id string, v any) {
 		m.Parking = append(m.Parking, deref[ParkingItem](v))
 	case RecDismissed:
 		m.Dismissed = append(m.Dismissed, id)
+		if d := deref[Dismissal](v); d != (Dismissal{}) {
+			m.setDismissal(id, &d)
+		}
+	case RecVote:
+		m.Votes = append(m.Votes, deref[Vote](v))
+	case RecPoker:
+		m.Poker = append(m.Poker, deref[PokerRound](v))
+	case RecSession:
+		m.Sessions = append(m.Sessions, deref[SessionRecord](v))
 	default:
 		m.setRecord(Record{Kind: k, ID: id, Value: v})
 	}
@@ -197,6 +224,7 @@ func (m *Model) Sort() {
 		return compareIDs(a.ID, b.ID)
 	})
 	slices.Sort(m.Dismissed)
+	m.sortLive()
 }
 
 func deref[T any](v any) T {
@@ -247,7 +275,7 @@ func (m *Model) record(k RecordKind, id string) (any, bool) {
 		}
 	case RecDismissed:
 		if slices.Contains(m.Dismissed, id) {
-			return true, true
+			return m.Dismissals[id], true
 		}
 	case RecExtension:
 		if v, ok := m.Extensions[id]; ok {
@@ -256,6 +284,18 @@ func (m *Model) record(k RecordKind, id string) (any, bool) {
 	case RecSeq:
 		if v, ok := m.Seq[id]; ok {
 			return v, true
+		}
+	case RecVote:
+		if i := m.voteIndex(id); i >= 0 {
+			return m.Votes[i], true
+		}
+	case RecPoker:
+		if i := m.PokerIndex(id); i >= 0 {
+			return m.Poker[i], true
+		}
+	case RecSession:
+		if i := m.sessionIndex(id); i >= 0 {
+			return m.Sessions[i], true
 		}
 	}
 	return nil, false
@@ -294,9 +334,12 @@ func (m *Model) setRecord(r Record) {
 		m.Parking = upsert(m.Parking, r, m.ParkingIndex(r.ID))
 	case RecDismissed:
 		m.Dismissed = slices.DeleteFunc(m.Dismissed, func(s string) bool { return s == r.ID })
+		m.setDismissal(r.ID, nil)
 		if !del {
 			m.Dismissed = append(m.Dismissed, r.ID)
 			slices.Sort(m.Dismissed)
+			d := deref[Dismissal](r.Value)
+			m.setDismissal(r.ID, &d)
 		}
 	case RecExtension:
 		if del {
@@ -316,6 +359,12 @@ func (m *Model) setRecord(r Record) {
 			m.Seq = map[string]int{}
 		}
 		m.Seq[r.ID] = deref[int](r.Value)
+	case RecVote:
+		m.Votes = setKeyed(m.Votes, r, m.voteIndex(r.ID), func(v Vote) string { return VoteID(v.ThreatID, v.Voter) })
+	case RecPoker:
+		m.Poker = setKeyed(m.Poker, r, m.PokerIndex(r.ID), func(p PokerRound) string { return p.ThreatID })
+	case RecSession:
+		m.Sessions = setKeyed(m.Sessions, r, m.sessionIndex(r.ID), func(s SessionRecord) string { return s.ID })
 	}
 }
 

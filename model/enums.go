@@ -133,18 +133,23 @@ const (
 	MitigationInProgress  MitigationStatus = "in-progress"
 	MitigationImplemented MitigationStatus = "implemented"
 	MitigationVerified    MitigationStatus = "verified"
+	// MitigationWontDo rules a mitigation out; its Reason says why.
+	MitigationWontDo MitigationStatus = "wont-do"
 )
 
 // MitigationStatuses lists every mitigation status in order.
-var MitigationStatuses = []MitigationStatus{MitigationPlanned, MitigationInProgress, MitigationImplemented, MitigationVerified}
+var MitigationStatuses = []MitigationStatus{MitigationPlanned, MitigationInProgress, MitigationImplemented, MitigationVerified, MitigationWontDo}
 
 // Valid reports whether s is a known mitigation status.
 func (s MitigationStatus) Valid() bool { return indexOf(MitigationStatuses, s) >= 0 }
 
 // Label is the display name of the status.
 func (s MitigationStatus) Label() string {
-	if s == MitigationInProgress {
+	switch s {
+	case MitigationInProgress:
 		return "In progress"
+	case MitigationWontDo:
+		return "Won't do"
 	}
 	return titleWord(string(s))
 }

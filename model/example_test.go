@@ -136,12 +136,18 @@ func TestExampleContent(t *testing.T) {
 	if want := map[ItemState]int{StateDone: 12, StatePlanned: 4, StateFuture: 2}; !reflect.DeepEqual(states, want) {
 		t.Errorf("control states = %v, want %v", states, want)
 	}
-	// A finished model: the only things still open are the testing items
-	// the reference does not cover.
+	// A finished model, as the reference is: nothing is still open and
+	// every section is complete.
 	for _, g := range m.Missing() {
-		if g.Kind != RecCheck || m.Checklists[m.CheckIndex(g.ID)].List != ListTesting {
-			t.Errorf("example still misses: %s", g.Message)
+		t.Errorf("example still misses: %s", g.Message)
+	}
+	for _, p := range m.Completion() {
+		if !p.Complete() {
+			t.Errorf("example section %s is %d%% complete", p.Section, p.Percent())
 		}
+	}
+	if !m.Overview.Updated.Equal(ExampleDate) {
+		t.Errorf("example last updated %v, want the reference's %v", m.Overview.Updated, ExampleDate)
 	}
 }
 

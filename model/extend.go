@@ -24,6 +24,12 @@ func (m *Model) Extend(k RecordKind, n int) (at func(i int) any, ok bool) {
 		return extend(&m.Checklists, n), true
 	case RecParking:
 		return extend(&m.Parking, n), true
+	case RecVote:
+		return extend(&m.Votes, n), true
+	case RecPoker:
+		return extend(&m.Poker, n), true
+	case RecSession:
+		return extend(&m.Sessions, n), true
 	}
 	return nil, false
 }

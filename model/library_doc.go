@@ -18,6 +18,8 @@ const LibraryFormat = `A team threat library is one JSON file (UTF-8, at most 16
         "title": "Replayed payment webhook",
         "category": "spoofing",
         "applies_to": ["webhook"],
+        "requires": ["receives-webhooks", "payments"],
+        "exposure": ["internet"],
         "description": "A captured provider callback is sent again.",
         "mitigations": ["Verify the HMAC signature; reject stale timestamps"],
         "owasp_2025": ["A07:2025"],
@@ -53,10 +55,22 @@ Threat fields:
                datastore, file-transfer, third-party, admin, webhook,
                client, host, process, dataflow, external-entity. Each kind
                must take the category under STRIDE-per-element: external
-               entities and third-party integrations S, R; data stores
-               T, R, I, D; data flows T, I, D; every other kind all six.
+               entities S, R; third-party integrations S, R and T, I, D
+               across the integration; data stores T, R, I, D; data flows
+               T, I, D; every other kind all six.
                List the kind the threat is written for first: suggestions
                rank a threat highest on the kinds listed first.
+  requires     optional traits an element must all have for the threat to
+               fit it (see the traits below); an element lacking one does
+               not get the threat.
+  requires_any  optional traits of which the element needs at least one.
+  exposure     optional exposures the threat needs: internet, internal,
+               third-party (operated by someone else).
+  callers      optional: who must call the element, people or services
+               (an element called by both meets either), or none for a
+               threat only to jobs nothing calls.
+               Files without these four fields stay valid: their threats
+               fit every element of their kinds, as before.
   description  required text.
   mitigations  required, at least one non-blank suggested mitigation.
                Accepting the suggestion adds each as a planned mitigation.
@@ -70,6 +84,13 @@ Threat fields:
                "Business Logic".
   likelihood   required whole number 1-5, the accepted threat's default.
   impact       required whole number 1-5, the accepted threat's default.
+
+Traits: uploads, archives, exports, sends-webhooks, receives-webhooks,
+fetches-urls, login, sessions, oauth, saml, multi-tenant, payments,
+impersonation, browser, mobile, desktop, notebook, xml, sql, nosql,
+javascript, native, graphql, websocket, email, directory, templates, cache,
+kubernetes, containers, serverless, cloud, ci-cd, queue, llm, ml, secrets,
+personal-data, devices.
 
 Reading is strict: an unknown, misspelt or repeated field, a wrong type,
 or text with control or escape characters is an error naming the entry

@@ -40,7 +40,16 @@ func ValidCAPECID(id string) bool { return capecIDPattern.MatchString(id) }
 
 // KindAllows reports whether STRIDE-per-element lets a threat of category s
 // apply to an element of kind k (its base decides; trust boundaries take none).
+//
+// Third-party integrations are the exception: besides the spoofing and
+// repudiation of an external entity they take tampering, disclosure and
+// denial of service across the integration (a partner that alters what it
+// returns, leaks what we send it or goes down), which is what a team
+// integrating one most needs to consider.
 func KindAllows(k ElementKind, s Stride) bool {
+	if k == KindThirdParty {
+		return s.Valid() && s != ElevationOfPrivilege
+	}
 	return k.Valid() && slices.Contains(k.Base().Categories(), s)
 }
 
@@ -198,6 +207,21 @@ func (t LibraryThreat) problems() []string {
 			bad("mitigations: entry %d is blank", j+1)
 		} else {
 			checkText(fmt.Sprintf("mitigations: entry %d", j+1), m)
+		}
+	}
+	for _, tr := range slices.Concat(t.Requires, t.RequiresAny) {
+		if !tr.Valid() {
+			bad("requires: unknown trait %q", tr)
+		}
+	}
+	for _, x := range t.Exposure {
+		if !x.Valid() {
+			bad("exposure: %q is not internet, internal or third-party", x)
+		}
+	}
+	for _, c := range t.Callers {
+		if c != CallersPeople && c != CallersServices && c != CallersNone {
+			bad("callers: %q is not people, services or none", c)
 		}
 	}
 	checkOWASP := func(field string, ids []string, want Edition) {

@@ -59,8 +59,8 @@ func TestValidateRejectsBrokenLibraries(t *testing.T) {
 		{"no kinds", func(l *Library) { l.Threats[0].AppliesTo = nil }, []string{"applies_to: empty"}},
 		{"unknown kind", func(l *Library) { l.Threats[0].AppliesTo = []ElementKind{"mainframe"} }, []string{"applies_to", `"mainframe"`}},
 		{"spoofing a datastore", func(l *Library) { l.Threats[0].AppliesTo = []ElementKind{KindDataStore} }, []string{"threat 0 (X-1)", "applies_to", `"datastore"`}},
-		{"tampering a third party", func(l *Library) {
-			l.Threats[1].Category = Tampering
+		{"elevation on a third party", func(l *Library) {
+			l.Threats[1].Category = ElevationOfPrivilege
 			l.Threats[1].AppliesTo = []ElementKind{KindAPI, KindThirdParty}
 		}, []string{"threat 1 (X-2)", `"third-party"`}},
 		{"elevation on a data flow", func(l *Library) {
@@ -136,7 +136,9 @@ func TestKindAllows(t *testing.T) {
 		{KindWebhook, Spoofing, true},
 		{KindThirdParty, Spoofing, true},
 		{KindThirdParty, Repudiation, true},
-		{KindThirdParty, Tampering, false},
+		{KindThirdParty, Tampering, true},
+		{KindThirdParty, DenialOfService, true},
+		{KindThirdParty, ElevationOfPrivilege, false},
 		{KindExternalEntity, InformationDisclosure, false},
 		{KindDataStore, Repudiation, true},
 		{KindDataStore, Spoofing, false},

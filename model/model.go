@@ -26,12 +26,23 @@ type Model struct {
 	// Dismissed holds the library ids of suggestions the user turned down,
 	// so they are never suggested again for this model.
 	Dismissed []string `json:"dismissed"`
+	// Dismissals holds the reason and date of dismissed suggestions that
+	// have them, keyed by library id (a subset of Dismissed).
+	Dismissals map[string]Dismissal `json:"dismissals,omitempty"`
 	// Extensions keeps data from other tools that has no home in threatdeck
 	// (a Threat Dragon diagram's geometry, original ids …), keyed by tool, so
 	// an export back to that tool can restore it.
 	Extensions map[string]json.RawMessage `json:"extensions,omitempty"`
 	// Seq holds the last number issued per id prefix ("T" → 12).
 	Seq map[string]int `json:"seq"`
+
+	// Votes are the risk-poker votes of the open rounds, one per threat and
+	// voter (RecVote), so concurrent votes never overwrite each other.
+	Votes []Vote `json:"votes,omitempty"`
+	// Poker holds the latest risk-poker round of each threat (RecPoker).
+	Poker []PokerRound `json:"poker,omitempty"`
+	// Sessions are the records of facilitated sessions (RecSession).
+	Sessions []SessionRecord `json:"sessions,omitempty"`
 }
 
 // Overview is the model's title page.
@@ -76,6 +87,13 @@ type SurfaceElement struct {
 	// Source and Target are the ends of a data flow (element ids); empty otherwise.
 	Source string `json:"source,omitempty"`
 	Target string `json:"target,omitempty"`
+	// Traits, Exposure and Callers say what the element does, from where it
+	// is reached and who calls it; suggestions use them to offer only the
+	// threats that fit. Empty means "not said": suggestions infer them
+	// from the kind, name and description (see ProfileOf).
+	Traits   []Trait  `json:"traits,omitempty"`
+	Exposure Exposure `json:"exposure,omitempty"`
+	Callers  Callers  `json:"callers,omitempty"`
 }
 
 // Threat is one thing that could go wrong, with its treatment.
@@ -100,6 +118,20 @@ type Threat struct {
 	Mitigations []Mitigation `json:"mitigations"`
 	// LibraryID names the library threat this one was accepted from, if any.
 	LibraryID string `json:"library_id,omitempty"`
+	// Vote is the outcome of a risk-poker round: the agreed likelihood and
+	// impact (also set above) and the votes they were agreed from.
+	Vote *RiskDecision `json:"risk_vote,omitempty"`
+	// Attribution: who added the threat and who changed it last (see Stamp).
+	Stamps
+	// Treatment is the decision taken ("" before one was recorded; see
+	// Decision). Accept, transfer and avoid need a Rationale.
+	Treatment Treatment `json:"treatment,omitempty"`
+	Rationale string    `json:"rationale,omitempty"`
+	// DecidedBy and DecidedAt say who took the decision and on which day;
+	// ReviewBy is the day it must be looked at again.
+	DecidedBy string `json:"decided_by,omitempty"`
+	DecidedAt Date   `json:"decided_at,omitempty"`
+	ReviewBy  Date   `json:"review_by,omitempty"`
 }
 
 // Mitigation is one measure against a threat.
@@ -107,6 +139,14 @@ type Mitigation struct {
 	ID          string           `json:"id"`
 	Description string           `json:"description"`
 	Status      MitigationStatus `json:"status"`
+	Stamps
+	// Owner is who is doing the work, by Due; Ticket links the work item
+	// (an http or https URL).
+	Owner  string `json:"owner,omitempty"`
+	Due    Date   `json:"due,omitempty"`
+	Ticket string `json:"ticket,omitempty"`
+	// Reason says why a mitigation will not be done (status wont-do).
+	Reason string `json:"reason,omitempty"`
 }
 
 // StrideReview records that a category was considered, and what was found.

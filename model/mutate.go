@@ -161,6 +161,7 @@ func (m *Model) PutElement(s SurfaceElement, now time.Time) (Change, error) {
 // mitigation without an id is added.
 func (m *Model) PutThreat(t Threat, now time.Time) (Change, error) {
 	t.Mitigations = slices.Clone(t.Mitigations)
+	m.stampDecision(&t, now)
 	if err := m.validateThreat(&t); err != nil {
 		return Change{}, err
 	}
@@ -214,11 +215,7 @@ func (m *Model) SetEdition(e Edition, now time.Time) (Change, error) {
 // Dismiss records that a library suggestion does not apply, so it is not
 // suggested again.
 func (m *Model) Dismiss(libraryID string, now time.Time) (Change, error) {
-	id := CleanLine(libraryID)
-	if id == "" {
-		return Change{}, ValidationError{{"library id", "is required"}}
-	}
-	return m.commit(now, "Dismissed suggestion "+id, Record{RecDismissed, id, true}), nil
+	return m.DismissWithReason(libraryID, "", now)
 }
 
 // SetExtension stores another tool's data that has no home in threatdeck.

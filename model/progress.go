@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Section is a part of a threat model, in the order a session walks them.
 type Section int
@@ -15,10 +18,13 @@ const (
 	SecThreats
 	SecOWASP
 	SecChecklists
+	// SecReport is the report's written sections: Incident Response,
+	// Related Documentation and References.
+	SecReport
 )
 
 // AllSections lists every section in walk order.
-var AllSections = []Section{SecOverview, SecAssets, SecActors, SecSurface, SecStride, SecThreats, SecOWASP, SecChecklists}
+var AllSections = []Section{SecOverview, SecAssets, SecActors, SecSurface, SecStride, SecThreats, SecOWASP, SecChecklists, SecReport}
 
 func (s Section) String() string {
 	switch s {
@@ -38,6 +44,8 @@ func (s Section) String() string {
 		return "OWASP Top 10"
 	case SecChecklists:
 		return "Controls & checklists"
+	case SecReport:
+		return "Report sections"
 	}
 	return fmt.Sprintf("Section(%d)", int(s))
 }
@@ -118,6 +126,13 @@ func (m *Model) SectionProgress(s Section) Progress {
 			items = append(items, m.Checklist(l)...)
 		}
 		count(len(items), func(i int) bool { return items[i].State.Assessed() })
+	case SecReport:
+		p.Total = len(ReportSections)
+		for _, rs := range ReportSections {
+			if strings.TrimSpace(rs.Text(m.Sections)) != "" {
+				p.Done++
+			}
+		}
 	}
 	return p
 }
@@ -135,64 +150,65 @@ func (m *Model) Overall() int {
 // open, or it has at least one mitigation.
 func (t Threat) Treated() bool { return !t.IsOpen() || len(t.Mitigations) > 0 }
 
-// Gap is one thing still missing from a model, with where to fix it.
-type Gap struct {
-	Section Section
-	// Kind and ID point at the record to open (empty for a section as a whole).
-	Kind    RecordKind
-	ID      string
-	Message string
-}
+// Gap is one thing still missing from a model, with where to fix it: a
+// check finding, so Review, the report and `check` speak of the same thing.
+type Gap = Finding
 
 // Key identifies a gap among a model's gaps, for remembering which one
-// was selected: the record it points at, or for a gap about a section as a
-// whole, its message. It stays the same while the gap stays open.
-func (g Gap) Key() string {
-	if g.ID != "" {
-		return g.Section.String() + "/" + string(g.Kind) + "/" + g.ID
+// was selected: the record it points at and the rule, or for a gap about a
+// section as a whole, its message. It stays the same while the gap stays
+// open.
+func (f Finding) Key() string {
+	if f.ID != "" {
+		return f.Section.String() + "/" + string(f.Kind) + "/" + f.ID + "/" + f.Rule
 	}
-	return g.Section.String() + "/" + string(g.Kind) + "//" + g.Message
+	return f.Section.String() + "/" + string(f.Kind) + "//" + f.Message
 }
 
-// Missing lists what a model still lacks, in walk order: empty sections,
-// unreviewed STRIDE categories, open high or critical threats without a
-// mitigation, unassessed OWASP items and unassessed checklist items.
-func (m *Model) Missing() []Gap {
-	var gaps []Gap
-	o := m.Overview
-	if o.Owner == "" || o.Summary == "" || o.Scope == "" {
-		gaps = append(gaps, Gap{Section: SecOverview, Kind: RecOverview, Message: "Overview needs an owner, a summary and a scope"})
+// Missing lists what a model still lacks, in walk order: the findings of
+// every requirement (see Requirements) without a risk bar. The Review
+// step, the report's "Still Open" and `check --require` all come from
+// here; an empty list means every section is 100% complete.
+func (m *Model) Missing() []Gap { return findings(m, CheckOptions{Require: Requirements}, "") }
+
+// ReportSection describes one of the report's written sections.
+type ReportSection struct {
+	// Key is the section's field name in the JSON form and its gap id.
+	Key   string
+	Title string
+	// Hint says what belongs in it.
+	Hint string
+}
+
+// ReportSections lists the written sections in report order.
+var ReportSections = []ReportSection{
+	{"incident_response", "Incident Response", "Who is called, how a breach is contained, who is told and when"},
+	{"related_docs", "Related Documentation", "Links to architecture, runbooks and policies"},
+	{"references", "References", "Standards and guides this model follows"},
+}
+
+// Text is the section's text in s.
+func (rs ReportSection) Text(s Sections) string {
+	switch rs.Key {
+	case "incident_response":
+		return s.IncidentResponse
+	case "related_docs":
+		return s.RelatedDocs
+	case "references":
+		return s.References
 	}
-	for _, e := range []struct {
-		sec  Section
-		n    int
-		what string
-	}{{SecAssets, len(m.Assets), "No assets yet: what are we protecting?"}, {SecActors, len(m.Actors), "No threat actors yet: who might attack?"}, {SecSurface, len(m.Surface), "No attack surface yet: where could they get in?"}} {
-		if e.n == 0 {
-			gaps = append(gaps, Gap{Section: e.sec, Message: e.what})
-		}
+	return ""
+}
+
+// Set returns s with the section's text replaced by text.
+func (rs ReportSection) Set(s Sections, text string) Sections {
+	switch rs.Key {
+	case "incident_response":
+		s.IncidentResponse = text
+	case "related_docs":
+		s.RelatedDocs = text
+	case "references":
+		s.References = text
 	}
-	for _, c := range StrideCategories {
-		if !m.StrideReviewFor(c).Reviewed {
-			gaps = append(gaps, Gap{Section: SecStride, Kind: RecStride, ID: string(c), Message: c.Label() + " not reviewed"})
-		}
-	}
-	for _, t := range m.Threats {
-		if t.IsOpen() && len(t.Mitigations) == 0 && t.Band().Rank() >= RiskHigh.Rank() {
-			gaps = append(gaps, Gap{Section: SecThreats, Kind: RecThreat, ID: t.ID, Message: fmt.Sprintf("%s %s (%s risk) is open with no mitigation", t.ID, t.Title, t.Band())})
-		}
-	}
-	for _, c := range m.Checklist(ListOWASP) {
-		if !c.State.Assessed() {
-			gaps = append(gaps, Gap{Section: SecOWASP, Kind: RecCheck, ID: c.ID, Message: c.ID + " " + c.Title + " not assessed"})
-		}
-	}
-	for _, l := range []ChecklistKind{ListControls, ListTesting, ListCompliance} {
-		for _, c := range m.Checklist(l) {
-			if !c.State.Assessed() {
-				gaps = append(gaps, Gap{Section: SecChecklists, Kind: RecCheck, ID: c.ID, Message: l.Label() + ": " + c.Title + " not assessed"})
-			}
-		}
-	}
-	return gaps
+	return s
 }

@@ -14,33 +14,50 @@ type Suggestion struct {
 	Threat LibraryThreat
 	// Library is the name of the library the threat comes from.
 	Library string
-	// Elements and Assets are the ids that triggered it, in the model's
-	// order; accepting links them.
+	// Elements are the ids of the elements the threat fits (kind, traits,
+	// exposure and callers), and Assets the ids of the assets it concerns
+	// (see suggestAssets), both in the model's order; accepting links them.
 	Elements []string
 	Assets   []string
+	// Likelihood and Impact are the defaults an accepted suggestion gets:
+	// the library's, moved by the elements' exposure and the linked
+	// assets' sensitivity (see adjustRisk).
+	Likelihood, Impact int
 	// Why is a one-line reason: the element and rule that matched.
 	Why   string
 	Score int
 }
 
+// DefaultShown is how many suggestions per STRIDE category a model view
+// and `threatdeck suggest` show unless asked for all.
+const DefaultShown = 5
+
+// libraryReplaced maps built-in ids that were merged or re-filed to the
+// entry that holds them now, so a threat accepted or dismissed under the
+// old id is not suggested again under the new one.
+var libraryReplaced = map[string]string{
+	"TDL-S-014": "TDL-T-013", // compromised SDK: tampering, the same as a hijacked dependency
+	"TDL-D-002": "TDL-I-027", // API abuse and scraping: disclosure
+	"TDL-T-005": "TDL-T-004", // DOM XSS, merged into cross-site scripting
+}
+
 // Suggest returns the library threats that apply to m's attack surface,
-// most relevant first. Applicability is STRIDE-per-element refined by kind:
-// a threat applies to an element when the element's kind is listed in the
-// threat's AppliesTo and its base allows the category. Confidential and
-// restricted assets raise tampering and disclosure suggestions. Threats the
-// model already has (same library id or title) and dismissed ones are left
-// out, and when several libraries hold the same id or title the first
-// library's threat wins (see SuggestionLibraries).
+// most relevant first. A threat fits an element when the element's kind is
+// listed in the threat's AppliesTo and takes the category
+// (STRIDE-per-element, see KindAllows), and the element's profile (see
+// ProfileOf) has every trait the threat requires, one of those it
+// requires any of, an exposure it accepts and the callers it needs.
+// Threats the model already has (same library id or title) and dismissed
+// ones are left out, and when several libraries hold the same id or title
+// the first library's threat wins (see SuggestionLibraries).
 //
-// Ranking, strongest factor first: how specific the matched element kind is
-// and how squarely the threat aims at it (admin interfaces, webhooks, file
-// transfer, third-party integrations and authentication draw threats
-// written for them, ranked above threats that matched only a generic
-// process; see kindFit), the threat's default risk, how narrowly the
-// threat is aimed (fewer AppliesTo kinds), a raise
-// for tampering and disclosure when the model holds confidential or
-// restricted assets, and, weakest and capped, how many elements matched,
-// so a generic threat does not win by matching many elements.
+// Ranking, strongest factor first: how specific the match is (the kind the
+// threat is written for, see kindFit, and the traits it needs, so a zip
+// slip on an archive extractor ranks above a generic process threat), the
+// threat's adjusted risk, a raise for tampering and disclosure by the
+// sensitivity of the assets it concerns, how narrowly the threat is aimed
+// (fewer AppliesTo kinds), and, weakest and capped, how many elements
+// matched. Top keeps the first DefaultShown of each category.
 func Suggest(m *Model, libs ...Library) []Suggestion {
 	if len(libs) == 0 {
 		libs = []Library{BuiltinLibrary()}
@@ -58,42 +75,34 @@ func Suggest(m *Model, libs ...Library) []Suggestion {
 			takenID[lt.ID], takenTitle[keys[i][j]] = false, false
 		}
 	}
+	take := func(id string) {
+		if _, ok := takenID[id]; ok && id != "" {
+			takenID[id] = true
+		}
+		if to, ok := libraryReplaced[id]; ok {
+			takenID[to] = true
+		}
+	}
 	var buf []byte
 	for _, t := range m.Threats {
-		if _, ok := takenID[t.LibraryID]; ok && t.LibraryID != "" {
-			takenID[t.LibraryID] = true
-		}
+		take(t.LibraryID)
 		buf = appendTitleKey(buf[:0], t.Title)
 		if _, ok := takenTitle[string(buf)]; ok {
 			takenTitle[string(buf)] = true
 		}
 	}
 	for _, d := range m.Dismissed {
-		if _, ok := takenID[d]; ok {
-			takenID[d] = true
-		}
+		take(d)
 	}
-	// byKind holds surface indexes, so linked elements come out in the
-	// model's own order by sorting small ints rather than ids.
-	byKind := map[ElementKind][]int{}
-	for i, e := range m.Surface {
-		byKind[e.Kind] = append(byKind[e.Kind], i)
-	}
-	sens := sensitiveAssets(m)
-	sensIDs := make([]string, len(sens))
-	for i, a := range sens {
-		sensIDs[i] = a.ID
-	}
-	slices.SortFunc(sensIDs, compareIDs)
+	sc := newSuggestScan(m)
 	var out []Suggestion
-	var idx []int
 	for i, lib := range libs {
 		for j, lt := range lib.Threats {
 			key := keys[i][j]
 			if takenID[lt.ID] || takenTitle[key] {
 				continue
 			}
-			s, ok := suggestOne(m, lt, byKind, sens, sensIDs, &idx)
+			s, ok := sc.suggestOne(lt)
 			if !ok {
 				continue
 			}
@@ -111,37 +120,142 @@ func Suggest(m *Model, libs ...Library) []Suggestion {
 	return out
 }
 
+// Top keeps, in order, the first n suggestions of each STRIDE category of
+// a ranked list: what a model view shows by default.
+func Top(sugg []Suggestion, n int) []Suggestion {
+	count := map[Stride]int{}
+	var out []Suggestion
+	for _, s := range sugg {
+		if count[s.Threat.Category] < n {
+			count[s.Threat.Category]++
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// suggestScan is what Suggest learns of a model once and reuses for every
+// library threat.
+type suggestScan struct {
+	m *Model
+	// byKind holds surface indexes, so linked elements come out in the
+	// model's own order by sorting small ints rather than ids.
+	byKind   map[ElementKind][]int
+	profiles []elemProfile
+	// elemAssets[i] are the indexes of the assets element i mentions or
+	// that mention it (see suggestAssets).
+	elemAssets [][]int
+	assetTopic []topicSet
+	idx        []int
+	assetMark  []bool
+}
+
+// elemProfile is a Profile with its traits as a bit set, for speed.
+type elemProfile struct {
+	traits   uint64
+	exposure Exposure
+	callers  Callers
+}
+
+func traitBits(ts []Trait) uint64 {
+	var b uint64
+	for _, t := range ts {
+		if i := indexOf(Traits, t); i >= 0 {
+			b |= 1 << i
+		}
+	}
+	return b
+}
+
+func newSuggestScan(m *Model) *suggestScan {
+	sc := &suggestScan{m: m, byKind: map[ElementKind][]int{}, profiles: make([]elemProfile, len(m.Surface)), assetMark: make([]bool, len(m.Assets))}
+	for i, e := range m.Surface {
+		sc.byKind[e.Kind] = append(sc.byKind[e.Kind], i)
+		p := ProfileOf(e)
+		sc.profiles[i] = elemProfile{traitBits(p.Traits), p.Exposure, p.Callers}
+	}
+	sc.elemAssets, sc.assetTopic = linkAssets(m)
+	return sc
+}
+
+// fits reports whether element i's profile meets lt's needs.
+func (sc *suggestScan) fits(lt *LibraryThreat, req, reqAny uint64, i int) bool {
+	p := sc.profiles[i]
+	if p.traits&req != req || reqAny != 0 && p.traits&reqAny == 0 {
+		return false
+	}
+	if len(lt.Exposure) > 0 && !slices.Contains(lt.Exposure, p.exposure) {
+		return false
+	}
+	if len(lt.Callers) > 0 && !slices.ContainsFunc(lt.Callers, p.callers.takes) {
+		return false
+	}
+	return true
+}
+
+// Fits reports whether lt would be suggested for element e, ignoring
+// what the model already has: e's kind takes it and e's profile meets
+// its requirements.
+func (lt LibraryThreat) Fits(e SurfaceElement) bool {
+	if !slices.Contains(lt.AppliesTo, e.Kind) || !kindTakes(e.Kind, lt.Category) {
+		return false
+	}
+	sc := &suggestScan{profiles: []elemProfile{{}}}
+	p := ProfileOf(e)
+	sc.profiles[0] = elemProfile{traitBits(p.Traits), p.Exposure, p.Callers}
+	return sc.fits(&lt, traitBits(lt.Requires), traitBits(lt.RequiresAny), 0)
+}
+
 // suggestOne matches one library threat against the surface; ok is false
-// when no element takes it. sens are the sensitive assets, most sensitive
-// first, and sensIDs their ids in id order; idx is scratch space reused
-// across calls.
-func suggestOne(m *Model, lt LibraryThreat, byKind map[ElementKind][]int, sens []Asset, sensIDs []string, idx *[]int) (s Suggestion, ok bool) {
+// when no element takes it.
+func (sc *suggestScan) suggestOne(lt LibraryThreat) (s Suggestion, ok bool) {
+	m := sc.m
+	req, reqAny := traitBits(lt.Requires), traitBits(lt.RequiresAny)
 	best, bestFit := -1, -1
-	*idx = (*idx)[:0]
+	sc.idx = sc.idx[:0]
 	for p, k := range lt.AppliesTo {
 		if !kindTakes(k, lt.Category) {
 			continue
 		}
 		fit := kindFit(k, p)
-		for _, i := range byKind[k] {
+		for _, i := range sc.byKind[k] {
+			if !sc.fits(&lt, req, reqAny, i) {
+				continue
+			}
 			if fit > bestFit {
 				best, bestFit = i, fit
 			}
-			*idx = append(*idx, i)
+			sc.idx = append(sc.idx, i)
 		}
 	}
 	if best < 0 {
 		return s, false
 	}
 	s.Threat = lt
-	slices.Sort(*idx)
-	*idx = slices.Compact(*idx) // a kind listed twice
-	n := len(*idx)
+	slices.Sort(sc.idx)
+	sc.idx = slices.Compact(sc.idx) // a kind listed twice
+	n := len(sc.idx)
 	s.Elements = make([]string, n)
-	for j, i := range *idx {
+	exposure := ExposureInternal
+	for j, i := range sc.idx {
 		s.Elements[j] = m.Surface[i].ID
+		switch sc.profiles[i].exposure {
+		case ExposureInternet:
+			exposure = ExposureInternet
+		case ExposureThirdParty:
+			if exposure == ExposureInternal {
+				exposure = ExposureThirdParty
+			}
+		}
 	}
-	s.Score = bestFit + 2*RiskScore(lt.Likelihood, lt.Impact) + 24/len(lt.AppliesTo) + 2*min(n, 5)
+	top := sc.suggestAssets(&s, lt)
+	sens := Sensitivity("")
+	if top >= 0 {
+		sens = m.Assets[top].Sensitivity
+	}
+	s.Likelihood, s.Impact = adjustRisk(lt, exposure, sens)
+	specific := 40*min(bits(req), 2) + 20*min(bits(reqAny), 1)
+	s.Score = bestFit + specific + 2*RiskScore(s.Likelihood, s.Impact) + 24/len(lt.AppliesTo) + 2*min(n, 5)
 
 	e := m.Surface[best]
 	var why strings.Builder
@@ -152,32 +266,63 @@ func suggestOne(m *Model, lt LibraryThreat, byKind map[ElementKind][]int, sens [
 	}
 	label := lt.Category.Label()
 	fmt.Fprintf(&why, ": %s %s threat to %s", article(label), label, kindPlural(e.Kind))
-	if (lt.Category == Tampering || lt.Category == InformationDisclosure) && len(sens) > 0 {
-		top := sens[0]
-		s.Score += 20 * (top.Sensitivity.Rank() - Internal.Rank())
-		s.Assets = slices.Clone(sensIDs)
-		fmt.Fprintf(&why, "; raised by %s asset %s", top.Sensitivity, CleanLine(top.Name))
-		if len(sens) > 1 {
-			fmt.Fprintf(&why, " and %d more", len(sens)-1)
+	if need := slices.Concat(lt.Requires, lt.RequiresAny); len(need) > 0 {
+		names := make([]string, 0, len(need))
+		for _, t := range need {
+			if sc.profiles[best].traits&traitBits([]Trait{t}) != 0 {
+				names = append(names, strings.ToLower(t.Label()))
+			}
+		}
+		fmt.Fprintf(&why, " (%s)", strings.Join(names, ", "))
+	}
+	if exposure == ExposureInternet {
+		why.WriteString(", internet-facing")
+	}
+	if top >= 0 {
+		a := m.Assets[top]
+		if (lt.Category == Tampering || lt.Category == InformationDisclosure) && a.Sensitivity.Rank() > Internal.Rank() {
+			s.Score += 20 * (a.Sensitivity.Rank() - Internal.Rank())
+		}
+		fmt.Fprintf(&why, "; concerns %s asset %s", a.Sensitivity, CleanLine(a.Name))
+		if len(s.Assets) > 1 {
+			fmt.Fprintf(&why, " and %d more", len(s.Assets)-1)
 		}
 	}
 	s.Why = why.String()
 	return s, true
 }
 
-// sensitiveAssets returns m's confidential and restricted assets, most
-// sensitive first, then by id: the first one names the raise in Why.
-func sensitiveAssets(m *Model) []Asset {
-	var out []Asset
-	for _, a := range m.Assets {
-		if a.Sensitivity.Rank() >= Confidential.Rank() {
-			out = append(out, a)
-		}
+func bits(b uint64) int {
+	n := 0
+	for ; b != 0; b &= b - 1 {
+		n++
 	}
-	slices.SortStableFunc(out, func(a, b Asset) int {
-		return cmp.Or(cmp.Compare(b.Sensitivity.Rank(), a.Sensitivity.Rank()), compareIDs(a.ID, b.ID))
-	})
-	return out
+	return n
+}
+
+// adjustRisk moves the library's defaults to the model: likelihood one
+// up when an element the threat fits is internet-facing and one down when
+// all are internal (third-party elements keep it); impact one up when the
+// most sensitive asset concerned is restricted, one down when it is
+// internal and two down when it is public (no asset keeps it). Both stay
+// in 1–5.
+func adjustRisk(lt LibraryThreat, exposure Exposure, top Sensitivity) (likelihood, impact int) {
+	likelihood, impact = lt.Likelihood, lt.Impact
+	switch exposure {
+	case ExposureInternet:
+		likelihood++
+	case ExposureInternal:
+		likelihood--
+	}
+	switch top {
+	case Restricted:
+		impact++
+	case Internal:
+		impact--
+	case Public:
+		impact -= 2
+	}
+	return clamp(likelihood), clamp(impact)
 }
 
 // titleKey is how titles are compared to spot a threat the model has.
@@ -207,6 +352,9 @@ func appendTitleKey(buf []byte, title string) []byte {
 func kindTakes(k ElementKind, c Stride) bool {
 	switch k.Base() {
 	case BaseExternalEntity:
+		if k == KindThirdParty {
+			return c == Spoofing || c == Repudiation || c == Tampering || c == InformationDisclosure || c == DenialOfService
+		}
 		return c == Spoofing || c == Repudiation
 	case BaseDataStore:
 		return c == Tampering || c == Repudiation || c == InformationDisclosure || c == DenialOfService
@@ -282,7 +430,7 @@ func SuggestFor(m *Model, c Stride, libs ...Library) []Suggestion {
 }
 
 // Accept turns a suggestion into a threat linked to the elements and assets
-// that triggered it, with the library's mitigations as planned mitigations
+// that triggered it, rated with the suggestion's likelihood and impact, with the library's mitigations as planned mitigations
 // and the OWASP references of the model's edition.
 func (m *Model) Accept(s Suggestion, now time.Time) (Change, error) {
 	lt := s.Threat
@@ -290,6 +438,9 @@ func (m *Model) Accept(s Suggestion, now time.Time) (Change, error) {
 		Title: lt.Title, Description: lt.Description, Category: lt.Category, Vector: lt.Vector,
 		Surface: slices.Clone(s.Elements), Assets: slices.Clone(s.Assets),
 		Likelihood: lt.Likelihood, Impact: lt.Impact, Status: StatusOpen, LibraryID: lt.ID,
+	}
+	if s.Likelihood != 0 && s.Impact != 0 {
+		t.Likelihood, t.Impact = s.Likelihood, s.Impact
 	}
 	t.OWASP = lt.OWASP2025
 	if m.Edition() == OWASP2021 {

@@ -44,15 +44,21 @@ func TestSuggestAppliesPerElement(t *testing.T) {
 	}
 
 	// A restricted asset raises disclosure suggestions and links the asset.
-	must(t)(m.PutAsset(Asset{Name: "Card data", Sensitivity: Restricted}, t0))
-	sugg = Suggest(m, testLib)
-	if sugg[0].Threat.ID != "X-2" || !slices.Equal(sugg[0].Assets, []string{"AS-001"}) || !strings.Contains(sugg[0].Why, "restricted") {
+	must(t)(m.PutAsset(Asset{Name: "Order records", Sensitivity: Restricted}, t0))
+	before := sugg[1].Score
+	sugg = SuggestFor(m, InformationDisclosure, testLib)
+	if sugg[0].Threat.ID != "X-2" || !slices.Equal(sugg[0].Assets, []string{"AS-001"}) || !strings.Contains(sugg[0].Why, "restricted") || sugg[0].Score <= before {
 		t.Errorf("sensitivity not applied: %+v", sugg[0])
 	}
 
-	// Accepting links the triggers and copies mitigations as planned.
+	// Accepting links the triggers, takes the adjusted ratings (an
+	// internal store: likelihood 3 → 2; restricted data: impact 5 stays
+	// at the top) and copies mitigations as planned.
 	must(t)(m.Accept(sugg[0], t0))
 	th := m.Threats[0]
+	if th.Likelihood != 2 || th.Impact != 5 {
+		t.Errorf("accepted with likelihood %d, impact %d; want 2, 5", th.Likelihood, th.Impact)
+	}
 	if th.LibraryID != "X-2" || !slices.Equal(th.Surface, []string{"SE-001"}) || !slices.Equal(th.Assets, []string{"AS-001"}) || len(th.Mitigations) != 2 || th.Mitigations[0].Status != MitigationPlanned {
 		t.Errorf("accepted threat %+v", th)
 	}

@@ -10,6 +10,9 @@ type Summary struct {
 	Updated    time.Time `json:"updated"`
 	Completion int       `json:"completion"`
 	Threats    int       `json:"threats"`
+	// Damage, when set, says what is damaged in the model: it cannot be
+	// opened, and only ID (and Title, when it could be read) are filled.
+	Damage string `json:"damage,omitempty"`
 }
 
 // Summarize describes m for a listing.

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -147,6 +148,7 @@ func (m *Model) validateElement(s *SurfaceElement) error {
 	c.text("description", &s.Description)
 	c.title("trust zone", &s.TrustZone, false)
 	enum(&c, "kind", &s.Kind, KindProcess, ElementKind.Valid)
+	c.profile(s)
 	for _, end := range []struct {
 		field string
 		id    *string
@@ -190,15 +192,28 @@ func (m *Model) validateThreat(t *Threat) error {
 	c.links("surface", &t.Surface, func(id string) bool { return m.SurfaceIndex(id) >= 0 })
 	c.links("actors", &t.Actors, func(id string) bool { return m.ActorIndex(id) >= 0 })
 	c.links("owasp", &t.OWASP, func(id string) bool { _, ok := OWASPByID(id); return ok })
+	cleanStamps(&t.Stamps)
+	if t.Vote != nil {
+		d := *t.Vote
+		d.By = CleanLine(d.By)
+		d.Votes = slices.Clone(d.Votes)
+		for i := range d.Votes {
+			d.Votes[i].Voter = CleanLine(d.Votes[i].Voter)
+		}
+		t.Vote = &d
+	}
 	for i := range t.Mitigations {
 		mt := &t.Mitigations[i]
+		cleanStamps(&mt.Stamps)
 		field := fmt.Sprintf("mitigation %d", i+1)
 		c.text(field, &mt.Description)
 		if mt.Description == "" {
 			c.add(field, "needs a description")
 		}
 		enum(&c, field+" status", &mt.Status, MitigationPlanned, MitigationStatus.Valid)
+		c.mitigationPlan(field, mt)
 	}
+	c.decision(t)
 	return c.err()
 }
 
@@ -241,4 +256,10 @@ func (m *Model) validateParking(p *ParkingItem) error {
 	var c checker
 	c.title("text", &p.Text, true)
 	return c.err()
+}
+
+// cleanStamps keeps attribution names to one clean line (a workbook or
+// document from elsewhere must not put escapes on a screen through them).
+func cleanStamps(st *Stamps) {
+	st.CreatedBy, st.UpdatedBy = CleanLine(st.CreatedBy), CleanLine(st.UpdatedBy)
 }

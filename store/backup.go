@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -33,8 +34,15 @@ func (s *Store) Backup(dest string) error {
 		return fmt.Errorf("cannot write backup %s: %w", dest, unwrapPath(err))
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
+	w := &firstErrWriter{w: tmp}
 	err = s.view(func(tx *bolt.Tx) error {
-		_, err := tx.WriteTo(tmp)
+		_, err := tx.WriteTo(w)
+		if w.err != nil {
+			// bbolt words its own step around the write's error
+			// ("meta 0 copy: write …tmp-…"); the write's reason is
+			// what the user needs.
+			return w.err
+		}
 		return err
 	})
 	if err == nil {
@@ -56,9 +64,23 @@ func (s *Store) Backup(dest string) error {
 		if _, ok := errors.AsType[*CorruptError](err); ok {
 			return err
 		}
-		return fmt.Errorf("cannot write backup %s: %w", dest, unwrapPath(err))
+		return fmt.Errorf("cannot write backup %s: %w", dest, rootCause(err))
 	}
 	return nil
+}
+
+// firstErrWriter keeps the first error of the writes through it.
+type firstErrWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (f *firstErrWriter) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err != nil && f.err == nil {
+		f.err = err
+	}
+	return n, err
 }
 
 // same reports whether two paths name the same file.

@@ -46,7 +46,7 @@ type CorruptError struct {
 }
 
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("workbook %s is damaged (%s); it was left untouched, restore it from a backup", e.Path, e.Detail)
+	return fmt.Sprintf("workbook %s is damaged (%s); it was left untouched, restore it from a backup or copy what can be saved with threatdeck salvage DEST", e.Path, e.Detail)
 }
 
 // NewerSchemaError reports a workbook written by a newer threatdeck, whose
@@ -107,4 +107,19 @@ func quoteID(id string) string {
 		return id
 	}
 	return strconv.Quote(id)
+}
+
+// InternalError reports a bug in threatdeck met while using a workbook: a
+// panic in threatdeck's own code inside a transaction. The transaction was
+// rolled back, so the workbook is as it was, and it stays usable.
+type InternalError struct {
+	Path string
+	// Doing says what threatdeck was doing ("saving a change").
+	Doing string
+	// Panic is the panic's value, as text.
+	Panic string
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("threatdeck hit an internal error while %s (%s); workbook %s was not changed and can still be used, please report this bug", e.Doing, shorten(e.Panic), e.Path)
 }

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -109,8 +111,20 @@ func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
 			return d.str(&t.LibraryID)
 		case "mitigations":
 			return d.mitigations(&t.Mitigations)
+		case "risk_vote":
+			return d.raw(&t.Vote)
+		case "treatment":
+			return d.shared((*string)(&t.Treatment))
+		case "rationale":
+			return d.str(&t.Rationale)
+		case "decided_by":
+			return d.shared(&t.DecidedBy)
+		case "decided_at":
+			return d.shared((*string)(&t.DecidedAt))
+		case "review_by":
+			return d.shared((*string)(&t.ReviewBy))
 		}
-		return false
+		return d.stamps(key, &t.Stamps)
 	})
 	d.space()
 	return ok && d.i == len(d.b)
@@ -398,8 +412,16 @@ func (d *jsonReader) mitigations(out *[]model.Mitigation) bool {
 				return d.str(&m.Description)
 			case "status":
 				return d.shared((*string)(&m.Status))
+			case "owner":
+				return d.shared(&m.Owner)
+			case "due":
+				return d.shared((*string)(&m.Due))
+			case "ticket":
+				return d.str(&m.Ticket)
+			case "reason":
+				return d.str(&m.Reason)
 			}
-			return false
+			return d.stamps(key, &m.Stamps)
 		})
 		if !ok {
 			return false
@@ -420,4 +442,41 @@ func exact[T any](list []T) []T {
 	out := make([]T, len(list))
 	copy(out, list)
 	return out
+}
+
+// stamps reads one attribution field (model.Stamps), reporting false for
+// any other key.
+func (d *jsonReader) stamps(key []byte, st *model.Stamps) bool {
+	switch string(key) {
+	case "created_by":
+		return d.shared(&st.CreatedBy)
+	case "updated_by":
+		return d.shared(&st.UpdatedBy)
+	case "created_at":
+		return d.time(&st.CreatedAt)
+	case "updated_at":
+		return d.time(&st.UpdatedAt)
+	}
+	return false
+}
+
+// time reads a JSON string in the form time.Time marshals to.
+func (d *jsonReader) time(out *time.Time) bool {
+	var s string
+	if !d.str(&s) {
+		return false
+	}
+	return out.UnmarshalText([]byte(s)) == nil
+}
+
+// raw decodes one rarely present nested value (a risk-poker decision)
+// with encoding/json, leaving the cursor after it.
+func (d *jsonReader) raw(out any) bool {
+	d.space()
+	dec := json.NewDecoder(bytes.NewReader(d.b[d.i:]))
+	if err := dec.Decode(out); err != nil {
+		return false
+	}
+	d.i += int(dec.InputOffset())
+	return true
 }

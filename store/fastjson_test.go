@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -20,7 +21,14 @@ func fullThreat(t *testing.T) model.Threat {
 }
 
 func fill(t *testing.T, v reflect.Value, s string) {
+	if v.Type() == reflect.TypeFor[time.Time]() {
+		v.Set(reflect.ValueOf(time.Date(2025, 6, 2, 10, len(s)%60, 0, 0, time.UTC)))
+		return
+	}
 	switch v.Kind() {
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(t, v.Elem(), s)
 	case reflect.String:
 		v.SetString(s + " \"é\" \\ \n\t <tag> & \u2028 ✓")
 	case reflect.Int:

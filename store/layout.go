@@ -4,7 +4,7 @@ import "github.com/threatdeck/threatdeck/model"
 
 // SchemaVersion is the workbook layout this build writes. Bump it, and add a
 // step to migrations, whenever the bucket layout or a record encoding changes.
-const SchemaVersion = 1
+const SchemaVersion = 3
 
 // appName marks a workbook as ours: another program's bbolt file may well
 // have a "meta" bucket with a "schema" key of its own.

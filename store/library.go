@@ -78,27 +78,35 @@ func (s *Store) AddLibrary(l model.Library, now time.Time) (int, error) {
 	}
 	var version int
 	err = s.update(func(tx *bolt.Tx) error {
-		libs, err := tx.CreateBucketIfNotExists(bucketLibraries)
+		libs, err := createTopBucket(tx, bucketLibraries)
 		if err != nil {
 			return err
 		}
-		lb, err := libs.CreateBucketIfNotExists([]byte(l.Name))
-		if err != nil {
-			return err
+		// A name's bucket issues version numbers from its sequence, so
+		// it is not sealed; the version buckets and the libraries are.
+		lb := libs.Bucket([]byte(l.Name))
+		if lb == nil {
+			if lb, err = libs.CreateBucket([]byte(l.Name)); err != nil {
+				return err
+			}
+			if err := count(libs, 1); err != nil {
+				return err
+			}
 		}
 		n, err := lb.NextSequence()
 		if err != nil {
 			return err
 		}
-		vb, err := lb.CreateBucket([]byte(strconv.FormatUint(n, 10)))
+		vname := []byte(strconv.FormatUint(n, 10))
+		vb, err := createBucket(lb, vname)
 		if err != nil {
 			return err
 		}
-		if err := vb.Put(keyLibraryInfo, info); err != nil {
+		if err := putValue(vb, vname, keyLibraryInfo, info); err != nil {
 			return err
 		}
 		version = int(n)
-		return vb.Put(keyLibraryData, data)
+		return putValue(vb, vname, keyLibraryData, data)
 	})
 	if err != nil {
 		return 0, s.writeErr(fmt.Sprintf("add library %q", l.Name), err)
@@ -127,16 +135,16 @@ func (s *Store) RemoveLibrary(name string, version int) (int, error) {
 		versions := libraryVersions(lb)
 		if version == 0 {
 			removed = len(versions)
-			return libs.DeleteBucket([]byte(name))
+			return deleteBucket(libs, []byte(name))
 		}
 		if !slices.Contains(versions, version) {
 			return &LibraryNotFoundError{Name: name, Version: version}
 		}
 		removed = 1
 		if len(versions) == 1 {
-			return libs.DeleteBucket([]byte(name))
+			return deleteBucket(libs, []byte(name))
 		}
-		return lb.DeleteBucket([]byte(strconv.Itoa(version)))
+		return deleteBucket(lb, []byte(strconv.Itoa(version)))
 	})
 	if err != nil {
 		return 0, s.writeErr(fmt.Sprintf("remove library %q", name), err)
@@ -231,8 +239,12 @@ func libraryVersions(lb *bolt.Bucket) []int {
 // AddLibrary wrote always decodes, so a failure means damage.
 func (s *Store) decodeLibrary(name string, version int, lb *bolt.Bucket, key []byte, v any) error {
 	detail := fmt.Sprintf("library %q version %d", name, version)
-	vb := lb.Bucket([]byte(strconv.Itoa(version)))
-	data := vb.Get(key)
+	vname := []byte(strconv.Itoa(version))
+	vb := lb.Bucket(vname)
+	data, ok := getValue(vb, vname, key)
+	if !ok {
+		return &CorruptError{Path: s.path, Detail: fmt.Sprintf("%s: %s fails its checksum", detail, key)}
+	}
 	if data == nil {
 		return &CorruptError{Path: s.path, Detail: fmt.Sprintf("%s has no %s record", detail, key)}
 	}

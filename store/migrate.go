@@ -1,16 +1,26 @@
 package store
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"strconv"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/threatdeck/threatdeck/model"
 )
 
 // migrations[v] upgrades a workbook from schema v to v+1. All steps from the
 // file's version up run in one write transaction, so a workbook is never
 // left half-migrated.
+//
+// To change the layout: bump SchemaVersion, append the step here, and keep
+// the old steps as they are (they describe files already on disk).
 var migrations = []func(tx *bolt.Tx) error{
 	0: migrate0to1,
+	1: migrate1to2,
+	2: migrate2to3,
 }
 
 // migrate0to1 upgrades a pre-release workbook: it had only the models bucket
@@ -19,7 +29,14 @@ var migrations = []func(tx *bolt.Tx) error{
 // app marker or saved position. Model buckets missing a record-kind bucket
 // get it, so every model has the full layout.
 func migrate0to1(tx *bolt.Tx) error {
-	if err := initLayout(tx); err != nil {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	if err := meta.Put(keyApp, []byte(appName)); err != nil {
+		return err
+	}
+	if _, err := tx.CreateBucketIfNotExists(bucketModels); err != nil {
 		return err
 	}
 	models := tx.Bucket(bucketModels)
@@ -28,8 +45,68 @@ func migrate0to1(tx *bolt.Tx) error {
 		if mb.Bucket([]byte("overview")) == nil {
 			return fmt.Errorf("model %s has no overview", id)
 		}
-		return ensureKindBuckets(mb)
+		for _, k := range model.RecordKinds {
+			if _, err := mb.CreateBucketIfNotExists([]byte(k)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
+}
+
+// migrate1to2 seals schema 1's records (see seal.go): every value gets its
+// checksum and every bucket, except those whose sequence issues ids, its
+// entry count; meta counts the models. It walks the whole file generically,
+// so every record kind and bucket there is covered.
+func migrate1to2(tx *bolt.Tx) error {
+	var n int
+	if err := tx.Bucket(bucketModels).ForEachBucket(func([]byte) error { n++; return nil }); err != nil {
+		return err
+	}
+	if err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		return sealTree(b, name, string(name) != string(bucketModels), 0, string(name))
+	}); err != nil {
+		return err
+	}
+	return putValue(tx.Bucket(bucketMeta), bucketMeta, keyModels, strconv.AppendInt(nil, int64(n), 10))
+}
+
+// sealTree seals bucket b (named name, top-level bucket top, depth levels
+// below it) when sealed is set, then its sub-buckets. Keys are gathered
+// before writing: bbolt's cursors do not survive puts into their bucket.
+func sealTree(b *bolt.Bucket, name []byte, sealed bool, depth int, top string) error {
+	type kv struct{ k, v []byte }
+	var vals []kv
+	var subs [][]byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v == nil {
+			subs = append(subs, bytes.Clone(k))
+		} else {
+			vals = append(vals, kv{bytes.Clone(k), bytes.Clone(v)})
+		}
+	}
+	if sealed {
+		if err := b.SetSequence(sealMark | uint64(len(vals)+len(subs))); err != nil {
+			return err
+		}
+		for _, e := range vals {
+			if plainMeta(name, e.k) {
+				continue
+			}
+			if err := b.Put(e.k, seal(name, e.k, e.v)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, sub := range subs {
+		// A library name's bucket issues its version numbers.
+		childSealed := !(top == string(bucketLibraries) && depth == 0)
+		if err := sealTree(b.Bucket(sub), sub, childSealed, depth+1, top); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // migrate brings the workbook from schema from to SchemaVersion.
@@ -46,6 +123,9 @@ func (s *Store) migrate(from int) error {
 		return putSchema(tx.Bucket(bucketMeta), SchemaVersion)
 	})
 	if err != nil {
+		if _, ok := errors.AsType[*InternalError](err); ok {
+			return err
+		}
 		return fmt.Errorf("cannot upgrade workbook %s to the current format (%v); it was left as it was", s.path, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -105,8 +106,8 @@ func TestMigrateSchema0(t *testing.T) {
 		if meta == nil {
 			t.Fatal("no meta bucket after migration")
 		}
-		if v := string(meta.Get(keySchema)); v != "1" {
-			t.Errorf("schema = %q, want 1", v)
+		if v := string(meta.Get(keySchema)); v != strconv.Itoa(SchemaVersion) {
+			t.Errorf("schema = %q, want %d", v, SchemaVersion)
 		}
 		if a := string(meta.Get(keyApp)); a != appName {
 			t.Errorf("app = %q", a)

@@ -23,6 +23,8 @@ func (s *Store) Create(m *model.Model) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The records of a whole model are not worth naming one by one.
+	hist := s.encodeHistory(model.Edit{Label: "Created model " + m.Overview.Title})
 	var id string
 	err = s.update(func(tx *bolt.Tx) error {
 		models := tx.Bucket(bucketModels)
@@ -35,10 +37,19 @@ func (s *Store) Create(m *model.Model) (string, error) {
 		if err != nil {
 			return err
 		}
+		if err := mb.SetSequence(sealMark); err != nil {
+			return err
+		}
+		if err := addModels(tx, 1); err != nil {
+			return err
+		}
 		if err := ensureKindBuckets(mb); err != nil {
 			return err
 		}
-		return putRecords(mb, recs)
+		if err := putRecords(mb, recs); err != nil {
+			return err
+		}
+		return putHistory(mb, hist)
 	})
 	if err != nil {
 		return "", s.writeErr("save the new model", err)
@@ -48,18 +59,23 @@ func (s *Store) Create(m *model.Model) (string, error) {
 }
 
 // Commit persists one edit of model modelID in one transaction: every
-// record is written (or, with a nil Value, deleted) or none is.
+// record is written (or, with a nil Value, deleted) or none is, and so is
+// the edit's entry in the model's history.
 func (s *Store) Commit(modelID string, e model.Edit) error {
 	recs, err := encodeRecords(e.Records)
 	if err != nil {
 		return err
 	}
+	hist := s.encodeHistory(e)
 	err = s.update(func(tx *bolt.Tx) error {
-		mb := modelBucket(tx, modelID)
-		if mb == nil {
-			return &NotFoundError{Ref: modelID}
+		mb, err := s.bucketOf(tx, modelID)
+		if err != nil {
+			return err
 		}
-		return putRecords(mb, recs)
+		if err := putRecords(mb, recs); err != nil {
+			return err
+		}
+		return putHistory(mb, hist)
 	})
 	if err != nil {
 		return s.writeErr("save the change", err)
@@ -70,15 +86,18 @@ func (s *Store) Commit(modelID string, e model.Edit) error {
 // Delete removes model modelID and everything in it.
 func (s *Store) Delete(modelID string) error {
 	err := s.update(func(tx *bolt.Tx) error {
-		if modelBucket(tx, modelID) == nil {
-			return &NotFoundError{Ref: modelID}
+		if _, err := s.bucketOf(tx, modelID); err != nil {
+			return err
 		}
 		if err := tx.Bucket(bucketModels).DeleteBucket([]byte(modelID)); err != nil {
 			return err
 		}
+		if err := addModels(tx, -1); err != nil {
+			return err
+		}
 		// Resuming must not land in a model that is gone.
 		if p, _ := readPosition(tx.Bucket(bucketMeta)); p.ModelID == modelID {
-			return tx.Bucket(bucketMeta).Delete(keyPosition)
+			return deleteValue(tx.Bucket(bucketMeta), keyPosition)
 		}
 		return nil
 	})
@@ -98,12 +117,27 @@ func (s *Store) Load(id string) (*model.Model, error) {
 	return m, err
 }
 
-// List describes every model, in id order.
+// List describes every model, in id order. A damaged model is listed with
+// Summary.Damage saying what is wrong (and its title, when that could be
+// read), so the healthy ones stay reachable.
 func (s *Store) List() ([]model.Summary, error) {
 	var out []model.Summary
 	err := s.view(func(tx *bolt.Tx) error {
 		for _, id := range modelIDs(tx) {
-			m, err := s.loadIn(tx, id)
+			var m *model.Model
+			// Each model is read under its own guard: a fault in one
+			// is that model's damage, not the listing's.
+			err := guard(s.path, func() (err error) {
+				m, err = s.loadIn(tx, id)
+				return err
+			})
+			if ce, ok := errors.AsType[*CorruptError](err); ok {
+				if ce.fault {
+					s.damage.note(s.path, id, ce.Detail)
+				}
+				out = append(out, s.damagedSummary(id))
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -112,6 +146,26 @@ func (s *Store) List() ([]model.Summary, error) {
 		return nil
 	})
 	return out, err
+}
+
+// damagedSummary lists a damaged model.
+func (s *Store) damagedSummary(id string) model.Summary {
+	models, titles := s.damage.damagedModels()
+	return model.Summary{ID: id, Title: titles[id], Damage: models[id]}
+}
+
+// bucketOf returns the bucket of model id: a *NotFoundError when there is
+// none, and the model's damage when it is damaged (its pages are then
+// never handed to bbolt, which trusts them).
+func (s *Store) bucketOf(tx *bolt.Tx, id string) (*bolt.Bucket, error) {
+	if d := s.damage.model(id); d != "" {
+		return nil, s.modelErr(id, d)
+	}
+	mb := modelBucket(tx, id)
+	if mb == nil {
+		return nil, &NotFoundError{Ref: id}
+	}
+	return mb, nil
 }
 
 // Find loads the model whose id is ref or, failing that, whose title equals
@@ -127,9 +181,16 @@ func (s *Store) Find(ref string) (*model.Model, error) {
 			return err
 		}
 		var ids []string
+		_, titles := s.damage.damagedModels()
 		for _, id := range modelIDs(tx) {
 			var ov model.Overview
-			if err := s.decode(nil, id, model.RecOverview, "", getSingleton(modelBucket(tx, id), model.RecOverview), &ov); err != nil {
+			if t, ok := titles[id]; ok {
+				ov.Title = t
+			} else if mb, err := s.bucketOf(tx, id); err != nil {
+				continue // damaged, title unknown
+			} else if data, err := s.singleton(mb, id, model.RecOverview); err != nil {
+				return err
+			} else if err := s.decode(nil, id, model.RecOverview, "", data, &ov); err != nil {
 				return err
 			}
 			if strings.EqualFold(strings.TrimSpace(ov.Title), ref) {
@@ -165,9 +226,9 @@ func modelIDs(tx *bolt.Tx) []string {
 
 // loadIn decodes every record of model id.
 func (s *Store) loadIn(tx *bolt.Tx, id string) (*model.Model, error) {
-	mb := modelBucket(tx, id)
-	if mb == nil {
-		return nil, &NotFoundError{Ref: id}
+	mb, err := s.bucketOf(tx, id)
+	if err != nil {
+		return nil, err
 	}
 	m := &model.Model{ID: id}
 	rd := newRecordDecoder()
@@ -177,7 +238,11 @@ func (s *Store) loadIn(tx *bolt.Tx, id string) (*model.Model, error) {
 			continue
 		}
 		if singleton(kind) {
-			if data := getSingleton(mb, kind); data != nil {
+			data, err := s.singleton(mb, id, kind)
+			if err != nil {
+				return nil, err
+			}
+			if data != nil {
 				v, _ := model.NewRecordValue(kind)
 				if err := s.decode(rd, id, kind, "", data, v); err != nil {
 					return nil, err
@@ -202,6 +267,7 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	// which for 10,000 threats saves a sort that moves large structs.
 	type kv struct {
 		key  model.IDKey
+		raw  []byte // the stored key, which its checksum covers
 		data []byte
 	}
 	// The first walk only counts, so the second fills a list of the right
@@ -217,7 +283,7 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	recs := make([]kv, 0, n)
 	for k, data := c.First(); k != nil; k, data = c.Next() {
 		if data != nil {
-			recs = append(recs, kv{model.NewIDKey(string(k)), data})
+			recs = append(recs, kv{model.NewIDKey(string(k)), k, data})
 		}
 	}
 	slices.SortStableFunc(recs, func(a, b kv) int { return a.key.Compare(b.key) })
@@ -236,6 +302,8 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	// Decoding is most of a load; large buckets are split across the CPUs.
 	// Each part has its own decoder, and the first error in record order
 	// wins, so the result does not depend on scheduling.
+	sealed := isSealed(b)
+	name := []byte(kind)
 	parts := min(runtime.GOMAXPROCS(0), len(recs)/parallelDecodeMin)
 	if parts < 2 {
 		parts = 1
@@ -243,7 +311,15 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	errs := make([]error, parts)
 	decodePart := func(p int, rd *recordDecoder) {
 		for i := p * len(recs) / parts; i < (p+1)*len(recs)/parts; i++ {
-			if err := s.decode(rd, id, kind, recs[i].key.ID(), recs[i].data, at(i)); err != nil {
+			data := recs[i].data
+			if sealed {
+				var ok bool
+				if data, ok = unseal(name, recs[i].raw, data); !ok {
+					errs[p] = s.damagedRecord(id, kind, recs[i].key.ID(), "fails its checksum")
+					return
+				}
+			}
+			if err := s.decode(rd, id, kind, recs[i].key.ID(), data, at(i)); err != nil {
 				errs[p] = err
 				return
 			}
@@ -267,6 +343,9 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 			return err
 		}
 	}
+	if sealed && uint64(len(recs)) != entries(b.Sequence()) {
+		return s.damagedRecord(id, kind, "", fmt.Sprintf("records number %d, not %d as recorded, so some were lost", len(recs), entries(b.Sequence())))
+	}
 	for i, v := range vals {
 		m.AppendRecord(kind, recs[i].key.ID(), v)
 	}
@@ -282,16 +361,38 @@ var parallelDecodeMin = 1000
 // the file was damaged or written by something else.
 func (s *Store) decode(rd *recordDecoder, modelID string, kind model.RecordKind, recID string, data []byte, v any) error {
 	if data == nil {
-		return &CorruptError{Path: s.path, Detail: fmt.Sprintf("model %s has no %s record", modelID, kind)}
+		return s.damagedRecord(modelID, kind, "", "is missing")
 	}
 	if err := rd.decode(kind, data, v); err != nil {
-		what := string(kind)
-		if recID != "" {
-			what += " " + strconv.Quote(shorten(recID))
-		}
-		return &CorruptError{Path: s.path, Detail: fmt.Sprintf("model %s: %s does not decode: %s", modelID, what, shorten(err.Error()))}
+		return s.damagedRecord(modelID, kind, recID, "does not decode: "+shorten(err.Error()))
 	}
 	return nil
+}
+
+// damagedRecord notes damage found while reading a record of a model and
+// returns the error for it; the model is not read again.
+func (s *Store) damagedRecord(modelID string, kind model.RecordKind, recID, what string) error {
+	name := string(kind)
+	if recID != "" {
+		name += " " + strconv.Quote(shorten(recID))
+	}
+	detail := name + " " + what
+	s.damage.note(s.path, modelID, detail)
+	return s.modelErr(modelID, detail)
+}
+
+// singleton returns the payload of a singleton record of model id (nil
+// when missing), checking its checksum.
+func (s *Store) singleton(mb *bolt.Bucket, id string, kind model.RecordKind) ([]byte, error) {
+	b := mb.Bucket([]byte(kind))
+	if b == nil {
+		return nil, nil
+	}
+	data, ok := getValue(b, []byte(kind), singletonKey)
+	if !ok {
+		return nil, s.damagedRecord(id, kind, "", "fails its checksum")
+	}
+	return data, nil
 }
 
 // encoded is a record ready to write: its bucket, key and JSON (nil deletes).
@@ -340,15 +441,15 @@ const recordFill = 0.9
 // putRecords writes (or, with a nil value, deletes) encoded records.
 func putRecords(mb *bolt.Bucket, recs []encoded) error {
 	for _, r := range recs {
-		b, err := mb.CreateBucketIfNotExists(r.kind)
+		b, err := createBucket(mb, r.kind)
 		if err != nil {
 			return err
 		}
 		b.FillPercent = recordFill
 		if r.value == nil {
-			err = b.Delete(r.key)
+			err = deleteValue(b, r.key)
 		} else {
-			err = b.Put(r.key, r.value)
+			err = putValue(b, r.kind, r.key, r.value)
 		}
 		if err != nil {
 			return err
@@ -360,7 +461,7 @@ func putRecords(mb *bolt.Bucket, recs []encoded) error {
 // ensureKindBuckets gives a model bucket one sub-bucket per record kind.
 func ensureKindBuckets(mb *bolt.Bucket) error {
 	for _, k := range model.RecordKinds {
-		if _, err := mb.CreateBucketIfNotExists([]byte(k)); err != nil {
+		if _, err := createBucket(mb, []byte(k)); err != nil {
 			return err
 		}
 	}
@@ -376,15 +477,6 @@ func (s *Store) writeErr(what string, err error) error {
 		return err
 	}
 	return fmt.Errorf("cannot %s in workbook %s: %w", what, s.path, err)
-}
-
-// getSingleton returns the stored JSON of a singleton record, or nil.
-func getSingleton(mb *bolt.Bucket, kind model.RecordKind) []byte {
-	b := mb.Bucket([]byte(kind))
-	if b == nil {
-		return nil
-	}
-	return b.Get(singletonKey)
 }
 
 // shorten bounds text from a damaged file quoted in a message.

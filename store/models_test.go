@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -400,8 +401,27 @@ func testDamagedRecord(t *testing.T) {
 	if _, err := s.Load(good); err != nil {
 		t.Fatalf("the undamaged model no longer loads: %v", err)
 	}
-	if _, err := s.Create(mustNew(t, "After", "")); err != nil {
-		t.Fatalf("the workbook no longer takes writes: %v", err)
+	// The healthy model lists; the damaged one is listed with its damage.
+	sums, err := s.List()
+	if err != nil || len(sums) != 2 || sums[0].Damage != "" || sums[1].Damage == "" || sums[1].Title != "Bad" {
+		t.Fatalf("List of a workbook with one damaged model: %+v, %v", sums, err)
+	}
+	// Nothing more is written to a damaged workbook, whatever the write.
+	before := readFile(t, path)
+	for name, write := range map[string]func() error{
+		"create":   func() error { _, err := s.Create(mustNew(t, "After", "")); return err },
+		"commit":   func() error { return s.Commit(good, model.Edit{}) },
+		"delete":   func() error { return s.Delete(bad) },
+		"position": func() error { return s.SetPosition(model.Position{ModelID: good}) },
+	} {
+		err := write()
+		if _, ok := errors.AsType[*CorruptError](err); !ok || err.Error() != s.Damaged().Error() || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s on a damaged workbook: %v", name, err)
+		}
+	}
+	s.Close()
+	if !bytes.Equal(before, readFile(t, path)) {
+		t.Error("a damaged workbook was written")
 	}
 }
 

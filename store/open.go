@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,6 +24,9 @@ type Options struct {
 	// ReadOnly opens an existing workbook for reading only: nothing is
 	// created, migrated or written, and other readers may share the file.
 	ReadOnly bool
+	// User is the local user's name, recorded in a model's history for
+	// edits whose Edit.By is "" (the local user).
+	User string
 }
 
 // DefaultTimeout is the lock wait when Options.Timeout is zero.
@@ -38,13 +42,14 @@ type Store struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
+	user     string // Options.User
 	// schema is the file's schema version (older than SchemaVersion only
 	// when opened read-only: a writable open migrates).
 	schema int
 
-	// broken is set when a transaction panicked: the file is damaged, and
-	// nothing more is read or written through this Store.
-	broken    atomic.Pointer[CorruptError]
+	// damage is what is known to be damaged; when anything is, nothing
+	// more is written.
+	damage    damage
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -65,43 +70,83 @@ func Open(path string, opts Options) (*Store, error) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	f, err := openFile(path, opts.ReadOnly)
+	f, created, err := openFile(path, opts.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
 	s, err := open(f, path, opts)
 	if err != nil {
 		f.Close() // bbolt may have closed it already; a second close is harmless
+		created.undo(path)
 		return nil, err
 	}
 	return s, nil
 }
 
+// creation is what openFile made, so that a workbook that could not be
+// set up (a full disk, a permission) leaves nothing behind: no 0-byte or
+// half-written file, no empty directories.
+type creation struct {
+	file  bool     // the file was created
+	empty bool     // the file existed, empty
+	dirs  []string // directories created, outermost first
+}
+
+func (c creation) undo(path string) {
+	switch {
+	case c.file:
+		os.Remove(path)
+	case c.empty:
+		os.Truncate(path, 0)
+	}
+	for i := len(c.dirs) - 1; i >= 0; i-- {
+		os.Remove(c.dirs[i]) // only removes it while empty
+	}
+}
+
+// missingDirs lists the directories MkdirAll(dir) would create, outermost
+// first.
+func missingDirs(dir string) []string {
+	var out []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		out = append([]string{d}, out...)
+	}
+	return out
+}
+
 // openFile opens (or creates) the workbook file without letting anything
 // else touch it.
-func openFile(path string, readOnly bool) (*os.File, error) {
+func openFile(path string, readOnly bool) (*os.File, creation, error) {
+	var c creation
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && readOnly:
-		return nil, &MissingError{Path: path}
+		return nil, c, &MissingError{Path: path}
 	case errors.Is(err, fs.ErrNotExist):
+		c.dirs = missingDirs(filepath.Dir(path))
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("cannot create the workbook's directory %s: %w", filepath.Dir(path), unwrapPath(err))
+			c.undo(path)
+			return nil, creation{}, fmt.Errorf("cannot create the workbook's directory %s: %w", filepath.Dir(path), unwrapPath(err))
 		}
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			return openFile(path, readOnly) // created meanwhile by another threatdeck
 		}
 		if err != nil {
-			return nil, fmt.Errorf("cannot create workbook %s: %w", path, unwrapPath(err))
+			c.undo(path)
+			return nil, creation{}, fmt.Errorf("cannot create workbook %s: %w", path, unwrapPath(err))
 		}
-		return f, nil
+		c.file = true
+		return f, c, nil
 	case err != nil:
-		return nil, fmt.Errorf("cannot open workbook %s: %w", path, unwrapPath(err))
+		return nil, c, fmt.Errorf("cannot open workbook %s: %w", path, unwrapPath(err))
 	case st.IsDir():
-		return nil, &NotWorkbookError{Path: path, Reason: "it is a directory"}
+		return nil, c, &NotWorkbookError{Path: path, Reason: "it is a directory"}
 	case !st.Mode().IsRegular():
-		return nil, &NotWorkbookError{Path: path, Reason: "it is not a regular file"}
+		return nil, c, &NotWorkbookError{Path: path, Reason: "it is not a regular file"}
 	}
 	flag := os.O_RDWR
 	if readOnly {
@@ -109,9 +154,10 @@ func openFile(path string, readOnly bool) (*os.File, error) {
 	}
 	f, err := os.OpenFile(path, flag, 0)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open workbook %s: %w", path, unwrapPath(err))
+		return nil, c, fmt.Errorf("cannot open workbook %s: %w", path, unwrapPath(err))
 	}
-	return f, nil
+	c.empty = st.Size() == 0 && !readOnly
+	return f, c, nil
 }
 
 // unwrapPath drops the *fs.PathError wrapper, whose text repeats the path
@@ -138,8 +184,8 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 	if fresh && opts.ReadOnly {
 		return nil, &MissingError{Path: path}
 	}
+	var sum *fileSummary
 	if !fresh {
-		var sum *fileSummary
 		err := guard(path, func() (err error) {
 			sum, err = inspect(f, st.Size(), st.Size() <= deepCheckLimit)
 			return err
@@ -150,14 +196,19 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		if fresh, schema, err = classify(path, sum); err != nil {
 			return nil, err
 		}
+		sum.checkSeals(schema)
 	}
+	isDamaged := sum != nil && (len(sum.damage) > 0 || len(sum.damagedModels) > 0)
 
 	// bbolt must lock and map the very descriptor that was locked and
 	// inspected; later opens of the path (none today) get their own.
 	var handed atomic.Bool
 	bopts := &bolt.Options{
-		Timeout:  opts.Timeout,
-		ReadOnly: opts.ReadOnly,
+		Timeout: opts.Timeout,
+		// A damaged file is opened read-only at bbolt's level too: a
+		// second guarantee, under the Store's own refusal, that nothing
+		// is written to it.
+		ReadOnly: opts.ReadOnly || isDamaged,
 		OpenFile: func(name string, flag int, perm fs.FileMode) (*os.File, error) {
 			if handed.CompareAndSwap(false, true) {
 				return f, nil
@@ -174,22 +225,44 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, &LockedError{Path: path}
 		}
+		if fresh {
+			return nil, fmt.Errorf("cannot create workbook %s: %w", path, rootCause(err))
+		}
 		return nil, describe(path, err)
 	}
-	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema}
+	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema, user: opts.User}
+	if isDamaged {
+		s.damage.fromSummary(path, sum)
+	}
 	switch {
 	case fresh && opts.ReadOnly:
 		err = &MissingError{Path: path}
 	case fresh:
-		err = s.update(initLayout)
-	case schema < SchemaVersion && !opts.ReadOnly:
-		err = s.migrate(schema)
+		if err = s.update(initLayout); err != nil {
+			err = fmt.Errorf("cannot create workbook %s: %w", path, rootCause(err))
+		}
+		s.schema = SchemaVersion
+	case schema < SchemaVersion && !opts.ReadOnly && !isDamaged:
+		// A damaged file is never migrated: migrating writes it.
+		if err = s.migrate(schema); err == nil {
+			s.schema = SchemaVersion
+		}
 	}
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// rootCause reduces a failed system call to its reason ("no space left on
+// device"), without the temporary names or internal steps around it.
+func rootCause(err error) error {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno
+	}
+	return unwrapPath(err)
 }
 
 // describe turns an inspection or bbolt error into one naming the file.

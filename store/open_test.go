@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -242,7 +243,7 @@ func TestRefusedFiles(t *testing.T) {
 		{"newer schema", workbookWithSchema(t, "7"), func(err error) bool {
 			ne, ok := errors.AsType[*NewerSchemaError](err)
 			return ok && ne.Found == 7 && ne.Supported == SchemaVersion
-		}, []string{"version 7", "up to version 1", "upgrade threatdeck"}},
+		}, []string{"version 7", "up to version " + strconv.Itoa(SchemaVersion), "upgrade threatdeck"}},
 		{"garbled schema", workbookWithSchema(t, "v1"), isCorrupt, []string{"schema version"}},
 		{"schema zero", workbookWithSchema(t, "0"), isCorrupt, []string{"schema version"}},
 	}

@@ -31,15 +31,15 @@ func (s *Store) SetPosition(p model.Position) error {
 	}
 	err = s.update(func(tx *bolt.Tx) error {
 		if p.ModelID != "" {
-			mb := modelBucket(tx, p.ModelID)
-			if mb == nil {
-				return &NotFoundError{Ref: p.ModelID}
+			mb, err := s.bucketOf(tx, p.ModelID)
+			if err != nil {
+				return err
 			}
-			if err := mb.Put(keyPosition, data); err != nil {
+			if err := putValue(mb, []byte(p.ModelID), keyPosition, data); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket(bucketMeta).Put(keyPosition, data)
+		return putValue(tx.Bucket(bucketMeta), bucketMeta, keyPosition, data)
 	})
 	if err != nil {
 		return s.writeErr("save the position", err)
@@ -52,11 +52,14 @@ func (s *Store) SetPosition(p model.Position) error {
 func (s *Store) ModelPosition(modelID string) (model.Position, error) {
 	p := model.Position{ModelID: modelID}
 	err := s.view(func(tx *bolt.Tx) error {
+		if s.damage.model(modelID) != "" {
+			return nil // a damaged model is not read; it opens nowhere anyway
+		}
 		mb := modelBucket(tx, modelID)
 		if mb == nil {
 			return &NotFoundError{Ref: modelID}
 		}
-		if saved, ok := decodePosition(mb.Get(keyPosition)); ok {
+		if saved, ok := decodePosition(getValue(mb, []byte(modelID), keyPosition)); ok {
 			p = saved
 			p.ModelID = modelID
 		}
@@ -71,14 +74,15 @@ func readPosition(meta *bolt.Bucket) (model.Position, bool) {
 	if meta == nil {
 		return model.Position{}, false
 	}
-	return decodePosition(meta.Get(keyPosition))
+	return decodePosition(getValue(meta, bucketMeta, keyPosition))
 }
 
 // decodePosition is lenient: a position is a convenience, and an unreadable
 // one just means starting from the top.
-func decodePosition(data []byte) (model.Position, bool) {
+// A position that fails its checksum (ok false) is not used either.
+func decodePosition(data []byte, ok bool) (model.Position, bool) {
 	var p model.Position
-	if data == nil || json.Unmarshal(data, &p) != nil {
+	if data == nil || !ok || json.Unmarshal(data, &p) != nil {
 		return model.Position{}, false
 	}
 	return p, true

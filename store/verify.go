@@ -7,6 +7,10 @@ import (
 	"hash/fnv"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+
+	"github.com/threatdeck/threatdeck/model"
 )
 
 // This file inspects a workbook file by reading it, before bbolt maps it.
@@ -103,6 +107,27 @@ type fileSummary struct {
 	meta map[string][]byte
 	// modelsPlain counts non-bucket entries of the models bucket (ours has none).
 	modelsPlain int
+	// modelBuckets counts the models bucket's sub-buckets.
+	modelBuckets int
+	// metaSealed is set when the meta bucket carries the seal mark.
+	metaSealed bool
+
+	// damage lists what is damaged in a file that can still be read: the
+	// models named in damagedModels are not to be read through bbolt, the
+	// rest is intact. Writes must be refused. Each entry is one clause.
+	damage []string
+	// damagedModels maps a model id to what is damaged in it.
+	damagedModels map[string]string
+	// rolledBack is set when a header page is invalid, so the file may
+	// read as of an earlier transaction than its last.
+	rolledBack bool
+	// sealed counts the buckets carrying the seal mark; unsealed lists
+	// those without it that schema 2 seals (see issuesIDs).
+	sealed   int
+	unsealed [][]string
+	// titles holds the overview payload of damaged models, when it
+	// verified, so they can be named.
+	titles map[string][]byte
 }
 
 // inspector walks a bbolt file through ReadAt, checking every page it
@@ -120,18 +145,18 @@ type inspector struct {
 	metaLen  int
 }
 
-// inspect checks that f (size bytes, not empty) is a bbolt file whose
-// structure is intact and summarises its top level. deep walks every bucket;
-// otherwise only the root and meta buckets are walked, which bounds the cost
-// on very large files.
-func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
+// readHeader checks the header pages of a bbolt file, picks the meta page
+// bbolt would use (noting damage to the other in sum.damage) and returns an
+// inspector ready to walk from it. release unmaps the file.
+func readHeader(r io.ReaderAt, size int64) (in *inspector, m boltMeta, release func(), err error) {
+	release = func() {}
 	head := make([]byte, min(size, int64(os.Getpagesize())))
 	if _, err := r.ReadAt(head, 0); err != nil {
-		return nil, fmt.Errorf("reading the file header: %w", err)
+		return nil, m, release, fmt.Errorf("reading the file header: %w", err)
 	}
 	m0, ok := parseMeta(head)
 	if !ok {
-		return nil, errNotBolt{"the file is too short to be one"}
+		return nil, m, release, errNotBolt{"the file is too short to be one"}
 	}
 	pageSize := uint64(m0.pageSize)
 	if !m0.valid {
@@ -143,20 +168,20 @@ func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
 		case ok && m1.valid:
 			pageSize = uint64(m1.pageSize)
 		case m0.magic == boltMagic || (ok && m1.magic == boltMagic):
-			return nil, damaged("both header pages fail their checksum")
+			return nil, m, release, damaged("both header pages fail their checksum")
 		default:
-			return nil, errNotBolt{"it has no workbook header"}
+			return nil, m, release, errNotBolt{"it has no workbook header"}
 		}
 	}
 	if pageSize < 512 || pageSize > 1<<16 || pageSize&(pageSize-1) != 0 {
-		return nil, damaged("impossible page size %d", pageSize)
+		return nil, m, release, damaged("impossible page size %d", pageSize)
 	}
 	if uint64(size) < 2*pageSize {
-		return nil, damaged("the file is truncated: %d bytes", size)
+		return nil, m, release, damaged("the file is truncated: %d bytes", size)
 	}
 	metas := make([]byte, 2*pageSize)
 	if _, err := r.ReadAt(metas, 0); err != nil {
-		return nil, fmt.Errorf("reading the file header: %w", err)
+		return nil, m, release, fmt.Errorf("reading the file header: %w", err)
 	}
 	a, _ := parseMeta(metas[:pageSize])
 	b, _ := parseMeta(metas[pageSize:])
@@ -164,46 +189,182 @@ func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
 	if b.txid > a.txid {
 		a, b = b, a
 	}
-	m := a
+	m = a
 	if !m.valid {
 		m = b
 	}
 	if !m.valid {
-		return nil, damaged("both header pages fail their checksum")
+		return nil, m, release, damaged("both header pages fail their checksum")
 	}
 	if uint64(m.pageSize) != pageSize {
-		return nil, damaged("the header pages disagree on the page size")
+		return nil, m, release, damaged("the header pages disagree on the page size")
 	}
-	in := &inspector{r: r, size: size, pageSize: pageSize, deep: deep}
+	var sum fileSummary
+	if bad := a; !a.valid || !b.valid {
+		if !a.valid {
+			bad = a
+		} else {
+			bad = b
+		}
+		sum.rolledBack = bad.txid != m.txid-1
+		switch bad.txid {
+		case m.txid - 1:
+			sum.damage = append(sum.damage, "the older of its two header pages is damaged")
+		case m.txid + 1:
+			sum.damage = append(sum.damage, fmt.Sprintf("its last change, transaction %d, was lost to damage: the header page recording it is invalid, so it reads as it was after transaction %d", m.txid+1, m.txid))
+		default:
+			sum.damage = append(sum.damage, fmt.Sprintf("a header page is damaged, so its last change, transaction %d, may have been lost to damage", m.txid+1))
+		}
+	}
+	in = &inspector{r: r, size: size, pageSize: pageSize, sum: sum}
 	if size <= wholeReadLimit {
 		// One view of the whole file instead of one read per page: pread
 		// calls dominated the check. A read-only map costs no heap; a read
 		// is the fallback.
 		if data, unmap, ok := mapForCheck(r, size); ok {
-			defer unmap()
+			release = unmap
 			in.data = data
 		} else {
 			in.data = make([]byte, size)
 			if _, err := r.ReadAt(in.data, 0); err != nil {
-				return nil, fmt.Errorf("reading the file: %w", err)
+				return nil, m, release, fmt.Errorf("reading the file: %w", err)
 			}
 		}
 	}
 	if m.pgid < 3 || m.pgid > uint64(size)/pageSize {
-		return nil, damaged("the file is truncated or its page count is wrong (%d pages recorded, %d bytes on disk)", m.pgid, size)
+		release()
+		return nil, m, release, damaged("the file is truncated or its page count is wrong (%d pages recorded, %d bytes on disk)", m.pgid, size)
 	}
 	in.hwm = m.pgid
 	in.seen = make([]uint64, (in.hwm+63)/64)
 	in.mark(0)
 	in.mark(1)
+	return in, m, release, nil
+}
+
+// inspect checks that f (size bytes, not empty) is a bbolt file whose
+// structure is intact and summarises its top level. deep walks every bucket;
+// otherwise only the root and meta buckets are walked, which bounds the cost
+// on very large files.
+func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
+	in, m, release, err := readHeader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	in.deep = deep
 	if err := in.freelist(m.freelist); err != nil {
 		return nil, err
 	}
 	in.sum.top = map[string]bool{}
-	if err := in.tree(m.root, nil, 0, nil); err != nil {
+	if _, _, err := in.tree(m.root, nil, 0, nil, false); err != nil {
+		return nil, err
+	}
+	if err := in.account(m); err != nil {
 		return nil, err
 	}
 	return &in.sum, nil
+}
+
+// account checks what the walk cannot see page by page: that every page
+// below the high-water mark is in use or free (a branch page whose element
+// count was lowered strands the pages it no longer names; bbolt's own
+// check calls them "unreachable unfreed"), and that meta's count of models
+// matches the models there.
+func (in *inspector) account(m boltMeta) error {
+	if in.deep && m.freelist != noFreelist {
+		lost := uint64(0)
+		for id := uint64(2); id < in.hwm; id++ {
+			if in.seen[id/64]&(1<<(id%64)) == 0 && !in.freed[id] {
+				lost++
+			}
+		}
+		if lost > 0 {
+			in.sum.damage = append(in.sum.damage, fmt.Sprintf("%d of its pages are neither in use nor free, so what they held was lost", lost))
+		}
+	}
+	if raw, ok := in.sum.meta[string(keyModels)]; ok && in.sum.metaSealed {
+		payload, _ := unseal(bucketMeta, keyModels, raw) // verified by the walk
+		if n, err := strconv.Atoi(string(payload)); err != nil || n != in.sum.modelBuckets {
+			in.sum.damage = append(in.sum.damage, fmt.Sprintf("it recorded %s models but %d are there, so the others were lost", payload, in.sum.modelBuckets))
+		}
+	}
+	for id := range in.sum.titles {
+		if in.sum.damagedModels[id] == "" {
+			delete(in.sum.titles, id)
+		}
+	}
+	return nil
+}
+
+// modelDamage records the first damage found in model id.
+func (in *inspector) modelDamage(id, detail string) {
+	if in.sum.damagedModels == nil {
+		in.sum.damagedModels = map[string]string{}
+	}
+	if in.sum.damagedModels[id] == "" {
+		in.sum.damagedModels[id] = detail
+	}
+}
+
+// issuesIDs reports the buckets whose sequence issues ids, which are
+// never sealed: models, and each library name's bucket.
+func issuesIDs(path []string) bool {
+	return (len(path) == 1 && path[0] == string(bucketModels)) || (len(path) == 2 && path[0] == string(bucketLibraries))
+}
+
+// checkSeals relates the seal marks to the file's schema: schema 2 seals
+// every bucket but those issuing ids, and older schemas none. A mark that
+// flipped would otherwise switch the checks off (or, before a migration,
+// seal a value twice).
+func (sum *fileSummary) checkSeals(schema int) {
+	if schema < 2 {
+		if sum.sealed > 0 {
+			sum.damage = append(sum.damage, fmt.Sprintf("it says schema %d but holds checksummed records", schema))
+		}
+		return
+	}
+	for _, p := range sum.unsealed {
+		if id := modelOf(p); id != "" {
+			if sum.damagedModels == nil {
+				sum.damagedModels = map[string]string{}
+			}
+			if sum.damagedModels[id] == "" {
+				sum.damagedModels[id] = "a bucket of it lost its checksum mark"
+			}
+			continue
+		}
+		sum.damage = append(sum.damage, fmt.Sprintf("bucket %s lost its checksum mark", strings.Join(p, "/")))
+	}
+}
+
+// modelOf returns the model id a bucket path lies in, or "".
+func modelOf(path []string) string {
+	if len(path) >= 2 && path[0] == string(bucketModels) {
+		return path[1]
+	}
+	return ""
+}
+
+// recordName describes a record at path/key for a message, from inside its
+// model: "threat \"T-003\"", "its position".
+func recordName(path []string, key []byte) string {
+	if len(path) == 2 {
+		return "its " + shorten(string(key))
+	}
+	kind := path[len(path)-1]
+	if string(key) == string(singletonKey) {
+		return "its " + shorten(kind)
+	}
+	return shorten(kind) + " " + strconv.Quote(shorten(string(key)))
+}
+
+// countWord names what a bucket's entries are, for a message.
+func countWord(path []string) string {
+	if len(path) == 2 {
+		return "its record kinds"
+	}
+	return "its " + shorten(path[len(path)-1]) + " records"
 }
 
 func (in *inspector) mark(id uint64) bool {
@@ -228,7 +389,9 @@ func (in *inspector) page(id uint64, wantFlags uint16) ([]byte, error) {
 	if got := u64(buf); got != id {
 		return nil, damaged("page %d identifies itself as page %d", id, got)
 	}
-	if f := u16(buf[8:]); f != wantFlags && !(wantFlags == 0 && (f == flagBranch || f == flagLeaf)) {
+	// wantFlags 0 asks for a tree page: a branch or a leaf, nothing else
+	// (a page whose flags were zeroed makes bbolt assert on read).
+	if f := u16(buf[8:]); (wantFlags == 0 && f != flagBranch && f != flagLeaf) || (wantFlags != 0 && f != wantFlags) {
 		return nil, damaged("page %d has the wrong type (%#x)", id, f)
 	}
 	overflow := uint64(u32(buf[12:]))
@@ -293,33 +456,37 @@ func (in *inspector) freelist(id uint64) error {
 }
 
 // tree checks the B+tree of one bucket: rooted at page root, or (root 0)
-// the inline page held in inline. path names the bucket from the top.
-func (in *inspector) tree(root uint64, inline []byte, depth int, path []string) error {
+// the inline page held in inline. path names the bucket from the top;
+// sealed is set when its header carries the seal mark, and then every value
+// in it must pass its checksum. It returns the number of entries in the
+// bucket. Damage inside a model is recorded against that model and its
+// walk stops there; damage anywhere else is an error.
+func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, sealed bool) (n uint64, first []byte, err error) {
 	if depth > maxTreeDepth {
-		return damaged("a bucket tree is impossibly deep")
+		return 0, nil, damaged("a bucket tree is impossibly deep")
 	}
 	var p []byte
 	if root == 0 && inline != nil {
 		if len(inline) < pageHeaderSize {
-			return damaged("an inline bucket is truncated")
+			return 0, nil, damaged("an inline bucket is truncated")
 		}
 		p = inline
 		if u16(p[8:]) != flagLeaf {
-			return damaged("an inline bucket is not a leaf page")
+			return 0, nil, damaged("an inline bucket is not a leaf page")
 		}
 	} else {
 		var err error
 		if p, err = in.page(root, 0); err != nil {
-			return err
+			return 0, nil, err
 		}
 	}
 	count := int(u16(p[10:]))
 	if pageHeaderSize+count*elemSize > len(p) {
-		return damaged("a page holds more elements than fit in it")
+		return 0, nil, damaged("a page holds more elements than fit in it")
 	}
 	branch := u16(p[8:]) == flagBranch
 	if branch && count == 0 {
-		return damaged("a branch page is empty")
+		return 0, nil, damaged("a branch page is empty")
 	}
 	var prev []byte
 	for i := range count {
@@ -332,28 +499,44 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string) 
 			pos, ksize, vsize = uint64(u32(el[4:])), uint64(u32(el[8:])), uint64(u32(el[12:]))
 		}
 		if uint64(e)+pos+ksize+vsize > uint64(len(p)) {
-			return damaged("a key or value runs past the end of its page")
+			return 0, nil, damaged("a key or value runs past the end of its page")
 		}
 		kstart := uint64(e) + pos
 		key := p[kstart : kstart+ksize]
 		if prev != nil && bytes.Compare(prev, key) >= 0 {
-			return damaged("keys are out of order")
+			return 0, nil, damaged("keys are out of order")
 		}
 		prev = key
+		if i == 0 {
+			first = key
+		}
 		if branch {
-			if err := in.tree(u64(el[8:]), nil, depth+1, path); err != nil {
-				return err
+			sub, childFirst, err := in.tree(u64(el[8:]), nil, depth+1, path, sealed)
+			if err != nil {
+				return 0, nil, err
 			}
+			// bbolt seeks by these keys: one that is not its child's
+			// first key sends reads and writes to the wrong page.
+			if !bytes.Equal(childFirst, key) {
+				return 0, nil, damaged("a branch key does not match the page it names")
+			}
+			n += sub
 			continue
 		}
+		n++
 		value := p[kstart+ksize : kstart+ksize+vsize]
 		isBucket := u32(el[0:])&leafBucket != 0
+		if !isBucket && sealed && len(path) > 0 {
+			if err := in.verifyValue(path, key, value); err != nil {
+				return 0, nil, err
+			}
+		}
 		in.note(path, key, value, isBucket)
 		if !isBucket {
 			continue
 		}
 		if len(value) < bucketHeaderLen {
-			return damaged("a bucket header is truncated")
+			return 0, nil, damaged("a bucket header is truncated")
 		}
 		// Model buckets (depth 2 of nesting) hold the bulk of a big file;
 		// a shallow check stops above them.
@@ -361,11 +544,58 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string) 
 			continue
 		}
 		sub := append(path[:len(path):len(path)], string(key))
+		seq := u64(value[8:])
+		subSealed := seq&sealMark != 0
+		if len(sub) == 1 && sub[0] == string(bucketMeta) {
+			in.sum.metaSealed = subSealed
+		}
+		if subSealed {
+			in.sum.sealed++
+		} else if !issuesIDs(sub) {
+			in.sum.unsealed = append(in.sum.unsealed, sub)
+		}
 		// Depth counts pages, so a nested bucket starts a fresh tree but
 		// keeps the bound on total recursion.
-		if err := in.tree(u64(value), value[bucketHeaderLen:], depth+1, sub); err != nil {
-			return err
+		got, _, err := in.tree(u64(value), value[bucketHeaderLen:], depth+1, sub, subSealed)
+		if err != nil {
+			if id := modelOf(sub); id != "" && len(sub) == 2 {
+				in.modelDamage(id, err.Error())
+				continue
+			}
+			return 0, nil, err
 		}
+		if subSealed && got != entries(seq) {
+			detail := fmt.Sprintf("%s number %d, not %d as recorded, so some were lost", countWord(sub), got, entries(seq))
+			if id := modelOf(sub); id != "" {
+				in.modelDamage(id, detail)
+				continue
+			}
+			return 0, nil, damaged("%s: %s", strings.Join(sub, "/"), detail)
+		}
+	}
+	return n, first, nil
+}
+
+// verifyValue checks one value of a sealed bucket against its checksum.
+func (in *inspector) verifyValue(path []string, key, value []byte) error {
+	name := []byte(path[len(path)-1])
+	if plainMeta(name, key) {
+		return nil
+	}
+	payload, ok := unseal(name, key, value)
+	if id := modelOf(path); id != "" {
+		if !ok {
+			in.modelDamage(id, recordName(path, key)+" fails its checksum")
+		} else if len(path) == 3 && path[2] == string(model.RecOverview) && string(key) == string(singletonKey) {
+			if in.sum.titles == nil {
+				in.sum.titles = map[string][]byte{}
+			}
+			in.sum.titles[id] = bytes.Clone(payload)
+		}
+		return nil
+	}
+	if !ok {
+		return damaged("%s %q fails its checksum", strings.Join(path, "/"), shorten(string(key)))
 	}
 	return nil
 }
@@ -385,5 +615,7 @@ func (in *inspector) note(path []string, key, value []byte, isBucket bool) {
 		}
 	case len(path) == 1 && path[0] == string(bucketModels) && !isBucket:
 		in.sum.modelsPlain++
+	case len(path) == 1 && path[0] == string(bucketModels):
+		in.sum.modelBuckets++
 	}
 }

@@ -41,12 +41,25 @@ type app struct {
 	undo []model.Change
 
 	park    *parkPrompt
-	lot     *parkingLot
+	lot     tool // the parking lot or the history, when open
 	timer   sessionTimer
 	lastPos model.Position
 	posGen  *atomic.Uint64
 	// quitting is set once quit is requested, so the last frame is plain.
 	quitting bool
+
+	// live is the shared-session state (zero when the workbook is not live).
+	live liveState
+	// conflict is someone else's edit of the record the open form edits.
+	conflict *conflict
+	// poker is the risk-poker screen, when open.
+	poker *pokerScreen
+	// held are keys that arrived while a form's save was on its way; they
+	// are replayed, in order, once it settles, so none is lost.
+	held []tea.KeyPressMsg
+	// record is the session record the facilitator keeps (nil until a
+	// session starts: live, the timer or risk poker).
+	record *model.SessionRecord
 }
 
 // Run starts the TUI and blocks until the user quits.
@@ -80,6 +93,7 @@ func newApp(opts Options) *app {
 	}
 	a := &app{opts: opts, keys: DefaultKeyMap(), dark: true, noColor: opts.NoColor || noColorEnv(),
 		width: 80, height: 24, help: help.New(), posGen: new(atomic.Uint64), statusOK: true}
+	a.live = newLiveState(opts.Workbook)
 	a.restyle()
 	a.home = newHome(a)
 	a.timer = newSessionTimer(opts.Timebox)
@@ -109,7 +123,7 @@ func (a *app) restyle() {
 
 // Init asks for the terminal background and loads where the user was.
 func (a *app) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, a.home.load(a.opts.ModelID, true))
+	return tea.Batch(tea.RequestBackgroundColor, a.home.load(a.opts.ModelID, true), a.listen())
 }
 
 // page returns the current step's page, building it on first use.
@@ -137,6 +151,9 @@ func (a *app) pageFor(st Step) page {
 func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
 	a.s = newSession(a.opts, m, a.styles, a.keys)
 	a.s.width, a.s.height = a.width, a.height
+	a.s.user = a.user()
+	a.s.gate = a.gate
+	a.conflict, a.poker, a.held, a.record = nil, nil, nil, nil
 	a.pages = map[Step]page{}
 	a.undo = nil
 	a.park, a.lot = nil, nil
@@ -146,7 +163,10 @@ func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
 	if !ok || pos.ModelID != m.ID {
 		step, pos.Item = StepOverview, ""
 	}
-	return a.show(step, pos.Item)
+	if a.isLive() && a.facilitator() {
+		a.startRecord()
+	}
+	return tea.Batch(a.show(step, pos.Item), a.follow(), a.attend())
 }
 
 // show switches to step and selects item there ("" keeps the cursor).
@@ -162,14 +182,17 @@ func (a *app) show(st Step, item string) tea.Cmd {
 	if item != "" {
 		p.Select(item)
 	}
-	return tea.Batch(cmd, a.remember())
+	return tea.Batch(cmd, a.remember(), a.saveRecord(false))
 }
 
 // closeModel returns to the model list.
 func (a *app) closeModel() tea.Cmd {
 	if a.s != nil {
+		// The record's write starts when queued; waiting lands it.
+		_ = a.saveRecord(true)
 		a.s.writes.wait()
 	}
 	a.s, a.pages, a.undo, a.park, a.lot = nil, nil, nil, nil, nil
-	return a.home.load("", false)
+	a.conflict, a.poker, a.held, a.record = nil, nil, nil, nil
+	return tea.Batch(a.home.load("", false), a.announce())
 }

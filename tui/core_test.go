@@ -599,9 +599,9 @@ func TestAccessibleMode(t *testing.T) {
 	}
 	h.press("L")
 	check("parking lot")
-	// Forms are prompt lines: the label and the value on one line.
+	// Forms put each label on its own line, the value under it.
 	h.press("esc", "2", "e")
-	h.wantScreen("Name *: Card tokens")
+	h.wantScreen("> Name *:\n   Card tokens")
 }
 
 var sgrRE = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)

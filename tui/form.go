@@ -40,8 +40,9 @@ import (
 // finds each message. Keys: tab/shift+tab move between fields (up/down too
 // on one-line fields), enter or ctrl+s saves (enter adds a line in a text
 // area), esc cancels; in a choice ↑/↓ move, space picks, and typing filters
-// the options. In accessible mode the same fields are drawn as plain
-// "Label: value" prompt lines.
+// the options. In accessible mode every label is on its own line with the
+// whole value under it (wrapped, never cut: text areas grow, chosen options
+// are listed in full) and hints stay indented under their field.
 type form struct {
 	s      *session
 	title  string
@@ -220,6 +221,12 @@ func (f *field) applyStyles(st Styles, accessible bool) {
 		f.input.SetStyles(ts)
 	case fieldArea:
 		f.area.Prompt = gutter
+		if accessible {
+			// The area grows with its text, so no line is scrolled away.
+			f.area.MinHeight = f.area.Height()
+			f.area.MaxHeight = 0
+			f.area.DynamicHeight = true
+		}
 		as := textarea.Styles{}
 		as.Focused.Prompt = st.FieldLabelFocused
 		as.Blurred.Prompt = st.Muted
@@ -402,6 +409,7 @@ func (f *form) submit() (formEvent, tea.Cmd) {
 		return formNone, nil
 	}
 	f.busy = true
+	f.s.submitting = true
 	return formSubmit, nil
 }
 
@@ -524,7 +532,10 @@ func (fl *field) view(st Styles, focused bool, width int, accessible bool) strin
 	case fieldText:
 		fl.input.SetWidth(inner - lipgloss.Width(label) - 2)
 		if accessible {
-			out = append(out, marker+labelStyle.Render(label+":")+" "+fl.input.View())
+			// The label on its own line and the whole value under it,
+			// wrapped rather than scrolled out of sight.
+			out = append(out, marker+labelStyle.Render(label+":"))
+			out = append(out, indentLines(fl.accessibleValue(st, focused, inner), "  ")...)
 		} else {
 			out = append(out, marker+labelStyle.Render(label), "  "+fl.input.View())
 		}
@@ -535,6 +546,21 @@ func (fl *field) view(st Styles, focused bool, width int, accessible bool) strin
 			out = append(out, "  "+l)
 		}
 	case fieldSelect, fieldMulti:
+		if !focused && accessible {
+			// Every chosen option in full, one per line.
+			out = append(out, marker+labelStyle.Render(label+":"))
+			chosen := 0
+			for _, o := range fl.opts {
+				if fl.chosen[o.Value] {
+					out = append(out, indentLines(wrap(safeLine(o.Label), inner-2), "  ")...)
+					chosen++
+				}
+			}
+			if chosen == 0 {
+				out = append(out, "  "+st.Placeholder.Render("none"))
+			}
+			break
+		}
 		if !focused {
 			out = append(out, marker+labelStyle.Render(label+":")+" "+st.FieldInput.Render(fl.summary(st, inner-lipgloss.Width(label)-4)))
 			break
@@ -563,25 +589,65 @@ func (fl *field) view(st Styles, focused bool, width int, accessible bool) strin
 			} else if fl.chosen[o.Value] {
 				mark = g.RadioOn
 			}
-			row := mark + " " + truncate(safeLine(o.Label), inner-6)
 			cur := "  "
 			style := st.Option
 			if i == fl.cursor {
 				cur = g.Pointer + " "
 				style = st.OptionSelected
 			}
+			if accessible {
+				// Long option labels wrap under their mark instead of
+				// being cut.
+				lines := strings.Split(wrap(safeLine(o.Label), inner-8), "\n")
+				out = append(out, "  "+cur+style.Render(mark+" "+lines[0]))
+				out = append(out, indentLines(strings.Join(lines[1:], "\n"), "      ")...)
+				continue
+			}
+			row := mark + " " + truncate(safeLine(o.Label), inner-6)
 			out = append(out, "  "+cur+style.Render(row))
 		}
 		if len(vis) > end || start > 0 {
 			out = append(out, "    "+st.Muted.Render(itoa(len(vis))+" options, "+itoa(len(fl.chosen))+" chosen"))
 		}
 	}
+	// Messages and hints wrap with every line indented under the field.
 	if fl.err != "" {
-		out = append(out, "  "+st.FieldError.Render(wrap(fl.label+" "+fl.err, inner)))
+		out = append(out, indentLines(st.FieldError.Render(wrap(fl.label+" "+fl.err, inner)), "  ")...)
 	} else if focused && fl.hint != "" {
-		out = append(out, "  "+st.FieldHint.Render(wrap(fl.hint, inner)))
+		out = append(out, indentLines(st.FieldHint.Render(wrap(fl.hint, inner)), "  ")...)
 	}
 	return strings.Join(out, "\n")
+}
+
+// indentLines splits s into lines, each prefixed with indent; an empty s
+// is no lines.
+func indentLines(s, indent string) []string {
+	if s == "" {
+		return nil
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = indent + l
+	}
+	return lines
+}
+
+// accessibleValue is a one-line field's whole value wrapped to width, the
+// character under the cursor marked when the field has focus.
+func (fl *field) accessibleValue(st Styles, focused bool, width int) string {
+	v := []rune(fl.input.Value())
+	if !focused {
+		if len(v) == 0 {
+			return st.Placeholder.Render("(empty)")
+		}
+		return st.FieldInput.Render(wrap(string(v), width))
+	}
+	pos := max(0, min(fl.input.Position(), len(v)))
+	at, rest := " ", ""
+	if pos < len(v) {
+		at, rest = string(v[pos]), string(v[pos+1:])
+	}
+	return wrap(st.FieldFocused.Render(string(v[:pos]))+st.Selected.Render(at)+st.FieldFocused.Render(rest), width)
 }
 
 // summary is how an unfocused choice shows what is chosen.

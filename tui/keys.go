@@ -11,6 +11,23 @@ type KeyMap struct {
 	Form    FormKeys
 	Confirm ConfirmKeys
 	Parking ParkingKeys
+	Poker   PokerKeys
+	// Conflict answers "someone changed what you are editing".
+	Conflict ConflictKeys
+}
+
+// PokerKeys drive the risk-poker screen.
+type PokerKeys struct {
+	Open                       key.Binding // on the Threats step: start or join a vote
+	Lower, Higher              key.Binding // change the value on the current axis
+	Axis                       key.Binding // switch between likelihood and impact
+	Pick                       key.Binding // 1–5 set the value directly
+	Vote, Reveal, Again, Close key.Binding
+}
+
+// ConflictKeys choose between this session's form and someone else's edit.
+type ConflictKeys struct {
+	Keep, Take key.Binding
 }
 
 // ParkingKeys act on the parking-lot list (besides the list keys).
@@ -31,11 +48,13 @@ type GlobalKeys struct {
 	Undo       key.Binding
 	Park       key.Binding // capture an idea in the parking lot
 	ParkingLot key.Binding // review the parking lot
+	History    key.Binding // the model's history of edits
 	Presenter  key.Binding
 	Timer      key.Binding // start / pause
 	TimerReset key.Binding
 	Timebox    key.Binding // cycle the current step's timebox
 	Models     key.Binding // back to the model list
+	Follow     key.Binding // follow the facilitator / detach (live sessions)
 }
 
 // ListKeys move through and act on a list.
@@ -89,11 +108,28 @@ func DefaultKeyMap() KeyMap {
 	g.Undo = bind([]string{"u"}, "u", "undo")
 	g.Park = bind([]string{"p"}, "p", "park an idea")
 	g.ParkingLot = bind([]string{"L"}, "L", "parking lot")
+	g.History = bind([]string{"H"}, "H", "history")
 	g.Presenter = bind([]string{"f5"}, "F5", "presenter mode")
 	g.Timer = bind([]string{"t"}, "t", "timer start/pause")
 	g.TimerReset = bind([]string{"T"}, "T", "reset step timer")
 	g.Timebox = bind([]string{"b"}, "b", "step timebox")
 	g.Models = bind([]string{"ctrl+o"}, "ctrl+o", "models")
+	g.Follow = bind([]string{"f"}, "f", "follow/detach")
+
+	pk := &k.Poker
+	pk.Open = bind([]string{"V"}, "V", "risk poker")
+	pk.Lower = bind([]string{"left", "h"}, "←/h", "lower")
+	pk.Higher = bind([]string{"right", "l"}, "→/l", "higher")
+	pk.Axis = bind([]string{"up", "down", "tab", "k", "j"}, "↑/↓", "likelihood/impact")
+	pk.Pick = bind([]string{"1", "2", "3", "4", "5"}, "1-5", "pick")
+	pk.Vote = bind([]string{"enter"}, "enter", "vote")
+	pk.Reveal = bind([]string{"r"}, "r", "reveal")
+	pk.Again = bind([]string{"n"}, "n", "new round")
+	pk.Close = bind([]string{"esc"}, "esc", "close")
+
+	cf := &k.Conflict
+	cf.Keep = bind([]string{"ctrl+k"}, "ctrl+k", "keep mine")
+	cf.Take = bind([]string{"ctrl+t"}, "ctrl+t", "take theirs")
 
 	l := &k.List
 	l.Up = bind([]string{"up", "k"}, "↑/k", "up")
@@ -143,7 +179,7 @@ func (k KeyMap) GlobalFullHelp() [][]key.Binding {
 	g := k.Global
 	return [][]key.Binding{
 		{g.NextStep, g.PrevStep, g.StepKeys, g.Models},
-		{g.Undo, g.Park, g.ParkingLot, g.Timer, g.TimerReset, g.Timebox},
+		{g.Undo, g.Park, g.ParkingLot, g.History, g.Timer, g.TimerReset, g.Timebox, g.Follow},
 		{g.Presenter, g.Help, g.Quit, g.ForceQuit},
 	}
 }

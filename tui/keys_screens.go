@@ -12,18 +12,27 @@ type ScreenKeys struct {
 	PrevCategory, NextCategory key.Binding
 	Accept, Dismiss, Review    key.Binding
 	Questions                  key.Binding
+	AllSuggestions             key.Binding
 	// Threats table.
 	Sort, Reverse                             key.Binding
 	FilterCategory, FilterStatus, FilterAsset key.Binding
 	ClearFilters                              key.Binding
 	EditThreat                                key.Binding
+	// FilterOwner cycles through mitigation owners; Overdue shows only
+	// threats with an open mitigation past its due date.
+	FilterOwner, Overdue key.Binding
+	// Dismissed lists the STRIDE step's dismissed suggestions; Restore
+	// brings one back.
+	Dismissed, Restore key.Binding
 	// OWASP and checklists.
 	Edition, Note, Link key.Binding
 	PrevList, NextList  key.Binding
 	// Review.
-	Preview, Export key.Binding
-	ScrollUp        key.Binding
-	ScrollDown      key.Binding
+	Preview, Export     key.Binding
+	ScrollUp            key.Binding
+	ScrollDown          key.Binding
+	RiskMap, Sections   key.Binding
+	CellLeft, CellRight key.Binding
 }
 
 // DefaultScreenKeys is the screens' key map.
@@ -35,6 +44,7 @@ func DefaultScreenKeys() ScreenKeys {
 	k.Dismiss = bind([]string{"x"}, "x", "dismiss suggestion")
 	k.Review = bind([]string{"r"}, "r", "mark reviewed")
 	k.Questions = bind([]string{"i"}, "i", "all questions")
+	k.AllSuggestions = bind([]string{"m"}, "m", "all suggestions")
 
 	k.Sort = bind([]string{"o"}, "o", "sort")
 	k.Reverse = bind([]string{"O"}, "O", "reverse order")
@@ -43,6 +53,10 @@ func DefaultScreenKeys() ScreenKeys {
 	k.FilterAsset = bind([]string{"A"}, "A", "filter asset")
 	k.ClearFilters = bind([]string{"esc"}, "esc", "clear filters")
 	k.EditThreat = bind([]string{"E"}, "E", "edit threat")
+	k.FilterOwner = bind([]string{"w"}, "w", "filter owner")
+	k.Overdue = bind([]string{"!"}, "!", "overdue only")
+	k.Dismissed = bind([]string{"X"}, "X", "dismissed suggestions")
+	k.Restore = bind([]string{"r"}, "r", "restore suggestion")
 
 	k.Edition = bind([]string{"E"}, "E", "switch edition")
 	k.Note = bind([]string{"n"}, "n", "note")
@@ -54,5 +68,9 @@ func DefaultScreenKeys() ScreenKeys {
 	k.Export = bind([]string{"x"}, "x", "export")
 	k.ScrollUp = bind([]string{"up", "k"}, "↑/k", "scroll up")
 	k.ScrollDown = bind([]string{"down", "j"}, "↓/j", "scroll down")
+	k.RiskMap = bind([]string{"m"}, "m", "risk map")
+	k.Sections = bind([]string{"w"}, "w", "write report sections")
+	k.CellLeft = bind([]string{"left", "h"}, "←/h", "lower impact")
+	k.CellRight = bind([]string{"right", "l"}, "→/l", "higher impact")
 	return k
 }

@@ -27,6 +27,8 @@ type owaspPage struct {
 
 	form   *form
 	formID string
+	// links is model.OWASPLinks as of the last refresh: an item's threats.
+	links map[string][]string
 }
 
 func newOWASPPage(s *session) page {
@@ -42,9 +44,11 @@ func newOWASPPage(s *session) page {
 func (p *owaspPage) refresh() {
 	items := p.s.m.Checklist(model.ListOWASP)
 	rows := make([]listItem, 0, len(items))
+	// The threats' own OWASP tags count too, as in the report.
+	p.links = p.s.m.OWASPLinks()
 	for _, c := range items {
 		links := ""
-		if n := len(c.Threats); n > 0 {
+		if n := len(p.links[c.ID]); n > 0 {
 			links = itoa(n)
 		}
 		rows = append(rows, newListItem(c.ID, safeLine(c.ID), safeLine(c.Title), stateMark(c.State)+" "+c.State.Label(), links))
@@ -238,16 +242,16 @@ func (p *owaspPage) detail(d *doc) {
 	if c.Note != "" {
 		d.wrapped(st.Muted.Render("Note: ")+safe(c.Note), "")
 	}
-	if len(c.Threats) > 0 {
+	if linked := p.links[c.ID]; len(linked) > 0 {
 		var parts []string
-		for _, id := range c.Threats {
+		for _, id := range linked {
 			if t, ok := p.s.m.Threat(id); ok {
 				parts = append(parts, safeLine(t.ID)+" "+safeLine(t.Title))
 			} else {
 				parts = append(parts, safeLine(id)+" (missing)")
 			}
 		}
-		d.wrapped(st.Muted.Render(fmt.Sprintf("Linked threats (%d): ", len(c.Threats)))+strings.Join(parts, ", "), "")
+		d.wrapped(st.Muted.Render(fmt.Sprintf("Linked threats (%d): ", len(linked)))+strings.Join(parts, ", "), "")
 	}
 	if len(it.Questions) > 0 {
 		d.blank()

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -97,4 +98,31 @@ func TestOWASPGolden(t *testing.T) {
 		{"Detail", []string{"7", "enter"}},
 		{"Edition2021", []string{"7", "E"}},
 	})
+}
+
+// A threat's own OWASP tags show on the OWASP step, as in the report: the
+// Threats column counts it and the detail names it.
+func TestOWASPShowsThreatsOwnTags(t *testing.T) {
+	m := threatModel(t)
+	th, _ := m.Threat("T-003")
+	th.OWASP = []string{"A01:2025"}
+	if _, err := m.PutThreat(th, scrNow); err != nil {
+		t.Fatal(err)
+	}
+	h := newScrHarness(t, m, 120, 40)
+	h.goTo(StepOWASP)
+	row := ""
+	for _, l := range strings.Split(h.body(), "\n") {
+		if strings.Contains(l, "A01:2025") && strings.Contains(l, "Broken Access Control") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, "Not assessed 1 ") {
+		t.Errorf("A01 row %q does not count the tagged threat", row)
+	}
+	h.wantScreen("Linked threats (1): T-003 Bulk export leak")
+	want := m.OWASPLinks()["A01:2025"]
+	if !slices.Equal(want, []string{"T-003"}) {
+		t.Errorf("OWASPLinks = %v", want)
+	}
 }

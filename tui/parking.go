@@ -260,10 +260,7 @@ func newRecordID(ch model.Change, k model.RecordKind) string {
 
 func (l *parkingLot) View(width, height int) string {
 	st := l.s.styles
-	inner := width - 4
-	if l.s.accessible {
-		inner = width
-	}
+	inner := l.s.overlayInner(width)
 	var b strings.Builder
 	b.WriteString(st.Heading.Render("Parking lot") + st.Muted.Render("  "+itoa(openParking(l.s.m))+" open of "+itoa(len(l.s.m.Parking))) + "\n\n")
 	h := height - 4
@@ -289,10 +286,23 @@ func (l *parkingLot) View(width, height int) string {
 			b.WriteString("\n\n" + l.confirm.View(inner))
 		}
 	}
-	if l.s.accessible {
-		return b.String()
+	return l.s.overlay(b.String(), width, height)
+}
+
+// overlayInner is the width inside a modal tool's frame.
+func (s *session) overlayInner(width int) int {
+	if s.accessible {
+		return width
 	}
-	return st.Overlay.Width(width).Height(height).Render(strings.TrimRight(b.String(), "\n"))
+	return width - 4
+}
+
+// overlay frames a modal tool's body (none in accessible mode).
+func (s *session) overlay(body string, width, height int) string {
+	if s.accessible {
+		return body
+	}
+	return s.styles.Overlay.Width(width).Height(height).Render(strings.TrimRight(body, "\n"))
 }
 
 func (l *parkingLot) ShortHelp() []key.Binding {

@@ -14,6 +14,10 @@ func (a *app) remember() tea.Cmd {
 	if a.s == nil {
 		return nil
 	}
+	return tea.Batch(a.announce(), a.rememberPosition())
+}
+
+func (a *app) rememberPosition() tea.Cmd {
 	pos := model.Position{ModelID: a.s.m.ID, Step: a.step.Name()}
 	if p := a.page(); p != nil {
 		pos.Item = p.Selected()

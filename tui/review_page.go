@@ -21,8 +21,9 @@ import (
 func init() { registerPage(StepReview, newReviewPage) }
 
 // reviewPage is the last step: completion per step, what is still
-// missing (enter jumps to where it is fixed), a rendered preview of the
-// Markdown report and its export to a file.
+// missing (enter jumps to where it is fixed) or the risk map (m), the
+// report's written sections (w), a rendered preview of the Markdown report
+// and its export to a file.
 type reviewPage struct {
 	s    *session
 	k    ScreenKeys
@@ -42,6 +43,12 @@ type reviewPage struct {
 	vp          viewport.Model
 	// previewOnly gives the whole body to the preview (v).
 	previewOnly bool
+
+	// riskMap replaces the missing list while mapOn (m).
+	riskMap riskMapView
+	mapOn   bool
+	// sections is the report-sections form (w), apart from the export form.
+	sections *form
 
 	// Export.
 	form       *form
@@ -85,13 +92,22 @@ func (p *reviewPage) refresh() {
 	p.gaps = p.s.m.Missing()
 	rows := make([]listItem, len(p.gaps))
 	for i, g := range p.gaps {
-		rows[i] = newListItem(g.Key(), StepFor(g.Section).Short(), safeLine(g.Message))
+		rows[i] = newListItem(g.Key(), sectionShort(g.Section), safeLine(g.Message))
 	}
 	p.list.setItems(rows)
+	p.riskMap.refresh(p.s.m)
+}
+
+// sectionShort is the short name of where a section is worked on.
+func sectionShort(sec model.Section) string {
+	if sec == model.SecReport {
+		return "Report"
+	}
+	return StepFor(sec).Short()
 }
 
 func (p *reviewPage) Capturing() bool {
-	return p.form != nil || p.confirm != nil || p.list.Capturing()
+	return p.form != nil || p.sections != nil || p.confirm != nil || p.list.Capturing()
 }
 
 // Selected is the key of the gap under the cursor (model.Gap.Key), so a
@@ -114,13 +130,21 @@ func (p *reviewPage) selectedGap() (model.Gap, bool) {
 
 func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case shownMsg, modelChangedMsg, savedMsg:
+	case shownMsg, modelChangedMsg:
 		p.refresh()
 		p.mdStale = true
+		return p.ensurePreview()
+	case savedMsg:
+		p.refresh()
+		p.mdStale = true
+		settle(p.s, &p.sections, msg)
 		return p.ensurePreview()
 	case saveFailedMsg:
 		p.refresh()
 		p.mdStale = true
+		if p.sections != nil {
+			return settle(p.s, &p.sections, msg)
+		}
 		return p.s.fail(msg.Err)
 	case tea.WindowSizeMsg:
 		return p.ensurePreview()
@@ -159,8 +183,28 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	if p.form != nil {
 		return runForm(&p.form, msg, p.submitExport)
 	}
+	if p.sections != nil {
+		return runForm(&p.sections, msg, p.submitSections)
+	}
 	if p.previewOnly {
 		return p.updatePreview(msg)
+	}
+	if p.mapOn {
+		if km, ok := msg.(tea.KeyPressMsg); ok {
+			switch {
+			case p.riskMap.update(km, p.s.keys.List, p.k):
+				return nil
+			case key.Matches(km, p.k.RiskMap), key.Matches(km, p.s.keys.List.Back):
+				p.mapOn = false
+				return nil
+			case key.Matches(km, p.s.keys.List.Open):
+				// To the Threats step, on the cell's first threat.
+				if id := p.riskMap.first(p.s.m); id != "" {
+					return p.s.jump(StepThreats, id)
+				}
+				return nil
+			}
+		}
 	}
 	if w, ok := msg.(tea.MouseWheelMsg); ok && p.wide() {
 		var cmd tea.Cmd
@@ -176,12 +220,20 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	}
 	l, k := p.s.keys.List, p.k
 	switch {
-	case key.Matches(km, l.Open):
+	case key.Matches(km, l.Open) && !p.mapOn:
 		g, ok := p.selectedGap()
 		if !ok {
 			return nil
 		}
+		if g.Section == model.SecReport {
+			p.openSections(g.ID)
+			return nil
+		}
 		return p.s.jump(StepFor(g.Section), g.ID)
+	case key.Matches(km, k.RiskMap):
+		p.mapOn = true
+	case key.Matches(km, k.Sections):
+		p.openSections("")
 	case key.Matches(km, k.Preview):
 		p.previewOnly = true
 		return p.ensurePreview()
@@ -397,6 +449,9 @@ func (p *reviewPage) View(width, height int) string {
 	if p.form != nil {
 		return p.form.View(width, height)
 	}
+	if p.sections != nil {
+		return p.sections.View(width, height)
+	}
 	h := height
 	if p.confirm != nil {
 		h--
@@ -434,7 +489,7 @@ func (p *reviewPage) viewSummary(width, height int) string {
 		case pr.Done > 0:
 			mark, style = g.Partial, st.Progress
 		}
-		cells = append(cells, style.Render(mark)+" "+padRight(StepFor(pr.Section).Short(), 10)+fmt.Sprintf("%4d%%", pr.Percent()))
+		cells = append(cells, style.Render(mark)+" "+padRight(sectionShort(pr.Section), 10)+fmt.Sprintf("%4d%%", pr.Percent()))
 	}
 	cellW := 19
 	perRow := max(1, (width+2)/(cellW+2))
@@ -450,6 +505,10 @@ func (p *reviewPage) viewSummary(width, height int) string {
 	listH := height - lipgloss.Height(head) - 3
 	if listH < 3 {
 		return clampLines(head+"\n"+foot, height)
+	}
+	if p.mapOn {
+		title := st.Section.Render("Risk map") + st.Muted.Render("  open threats · ↑↓←→ pick a cell · enter open · m back")
+		return head + "\n\n" + truncate(title, width) + "\n" + padLines(p.riskMap.view(p.s, width, listH-1), listH-1) + "\n" + truncate(foot, width)
 	}
 	title := st.Section.Render(fmt.Sprintf("Still missing (%d)", len(p.gaps)))
 	if len(p.gaps) > 0 {
@@ -501,12 +560,16 @@ func (p *reviewPage) ShortHelp() []key.Binding {
 		return p.confirm.help()
 	case p.form != nil:
 		return p.form.help()
+	case p.sections != nil:
+		return p.sections.help()
+	case p.mapOn:
+		return []key.Binding{rebind(l.Up, "likelier"), rebind(l.Down, "less likely"), k.CellLeft, k.CellRight, rebind(l.Open, "open threat"), rebind(k.RiskMap, "missing list"), k.Sections, k.Export}
 	case p.list.Capturing():
 		return p.list.help()
 	case p.previewOnly:
 		return []key.Binding{k.ScrollUp, k.ScrollDown, l.PageUp, l.PageDown, k.Export, bind([]string{"esc", "v"}, "esc/v", "back")}
 	}
-	out := []key.Binding{l.Up, l.Down, bind([]string{"enter"}, "enter", "go to gap"), k.Preview, k.Export}
+	out := []key.Binding{l.Up, l.Down, bind([]string{"enter"}, "enter", "go to gap"), k.Preview, k.Export, k.RiskMap, k.Sections}
 	if p.wide() {
 		out = append(out, bind([]string{"pgup", "pgdown"}, "pgup/pgdn", "scroll preview"))
 	}

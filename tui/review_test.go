@@ -190,6 +190,9 @@ func TestReviewGolden(t *testing.T) {
 		{"Summary", []string{"9"}},
 		{"Preview", []string{"9", "v"}},
 		{"Export", []string{"9", "x"}},
+		// The risk map opens on its worst occupied cell.
+		{"RiskMap", []string{"9", "m"}},
+		{"Sections", []string{"9", "w"}},
 	})
 }
 

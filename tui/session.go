@@ -28,6 +28,16 @@ type session struct {
 	// result goes back to the page that started them.
 	step   Step
 	writes *writeQueue
+	// user is who this session's edits are attributed to.
+	user string
+	// gate refuses an edit this session may not make (an observer, a
+	// live session that ended); nil allows all.
+	gate func(model.Change) error
+	// submitting is set by a form's submit until the save it starts picks
+	// it up; busy counts form saves on their way, while which the root
+	// holds keys back (see app.held).
+	submitting bool
+	busy       int
 
 	// rev counts in-memory changes of m, so derived data (completion)
 	// is computed once per change rather than once per frame.
@@ -87,6 +97,8 @@ type (
 		Origin Step
 		Change model.Change
 		Undo   bool
+		// Form marks the save of a form's submit.
+		Form bool
 	}
 	// saveFailedMsg reports an edit that was rejected (a validation error:
 	// nothing changed, Applied is false) or could not be written (the root
@@ -97,6 +109,7 @@ type (
 		Err     error
 		Applied bool
 		Undo    bool
+		Form    bool
 	}
 )
 
@@ -121,23 +134,54 @@ func (s *session) applyTool(ch model.Change, err error) tea.Cmd {
 	return s.commitFrom(stepNone, ch, err, false)
 }
 
+// applyFrom is apply with an explicit origin, taking a mutator's results
+// directly: s.applyFrom(stepPoker)(s.m.StartPoker(…)).
+func (s *session) applyFrom(origin Step) func(model.Change, error) tea.Cmd {
+	return func(ch model.Change, err error) tea.Cmd { return s.commitFrom(origin, ch, err, false) }
+}
+
 // stepNone is the origin of edits made by the frame's own tools (parking
 // lot, undo) rather than by a step's page.
 const stepNone Step = -1
 
 // commitFrom is apply with an explicit origin.
 func (s *session) commitFrom(origin Step, ch model.Change, err error, undo bool) tea.Cmd {
+	form := s.submitting
+	s.submitting = false
+	if form {
+		s.busy++
+	}
 	if err != nil {
-		return func() tea.Msg { return saveFailedMsg{Origin: origin, Err: err, Undo: undo} }
+		return func() tea.Msg { return saveFailedMsg{Origin: origin, Err: err, Undo: undo, Form: form} }
 	}
 	s.changed()
+	if s.gate != nil {
+		if err := s.gate(ch); err != nil {
+			return func() tea.Msg {
+				return saveFailedMsg{Origin: origin, Change: ch, Err: err, Applied: true, Undo: undo, Form: form}
+			}
+		}
+	}
+	ch = s.stamp(ch)
 	wb, id := s.wb, s.m.ID
 	return s.writes.run(func() tea.Msg {
 		if err := wb.Commit(id, ch.Do); err != nil {
-			return saveFailedMsg{Origin: origin, Change: ch, Err: err, Applied: true, Undo: undo}
+			return saveFailedMsg{Origin: origin, Change: ch, Err: err, Applied: true, Undo: undo, Form: form}
 		}
-		return savedMsg{Origin: origin, Change: ch, Undo: undo}
+		return savedMsg{Origin: origin, Change: ch, Undo: undo, Form: form}
 	})
+}
+
+// stamp attributes a change to the session's user (model.Stamp) and puts
+// the stamped threats in the model too.
+func (s *session) stamp(ch model.Change) model.Change {
+	ch = model.Stamp(ch, s.user, s.now())
+	for _, r := range ch.Do.Records {
+		if r.Kind == model.RecThreat && r.Value != nil {
+			s.m.Apply(model.Edit{Records: []model.Record{r}})
+		}
+	}
+	return ch
 }
 
 // combine joins changes made one after another into one edit, so they are
@@ -249,3 +293,12 @@ func (q *writeQueue) loop() {
 
 // wait blocks until every queued write has finished (quitting, tests).
 func (q *writeQueue) wait() { q.run(func() tea.Msg { return nil })() }
+
+// userName is who this session is, for defaults such as a decision's
+// decider: the live participant, else the local user.
+func (s *session) userName() string {
+	if lv, ok := s.wb.(Live); ok {
+		return model.CleanLine(lv.Me().Name)
+	}
+	return model.CleanLine(s.opts.User)
+}

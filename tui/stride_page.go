@@ -32,6 +32,11 @@ type stridePage struct {
 	cursor, offset int
 	// allQuestions shows every prompting question in the narrow layout.
 	allQuestions bool
+	// allSuggestions shows every suggestion of the category, not only the
+	// model.DefaultShown most relevant.
+	allSuggestions bool
+	// suggTotal is how many suggestions the category has in all.
+	suggTotal int
 
 	form *form
 	// formThreat is the threat the form edits (a just-accepted one, or
@@ -39,6 +44,10 @@ type stridePage struct {
 	formThreat string
 	formReview bool
 	confirm    *confirm
+	// dismissing is the suggestion the reason form is about ("" for none).
+	dismissing, dismissTitle string
+	// dismissed lists the dismissed suggestions while open (X).
+	dismissed *list
 }
 
 func newStridePage(s *session) page {
@@ -60,6 +69,10 @@ func (p *stridePage) suggestions() []model.Suggestion {
 			out = append(out, s)
 		}
 	}
+	p.suggTotal = len(out)
+	if !p.allSuggestions && len(out) > model.DefaultShown {
+		out = out[:model.DefaultShown]
+	}
 	return out
 }
 
@@ -75,7 +88,9 @@ func (p *stridePage) threats() []model.Threat {
 	return out
 }
 
-func (p *stridePage) Capturing() bool { return p.form != nil || p.confirm != nil }
+func (p *stridePage) Capturing() bool {
+	return p.form != nil || p.confirm != nil || (p.dismissed != nil && p.dismissed.Capturing())
+}
 
 // Selected is the category and the record under the cursor: a threat id,
 // a library id, or the category itself.
@@ -142,13 +157,18 @@ func (p *stridePage) Update(msg tea.Msg) tea.Cmd {
 			p.form = nil
 		}
 		p.clamp()
+		p.refreshDismissed()
 		return nil
 	case savedMsg:
 		return settle(p.s, &p.form, msg)
 	case saveFailedMsg:
 		p.stale = true
 		p.clamp()
+		p.refreshDismissed()
 		return settle(p.s, &p.form, msg)
+	}
+	if p.dismissed != nil && p.form == nil {
+		return p.updateDismissed(msg)
 	}
 	if p.confirm != nil {
 		id, yes, done := answer(&p.confirm, msg)
@@ -160,7 +180,9 @@ func (p *stridePage) Update(msg tea.Msg) tea.Cmd {
 		defer p.clamp()
 		return p.s.apply(ch, err)
 	}
-	if p.form != nil {
+	if p.form == nil {
+		p.dismissing = "" // the reason form was cancelled
+	} else {
 		return runForm(&p.form, msg, p.submit)
 	}
 	switch msg := msg.(type) {
@@ -219,15 +241,16 @@ func (p *stridePage) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.openReview()
 	case key.Matches(msg, k.Questions):
 		p.allQuestions = !p.allQuestions
+	case key.Matches(msg, k.AllSuggestions):
+		p.allSuggestions = !p.allSuggestions
+		p.cursor = min(p.cursor, len(p.suggestions()))
+		p.clamp()
 	case key.Matches(msg, k.Accept) && sug != nil:
 		return p.accept(*sug)
 	case key.Matches(msg, k.Dismiss) && sug != nil:
-		ch, err := p.s.m.Dismiss(sug.Threat.ID, p.s.now())
-		// The label is what the status line and undo show: name the threat.
-		ch.Do.Label = "Dismissed “" + safeLine(sug.Threat.Title) + "”; it will not be suggested again"
-		p.stale = true
-		defer p.clamp()
-		return p.s.apply(ch, err)
+		p.openDismiss(*sug)
+	case key.Matches(msg, k.Dismissed):
+		p.openDismissed()
 	case key.Matches(msg, l.Open) && th != nil:
 		return p.s.jump(StepThreats, th.ID)
 	case key.Matches(msg, l.Edit) && th != nil:
@@ -295,6 +318,9 @@ func (p *stridePage) openReview() {
 }
 
 func (p *stridePage) submit() tea.Cmd {
+	if p.dismissing != "" {
+		return p.submitDismiss()
+	}
 	m, now := p.s.m, p.s.now()
 	if p.formReview {
 		r := m.StrideReviewFor(p.category())
@@ -332,6 +358,9 @@ func (p *stridePage) submit() tea.Cmd {
 func (p *stridePage) View(width, height int) string {
 	if p.form != nil {
 		return p.form.View(width, height)
+	}
+	if p.dismissed != nil {
+		return p.viewDismissed(width, height)
 	}
 	h := height - 2 // category bar and heading
 	if p.confirm != nil {
@@ -472,7 +501,11 @@ func (p *stridePage) rows(d *doc) {
 	st := p.s.styles
 	sugg, threats := p.suggestions(), p.threats()
 	p.clamp()
-	d.add(st.Section.Render(fmt.Sprintf("Suggested threats (%d)", len(sugg))))
+	head := fmt.Sprintf("Suggested threats (%d)", len(sugg))
+	if len(sugg) < p.suggTotal {
+		head = fmt.Sprintf("Suggested threats (top %d of %d; m shows all)", len(sugg), p.suggTotal)
+	}
+	d.add(st.Section.Render(head))
 	if len(sugg) == 0 {
 		msg := "No suggestions for this category."
 		if len(p.s.m.Surface) == 0 {
@@ -490,7 +523,7 @@ func (p *stridePage) rows(d *doc) {
 				ptr = st.Cursor.Render(st.Glyphs.Pointer) + " "
 				title = st.Bold.Render(title)
 			}
-			score := model.RiskScore(lt.Likelihood, lt.Impact)
+			score := model.RiskScore(s.Likelihood, s.Impact)
 			badge := st.RiskBadge(model.BandOf(score), score)
 			d.add(ptr + badge + " " + title)
 			d.wrapped(st.Muted.Render("why: "+safeLine(s.Why)), "    ")
@@ -539,6 +572,8 @@ func (p *stridePage) ShortHelp() []key.Binding {
 		return p.confirm.help()
 	case p.form != nil:
 		return p.form.help()
+	case p.dismissed != nil:
+		return p.dismissedHelp()
 	}
 	out := []key.Binding{k.PrevCategory, k.NextCategory, l.Up, l.Down}
 	sugg := p.suggestions()
@@ -550,15 +585,25 @@ func (p *stridePage) ShortHelp() []key.Binding {
 	return append(out, k.Review, l.Add)
 }
 
+// allKey is the binding that toggles between the top suggestions and all
+// of them, labelled for what pressing it does now.
+func (p *stridePage) allKey() key.Binding {
+	b := p.k.AllSuggestions
+	if p.allSuggestions {
+		b.SetHelp("m", fmt.Sprintf("top %d only", model.DefaultShown))
+	}
+	return b
+}
+
 // FullHelp lists every key of the step.
 func (p *stridePage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	if p.confirm != nil || p.form != nil {
+	if p.confirm != nil || p.form != nil || p.dismissed != nil {
 		return [][]key.Binding{p.ShortHelp()}
 	}
 	return [][]key.Binding{
 		{k.PrevCategory, k.NextCategory, l.Up, l.Down, l.Home, l.End},
-		{k.Accept, k.Dismiss, k.Review, k.Questions},
+		{k.Accept, k.Dismiss, k.Dismissed, k.Review, k.Questions, p.allKey()},
 		{bind([]string{"enter"}, "enter", "open threat"), l.Add, l.Edit, l.Delete},
 	}
 }

@@ -15,6 +15,8 @@ type Styles struct {
 
 	// Frame.
 	Header, Title, Subtitle lipgloss.Style
+	// Presence is the header's "who is here" segment.
+	Presence                lipgloss.Style
 	Tab, TabActive, TabDone lipgloss.Style
 	Help                    help.Styles
 	Status                  lipgloss.Style
@@ -56,19 +58,21 @@ type Glyphs struct {
 	Checked, Unchecked, RadioOn, RadioOff string
 	Ellipsis, Separator, Up, Down         string
 	Running, Paused                       string
-	Border                                lipgloss.Border
+	// Lead marks the facilitator in the header's presence list.
+	Lead   string
+	Border lipgloss.Border
 }
 
 func unicodeGlyphs() Glyphs {
 	return Glyphs{Pointer: "›", Done: "✓", Todo: "·", Partial: "◐", Bullet: "•",
 		Checked: "[x]", Unchecked: "[ ]", RadioOn: "(•)", RadioOff: "( )",
-		Ellipsis: "…", Separator: " • ", Up: "↑", Down: "↓", Running: "▶", Paused: "⏸", Border: lipgloss.RoundedBorder()}
+		Ellipsis: "…", Separator: " • ", Up: "↑", Down: "↓", Running: "▶", Paused: "⏸", Lead: "★", Border: lipgloss.RoundedBorder()}
 }
 
 func asciiGlyphs() Glyphs {
 	return Glyphs{Pointer: ">", Done: "+", Todo: "-", Partial: "~", Bullet: "*",
 		Checked: "[x]", Unchecked: "[ ]", RadioOn: "(*)", RadioOff: "( )",
-		Ellipsis: "...", Separator: " | ", Up: "^", Down: "v", Running: "running", Paused: "paused", Border: lipgloss.ASCIIBorder()}
+		Ellipsis: "...", Separator: " | ", Up: "^", Down: "v", Running: "running", Paused: "paused", Lead: "*", Border: lipgloss.ASCIIBorder()}
 }
 
 // NewStyles builds the style set from a theme. ascii selects plain glyphs
@@ -103,6 +107,7 @@ func NewStyles(t Theme, ascii bool) Styles {
 	s.Header = ns().Foreground(t.HeaderText).Background(t.HeaderBg)
 	s.Title = ns().Foreground(t.HeaderText).Background(t.HeaderBg).Bold(true)
 	s.Subtitle = ns().Foreground(t.Muted)
+	s.Presence = ns().Foreground(t.HeaderText).Background(t.HeaderBg).Italic(true)
 	s.Tab = ns().Foreground(t.TabText).Padding(0, 1)
 	s.TabActive = ns().Foreground(t.AccentText).Background(t.TabActiveBg).Bold(true).Padding(0, 1)
 	s.TabDone = ns().Foreground(t.Success)

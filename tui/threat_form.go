@@ -104,6 +104,10 @@ func newThreatForm(s *session, title string, t model.Threat) *form {
 	if status == "" {
 		status = model.StatusOpen
 	}
+	decider := t.DecidedBy
+	if decider == "" {
+		decider = s.userName()
+	}
 	var mits []string
 	for _, mt := range t.Mitigations {
 		mits = append(mits, safeLine(mt.Description))
@@ -122,6 +126,11 @@ func newThreatForm(s *session, title string, t model.Threat) *form {
 		multiField("owasp", "OWASP Top 10 "+string(m.Edition()), owaspOptions(m, t.OWASP)).values(t.OWASP),
 		areaField("mitigations", "Mitigations (one per line)").lines(4).value(strings.Join(mits, "\n")).
 			withHint("New lines start as planned; set each status in the threat's detail view"),
+		selectField("treatment", "Treatment", treatmentOptions()).value(string(t.Treatment)),
+		areaField("rationale", "Rationale").lines(2).value(t.Rationale).
+			withHint("Required to accept, transfer or avoid: why the risk is left as it is"),
+		textField("decided by", "Decided by").value(decider).withHint("Who took the decision"),
+		textField("review by", "Review by").value(string(t.ReviewBy)).withHint("YYYY-MM-DD: when to look at the decision again"),
 	)
 }
 
@@ -141,7 +150,30 @@ func threatFromForm(f *form, base model.Threat) model.Threat {
 	t.Actors = f.values("actors")
 	t.OWASP = f.values("owasp")
 	t.Mitigations = mergeMitigations(base.Mitigations, strings.Split(f.value("mitigations"), "\n"))
+	t.Treatment = model.Treatment(f.value("treatment"))
+	t.Rationale = f.value("rationale")
+	t.DecidedBy = f.value("decided by")
+	t.ReviewBy = model.Date(f.value("review by"))
+	// Choosing to accept or transfer an open threat is what moves it out
+	// of the open ones; the status follows unless it was set as well.
+	if t.Treatment != base.Treatment && t.Status == model.StatusOpen && base.Status == model.StatusOpen {
+		switch t.Treatment {
+		case model.TreatAccept:
+			t.Status = model.StatusAccepted
+		case model.TreatTransfer:
+			t.Status = model.StatusTransferred
+		}
+	}
+	if t.Treatment == "" && base.DecidedBy == "" {
+		// No decision, no decider: the field only holds its default.
+		t.DecidedBy = ""
+	}
 	return t
+}
+
+// treatmentOptions lists the treatments after "not decided yet".
+func treatmentOptions() []option {
+	return append([]option{{Value: "", Label: "Not decided yet"}}, enumOptions(model.Treatments)...)
 }
 
 // mergeMitigations turns edited lines back into mitigations, keeping the

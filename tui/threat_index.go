@@ -36,10 +36,15 @@ type threatFilter struct {
 	asset    string
 	// text is matched case-insensitively against id and title.
 	text string
+	// owner keeps threats with a mitigation of that owner; overdue those
+	// with an open mitigation due before today.
+	owner   string
+	overdue bool
+	today   model.Date
 }
 
 func (f threatFilter) active() bool {
-	return f.category != "" || f.status != "" || f.asset != "" || f.text != ""
+	return f.category != "" || f.status != "" || f.asset != "" || f.text != "" || f.owner != "" || f.overdue
 }
 
 // threatIndex caches the order and selection of the threats table as
@@ -185,6 +190,9 @@ func (x *threatIndex) applyFilter(m *model.Model) {
 			if q != "" && !strings.Contains(x.lower[i], q) {
 				continue
 			}
+			if (f.owner != "" || f.overdue) && !mitigationsMatch(t, f) {
+				continue
+			}
 		}
 		x.visible = append(x.visible, i)
 	}
@@ -240,4 +248,31 @@ func (x *threatIndex) position(m *model.Model, id string) int {
 		return -1
 	}
 	return slices.Index(x.visible, i)
+}
+
+// mitigationsMatch reports whether one of t's mitigations passes the owner
+// and overdue filters.
+func mitigationsMatch(t *model.Threat, f threatFilter) bool {
+	for _, mt := range t.Mitigations {
+		if (f.owner == "" || mt.Owner == f.owner) && (!f.overdue || mt.Overdue(f.today)) {
+			return true
+		}
+	}
+	return false
+}
+
+// owners lists the distinct mitigation owners of m, sorted.
+func owners(m *model.Model) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range m.Threats {
+		for _, mt := range t.Mitigations {
+			if mt.Owner != "" && !seen[mt.Owner] {
+				seen[mt.Owner] = true
+				out = append(out, mt.Owner)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -209,6 +209,10 @@ func (p *threatsPage) openMitigationForm(t model.Threat, i int) {
 	p.form = newForm(p.s, title,
 		areaField(n, "Mitigation").required().lines(3).value(mt.Description),
 		selectField(n+" status", "Status", enumOptions(model.MitigationStatuses)).value(string(mt.Status)),
+		textField(n+" owner", "Owner").value(mt.Owner).withHint("Who does the work"),
+		textField(n+" due", "Due").value(string(mt.Due)).withHint("YYYY-MM-DD"),
+		textField(n+" ticket", "Ticket").value(mt.Ticket).withHint("https:// link to the work item"),
+		textField(n+" reason", "Reason").value(mt.Reason).withHint("Why it will not be done (for won't do)"),
 	)
 	p.formThreat, p.formMit = t.ID, i
 }
@@ -240,7 +244,9 @@ func (p *threatsPage) submitForm() tea.Cmd {
 		return p.s.apply(ch, err)
 	}
 	n := fmt.Sprintf("mitigation %d", p.formMit+1)
-	mt := model.Mitigation{Description: p.form.value(n), Status: model.MitigationStatus(p.form.value(n + " status"))}
+	mt := model.Mitigation{Description: p.form.value(n), Status: model.MitigationStatus(p.form.value(n + " status")),
+		Owner: p.form.value(n + " owner"), Due: model.Date(p.form.value(n + " due")),
+		Ticket: p.form.value(n + " ticket"), Reason: p.form.value(n + " reason")}
 	mits := slices.Clone(base.Mitigations)
 	if p.formMit < len(mits) {
 		mt.ID = mits[p.formMit].ID
@@ -377,11 +383,20 @@ func (p *threatsPage) tableKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		f.asset = nextValue(ids, f.asset)
 		p.changeFilter(f)
+	case key.Matches(msg, k.FilterOwner):
+		f.owner = nextValue(append([]string{""}, owners(p.s.m)...), f.owner)
+		p.changeFilter(f)
+	case key.Matches(msg, k.Overdue):
+		f.overdue, f.today = !f.overdue, p.today()
+		p.changeFilter(f)
 	case key.Matches(msg, k.ClearFilters):
 		p.changeFilter(threatFilter{})
 	}
 	return nil
 }
+
+// today is the current day in the display time zone, for due dates.
+func (p *threatsPage) today() model.Date { return model.DateOf(p.s.opts.local(p.s.now())) }
 
 func (p *threatsPage) resort(s threatSort, reverse bool) {
 	keep := p.Selected()
@@ -550,8 +565,12 @@ func (p *threatsPage) row(t *model.Threat, selected bool, titleW int, showStatus
 	if showStatus {
 		post += padRight(t.Status.Label(), colStatus) + " "
 	}
-	post += fmt.Sprintf("%*d", colMits, len(t.Mitigations))
-	return ansi.Truncate(base.Render(pre)+badge+base.Render(post), width, "")
+	mits := fmt.Sprintf("%*d", colMits, len(t.Mitigations))
+	if threatOverdue(t, p.today()) {
+		// An open mitigation is past its due date.
+		return ansi.Truncate(base.Render(pre)+badge+base.Render(post)+st.Warning.Render(fmt.Sprintf("%*d!", colMits-1, len(t.Mitigations))), width, "")
+	}
+	return ansi.Truncate(base.Render(pre)+badge+base.Render(post+mits), width, "")
 }
 
 // badge is the risk badge of a score, padded to the risk column. Badges
@@ -608,6 +627,12 @@ func (p *threatsPage) filterBar(width int) string {
 		seg("status", status, f.status != ""),
 		seg("asset", asset, f.asset != ""),
 	}
+	if f.owner != "" {
+		parts = append(parts, seg("owner", safeLine(f.owner), true))
+	}
+	if f.overdue {
+		parts = append(parts, st.Warning.Render("overdue"))
+	}
 	if p.typing || f.text != "" {
 		q := st.Key.Render("/") + st.Match.Render(safeLine(f.text))
 		if p.typing {
@@ -659,6 +684,24 @@ func (p *threatsPage) viewDetail(width, height int) string {
 		}
 		d.add(st.Muted.Render(strings.Join(meta, " · ")))
 	}
+	if by := attribution(p.s.opts, t.Stamps); by != "" {
+		d.add(st.Muted.Render(by))
+	}
+	if v := t.Vote; v != nil {
+		line := fmt.Sprintf("Risk poker: agreed likelihood %d · impact %d by %s from %d votes", v.Likelihood, v.Impact, safeLine(v.By), len(v.Votes))
+		if sp, ok := model.SpreadOf(v.Votes); ok {
+			line += " (" + sp.String() + ")"
+		}
+		d.wrapped(st.Muted.Render(line), "")
+		var votes []string
+		for _, x := range v.Votes {
+			votes = append(votes, fmt.Sprintf("%s L%d·I%d", safeLine(x.Voter), x.Likelihood, x.Impact))
+		}
+		if len(votes) > 0 {
+			d.wrapped(st.Muted.Render("Votes: "+strings.Join(votes, ", ")), "")
+		}
+	}
+	p.decisionLines(d, t)
 	d.blank()
 	if t.Description != "" {
 		d.wrapped(safe(t.Description), "")
@@ -707,6 +750,9 @@ func (p *threatsPage) viewDetail(width, height int) string {
 			for _, l := range lines[1:] {
 				d.add(strings.Repeat(" ", 21) + l)
 			}
+			if plan := p.mitigationPlan(mt); plan != "" {
+				d.add(strings.Repeat(" ", 21) + ansi.Truncate(st.Muted.Render(plan), max(10, width-21), "…"))
+			}
 		}
 		if i == p.mitCursor {
 			d.focus(draw)
@@ -738,9 +784,9 @@ func (p *threatsPage) ShortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		}
 	case p.detail != "":
-		return []key.Binding{l.Up, l.Down, bind([]string{"space"}, "space", "mitigation status"), l.Add, l.Edit, l.Delete, k.EditThreat, l.Back}
+		return []key.Binding{l.Up, l.Down, bind([]string{"space"}, "space", "mitigation status"), l.Add, l.Edit, l.Delete, k.EditThreat, p.s.keys.Poker.Open, l.Back}
 	}
-	return []key.Binding{l.Up, l.Down, l.Open, l.Add, l.Edit, l.Delete, bind([]string{"space"}, "space", "cycle status"), k.Sort, k.FilterCategory, k.FilterStatus, l.Filter}
+	return []key.Binding{l.Up, l.Down, l.Open, l.Add, l.Edit, l.Delete, bind([]string{"space"}, "space", "cycle status"), k.Sort, k.FilterCategory, k.FilterStatus, k.FilterOwner, k.Overdue, l.Filter, p.s.keys.Poker.Open}
 }
 
 // FullHelp groups every key of the current mode.
@@ -752,6 +798,19 @@ func (p *threatsPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End},
 		{l.Open, l.Add, l.Edit, l.Delete, bind([]string{"space"}, "space", "cycle status")},
-		{k.Sort, k.Reverse, k.FilterCategory, k.FilterStatus, k.FilterAsset, l.Filter, k.ClearFilters},
+		{k.Sort, k.Reverse, k.FilterCategory, k.FilterStatus, k.FilterAsset, k.FilterOwner, k.Overdue, l.Filter, k.ClearFilters},
+		{p.s.keys.Poker.Open},
 	}
+}
+
+// attribution reads "added by ann 2025-06-02 10:00 · changed by bob …".
+func attribution(o Options, st model.Stamps) string {
+	var parts []string
+	if st.CreatedBy != "" {
+		parts = append(parts, strings.TrimSpace("added by "+safeLine(st.CreatedBy)+" "+o.stamp(st.CreatedAt)))
+	}
+	if st.UpdatedBy != "" && (st.UpdatedBy != st.CreatedBy || !st.UpdatedAt.Equal(st.CreatedAt)) {
+		parts = append(parts, strings.TrimSpace("changed by "+safeLine(st.UpdatedBy)+" "+o.stamp(st.UpdatedAt)))
+	}
+	return strings.Join(parts, " · ")
 }

@@ -20,6 +20,17 @@ func (a *app) saved(msg savedMsg) tea.Cmd {
 	if a.s == nil {
 		return nil
 	}
+	a.settled(msg.Form)
+	if msg.Origin == stepPoker || msg.Origin == stepRecord {
+		// Votes, rounds and the session record are not undone with u.
+		if a.poker != nil {
+			a.poker.refresh()
+		}
+		if msg.Origin == stepPoker {
+			a.setStatus(safeLine(msg.Change.Do.Label), true)
+		}
+		return tea.Batch(a.route(msg, msg.Origin, false), a.replay())
+	}
 	if !msg.Undo {
 		a.undo = append(a.undo, msg.Change)
 		if len(a.undo) > maxUndo {
@@ -31,7 +42,32 @@ func (a *app) saved(msg savedMsg) tea.Cmd {
 	} else {
 		a.setStatus("Saved: "+safeLine(msg.Change.Do.Label), true)
 	}
-	return a.route(msg, msg.Origin, false)
+	if a.poker != nil {
+		a.poker.refresh()
+	}
+	return tea.Batch(a.route(msg, msg.Origin, false), a.replay())
+}
+
+// settled counts a form's save as landed.
+func (a *app) settled(form bool) {
+	if form && a.s.busy > 0 {
+		a.s.busy--
+	}
+}
+
+// replay delivers the keys held while a form's save was on its way, in
+// order, until one of them submits a form again (the rest wait for that).
+func (a *app) replay() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(a.held) > 0 && (a.s == nil || a.s.busy == 0) {
+		k := a.held[0]
+		a.held = a.held[1:]
+		cmds = append(cmds, a.key(k))
+		if a.s != nil {
+			a.s.submitting = false
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // saveFailed puts the model back as it was before a rejected edit and
@@ -40,6 +76,7 @@ func (a *app) saveFailed(msg saveFailedMsg) tea.Cmd {
 	if a.s == nil {
 		return nil
 	}
+	a.settled(msg.Form)
 	if msg.Applied {
 		// The mutator changed the in-memory model; the workbook did not
 		// take it, so the screen must not pretend it did.
@@ -55,7 +92,10 @@ func (a *app) saveFailed(msg saveFailedMsg) tea.Cmd {
 	} else {
 		a.setStatus(msg.Err.Error(), false)
 	}
-	return a.route(msg, msg.Origin, msg.Applied)
+	if a.poker != nil {
+		a.poker.refresh()
+	}
+	return tea.Batch(a.route(msg, msg.Origin, msg.Applied), a.replay())
 }
 
 // route delivers a save result to whoever started the edit: the page of

@@ -57,8 +57,25 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.refreshPage()
 	case quitMsg:
 		return a, tea.Quit
+	case liveMsg:
+		return a, a.handleLive(msg)
+	case reloadedMsg:
+		return a, a.reloaded(msg)
+	case pokerOpenMsg:
+		if a.s == nil {
+			return a, nil
+		}
+		return a, a.openPoker(msg.ID)
 	case tea.KeyPressMsg:
-		return a, a.key(msg)
+		cmd := a.key(msg)
+		if a.s != nil {
+			// A submit no save picked up (a form that closed without
+			// saving) must not hold keys.
+			a.s.submitting = false
+		}
+		a.home.s.submitting = false
+		a.settleConflict()
+		return a, cmd
 	}
 	return a, a.forward(msg)
 }
@@ -70,6 +87,8 @@ func (a *app) forward(msg tea.Msg) tea.Cmd {
 		return a.home.Update(msg)
 	case a.park != nil:
 		return a.park.Update(msg)
+	case a.poker != nil:
+		return a.poker.Update(msg)
 	case a.lot != nil:
 		return a.lot.Update(msg)
 	}
@@ -86,7 +105,7 @@ func (a *app) capturing() bool {
 	switch {
 	case a.s == nil:
 		return a.home.Capturing()
-	case a.park != nil:
+	case a.park != nil, a.poker != nil:
 		return true
 	case a.lot != nil:
 		return a.lot.Capturing()
@@ -105,6 +124,15 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 			return a.quit()
 		}
 		return nil
+	}
+	if a.s != nil && a.s.busy > 0 {
+		// A form's save is on its way and the page is not ready for the
+		// next key yet: keep it until the save settles.
+		a.held = append(a.held, msg)
+		return nil
+	}
+	if cmd, ok := a.conflictKey(msg); ok {
+		return cmd
 	}
 	if a.capturing() {
 		return a.forward(msg)
@@ -126,7 +154,16 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 		// reach past it.
 		return a.lot.Update(msg)
 	}
+	if cmd, refused := a.refuseEdit(msg); refused {
+		return cmd
+	}
 	switch {
+	case key.Matches(msg, g.Follow):
+		return a.toggleFollow()
+	case key.Matches(msg, a.keys.Poker.Open) && a.step == StepThreats:
+		if p := a.page(); p != nil {
+			return a.openPoker(p.Selected())
+		}
 	case key.Matches(msg, g.NextStep):
 		return a.show(a.step.next(), "")
 	case key.Matches(msg, g.PrevStep):
@@ -145,6 +182,10 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.ParkingLot):
 		a.lot = newParkingLot(a.s)
 		return nil
+	case key.Matches(msg, g.History):
+		h, cmd := newHistoryView(a.s)
+		a.lot = h
+		return cmd
 	case key.Matches(msg, g.Timer):
 		return a.timer.toggle(a.opts.now())
 	case key.Matches(msg, g.TimerReset):
@@ -177,6 +218,7 @@ func (a *app) quit() tea.Cmd {
 	if a.s == nil {
 		return tea.Quit
 	}
+	_ = a.saveRecord(true) // queued; the wait below lands it
 	w := a.s.writes
 	// Quit only once every queued edit has reached the workbook.
 	return func() tea.Msg {

@@ -54,3 +54,10 @@ func padRight(s string, width int) string {
 	}
 	return s
 }
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

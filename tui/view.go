@@ -39,6 +39,8 @@ func (a *app) render() string {
 	switch {
 	case a.s == nil:
 		body = a.home.View(bw, bh)
+	case a.poker != nil:
+		body = a.poker.View(bw, bh)
 	case a.lot != nil:
 		body = a.lot.View(bw, bh)
 	default:
@@ -96,9 +98,23 @@ func (a *app) header() string {
 		right = append(right, a.timerView())
 	}
 	r := strings.Join(right, "  ") + " "
-	l := truncate(left, max(10, a.width-lipgloss.Width(r)-1))
-	gap := max(1, a.width-lipgloss.Width(l)-lipgloss.Width(r))
-	out := st.Title.Render(l) + st.Header.Render(strings.Repeat(" ", gap))
+	room := max(10, a.width-lipgloss.Width(r)-1)
+	l := truncate(left, room)
+	// Who is here takes what the title leaves, at most half the room.
+	who := ""
+	if pres := a.presenceText(); pres != "" {
+		keep := max(10, min(lipgloss.Width(left), room/2))
+		l = truncate(left, keep)
+		if w := room - lipgloss.Width(l) - 2; w >= 8 {
+			who = truncate(pres, w)
+		}
+	}
+	gap := max(1, a.width-lipgloss.Width(l)-lipgloss.Width(r)-lipgloss.Width(who)-btoi(who != "")*2)
+	out := st.Title.Render(l)
+	if who != "" {
+		out += st.Header.Render("  ") + st.Presence.Render(who)
+	}
+	out += st.Header.Render(strings.Repeat(" ", gap))
 	if a.s == nil {
 		return out + st.Header.Render(r)
 	}
@@ -211,6 +227,9 @@ func (a *app) statusLine() string {
 	if a.park != nil {
 		return a.park.View(a.width)
 	}
+	if a.conflict != nil {
+		return st.Warning.Render(truncate(" "+a.conflict.prompt(a.keys.Conflict), a.width))
+	}
 	right := ""
 	if a.s != nil {
 		if n := openParking(a.s.m); n > 0 {
@@ -238,12 +257,20 @@ func (a *app) helpBindings() ([]key.Binding, [][]key.Binding) {
 	case a.park != nil:
 		short = []key.Binding{a.keys.Form.Submit, a.keys.Form.Cancel}
 		full = [][]key.Binding{short}
+	case a.poker != nil:
+		short = a.poker.help()
+		full = [][]key.Binding{short}
 	case a.lot != nil:
 		short, full = a.lot.ShortHelp(), a.lot.FullHelp()
 	default:
 		if p := a.page(); p != nil {
 			short, full = p.ShortHelp(), p.FullHelp()
 		}
+	}
+	if a.conflict != nil {
+		c := []key.Binding{a.keys.Conflict.Keep, a.keys.Conflict.Take}
+		short = append(c, short...)
+		full = append([][]key.Binding{c}, full...)
 	}
 	if a.capturing() {
 		return short, full

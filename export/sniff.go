@@ -8,62 +8,59 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-// The foreign importers join export.Import through its registry, in the
-// order tried: Threat Dragon, OTM, TM-BOM.
-func init() {
-	Register(Importer{Name: "Threat Dragon v2", Detect: func(data []byte) bool { return sniff(data) == FormatThreatDragon }, Parse: foreignParser(FormatThreatDragon)})
-	Register(Importer{Name: "Open Threat Model (OTM)", Detect: func(data []byte) bool { return sniff(data) == FormatOTM }, Parse: foreignParser(FormatOTM)})
-	Register(Importer{Name: "Open Threat Model (OTM) in YAML", Detect: isOTMYAML, Parse: foreignParser(FormatOTM)})
-	Register(Importer{Name: "TM-BOM", Detect: func(data []byte) bool { return sniff(data) == FormatTMBOM }, Parse: foreignParser(FormatTMBOM)})
-}
-
 func foreignParser(f Format) func([]byte, string) (*model.Model, error) {
 	return func(data []byte, name string) (*model.Model, error) {
 		return ImportForeign(data, name, f, model.DefaultClock())
 	}
 }
 
-// sniff says which foreign format data looks like from its top-level keys
-// alone, stopping as soon as they decide it: cheap enough to run before
-// the real parse. Threat Dragon's summary and detail usually come first,
-// so its huge diagrams are never scanned here.
-func sniff(data []byte) Format {
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
+// sniff says which format data looks like from its top-level keys alone,
+// stopping as soon as they decide it: cheap enough to run before the real
+// parse. Threat Dragon's summary and detail usually come first, so its
+// huge diagrams are never scanned here. other names a known format
+// threatdeck does not read (a CycloneDX BOM), for the error message.
+func sniff(data []byte) (f Format, other string) {
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return ""
+		return "", ""
 	}
 	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return ""
+			return "", ""
 		}
 		key, _ := tok.(string)
 		seen[key] = true
 		switch {
-		case key == "schema":
+		case key == "schema" || key == "bomFormat":
 			var v any
-			if dec.Decode(&v) == nil {
-				if s, ok := v.(string); ok && strings.HasPrefix(s, "threatdeck") {
-					return FormatThreatdeck
-				}
+			if dec.Decode(&v) != nil {
+				return "", ""
+			}
+			s, _ := v.(string)
+			if key == "schema" && strings.HasPrefix(s, "threatdeck") {
+				return FormatThreatdeck, ""
+			}
+			if key == "bomFormat" && strings.EqualFold(s, "CycloneDX") {
+				return "", "CycloneDX (a CycloneDX TM-BOM, *.cdx.json)"
 			}
 			continue
 		case key == "otmVersion":
-			return FormatOTM
+			return FormatOTM, ""
 		case key == "detail" || (key == "summary" && seen["detail"]):
 			// "detail" alone is Threat Dragon's: no other format uses it,
 			// and deciding here spares scanning the diagrams.
-			return FormatThreatDragon
+			return FormatThreatDragon, ""
 		case seen["scope"] && (seen["trust_zones"] || seen["data_flows"] || seen["components"] || seen["threats"]):
-			return FormatTMBOM
+			return FormatTMBOM, ""
 		}
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
-			return ""
+			return "", ""
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // ImportAs reads a file in the format the user named (--format),

@@ -1,0 +1,60 @@
+package model
+
+import "fmt"
+
+// Check rules about decisions.
+const (
+	// RuleDecisionUndocumented: an accepted, transferred or avoided threat
+	// lacks a rationale or a decider (with --require decisions).
+	RuleDecisionUndocumented = "decision-undocumented"
+	// RuleReviewOverdue: an acceptance is past its review-by date. It
+	// always applies: an acceptance nobody looked at again is not one.
+	RuleReviewOverdue = "acceptance-review-overdue"
+)
+
+// RequireDecisions asks that every accepted, transferred or avoided threat
+// has a rationale and a decider.
+const RequireDecisions = "decisions"
+
+// decisionRules describes the decision rules, for help text and SARIF.
+func decisionRules() []CheckRule {
+	return []CheckRule{
+		{RuleDecisionUndocumented, "DecisionWithoutRationale", "An accepted, transferred or avoided threat has no rationale or no decider.",
+			"Open the threat and record why the risk is accepted, transferred or avoided, and who decided."},
+		{RuleReviewOverdue, "AcceptancePastReviewDate", "An accepted threat is past its review-by date.",
+			"Review the acceptance: renew it with a new review-by date, or change the treatment."},
+	}
+}
+
+// decisionFindings checks the threats' decisions: the review-by rule
+// always (when o.Now is set), the documentation rule when required.
+func decisionFindings(m *Model, o CheckOptions, need func(string) bool) []Finding {
+	var out []Finding
+	today := Date("")
+	if !o.Now.IsZero() {
+		today = DateOf(o.Now)
+	}
+	for _, t := range m.Threats {
+		d := t.Decision()
+		if need(RequireDecisions) && d.NeedsRationale() {
+			var missing string
+			switch {
+			case t.Rationale == "" && t.DecidedBy == "":
+				missing = "a rationale and a decider"
+			case t.Rationale == "":
+				missing = "a rationale"
+			case t.DecidedBy == "":
+				missing = "a decider"
+			}
+			if missing != "" {
+				out = append(out, Finding{Rule: RuleDecisionUndocumented, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: t.Band(),
+					Message: fmt.Sprintf("%s %q is treated %s with no record of %s", t.ID, t.Title, d, missing)})
+			}
+		}
+		if today != "" && t.ReviewOverdue(today) {
+			out = append(out, Finding{Rule: RuleReviewOverdue, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: t.Band(),
+				Message: fmt.Sprintf("%s %q was accepted until %s and has not been reviewed since", t.ID, t.Title, t.ReviewBy)})
+		}
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/threatdeck/threatdeck/live"
+	"github.com/threatdeck/threatdeck/model"
+	"github.com/threatdeck/threatdeck/store"
+	"github.com/threatdeck/threatdeck/tui"
+)
+
+// serveCmd is `threatdeck serve`: host the workbook without a TUI, so
+// other threatdecks (a TUI joining, CLI commands) work on it together.
+func (c *cli) serveCmd() *cobra.Command {
+	var name string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Host the workbook for a live session, without a TUI, until interrupted",
+		Long: "Host the workbook for a live session: other threatdecks on this machine (a TUI run by a\n" +
+			"participant, and every command) work through this one, and see each other's changes live.\n" +
+			"Runs until Ctrl+C or SIGTERM, then tells everyone, removes its socket and closes the workbook.",
+		Args: args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := c.path()
+			if err != nil {
+				return err
+			}
+			if name == "" {
+				name = userName()
+			}
+			stderr := cmd.ErrOrStderr()
+			h, err := live.Open(p, live.Options{Name: name, Log: func(line string) { fmt.Fprintln(stderr, "threatdeck: "+oneLine(line)) }})
+			if _, locked := errors.AsType[*store.LockedError](err); locked {
+				if cl, found, derr := dialHost(p, live.DialOptions{}); found && derr == nil {
+					path := cl.Path()
+					cl.Close()
+					return fmt.Errorf("workbook %s is already hosted by another threatdeck; join it with: threatdeck --db %s", path, path)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			err = serve(ctx, h, c.stdout)
+			if cerr := h.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("cannot close workbook %s: %w", h.Path(), cerr)
+			}
+			if err == nil {
+				_, err = fmt.Fprintln(c.stdout, "Stopped hosting; the workbook is closed.")
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the host's `name` in the session (default the OS user name)")
+	return cmd
+}
+
+// joiner is how a server outside package live (the SSH server) adds a
+// session to the host: it gets the session's workbook and its leave.
+func joiner(h *live.Host) func(model.Participant) (tui.Live, func(), error) {
+	return func(p model.Participant) (tui.Live, func(), error) {
+		m, err := h.Join(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return m, m.Leave, nil
+	}
+}
+
+// serve runs the session until ctx ends. Everything that serves the
+// workbook beyond the local socket (the SSH server, given joiner(h))
+// starts here, and stops when ctx ends.
+func serve(ctx context.Context, h *live.Host, out io.Writer) error {
+	if _, err := fmt.Fprintf(out, "Hosting workbook %s for a live session (socket %s); stop with Ctrl+C.\n", h.Path(), h.Socket()); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSalvage(t *testing.T) {
+	data := realWorkbook(t, 400)
+	want := wantOf(t, data)
+	// Damage one threat of the big model: change a byte of its text in
+	// every copy (stale copies sit in free pages).
+	for at := 0; ; {
+		i := bytes.Index(data[at:], []byte(`"title":"Threat 123"`))
+		if i < 0 {
+			break
+		}
+		at += i + 10
+		data[at] ^= 0x20
+	}
+	src := filepath.Join(t.TempDir(), "damaged.db")
+	if err := os.WriteFile(src, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := readFile(t, src)
+	dest := filepath.Join(t.TempDir(), "saved", "w.db")
+	rep, err := Salvage(src, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, readFile(t, src)) {
+		t.Fatal("salvage wrote to the damaged workbook")
+	}
+	if len(rep.Models) != 2 {
+		t.Fatalf("report: %+v", rep)
+	}
+	healthy, big := rep.Models[0], rep.Models[1]
+	if healthy.Title != "Payments" || len(healthy.Lost) != 0 || healthy.NewID == "" {
+		t.Errorf("healthy model: %+v", healthy)
+	}
+	if big.Title != "Big" || len(big.Lost) != 1 || !strings.Contains(big.Lost[0], "fails its checksum") {
+		t.Errorf("damaged model: %+v", big)
+	}
+	got := readContents(t, dest)
+	if !slices.Equal(got[healthy.NewID], want[healthy.ID]) {
+		t.Error("the healthy model changed in salvage")
+	}
+	lost := 0
+	for _, r := range want[big.ID] {
+		if !slices.Contains(got[big.NewID], r) {
+			lost++
+		}
+	}
+	// The threat itself and the overview (its completion changed): no more.
+	if lost == 0 || lost > 2 {
+		t.Errorf("%d records of the damaged model differ after salvage", lost)
+	}
+	// The salvaged workbook is whole.
+	out, err := Open(dest, Options{})
+	if err != nil || out.Damaged() != nil {
+		t.Fatalf("salvaged workbook: %v %v", err, out.Damaged())
+	}
+	out.Close()
+	if _, err := Salvage(src, dest); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("salvage onto an existing file: %v", err)
+	}
+}
+
+// Salvage gets past structural damage too: a lowered element count in the
+// big model's widest branch page loses the pages it no longer names, and
+// the report says how many records were lost.
+func TestSalvageStructuralDamage(t *testing.T) {
+	data := realWorkbook(t, 1000)
+	want := wantOf(t, data)
+	page := int(binary.NativeEndian.Uint32(data[16+8:]))
+	branch, width := -1, 0
+	for id := 2; id*page < len(data); id++ {
+		p := data[id*page:]
+		n := int(binary.NativeEndian.Uint16(p[10:]))
+		if binary.NativeEndian.Uint64(p) == uint64(id) && binary.NativeEndian.Uint16(p[8:]) == flagBranch && n > width {
+			branch, width = id, n
+		}
+	}
+	binary.NativeEndian.PutUint16(data[branch*page+10:], uint16(width-1))
+	if err := tryOpen(t, data, want); err == nil {
+		t.Fatal("a lowered branch count went unnoticed")
+	}
+	src := filepath.Join(t.TempDir(), "damaged.db")
+	os.WriteFile(src, data, 0o600)
+	rep, err := Salvage(src, filepath.Join(t.TempDir(), "saved.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lost []string
+	for _, m := range rep.Models {
+		lost = append(lost, m.Lost...)
+	}
+	if len(lost) == 0 || !strings.Contains(strings.Join(lost, "; "), "could not be reached") {
+		t.Errorf("report: %+v", rep)
+	}
+}
