@@ -74,26 +74,7 @@ func TestSSHFlagsStartAndStop(t *testing.T) {
 		t.Errorf("host key beside the workbook: %v, %v", fi, err)
 	}
 
-	c, err := gossh.Dial("tcp", addr.String(), &gossh.ClientConfig{User: "u", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := sess.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
+	sess, stdout := sshShell(t, addr.String(), signer)
 	if !outputShows(stdout, "Welcome", 10*time.Second) {
 		t.Fatal("no welcome screen over SSH")
 	}
@@ -245,26 +226,7 @@ func TestServeOverSSH(t *testing.T) {
 			addr, _, _ = strings.Cut(rest, " ")
 		}
 	}
-	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "alice", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm-256color", 30, 100, nil); err != nil {
-		t.Fatal(err)
-	}
-	screen, err := sess.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
+	sess, screen := sshShell(t, addr, signer)
 	if !outputShows(screen, "Payments", 15*time.Second) {
 		t.Fatal("the participant never saw the workbook's model")
 	}
@@ -288,4 +250,36 @@ func TestServeOverSSH(t *testing.T) {
 	if strings.Contains(stderr.String(), "AAAA") {
 		t.Errorf("serve logged key material: %q", stderr.String())
 	}
+}
+
+// sshShell logs in to addr with signer and starts a PTY session (the
+// TUI), returning it and its output.
+func sshShell(t *testing.T, addr string, signer gossh.Signer) (*gossh.Session, io.Reader) {
+	t.Helper()
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "alice", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 30, 100, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stdin stays open, as a terminal's does: a session whose input ends
+	// is over.
+	if _, err := sess.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return sess, out
 }

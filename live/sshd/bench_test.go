@@ -2,12 +2,10 @@ package sshd
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,8 +14,6 @@ import (
 
 	"github.com/threatdeck/threatdeck/live"
 	"github.com/threatdeck/threatdeck/model"
-	"github.com/threatdeck/threatdeck/store"
-	"github.com/threatdeck/threatdeck/tui"
 )
 
 // The benchmarks put a room of participants on loopback SSH, each with the
@@ -34,7 +30,6 @@ const (
 
 // benchRoom is the connected room.
 type benchRoom struct {
-	host    *live.Host
 	modelID string
 	m       *model.Model
 	terms   []*term
@@ -48,14 +43,10 @@ type benchRoom struct {
 }
 
 // newBenchRoom puts participants on loopback SSH to a real live host on a
-// real bbolt workbook holding the 10,000-threat model.
+// real bbolt workbook holding the 10,000-threat model, and waits until
+// every screen shows it.
 func newBenchRoom(b *testing.B, participants int) *benchRoom {
 	b.Helper()
-	path := filepath.Join(b.TempDir(), "data", "workbook.db")
-	st, err := store.Open(path, store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	m := newModel(b, "Big model")
 	for i := range 200 {
 		m.Assets = append(m.Assets, model.Asset{ID: model.FormatID(model.PrefixAsset, i+1), Name: "Asset " + strconv.Itoa(i), Sensitivity: model.Sensitivities[i%4]})
@@ -69,56 +60,18 @@ func newBenchRoom(b *testing.B, participants int) *benchRoom {
 	}
 	m.Seq = map[string]int{model.PrefixAsset: 200, model.PrefixThreat: benchThreats}
 	m.Normalize()
-	id, err := st.Create(m)
-	if err == nil {
-		err = st.SetPosition(model.Position{ModelID: id, Step: "threats"})
-	}
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	host, err := live.Open(path, live.Options{Name: "host"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { host.Close() })
-	fac, err := host.Join(model.Participant{Name: "host", Role: model.RoleFacilitator, Session: "bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	go func() {
-		for range fac.Events() {
-		}
-	}()
-
-	var lines []string
 	keys := make([]clientKey, participants)
+	lines := make([]string, participants)
 	for i := range keys {
 		keys[i] = newClientKey(b)
-		lines = append(lines, keys[i].line+" participant-"+strconv.Itoa(i))
+		lines[i] = keys[i].line + " participant-" + strconv.Itoa(i)
 	}
-	writeFile0600(b, filepath.Join(filepath.Dir(path), AuthorizedKeysFile), strings.Join(lines, "\n")+"\n")
-	join := func(p model.Participant) (tui.Live, func(), error) {
-		mem, err := host.Join(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		return mem, mem.Leave, nil
-	}
-	opts := func(tui.Live) tui.Options { return tui.Options{NoColor: true, ModelID: id} }
-	s, err := New(Config{Listen: "127.0.0.1:0", WorkbookPath: path, MaxSessions: participants, Logf: b.Logf}, join, opts)
-	if err == nil {
-		err = s.Start()
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
+	lr := newLiveRoom(b, m, Config{MaxSessions: participants, Logf: b.Logf}, lines...)
+	lr.drain()
+	s := lr.s
 
 	before := heapInUse()
-	r := &benchRoom{host: host, modelID: id, m: m, commit: fac}
+	r := &benchRoom{modelID: lr.modelID, m: m, commit: lr.fac}
 	for _, k := range keys {
 		tm := openTerm(b, mustDial(b, s.Addr().String(), k), benchWidth, benchHeight)
 		r.terms = append(r.terms, tm)
