@@ -33,15 +33,17 @@ type suggestionJSON struct {
 }
 
 func (c *cli) suggestCmd() *cobra.Command {
-	var asJSON bool
+	var asJSON, all bool
 	var category string
 	cmd := &cobra.Command{
 		Use:   "suggest MODEL",
 		Short: "Suggest library threats that fit a model's attack surface, most relevant first",
 		Long: "Suggest threats from the built-in library and the workbook's team libraries that fit the\n" +
-			"model's attack-surface elements (STRIDE-per-element, refined by kind and by the sensitivity of\n" +
-			"its assets), most relevant first, each with why it was suggested. Threats the model already\n" +
-			"has (same library id or title) and suggestions dismissed in the workbook are left out.",
+			"model's attack-surface elements (STRIDE-per-element, refined by each element's kind, traits,\n" +
+			"exposure and callers, and by the sensitivity of the assets it concerns), most relevant first,\n" +
+			"each with why it was suggested. By default it prints the 5 most relevant per STRIDE category,\n" +
+			"as the workbook shows them; --all prints every suggestion. Threats the model already has (same\n" +
+			"library id or title) and suggestions dismissed in the workbook are left out.",
 		Args: args(1, "one argument, the model's id or title"),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			var only model.Stride
@@ -68,20 +70,25 @@ func (c *cli) suggestCmd() *cobra.Command {
 			if only != "" {
 				sugg = model.SuggestFor(m, only, libs...)
 			}
+			total := len(sugg)
+			if !all {
+				sugg = model.Top(sugg, model.DefaultShown)
+			}
 			if asJSON {
 				return writeSuggestionsJSON(c.stdout, m, sugg)
 			}
-			return writeSuggestions(c.stdout, m, sugg)
+			return writeSuggestions(c.stdout, m, sugg, total-len(sugg))
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of suggestions, most relevant first")
+	cmd.Flags().BoolVar(&all, "all", false, "print every suggestion, not only the 5 most relevant per STRIDE category")
 	cmd.Flags().StringVar(&category, "category", "", "only suggestions of one STRIDE `category` (S, T, R, I, D, E or its name)")
 	return cmd
 }
 
 // writeSuggestions prints a ranked list: rank, id, category and title on one
-// line, why on the next.
-func writeSuggestions(w io.Writer, m *model.Model, sugg []model.Suggestion) error {
+// line, why on the next; hidden is how many --all would add.
+func writeSuggestions(w io.Writer, m *model.Model, sugg []model.Suggestion, hidden int) error {
 	if len(sugg) == 0 {
 		msg := "No suggestions: every library threat that fits the model's attack surface is in the model or dismissed."
 		if len(m.Surface) == 0 {
@@ -95,9 +102,12 @@ func writeSuggestions(w io.Writer, m *model.Model, sugg []model.Suggestion) erro
 		fmt.Fprintf(w, "%*d. %s  %s  %s\n", width, i+1, cell(s.Threat.ID), s.Threat.Category.Label(), cell(s.Threat.Title))
 		fmt.Fprintf(w, "%*s  why: %s\n", width, "", cell(s.Why))
 	}
-	_, err := fmt.Fprintf(w, "\n%d %s. Accept or dismiss them in the STRIDE step of the workbook (threatdeck).\n",
+	fmt.Fprintf(w, "\n%d %s. Accept or dismiss them in the STRIDE step of the workbook (threatdeck).\n",
 		len(sugg), plural(len(sugg), "suggestion", "suggestions"))
-	return err
+	if hidden > 0 {
+		fmt.Fprintf(w, "%d less relevant %s not shown; --all lists them.\n", hidden, plural(hidden, "suggestion is", "suggestions are"))
+	}
+	return nil
 }
 
 func writeSuggestionsJSON(w io.Writer, m *model.Model, sugg []model.Suggestion) error {
@@ -111,7 +121,7 @@ func writeSuggestionsJSON(w io.Writer, m *model.Model, sugg []model.Suggestion) 
 		out = append(out, suggestionJSON{
 			LibraryID: lt.ID, Library: s.Library, Title: lt.Title, Category: lt.Category,
 			Elements: nonNil(s.Elements), Assets: nonNil(s.Assets), Why: s.Why, Score: s.Score,
-			Likelihood: lt.Likelihood, Impact: lt.Impact, Mitigations: nonNil(lt.Mitigations),
+			Likelihood: s.Likelihood, Impact: s.Impact, Mitigations: nonNil(lt.Mitigations),
 			OWASP: nonNil(owasp), CWE: nonNil(lt.CWE), Kinds: nonNil(lt.AppliesTo),
 		})
 	}

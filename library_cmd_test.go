@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -233,9 +234,36 @@ func TestSuggestCommand(t *testing.T) {
 		t.Errorf("suggest output starts %q", lines[:2])
 	}
 
-	all := suggestJSON(t, db, "1")
-	if len(all) < 60 {
-		t.Fatalf("%d suggestions for the example", len(all))
+	// By default the 5 most relevant per category, as the STRIDE step
+	// shows them; --all every suggestion, the same ones first.
+	all := suggestJSON(t, db, "1", "--all")
+	shown := suggestJSON(t, db, "1")
+	if len(all) < 60 || len(shown) > 6*model.DefaultShown || len(shown) >= len(all) {
+		t.Fatalf("%d suggestions for the example, %d shown by default", len(all), len(shown))
+	}
+	per := map[string]int{}
+	for _, s := range shown {
+		if per[s.Category]++; per[s.Category] > model.DefaultShown {
+			t.Errorf("more than %d %s suggestions by default", model.DefaultShown, s.Category)
+		}
+	}
+	if !strings.Contains(r.stdout, fmt.Sprintf("%d less relevant suggestions are not shown; --all lists them.", len(all)-len(shown))) {
+		t.Errorf("the default list does not say how many --all adds:\n%s", r.stdout)
+	}
+	whys := func(out string) int {
+		n := 0
+		for line := range strings.Lines(out) {
+			if strings.HasPrefix(strings.TrimSpace(line), "why: ") {
+				n++
+			}
+		}
+		return n
+	}
+	if n := whys(r.stdout); n != len(shown) {
+		t.Errorf("text lists %d suggestions, JSON %d", n, len(shown))
+	}
+	if r := runCLI(t, db, "", "suggest", "--all", "1").ok(t); strings.Contains(r.stdout, "--all lists them") || whys(r.stdout) != len(all) {
+		t.Errorf("--all lists %d suggestions, want %d", whys(r.stdout), len(all))
 	}
 	top := all[0]
 	if !strings.HasPrefix(top.LibraryID, "TDL-") || top.Library != model.BuiltinLibrary().Name || top.Title == "" || top.Why == "" ||
@@ -270,7 +298,7 @@ func TestSuggestCommand(t *testing.T) {
 	edited.Mitigations = []string{"Only through the bastion"}
 	runCLI(t, db, "", "library", "add", teamFile(t, dir, "acme", adminThreat("ACME-1", "Support tool reaches production"), edited)).ok(t)
 	team := map[string]suggestionOut{}
-	for _, s := range suggestJSON(t, db, "1") {
+	for _, s := range suggestJSON(t, db, "1", "--all") {
 		team[s.LibraryID] = s
 	}
 	if s, ok := team["ACME-1"]; !ok || s.Library != "acme" || !strings.Contains(s.Why, "Admin and management interfaces") {
@@ -297,7 +325,7 @@ func TestSuggestCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range suggestJSON(t, db, "1") {
+	for _, s := range suggestJSON(t, db, "1", "--all") {
 		if s.LibraryID == "ACME-1" {
 			t.Error("a dismissed suggestion came back")
 		}

@@ -248,7 +248,10 @@ func (c *cli) listCmd() *cobra.Command {
 		Short: "List the models in the workbook: id, title, owner, last update, completion",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sums, err := readList(c, workbook.List)
+			sums, err := readList(c, func(s workbook) ([]model.Summary, error) {
+				defer warnDamaged(cmd, s)
+				return s.List()
+			})
 			if err != nil {
 				return err
 			}
@@ -409,6 +412,9 @@ func (c *cli) exportCmd() *cobra.Command {
 			var m *model.Model
 			if err := c.withStore(true, func(s workbook) (err error) {
 				m, err = s.Find(a[0])
+				if err == nil {
+					warnDamaged(cmd, s)
+				}
 				return err
 			}); err != nil {
 				return err

@@ -32,6 +32,22 @@ func (c *cli) salvageCmd() *cobra.Command {
 	}
 }
 
+// warnDamaged tells a reading command's user, on stderr, that the workbook
+// is damaged: what it printed is what still verifies, and nothing will be
+// saved until the workbook is salvaged (or restored).
+//
+// Only a workbook opened here knows; through a live host, the host itself
+// refuses every write to a damaged file with the same sentence.
+func warnDamaged(cmd *cobra.Command, wb workbook) {
+	s, ok := wb.(interface{ Damaged() error })
+	if !ok {
+		return
+	}
+	if err := s.Damaged(); err != nil {
+		fmt.Fprintln(cmd.ErrOrStderr(), "threatdeck: warning: "+oneLine(err.Error()))
+	}
+}
+
 // writeSalvage prints a salvage report: one line per model, then what was
 // lost of each, and where the new workbook is.
 func writeSalvage(c *cli, rep *store.SalvageReport) error {

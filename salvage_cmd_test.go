@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,15 +48,18 @@ func TestDamagedWorkbookCommands(t *testing.T) {
 	runCLI(t, db, "", "export", "2", "--format", "json", "-o", export).ok(t)
 	data := damageRecord(t, db)
 
-	list := runCLI(t, db, "", "list").ok(t)
+	list := runCLI(t, db, "", "list")
+	if list.code != exitOK || !strings.HasPrefix(list.stderr, "threatdeck: warning: workbook "+db+" is damaged") {
+		t.Errorf("list: exit %d, stderr %q", list.code, list.stderr)
+	}
 	if !strings.Contains(list.stdout, "Healthy one") || !strings.Contains(list.stdout, "damaged") ||
 		!strings.Contains(list.stdout, `Model 1 is damaged (threat "T-002" fails its checksum)`) {
 		t.Errorf("list:\n%s", list.stdout)
 	}
-	if js := runCLI(t, db, "", "list", "--json").ok(t); !strings.Contains(js.stdout, `"damage": "threat \"T-002\" fails its checksum"`) {
+	if js := runCLI(t, db, "", "list", "--json"); !strings.Contains(js.stdout, `"damage": "threat \"T-002\" fails its checksum"`) {
 		t.Errorf("list --json:\n%s", js.stdout)
 	}
-	if r := runCLI(t, db, "", "export", "Healthy one").ok(t); !strings.Contains(r.stdout, "# Healthy one") {
+	if r := runCLI(t, db, "", "export", "Healthy one"); r.code != exitOK || !strings.Contains(r.stdout, "# Healthy one") || !strings.Contains(r.stderr, "warning") {
 		t.Errorf("export of the healthy model:\n%s", r.stdout)
 	}
 	runCLI(t, db, "", "export", "1").failed(t, exitFail, "damaged", `threat "T-002"`)
@@ -87,4 +92,32 @@ func TestDamagedWorkbookCommands(t *testing.T) {
 		t.Errorf("salvaged workbook:\n%s", l.stdout)
 	}
 	runCLI(t, db, "", "salvage", dest).failed(t, exitFail, "already exists")
+}
+
+// When the newest header page is damaged, bbolt reads the transaction
+// before; list says the last change was lost and names it.
+func TestLostLastChangeIsNamed(t *testing.T) {
+	db := tempDB(t)
+	runCLI(t, db, "", "new", "First").ok(t)
+	runCLI(t, db, "", "new", "Second").ok(t)
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := int(binary.NativeEndian.Uint32(data[16+8:]))
+	active := 0
+	if binary.NativeEndian.Uint64(data[page+16+48:]) > binary.NativeEndian.Uint64(data[16+48:]) {
+		active = page
+	}
+	txid := binary.NativeEndian.Uint64(data[active+16+48:])
+	data[active+16+20] ^= 0x04 // a bit of the root page id: the checksum fails
+	if err := os.WriteFile(db, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, db, "", "list")
+	want := fmt.Sprintf("its last change, transaction %d, was lost to damage", txid)
+	if r.code != exitOK || !strings.Contains(r.stderr, want) || strings.Contains(r.stdout, "Second") {
+		t.Errorf("list: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	runCLI(t, db, "", "new", "Third").failed(t, exitFail, want)
 }

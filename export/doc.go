@@ -1,7 +1,20 @@
-// Package export reads and writes threat models as files: the Markdown
-// report (Markdown), threatdeck's own JSON document (JSON, ParseJSON),
-// importing with format detection (Import, Register) and atomic writes
-// (WriteFile). It never draws and never touches the workbook.
+// Package export reads and writes threat models as files. It never draws
+// and never touches the workbook.
+//
+// # Layout
+//
+// One format table (formats.go: Formats, LookupFormat) names every format
+// with its aliases, file extension, detection, importer and exporter; the
+// CLI's --format flags and help, the TUI (through the funcs main injects)
+// and check all read it. Each format has its own files, prefixed by its
+// name: markdown*.go (the report), json_*.go (threatdeck's own JSON),
+// threatdragon_*.go, otm_*.go, tmbom_*.go, csv_*.go and sarif_*.go. Every
+// importer reads its input through input.go (limits, depth, line and
+// column of a problem); the foreign importers share import_*.go (one sniff
+// of the top-level keys, the builder that validates through the model's
+// mutators, other tools' vocabulary). Every JSON export ends in cleanJSON
+// (clean_output.go), so no string leaves threatdeck unclean, kept
+// originals included.
 //
 // # The threatdeck/1 JSON document
 //
@@ -118,7 +131,7 @@
 // values, links to existing ids), ids must be unique, and id counters are
 // moved past every id in use. Problems are reported with their JSON path,
 // for example "model.threats[3].likelihood: must be between 1 and 5".
-// Documents over 64 MiB or nested deeper than 64 levels are refused before
+// Documents over 512 MiB or nested deeper than 64 levels are refused before
 // decoding.
 //
 // The document is lossless: exporting a model, importing the document into

@@ -13,18 +13,7 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-// Limits on a JSON document to read (see detect_input.go for the others).
 const (
-	// MaxJSONBytes is the largest threatdeck JSON document ParseJSON reads
-	// (256 MiB): four times MaxImportBytes, so the export of any model
-	// imported from another tool's file fits (its kept document is written
-	// compact; the model's own text roughly doubles it), and JSON refuses
-	// to write a document past it, so an export always imports again.
-	MaxJSONBytes = 4 * MaxImportBytes
-	// MaxJSONDepth is the deepest nesting ParseJSON accepts: the same as
-	// every other importer's. threatdeck's own structure needs 6 levels;
-	// the rest is room for other tools' data kept in "extensions".
-	MaxJSONDepth = MaxImportDepth
 	// maxProblems bounds how many problems one error lists.
 	maxProblems = 20
 )
@@ -216,39 +205,13 @@ func newerVersion(schema string) bool {
 }
 
 // checkDepth refuses documents nested deeper than MaxJSONDepth before any
-// decoding, so a hostile file costs one linear scan.
+// decoding, with the scan every importer uses (tooDeep).
 func checkDepth(data []byte) error {
-	depth, inString, escaped := 0, false, false
-	for i, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			if depth++; depth > MaxJSONDepth {
-				line, col := lineColumn(data, i)
-				return jsonFail("", "JSON is nested more than %d levels deep (line %d, column %d); refusing it", MaxJSONDepth, line, col)
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
+	if at := tooDeep(data, MaxJSONDepth); at >= 0 {
+		line, col := lineCol(data, at)
+		return jsonFail("", "JSON is nested more than %d levels deep (line %d, column %d); refusing it", MaxJSONDepth, line, col)
 	}
 	return nil
-}
-
-// lineColumn turns a byte offset into a 1-based line and column.
-func lineColumn(data []byte, off int) (int, int) {
-	off = max(0, min(off, len(data)))
-	line := bytes.Count(data[:off], []byte{'\n'}) + 1
-	return line, off - bytes.LastIndexByte(data[:off], '\n')
 }
 
 // decodeStrict decodes exactly one JSON value into v, refusing unknown
@@ -280,7 +243,7 @@ func decodeProblem(data []byte, path string, err error) error {
 	)
 	switch {
 	case errors.As(err, &syntax):
-		line, col := lineColumn(data, int(syntax.Offset)-1) // Offset counts the offending byte
+		line, col := lineCol(data, int(syntax.Offset)-1) // Offset counts the offending byte
 		return jsonFail(path, "not valid JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(syntax.Error(), "json: "))
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return jsonFail(path, "not valid JSON: the document ends in the middle of a value (truncated?)")

@@ -259,8 +259,20 @@ func buildModel(pt *parts) (*model.Model, error) {
 		if at < 0 || (e.Source == "" && e.Target == "") {
 			continue
 		}
+		// The flow is checked against itself and its ends alone (in the
+		// model's order): cloning the whole list for each flow made an
+		// import quadratic in the number of flows.
 		sc := scratch()
-		sc.Surface = slices.Clone(m.Surface)
+		idx := []int{at}
+		for _, end := range []string{e.Source, e.Target} {
+			if j := m.SurfaceIndex(end); j >= 0 && !slices.Contains(idx, j) {
+				idx = append(idx, j)
+			}
+		}
+		slices.Sort(idx)
+		for _, j := range idx {
+			sc.Surface = append(sc.Surface, m.Surface[j])
+		}
 		if _, err := sc.PutElement(e, now); v.check(elemPath(root+".surface", i), err) {
 			m.Surface[at] = sc.Surface[sc.SurfaceIndex(e.ID)]
 		}

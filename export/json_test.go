@@ -142,7 +142,7 @@ func TestParseJSONErrors(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"too big", make([]byte, MaxJSONBytes+1), "the document is larger than 256 MiB, the most threatdeck imports"},
+		{"too big", make([]byte, MaxJSONBytes+1), "the document is larger than 512 MiB, the most threatdeck imports"},
 		{"too deep", []byte(`{"schema":"threatdeck/1","model":` + strings.Repeat("[", 80)), "nested more than 64 levels deep (line 1, column 97)"},
 		{"not JSON", []byte("# Threat model\n"), "not valid JSON at line 1, column 1"},
 		{"truncated", []byte(`{"schema": "threatdeck/1", "model": {"overview": `), "ends in the middle of a value"},
@@ -324,7 +324,7 @@ func TestImport(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Import(make([]byte, MaxJSONBytes+1), "huge.json"); err == nil || !strings.Contains(err.Error(), "huge.json: the file is larger than 256 MiB") {
+	if _, err := Import(make([]byte, MaxJSONBytes+1), "huge.json"); err == nil || !strings.Contains(err.Error(), "huge.json: the file is larger than 512 MiB") {
 		t.Errorf("huge file: %v", err)
 	}
 }

@@ -44,6 +44,7 @@ func Markdown(m *model.Model) []byte {
 	r.free("Related Documentation", m.Sections.RelatedDocs)
 	r.free("References", m.Sections.References)
 	r.parking()
+	r.sessionRecord()
 	r.stillOpen()
 	r.dismissed()
 	return r.b

@@ -142,6 +142,22 @@ func (w *otmWriter) elements() (zones, components, flows []any) {
 		implied = append(implied, z)
 		return id
 	}
+	// zoneNames gives the name of each written zone by OTM id, so an
+	// element keeps the very zone it was in when two share a name.
+	zoneNames := map[string]string{}
+	for _, e := range zoneElems {
+		zoneNames[w.ids[e.ID]] = strings.ToLower(e.Name)
+	}
+	parentZone := func(e model.SurfaceElement, res map[string]any) string {
+		if p, ok := res["parent"].(map[string]any); ok {
+			if id, ok := p["trustZone"].(string); ok && id != w.ids[e.ID] {
+				if name, ok := zoneNames[id]; ok && name == strings.ToLower(e.TrustZone) {
+					return id
+				}
+			}
+		}
+		return zoneFor(e.TrustZone)
+	}
 	exported := map[string]bool{}
 	for _, e := range w.m.Surface {
 		if e.Kind != model.KindDataFlow || e.Source == "" || e.Target == "" {
@@ -152,12 +168,12 @@ func (w *otmWriter) elements() (zones, components, flows []any) {
 		res := w.ext.Elements[e.ID]
 		z := w.base(e, res)
 		if e.TrustZone != "" && !strings.EqualFold(e.TrustZone, e.Name) {
-			z.set("parent", map[string]any{"trustZone": zoneFor(e.TrustZone)})
+			z.set("parent", map[string]any{"trustZone": parentZone(e, res)})
 		}
 		if _, ok := res["risk"].(map[string]any); !ok {
 			z.set("risk", map[string]any{"trustRating": json.Number("50")})
 		}
-		z.merge(res, "parent", "type")
+		z.merge(res, "parent")
 		zones = append(zones, z)
 	}
 	for _, e := range w.m.Surface {
@@ -166,9 +182,20 @@ func (w *otmWriter) elements() (zones, components, flows []any) {
 		}
 		res := w.ext.Elements[e.ID]
 		o := w.base(e, res)
-		if e.Kind == model.KindDataFlow && exported[e.Source] && exported[e.Target] {
-			o.set("source", w.ids[e.Source])
-			o.set("destination", w.ids[e.Target])
+		src, dst := w.ids[e.Source], w.ids[e.Target]
+		if e.Kind == model.KindDataFlow && (e.Source == "" || e.Target == "") {
+			// An end the imported file named but did not define is
+			// written back as it was (the import warned about it).
+			if s, ok := res["source"].(string); ok && e.Source == "" && !w.used[s] {
+				src = s
+			}
+			if d, ok := res["destination"].(string); ok && e.Target == "" && !w.used[d] {
+				dst = d
+			}
+		}
+		if e.Kind == model.KindDataFlow && src != "" && dst != "" && (e.Source == "" || exported[e.Source]) && (e.Target == "" || exported[e.Target]) {
+			o.set("source", src)
+			o.set("destination", dst)
 			if inst := instances[e.ID]; len(inst) > 0 {
 				o.set("threats", inst)
 			}
@@ -180,7 +207,7 @@ func (w *otmWriter) elements() (zones, components, flows []any) {
 		// as a component so its threats stay linked.
 		typ, _ := res["type"].(string)
 		o.set("type", orDefault(typ, string(e.Kind)))
-		parent := map[string]any{"trustZone": zoneFor(e.TrustZone)}
+		parent := map[string]any{"trustZone": parentZone(e, res)}
 		if p, ok := res["parent"].(map[string]any); ok {
 			if c, ok := p["component"].(string); ok && w.used[c] && c != w.ids[e.ID] {
 				parent = map[string]any{"component": c}
@@ -190,7 +217,11 @@ func (w *otmWriter) elements() (zones, components, flows []any) {
 		if inst := instances[e.ID]; len(inst) > 0 {
 			o.set("threats", inst)
 		}
-		o.merge(res, "source", "destination", "bidirectional")
+		skip := []string{"source", "destination", "bidirectional"}
+		if e.Kind == model.KindDataFlow {
+			skip = append(skip, "assets") // a dataflow's list of ids; a component's is an object
+		}
+		o.merge(res, skip...)
 		components = append(components, o)
 	}
 	zones = append(zones, implied...)
@@ -227,6 +258,8 @@ func (w *otmWriter) instances() map[string][]any {
 				ms := ref.State
 				if ms == "" || mitigationStatusFrom(ms) != mt.Status {
 					ms = otmMitigationState(mt.Status)
+				} else if own, ok := w.ext.MitigationStates[mt.ID][eid]; ok {
+					ms = own // unchanged: each occurrence as the file had it
 				}
 				mits = append(mits, map[string]any{"mitigation": w.mitigationID(mt), "state": ms})
 			}
@@ -333,6 +366,12 @@ func (w *otmWriter) threats() (threats, mitigations []any) {
 				mo.set("riskReduction", json.Number("50"))
 			}
 			mo.merge(ref.Object)
+			mitigations = append(mitigations, mo)
+		}
+	}
+	for _, mo := range w.ext.Unlinked {
+		if id, _ := mo["id"].(string); id != "" && !written[id] {
+			written[id] = true
 			mitigations = append(mitigations, mo)
 		}
 	}

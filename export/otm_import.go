@@ -1,7 +1,9 @@
 package export
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -29,6 +31,14 @@ type otmExtension struct {
 	States map[string]map[string]string `json:"states"`
 	// Mitigations maps threatdeck mitigation ids to their origin.
 	Mitigations map[string]otmMitigationRef `json:"mitigations"`
+	// MitigationStates holds each mitigation's state per element (by
+	// threatdeck mitigation id, then element id): OTM states it per
+	// occurrence, threatdeck once, so an unchanged status is written back
+	// as each occurrence had it ("required" here, "implemented" there).
+	MitigationStates map[string]map[string]string `json:"mitigation_states,omitempty"`
+	// Unlinked are top-level mitigations no threat refers to, written
+	// back as they were.
+	Unlinked []map[string]any `json:"unlinked,omitempty"`
 }
 
 // otmMitigationRef is where a threatdeck mitigation came from: the OTM
@@ -48,7 +58,7 @@ type otmInstance struct {
 	mitigations []otmMitigationUse
 }
 
-type otmMitigationUse struct{ id, state string }
+type otmMitigationUse struct{ id, state, path string }
 
 // readOTM maps an Open Threat Model: trust zones become trust-boundary
 // elements (and the trust zone of what they hold), components and
@@ -103,6 +113,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		if r.err != nil {
 			return
 		}
+		otmTraits(&e, n)
 		eid := b.element(e, n.path)
 		if id != "" {
 			elementOf[id] = eid
@@ -113,7 +124,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 			inst := otmInstance{element: eid, state: r.str(in.get("state")), path: in.path}
 			for _, mu := range r.array(in.get("mitigations")) {
 				r.object(mu)
-				inst.mitigations = append(inst.mitigations, otmMitigationUse{r.str(mu.get("mitigation")), r.str(mu.get("state"))})
+				inst.mitigations = append(inst.mitigations, otmMitigationUse{r.str(mu.get("mitigation")), r.str(mu.get("state")), mu.path})
 			}
 			tid := r.str(in.get("threat"))
 			instances[tid] = append(instances[tid], inst)
@@ -130,10 +141,18 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		})
 	}
 	for _, f := range dataflows {
+		src, dst := r.str(f.get("source")), r.str(f.get("destination"))
+		for _, end := range []struct{ key, id string }{{"source", src}, {"destination", dst}} {
+			if _, ok := elementOf[end.id]; !ok && r.err == nil {
+				// Kept in the extension and written back as it was; the
+				// element is a flow with that end open.
+				b.warn("Imported file: dataflow %q has %s %q, which the file does not define (%s).", r.str(f.get("name")), end.key, end.id, f.path)
+			}
+		}
 		add(f, model.SurfaceElement{
 			Kind:   model.KindDataFlow,
-			Source: elementOf[r.str(f.get("source"))],
-			Target: elementOf[r.str(f.get("destination"))],
+			Source: elementOf[src],
+			Target: elementOf[dst],
 		})
 	}
 
@@ -148,12 +167,41 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 
 	mitigations := map[string]jnode{}
+	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
 		r.object(mn)
-		mitigations[r.str(mn.get("id"))] = mn
+		id := r.str(mn.get("id"))
+		if _, dup := mitigations[id]; !dup {
+			mitigationOrder = append(mitigationOrder, id)
+		}
+		mitigations[id] = mn
 	}
+	defined := map[string]bool{}
 	for _, tn := range r.array(root.get("threats")) {
+		defined[r.str(tn.get("id"))] = true
 		readOTMThreat(r, b, tn, instances, mitigations, &ext)
+	}
+	referenced := map[string]bool{}
+	for _, list := range instances {
+		for _, in := range list {
+			for _, mu := range in.mitigations {
+				referenced[mu.id] = true
+			}
+		}
+	}
+	for _, tid := range slices.Sorted(maps.Keys(instances)) {
+		if list := instances[tid]; !defined[tid] {
+			for _, in := range list {
+				b.warn("Imported file: a threat instance refers to threat %q, which the file does not define (%s).", tid, in.path)
+			}
+		}
+	}
+	for _, id := range mitigationOrder {
+		if !referenced[id] {
+			if obj, ok := mitigations[id].v.(map[string]any); ok {
+				ext.Unlinked = append(ext.Unlinked, obj)
+			}
+		}
 	}
 	b.extension(ToolOTM, ext)
 	return ov
@@ -194,7 +242,8 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 		return
 	}
 	states := map[string]string{}
-	seenMit := map[string]bool{}
+	mitIndex := map[string]int{} // OTM mitigation id → index in t.Mitigations (-1: none)
+	var occ []map[string]string  // per mitigation: state per element
 	var origins []otmMitigationRef
 	for i, in := range instances[id] {
 		t.Surface = append(t.Surface, in.element)
@@ -204,15 +253,24 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 		}
 		for _, mu := range in.mitigations {
 			mn, ok := mitigations[mu.id]
-			if !ok || seenMit[mu.id] {
+			if !ok {
+				b.warn("Imported file: a threat instance refers to mitigation %q, which the file does not define (%s).", mu.id, mu.path)
 				continue
 			}
-			seenMit[mu.id] = true
+			if at, seen := mitIndex[mu.id]; seen {
+				if at >= 0 {
+					occ[at][in.element] = mu.state
+				}
+				continue
+			}
+			mitIndex[mu.id] = -1
 			mobj, _ := mn.v.(map[string]any)
 			text := mitigationText(r.str(mn.get("name")), r.str(mn.get("description")))
-			if text == "" {
+			if model.CleanText(text) == "" {
 				continue
 			}
+			mitIndex[mu.id] = len(t.Mitigations)
+			occ = append(occ, map[string]string{in.element: mu.state})
 			r.number(mn.get("riskReduction"))
 			t.Mitigations = append(t.Mitigations, model.Mitigation{Description: text, Status: mitigationStatusFrom(mu.state)})
 			origins = append(origins, otmMitigationRef{Object: mobj, State: mu.state, Text: model.CleanText(text)})
@@ -226,6 +284,12 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 	ext.States[t.ID] = states
 	for i, m := range t.Mitigations {
 		ext.Mitigations[m.ID] = origins[i]
+		if len(occ[i]) > 1 {
+			if ext.MitigationStates == nil {
+				ext.MitigationStates = map[string]map[string]string{}
+			}
+			ext.MitigationStates[m.ID] = occ[i]
+		}
 	}
 }
 

@@ -17,15 +17,17 @@ import (
 // so both spellings of a model import alike and errors name the same
 // paths.
 
-// MaxYAMLBytes is the largest YAML file threatdeck imports (16 MiB). A
-// YAML document costs far more memory to parse than JSON of the same
-// size, and OTM files are small.
-const MaxYAMLBytes = 16 << 20
-
 // maxYAMLNodes bounds the values a YAML document may expand to. Aliases
 // can repeat a subtree many times over ("billion laughs"), so the limit is
 // on values after expansion, not on the size of the text.
 const maxYAMLNodes = 1 << 20
+
+// looksLikeYAML reports whether data cannot be JSON (it does not start
+// with an object or an array), so a YAML reader gives the better message.
+func looksLikeYAML(data []byte) bool {
+	t := bytes.TrimLeft(bytes.TrimPrefix(data, utf8BOM), " \t\r\n")
+	return len(t) > 0 && t[0] != '{' && t[0] != '['
+}
 
 // isOTMYAML reports whether data looks like an OTM file in YAML: not a
 // JSON document, with a top-level otmVersion key.
@@ -35,7 +37,9 @@ func isOTMYAML(data []byte) bool {
 		return false
 	}
 	for line := range bytes.Lines(data) {
+		line = bytes.TrimPrefix(bytes.TrimPrefix(line, []byte(`"`)), []byte(`'`))
 		if rest, ok := bytes.CutPrefix(line, []byte("otmVersion")); ok {
+			rest = bytes.TrimLeft(rest, `"'`)
 			if rest = bytes.TrimLeft(rest, " \t"); len(rest) > 0 && rest[0] == ':' {
 				return true
 			}
@@ -97,6 +101,7 @@ func (c *yamlConverter) value(n *yaml.Node, depth int) (any, error) {
 		return c.value(n.Alias, depth+1)
 	case yaml.MappingNode:
 		obj := make(map[string]any, len(n.Content)/2)
+		var merged []map[string]any // from merge keys, in order
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			for k.Kind == yaml.AliasNode && k.Alias != nil {
@@ -109,7 +114,24 @@ func (c *yamlConverter) value(n *yaml.Node, depth int) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if k.ShortTag() == "!!merge" {
+				// "<<: *base" or "<<: [*a, *b]": the mappings' keys, where
+				// this mapping does not set them itself (YAML 1.1 merge).
+				maps, ok := mergeSources(v)
+				if !ok {
+					return nil, c.fail(k, "a merge key (<<) must be given a mapping or a list of mappings")
+				}
+				merged = append(merged, maps...)
+				continue
+			}
 			obj[k.Value] = v
+		}
+		for _, m := range merged {
+			for k, v := range m {
+				if _, set := obj[k]; !set {
+					obj[k] = v
+				}
+			}
 		}
 		return obj, nil
 	case yaml.SequenceNode:
@@ -126,6 +148,26 @@ func (c *yamlConverter) value(n *yaml.Node, depth int) (any, error) {
 		return c.scalar(n)
 	}
 	return nil, c.fail(n, "unexpected YAML node")
+}
+
+// mergeSources reads the value of a merge key: one mapping or a list of
+// them, earlier ones winning.
+func mergeSources(v any) ([]map[string]any, bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		return []map[string]any{x}, true
+	case []any:
+		out := make([]map[string]any, 0, len(x))
+		for _, e := range x {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, m)
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 // scalar gives a scalar its JSON value by its resolved tag.

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha1"
 	"encoding/json"
@@ -169,14 +168,11 @@ func (w *tdWriter) write() ([]byte, error) {
 	w.doc["detail"] = detail
 	setDefault(w.doc, "version", tdVersion)
 
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(w.doc); err != nil {
+	out, err := appendTree(make([]byte, 0, 1<<20), w.doc, "  ", 0)
+	if err != nil {
 		return nil, err
 	}
-	return cleanJSON(buf.Bytes()), nil
+	return cleanJSON(append(out, '\n')), nil
 }
 
 // collectImported indexes the kept document: which element came from

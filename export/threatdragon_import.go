@@ -127,6 +127,7 @@ func readThreatDragon(root jnode, r *jreader, b *builder) model.Overview {
 	ext := tdExtension{Cells: map[string]tdRef{}, Threats: map[string]tdRef{}}
 	for _, c := range cells {
 		e := model.SurfaceElement{Name: c.name, Kind: c.kind, Description: c.desc, TrustZone: c.zone}
+		tdTraits(&e, c.node.get("data"))
 		if c.kind == model.KindDataFlow {
 			src, tgt := byKey[strconv.Itoa(c.diagram)+"/"+c.source], byKey[strconv.Itoa(c.diagram)+"/"+c.target]
 			if src != nil {
@@ -310,7 +311,7 @@ func readTDThreats(r *jreader, b *builder, c *tdCell, ext *tdExtension) {
 			Surface:     []string{c.elementID},
 		}
 		t.Likelihood, t.Impact = model.BandRatings(band)
-		if strings.TrimSpace(mitigation) != "" {
+		if strings.TrimSpace(model.CleanText(mitigation)) != "" { // an escape alone is as empty as nothing
 			ms := model.MitigationPlanned
 			if status == model.StatusMitigated {
 				ms = model.MitigationImplemented

@@ -588,7 +588,7 @@ func TestImportRefusesHugeFiles(t *testing.T) {
 	data := make([]byte, export.MaxImportBytes+1)
 	for _, f := range []export.Format{export.FormatThreatDragon, export.FormatOTM, export.FormatTMBOM} {
 		_, err := export.ImportForeign(data, "huge.json", f, interopNow)
-		if err == nil || !strings.Contains(err.Error(), "is larger than 64 MiB, the most threatdeck imports") {
+		if err == nil || !strings.Contains(err.Error(), "is larger than 256 MiB, the most threatdeck imports") {
 			t.Errorf("%s: %v", f, err)
 		}
 	}

@@ -3,6 +3,7 @@ package export_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/export"
@@ -102,5 +103,34 @@ func TestThreatDragonNullType(t *testing.T) {
 	threat := obj(arr(arr(interopTree(t, out), "detail", "diagrams")[0], "cells")[0], "data")["threats"].([]any)[0].(map[string]any)
 	if v, ok := threat["type"]; !ok || v != nil {
 		t.Errorf("type = %#v, want null", v)
+	}
+}
+
+// A mitigation that is only an escape sequence is no mitigation, as an
+// empty one is: the import goes on without it.
+func TestEscapeOnlyMitigation(t *testing.T) {
+	for _, mitigation := range []string{"", `\u001b]0;x\u0007`, `\u001b[31m \u202e`} {
+		in := []byte(`{"summary": {"title": "n"}, "detail": {"diagrams": [{"cells": [
+		  {"id": "p", "shape": "process", "data": {"type": "tm.Process", "name": "P", "threats": [{"title": "T", "status": "Open", "mitigation": "` + mitigation + `"}]}}]}]}}`)
+		m, err := export.Import(in, "m.json")
+		if err != nil {
+			t.Errorf("mitigation %q: %v", mitigation, err)
+			continue
+		}
+		if n := len(m.Threats[0].Mitigations); n != 0 {
+			t.Errorf("mitigation %q: %d mitigations, want none", mitigation, n)
+		}
+	}
+}
+
+// A title too long to keep even in the description is reported as the
+// title, not as the description it would have been moved into.
+func TestHugeTitleIsReportedAsTitle(t *testing.T) {
+	huge := strings.Repeat("word ", 1<<18) // over 1 MB
+	in := []byte(`{"summary": {"title": "n"}, "detail": {"diagrams": [{"cells": [
+	  {"id": "p", "shape": "process", "data": {"type": "tm.Process", "name": "P", "threats": [{"title": "` + huge + `", "status": "Open"}]}}]}]}}`)
+	_, err := export.Import(in, "huge.json")
+	if err == nil || !strings.Contains(err.Error(), "data.threats[0]: title: is 1280 KiB; the limit is 64 KiB") {
+		t.Errorf("error %v, want the title named", err)
 	}
 }

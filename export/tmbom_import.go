@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -188,12 +189,17 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 
 	type rating struct{ likelihood, impact int }
 	ratings := map[string]rating{}
+	risksOf := map[string][]string{} // threat symbolic name → titles of the risks naming it
 	for _, rk := range r.array(root.get("risks")) {
 		r.object(rk)
 		l, i := tmbomLikelihood[r.str(rk.get("likelihood"))], tmbomImpact[r.str(rk.get("impact"))]
+		title := model.CleanLine(orDefault(r.str(rk.get("title")), r.str(rk.get("symbolic_name"))))
 		for _, t := range r.strings(rk.get("threats")) {
 			old := ratings[t]
 			ratings[t] = rating{max(old.likelihood, l), max(old.impact, i)}
+			if title != "" && !slices.Contains(risksOf[t], title) {
+				risksOf[t] = append(risksOf[t], title)
+			}
 		}
 	}
 	controls := r.array(root.get("controls"))
@@ -238,7 +244,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			Title:       r.str(tn.get("title")),
 			Methodology: "TM-BOM",
 			Category:    model.Stride(orDefault(r.str(tn.get("event")), "Unclassified")),
-			Description: joinText(r.str(tn.get("description")), listLine("Sources", r.strings(tn.get("sources"))),
+			Description: joinText(r.str(tn.get("description")), listLine("Risks", otherThan(risksOf[name], model.CleanLine(r.str(tn.get("title"))))), listLine("Sources", r.strings(tn.get("sources"))),
 				listLine("Attack mechanisms", refs), listLine("Weaknesses", weak)),
 			Likelihood: ratings[name].likelihood,
 			Impact:     ratings[name].impact,
@@ -251,14 +257,24 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		if id, ok := personas[r.str(tn.get("threat_persona"))]; ok {
 			t.Actors = []string{id}
 		}
-		var from []string
+		var from, dropped []string
 		for _, c := range addressed[name] {
 			text := joinText(r.str(c.get("title")), r.str(c.get("description")), prefixed("Priority: ", r.str(c.get("priority"))))
-			if text == "" {
+			if model.CleanText(text) == "" {
+				continue
+			}
+			if status := r.str(c.get("status")); status == "retired" || status == "wont_do" {
+				// Not a mitigation in force, nor a planned one: threatdeck has
+				// no status for it, so it is named in the description instead.
+				word := map[string]string{"retired": "retired", "wont_do": "won't do"}[status]
+				dropped = append(dropped, model.CleanLine(orDefault(r.str(c.get("title")), r.str(c.get("symbolic_name"))))+" ("+word+")")
 				continue
 			}
 			t.Mitigations = append(t.Mitigations, model.Mitigation{Description: text, Status: mitigationStatusFrom(r.str(c.get("status")))})
 			from = append(from, r.str(c.get("symbolic_name")))
+		}
+		if len(dropped) > 0 {
+			t.Description = joinText(t.Description, listLine("Controls not pursued", dropped))
 		}
 		if r.err != nil {
 			return ov
@@ -335,4 +351,12 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// otherThan drops title from a threat's risk titles: a risk named after its
+// own threat (as threatdeck's TM-BOM export writes one per threat) says
+// nothing the threat's title does not, and re-importing it must not grow
+// the description.
+func otherThan(titles []string, title string) []string {
+	return slices.DeleteFunc(slices.Clone(titles), func(t string) bool { return t == title })
 }

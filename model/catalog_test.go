@@ -462,8 +462,8 @@ func TestEveryLibraryThreatCanBeAccepted(t *testing.T) {
 			// or nothing calling) is met by one of them.
 			for _, k := range ElementKinds {
 				for _, e := range []SurfaceElement{
-					{Name: "a " + string(k), Kind: k, Traits: Traits, Exposure: ExposureInternet, Callers: CallersBoth},
-					{Name: "an internal " + string(k), Kind: k, Traits: Traits, Exposure: ExposureInternal, Callers: CallersNone},
+					{Name: "a " + string(k), Kind: k, Traits: everyTrait(), Exposure: ExposureInternet, Callers: CallersBoth},
+					{Name: "an internal " + string(k), Kind: k, Traits: everyTrait(), Exposure: ExposureInternal, Callers: CallersNone},
 				} {
 					if _, err := m.PutElement(e, now); err != nil {
 						t.Fatalf("element %s: %v", k, err)

@@ -86,11 +86,12 @@ Threat fields:
   impact       required whole number 1-5, the accepted threat's default.
 
 Traits: uploads, archives, exports, sends-webhooks, receives-webhooks,
-fetches-urls, login, sessions, oauth, saml, multi-tenant, payments,
-impersonation, browser, mobile, desktop, notebook, xml, sql, nosql,
+fetches-urls, login, mfa, sessions, oauth, saml, multi-tenant, payments,
+commerce, impersonation, browser, mobile, desktop, notebook, xml, sql, nosql,
 javascript, native, graphql, websocket, email, directory, templates, cache,
 kubernetes, containers, serverless, cloud, ci-cd, queue, llm, ml, secrets,
-personal-data, devices.
+personal-data, special-category, devices, and out-of-scope (an element
+outside the review: it gets no suggestions).
 
 Reading is strict: an unknown, misspelt or repeated field, a wrong type,
 or text with control or escape characters is an error naming the entry

@@ -62,6 +62,47 @@ func TestParseLibraryAcceptsTeamFile(t *testing.T) {
 	}
 }
 
+// TestOldTeamLibraryStaysValid: a file written before threats could
+// declare traits, exposure and callers (teamJSON has none) still loads,
+// and its threats fit every element of their kinds, whatever the
+// element's profile; a file using the new fields decodes them.
+func TestOldTeamLibraryStaysValid(t *testing.T) {
+	l, err := ParseLibrary([]byte(teamJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t)
+	for _, e := range []SurfaceElement{
+		{Name: "Hook", Kind: KindWebhook, Exposure: ExposureInternal, Callers: CallersNone},
+		{Name: "Refunds API", Kind: KindAPI, Traits: []Trait{TraitSQL}},
+		{Name: "Back office", Kind: KindAdmin, Exposure: ExposureThirdParty},
+	} {
+		must(t)(m.PutElement(e, t0))
+	}
+	got := map[string][]string{}
+	for _, s := range Suggest(m, l) {
+		got[s.Threat.ID] = s.Elements
+	}
+	if !reflect.DeepEqual(got, map[string][]string{"ACME-001": {"SE-001"}, "ACME-002": {"SE-002", "SE-003"}}) {
+		t.Errorf("old-format threats suggested as %v", got)
+	}
+
+	withNeeds := strings.Replace(teamJSON, `"applies_to": ["webhook"],`,
+		`"applies_to": ["webhook"], "requires": ["receives-webhooks", "payments"], "requires_any": ["sql", "nosql"], "exposure": ["internet"], "callers": ["services"],`, 1)
+	l, err = ParseLibrary([]byte(withNeeds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := l.Threats[0]
+	if !reflect.DeepEqual(th.Requires, []Trait{TraitReceivesWebhooks, TraitPayments}) || !reflect.DeepEqual(th.RequiresAny, []Trait{TraitSQL, TraitNoSQL}) ||
+		!reflect.DeepEqual(th.Exposure, []Exposure{ExposureInternet}) || !reflect.DeepEqual(th.Callers, []Callers{CallersServices}) {
+		t.Errorf("needs decoded as %+v", th)
+	}
+	if _, err := ParseLibrary([]byte(strings.Replace(withNeeds, `"requires_any"`, `"requiresAny"`, 1))); err == nil || !strings.Contains(err.Error(), `did you mean "requires_any"`) {
+		t.Errorf("misspelt field: %v", err)
+	}
+}
+
 // TestBuiltinLibraryExportRoundTrips: the exported built-in library is the
 // team format, byte for byte the embedded file, and parses back unchanged.
 func TestBuiltinLibraryExportRoundTrips(t *testing.T) {

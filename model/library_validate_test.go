@@ -68,6 +68,10 @@ func TestValidateRejectsBrokenLibraries(t *testing.T) {
 			l.Threats[0].AppliesTo = []ElementKind{KindDataFlow}
 		}, []string{`"dataflow"`}},
 		{"trust boundary", func(l *Library) { l.Threats[0].AppliesTo = []ElementKind{KindTrustBoundary} }, []string{`"trust-boundary"`}},
+		{"unknown trait", func(l *Library) { l.Threats[0].Requires = []Trait{"telepathy"} }, []string{"threat 0 (X-1)", "requires", `"telepathy"`}},
+		{"unknown any-of trait", func(l *Library) { l.Threats[0].RequiresAny = []Trait{TraitSQL, "mainframe"} }, []string{"requires", `"mainframe"`}},
+		{"unknown exposure", func(l *Library) { l.Threats[1].Exposure = []Exposure{"moon"} }, []string{"threat 1 (X-2)", "exposure", `"moon"`}},
+		{"callers both", func(l *Library) { l.Threats[0].Callers = []Callers{CallersBoth} }, []string{"callers", `"both"`, "people, services or none"}},
 		{"no mitigation", func(l *Library) { l.Threats[0].Mitigations = nil }, []string{"mitigations: none"}},
 		{"blank mitigation", func(l *Library) { l.Threats[0].Mitigations = []string{"MFA", "  "} }, []string{"mitigations: entry 2 is blank"}},
 		{"escape in mitigation", func(l *Library) { l.Threats[0].Mitigations = []string{"MFA \x1b[31mnow"} }, []string{"mitigations: entry 1", "control characters"}},

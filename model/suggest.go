@@ -51,9 +51,9 @@ var libraryReplaced = map[string]string{
 // ones are left out, and when several libraries hold the same id or title
 // the first library's threat wins (see SuggestionLibraries).
 //
-// Ranking, strongest factor first: how specific the match is (the kind the
-// threat is written for, see kindFit, and the traits it needs, so a zip
-// slip on an archive extractor ranks above a generic process threat), the
+// Ranking, strongest factor first: how specific the match is (the traits
+// it needs, so a zip slip on an archive extractor ranks above a generic
+// threat, and the kind the threat is written for, see kindFit), the
 // threat's adjusted risk, a raise for tampering and disclosure by the
 // sensitivity of the assets it concerns, how narrowly the threat is aimed
 // (fewer AppliesTo kinds), and, weakest and capped, how many elements
@@ -178,10 +178,13 @@ func newSuggestScan(m *Model) *suggestScan {
 	return sc
 }
 
+// outOfScope is the bit of TraitOutOfScope: such elements take nothing.
+var outOfScope = traitBits([]Trait{TraitOutOfScope})
+
 // fits reports whether element i's profile meets lt's needs.
 func (sc *suggestScan) fits(lt *LibraryThreat, req, reqAny uint64, i int) bool {
 	p := sc.profiles[i]
-	if p.traits&req != req || reqAny != 0 && p.traits&reqAny == 0 {
+	if p.traits&outOfScope != 0 || p.traits&req != req || reqAny != 0 && p.traits&reqAny == 0 {
 		return false
 	}
 	if len(lt.Exposure) > 0 && !slices.Contains(lt.Exposure, p.exposure) {
@@ -254,7 +257,13 @@ func (sc *suggestScan) suggestOne(lt LibraryThreat) (s Suggestion, ok bool) {
 		sens = m.Assets[top].Sensitivity
 	}
 	s.Likelihood, s.Impact = adjustRisk(lt, exposure, sens)
-	specific := 40*min(bits(req), 2) + 20*min(bits(reqAny), 1)
+	// A threat that needs traits the element has is the most specific
+	// match there is (zip slip on an archive extractor): it ranks above
+	// threats that matched on kind alone.
+	specific := 0
+	if req|reqAny != 0 {
+		specific = 100 + 20*min(bits(req)+min(bits(reqAny), 1)-1, 2)
+	}
 	s.Score = bestFit + specific + 2*RiskScore(s.Likelihood, s.Impact) + 24/len(lt.AppliesTo) + 2*min(n, 5)
 
 	e := m.Surface[best]

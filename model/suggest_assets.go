@@ -18,7 +18,7 @@ type topicSet uint16
 // assetTopics are the kinds of data a threat can be about, each with the
 // words that name it in an asset or a library threat.
 var assetTopics = [][]string{
-	{"credential", "password", "passwords", "token", "tokens", "session", "secret", "secrets", "api key", "private key", "signing key", "jwt", "mfa", "otp", "login"},
+	{"credential", "credentials", "password", "passwords", "token", "tokens", "session", "sessions", "jwt", "mfa", "otp", "login", "account takeover"},
 	{"personal", "pii", "profile", "customer", "patient", "identity", "address", "phone number", "email address", "privacy", "consent", "biometric"},
 	{"payment", "card", "cards", "bank", "account number", "balance", "transaction", "refund", "invoice", "money", "wallet"},
 	{"file", "files", "upload", "document", "documents", "attachment", "archive"},
@@ -26,14 +26,15 @@ var assetTopics = [][]string{
 	{"model weights", "training data", "ml model", "embedding", "embeddings", "prompt", "dataset", "features"},
 	{"source code", "build artifact", "artifact", "container image", "pipeline", "release"},
 	{"backup", "backups", "snapshot"},
+	{"secret", "secrets", "api key", "api keys", "private key", "private keys", "signing key", "certificate", "certificates", "cloud credentials"},
 	{"firmware", "device", "devices", "sensor", "reading", "readings"},
 }
 
 func topicsOf(text string) topicSet {
-	text = " " + strings.ToLower(text) + " "
+	wt := newWordText(text)
 	var t topicSet
 	for i, words := range assetTopics {
-		if hasWord(text, words...) {
+		if hasWord(wt, words...) {
 			t |= 1 << i
 		}
 	}
@@ -69,30 +70,104 @@ func significantWords(text string) []string {
 	return slices.Compact(out)
 }
 
-// linkAssets finds, for every element, the assets that share a significant
-// word with it, and every asset's topics.
+// linkAssets finds, for every element, the assets it shares words with:
+// two significant words of their names and descriptions, or one that is
+// in both names ("Telemetry database" and "Home telemetry"). One word of
+// a description alone is too weak a tie. It also returns every asset's
+// topics.
 func linkAssets(m *Model) (elemAssets [][]int, topics []topicSet) {
 	topics = make([]topicSet, len(m.Assets))
-	byWord := map[string][]int{}
+	// wordID numbers the assets' words; byWord[id] are the assets using
+	// word id, inName[id] those with it in their name.
+	wordID := map[string]int{}
+	var byWord, inName [][]int
 	for i, a := range m.Assets {
 		topics[i] = topicsOf(a.Name + " " + a.Description)
-		for _, w := range significantWords(a.Name) {
-			byWord[w] = append(byWord[w], i)
+		names := significantWords(a.Name)
+		for _, w := range significantWords(a.Name + " " + a.Description) {
+			id, ok := wordID[w]
+			if !ok {
+				id = len(byWord)
+				wordID[w] = id
+				byWord, inName = append(byWord, nil), append(inName, nil)
+			}
+			byWord[id] = append(byWord[id], i)
+			if slices.Contains(names, w) {
+				inName[id] = append(inName[id], i)
+			}
 		}
 	}
 	elemAssets = make([][]int, len(m.Surface))
 	if len(byWord) == 0 {
 		return elemAssets, topics
 	}
+	shared := make([]int, len(m.Assets))
+	var buf []byte
+	var found, own []int
 	for i, e := range m.Surface {
-		var hit []int
-		for _, w := range significantWords(e.Name + " " + e.Description) {
-			hit = append(hit, byWord[w]...)
+		found, own = found[:0], own[:0]
+		buf = eachWord(buf, e.Name, func(w []byte) {
+			if id, ok := wordID[string(w)]; ok {
+				own = append(own, id)
+			}
+		})
+		buf = eachWord(buf, e.Name+" "+e.Description, func(w []byte) {
+			if id, ok := wordID[string(w)]; ok && !slices.Contains(found, id) {
+				found = append(found, id)
+			}
+		})
+		if len(found) == 0 {
+			continue
 		}
-		slices.Sort(hit)
-		elemAssets[i] = slices.Compact(hit)
+		clear(shared)
+		for _, id := range found {
+			for _, a := range byWord[id] {
+				shared[a]++
+			}
+			if slices.Contains(own, id) {
+				for _, a := range inName[id] {
+					shared[a] += 2
+				}
+			}
+		}
+		for a, n := range shared {
+			if n >= 2 {
+				elemAssets[i] = append(elemAssets[i], a)
+			}
+		}
 	}
 	return elemAssets, topics
+}
+
+// eachWord calls fn with every significant word of text as
+// significantWords finds them, lower-cased into buf (returned for reuse),
+// without allocating.
+func eachWord(buf []byte, text string, fn func(w []byte)) []byte {
+	flush := func() {
+		if len(buf) >= 4 && !stopWords[string(buf)] {
+			w := buf
+			if w[len(w)-1] == 's' {
+				w = w[:len(w)-1]
+			}
+			if !stopWords[string(w)] {
+				fn(w)
+			}
+		}
+		buf = buf[:0]
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			buf = append(buf, c+'a'-'A')
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c >= 0x80:
+			buf = append(buf, c)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return buf
 }
 
 // suggestAssets sets s.Assets to the assets the threat concerns, in id
@@ -135,7 +210,7 @@ func threatTopics(lt LibraryThreat) topicSet {
 	t := topicsOf(lt.Title)
 	for _, tr := range slices.Concat(lt.Requires, lt.RequiresAny) {
 		switch tr {
-		case TraitPayments:
+		case TraitPayments, TraitCommerce:
 			t |= 1 << 2
 		case TraitPersonalData:
 			t |= 1 << 1
@@ -143,8 +218,10 @@ func threatTopics(lt LibraryThreat) topicSet {
 			t |= 1 << 5
 		case TraitCICD:
 			t |= 1 << 6
-		case TraitSecrets, TraitLogin:
+		case TraitLogin:
 			t |= 1 << 0
+		case TraitSecrets:
+			t |= 1 << 9
 		}
 	}
 	return t

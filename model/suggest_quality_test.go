@@ -17,8 +17,8 @@ func everyKindModel(t *testing.T) *Model {
 	// internal and nothing calls it: between them they meet every need a
 	// library threat can declare.
 	for _, k := range ElementKinds {
-		must(t)(m.PutElement(SurfaceElement{Name: fmt.Sprintf("%s 1", k), Kind: k, Traits: Traits, Exposure: ExposureInternet, Callers: CallersBoth}, t0))
-		must(t)(m.PutElement(SurfaceElement{Name: fmt.Sprintf("%s 2", k), Kind: k, Traits: Traits, Exposure: ExposureInternal, Callers: CallersNone}, t0))
+		must(t)(m.PutElement(SurfaceElement{Name: fmt.Sprintf("%s 1", k), Kind: k, Traits: everyTrait(), Exposure: ExposureInternet, Callers: CallersBoth}, t0))
+		must(t)(m.PutElement(SurfaceElement{Name: fmt.Sprintf("%s 2", k), Kind: k, Traits: everyTrait(), Exposure: ExposureInternal, Callers: CallersNone}, t0))
 	}
 	return m
 }
@@ -101,10 +101,18 @@ func checkSuggestions(t *testing.T, m *Model, libs []Library, got []Suggestion) 
 	}
 }
 
+// everyTrait is every trait an element in scope can have.
+func everyTrait() []Trait {
+	return slices.DeleteFunc(slices.Clone(Traits), func(t Trait) bool { return t == TraitOutOfScope })
+}
+
 // profileMeets restates the fit rule independently of Suggest: every
 // required trait, one of the any-of traits, an accepted exposure and the
 // callers needed ("both" meets people and services, "none" only none).
 func profileMeets(p Profile, lt LibraryThreat) bool {
+	if p.Has(TraitOutOfScope) {
+		return false
+	}
 	for _, tr := range lt.Requires {
 		if !p.Has(tr) {
 			return false
@@ -226,7 +234,7 @@ func byID(ss []Suggestion) map[string]Suggestion {
 // TestSpecificKindsRankAboveGenericProcessThreats: threats written for an
 // admin interface, webhook, file transfer, third-party integration or
 // authentication mechanism come before every threat that matched only a
-// plain process, and the why names that element.
+// plain process on its kind alone, and the why names that element.
 func TestSpecificKindsRankAboveGenericProcessThreats(t *testing.T) {
 	special := []ElementKind{KindAdmin, KindWebhook, KindFileTransfer, KindThirdParty, KindAuth}
 	for _, m := range []*Model{everyKindModel(t), Example(ExampleDate)} {
@@ -246,7 +254,9 @@ func TestSpecificKindsRankAboveGenericProcessThreats(t *testing.T) {
 					t.Errorf("%s is written for %s; why %q names another rule", s.Threat.ID, primary, s.Why)
 				}
 			}
-			if len(kinds) == 1 && kinds[KindProcess] {
+			// Threats that need traits are specific however generic the
+			// element kind they matched.
+			if len(kinds) == 1 && kinds[KindProcess] && len(s.Threat.Requires)+len(s.Threat.RequiresAny) == 0 {
 				firstGeneric = min(firstGeneric, i)
 			}
 		}

@@ -25,6 +25,8 @@ const (
 	TraitSAML             Trait = "saml"              // SAML single sign-on
 	TraitMultiTenant      Trait = "multi-tenant"      // serves several customers from shared parts
 	TraitPayments         Trait = "payments"          // takes or moves money
+	TraitCommerce         Trait = "commerce"          // sells online: carts, coupons, refunds, referrals
+	TraitMFA              Trait = "mfa"               // second factor: one-time codes, push approvals
 	TraitImpersonation    Trait = "impersonation"     // lets staff act as a user (support tools)
 	TraitBrowser          Trait = "browser"           // a web front end running in browsers
 	TraitMobile           Trait = "mobile"            // a mobile app
@@ -51,18 +53,23 @@ const (
 	TraitCache            Trait = "cache"             // behind a shared web cache or CDN
 	TraitSecrets          Trait = "secrets"           // holds or hands out credentials and keys
 	TraitPersonalData     Trait = "personal-data"     // processes data about people
+	TraitSpecialCategory  Trait = "special-category"  // health, beliefs, sexuality, children's or criminal data
 	TraitDevices          Trait = "devices"           // a fleet of devices in the field
+	// TraitOutOfScope marks an element outside the review: it gets no
+	// suggestions (Threat Dragon's "out of scope").
+	TraitOutOfScope Trait = "out-of-scope"
 )
 
 // Traits lists every trait in display order.
 var Traits = []Trait{
 	TraitUploads, TraitArchives, TraitExports, TraitSendsWebhooks, TraitReceivesWebhooks, TraitFetchesURLs,
-	TraitLogin, TraitSessions, TraitOAuth, TraitSAML, TraitMultiTenant, TraitPayments, TraitImpersonation,
+	TraitLogin, TraitMFA, TraitSessions, TraitOAuth, TraitSAML, TraitMultiTenant, TraitPayments, TraitCommerce, TraitImpersonation,
 	TraitBrowser, TraitMobile, TraitDesktop, TraitNotebook,
 	TraitXML, TraitSQL, TraitNoSQL, TraitJavaScript, TraitNative, TraitGraphQL, TraitWebSocket,
 	TraitEmail, TraitDirectory, TraitTemplates, TraitCache,
 	TraitKubernetes, TraitContainers, TraitServerless, TraitCloud, TraitCICD, TraitQueue,
-	TraitLLM, TraitML, TraitSecrets, TraitPersonalData, TraitDevices,
+	TraitLLM, TraitML, TraitSecrets, TraitPersonalData, TraitSpecialCategory, TraitDevices,
+	TraitOutOfScope,
 }
 
 // Valid reports whether t is a known trait.
@@ -83,6 +90,8 @@ func (t Trait) Label() string {
 		return "Fetches URLs"
 	case TraitCICD:
 		return "CI/CD"
+	case TraitMFA:
+		return "MFA"
 	case TraitGraphQL:
 		return "GraphQL"
 	case TraitWebSocket:
@@ -211,11 +220,14 @@ var traitWords = []struct {
 	{TraitFetchesURLs, []string{"link preview", "fetches url", "import from url", "url fetch", "crawler", "crawls", "scraper"}},
 	{TraitReceivesWebhooks, []string{"webhook receiver", "incoming webhook", "receives webhook", "callback from"}},
 	{TraitLogin, []string{"login", "log in", "sign in", "sign-in", "signin", "password", "credential"}},
+	{TraitMFA, []string{"mfa", "two-factor", "2fa", "one-time code", "one-time codes", "otp", "push approval", "authenticator app", "step-up"}},
+	{TraitCommerce, []string{"shop", "storefront", "cart", "checkout", "coupon", "promo", "referral", "refund", "online store"}},
+	{TraitSpecialCategory, []string{"health", "patient", "medical", "religio", "sexual", "dating", "children", "criminal", "whistle", "anonymous"}},
 	{TraitSessions, []string{"session", "cookie", "jwt", "bearer token", "access token"}},
 	{TraitOAuth, []string{"oauth", "oidc", "openid", "sso", "single sign-on"}},
 	{TraitSAML, []string{"saml"}},
 	{TraitMultiTenant, []string{"tenant", "multi-tenant", "saas", "workspace", "organisation account", "organization account"}},
-	{TraitPayments, []string{"payment", "checkout", "card", "cards", "billing", "refund", "transfer money", "wallet", "invoice", "banking"}},
+	{TraitPayments, []string{"payment page", "payments service", "payment service", "card payment", "takes payment", "checkout", "billing", "refund", "money transfer", "transfers between accounts", "payout", "wallet", "banking"}},
 	{TraitImpersonation, []string{"impersonat", "support tool", "act as user", "log in as"}},
 	{TraitBrowser, []string{"spa", "single-page", "web app", "web ui", "browser", "frontend", "front end", "react", "portal", "dashboard", "web site", "website"}},
 	{TraitMobile, []string{"mobile", "ios", "android", "phone app"}},
@@ -236,7 +248,7 @@ var traitWords = []struct {
 	{TraitML, []string{"machine learning", "ml model", "model serving", "inference", "scoring", "training", "classifier", "feature store"}},
 	{TraitGraphQL, []string{"graphql"}},
 	{TraitWebSocket, []string{"websocket", "web socket", "socket.io", "real-time", "realtime"}},
-	{TraitEmail, []string{"email", "emails", "e-mail", "smtp", "newsletter", "mail"}},
+	{TraitEmail, []string{"sends email", "sends emails", "notification email", "notification emails", "email notification", "email notifications", "smtp", "newsletter", "mailer", "contact form"}},
 	{TraitDirectory, []string{"ldap", "active directory", "directory service"}},
 	{TraitTemplates, []string{"template", "server-rendered", "server rendered"}},
 	{TraitCache, []string{"cdn", "web cache", "caching proxy", "reverse proxy cache"}},
@@ -262,10 +274,10 @@ var (
 )
 
 // InferTraits guesses an element's profile from its kind and from
-// keywords in its name and description. The user's own settings win over
+// keywords in its name, description and (for exposure) trust zone. The user's own settings win over
 // it (see ProfileOf); importers add what the source format states.
 func InferTraits(e SurfaceElement) Profile {
-	text := " " + strings.ToLower(e.Name+" \n "+e.Description) + " "
+	text := newWordText(e.Name + " \n " + e.Description)
 	var p Profile
 	for _, tw := range traitWords {
 		if hasWord(text, tw.words...) {
@@ -278,8 +290,18 @@ func InferTraits(e SurfaceElement) Profile {
 	case KindWebhook:
 		p.Traits = append(p.Traits, TraitReceivesWebhooks)
 	case KindAuth:
-		if !hasWord(text, "service account", "machine", "mtls", "api key", "workload identity") {
-			p.Traits = append(p.Traits, TraitLogin, TraitSessions)
+		// Sign-in delegated to an identity provider takes no passwords of
+		// ours; machine authentication keeps no sessions.
+		machine := hasWord(text, "service account", "machine", "mtls", "api key", "workload identity")
+		federated := p.Has(TraitOAuth) || p.Has(TraitSAML)
+		switch {
+		case machine || federated && !hasWord(text, "password", "passcode", "pin", "one-time code", "otp"):
+			p.Traits = slices.DeleteFunc(p.Traits, func(t Trait) bool { return t == TraitLogin })
+		default:
+			p.Traits = append(p.Traits, TraitLogin)
+		}
+		if !machine {
+			p.Traits = append(p.Traits, TraitSessions)
 		}
 	case KindClient:
 		if !p.Has(TraitMobile) && !p.Has(TraitDesktop) && !p.Has(TraitDevices) {
@@ -293,9 +315,14 @@ func InferTraits(e SurfaceElement) Profile {
 	slices.Sort(p.Traits)
 	p.Traits = slices.Compact(p.Traits)
 
+	zone := newWordText(e.TrustZone)
 	switch {
-	case e.Kind == KindThirdParty:
+	case e.Kind == KindThirdParty || hasWord(zone, "third party", "third-party", "vendor"):
 		p.Exposure = ExposureThirdParty
+	case hasWord(zone, "internet", "public", "dmz", "edge"):
+		p.Exposure = ExposureInternet
+	case hasWord(zone, "internal", "private", "intranet", "corporate", "back office", "back-office"):
+		p.Exposure = ExposureInternal
 	case hasWord(text, internalWords...):
 		p.Exposure = ExposureInternal
 	case hasWord(text, internetWords...):
@@ -334,11 +361,53 @@ func InferTraits(e SurfaceElement) Profile {
 	return p
 }
 
-// hasWord reports whether text (lower case, padded with spaces) holds one
-// of words starting at a word boundary; a keyword shorter than five
-// characters must also end at one ("spa" is not "space").
-func hasWord(text string, words ...string) bool {
+// wordText is lower-case text padded with spaces, with the first two
+// bytes of every word noted: a keyword can only match where a word starts,
+// so most keywords are ruled out without searching the text. Suggest infers
+// the profile of every element on every call, and this keeps 500 elements
+// within the benchmark's budget.
+type wordText struct {
+	s      string
+	starts [32]uint64 // a 2048-bit set of hashed word starts
+}
+
+// startBit hashes the first two or three bytes of a word start.
+func startBit(s string) (int, uint64) {
+	h := uint(s[0])*961 + uint(s[1])*31
+	if len(s) > 2 {
+		h += uint(s[2]) + 7919
+	}
+	h &= 2047
+	return int(h >> 6), 1 << (h & 63)
+}
+
+func newWordText(text string) wordText {
+	t := wordText{s: " " + strings.ToLower(text) + " "}
+	for i := 1; i+1 < len(t.s); i++ {
+		// Keywords start at a word or, for "/" or "." ones, at a symbol.
+		if isWordByte(t.s[i]) && !isWordByte(t.s[i-1]) || !isWordByte(t.s[i]) && t.s[i] != ' ' {
+			w, bit := startBit(t.s[i : i+2])
+			t.starts[w] |= bit
+			if i+2 < len(t.s) {
+				w, bit = startBit(t.s[i : i+3])
+				t.starts[w] |= bit
+			}
+		}
+	}
+	return t
+}
+
+// hasWord reports whether t holds one of words starting at a word
+// boundary; a keyword shorter than five characters must also end at one
+// ("spa" is not "space").
+func hasWord(t wordText, words ...string) bool {
+	text := t.s
 	for _, w := range words {
+		if len(w) >= 2 {
+			if i, bit := startBit(w[:min(len(w), 3)]); t.starts[i]&bit == 0 {
+				continue
+			}
+		}
 		for i := 0; ; {
 			j := strings.Index(text[i:], w)
 			if j < 0 {

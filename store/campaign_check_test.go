@@ -307,3 +307,18 @@ func mustNewModel(title string) *model.Model {
 	}
 	return m
 }
+
+// damageText flips a bit of byte at of every copy of text in data (stale
+// copies sit in free pages too), as a bad sector would, and returns how
+// many copies it changed.
+func damageText(data []byte, text string, at int) int {
+	n := 0
+	for from := 0; ; n++ {
+		i := bytes.Index(data[from:], []byte(text))
+		if i < 0 {
+			return n
+		}
+		from += i + at
+		data[from] ^= 0x20
+	}
+}

@@ -1,12 +1,13 @@
 // Package store keeps threat models in a workbook: one bbolt file holding
 // many models. It is the only package that imports bbolt.
 //
-// # Bucket layout (schema version 1)
+// # Bucket layout (schema version 2)
 //
 //	meta/                      workbook metadata
 //	  app       = "threatdeck" marks the file as ours
-//	  schema    = "1"          decimal schema version (SchemaVersion)
+//	  schema    = "2"          decimal schema version (SchemaVersion)
 //	  position  = {JSON}       model.Position: where the user last was
+//	  models    = "3"          how many model buckets there are
 //	models/                    one bucket per model; the bucket's sequence issues ids
 //	  1/                       a model; its id is the bucket name ("1", "2" …)
 //	    position = {JSON}      model.Position last used in this model
@@ -24,7 +25,15 @@
 // and values the JSON of the record's value. Singleton kinds (overview,
 // sections) use the fixed key "value", since their record id is empty and
 // bbolt refuses empty keys. Schema 0, before releases, had no meta bucket;
-// opening it read-write migrates it (see migrations).
+// schema 1 had no checksums; opening either read-write migrates it (see
+// migrations).
+//
+// Schema 2 seals the file (seal.go): every value ends with a CRC-32C of
+// its bucket's name, key and value, and every bucket's sequence holds its
+// entry count — except models and each library name's bucket, whose
+// sequences issue ids (meta's "models" counts the former). Write through
+// putValue, deleteValue, createBucket and deleteBucket, and read through
+// getValue, so a new bucket or record kind is covered without more code.
 //
 // # Transactions
 //
@@ -40,12 +49,23 @@
 //
 // Open takes the file's lock before anything else (another threatdeck
 // holding it gives a *LockedError after the timeout), then checks the file
-// structure by reading it (page bounds, page types, references, free list)
-// before bbolt maps it: bbolt trusts its file and would panic, fault or
-// recurse without end on some damage, and would initialise or rewrite
-// parts of files that are not workbooks. Files that fail are reported as a
-// *NotWorkbookError, *CorruptError or *NewerSchemaError and are never
-// written. Every transaction also runs under recover with faults turned
-// into panics, as a second line; after such a panic the Store refuses
-// further work. Nothing is logged.
+// by reading it before bbolt maps it: page bounds, page types, references,
+// the free list, branch keys, every record's checksum and every bucket's
+// entry count, and that every page below the high-water mark is in use or
+// free. bbolt trusts its file and would panic, fault or recurse without end
+// on some damage, and would initialise or rewrite parts of files that are
+// not workbooks. Damage outside any model (and files that are not
+// workbooks, or from a newer threatdeck) fails Open with a
+// *CorruptError, *NotWorkbookError or *NewerSchemaError. Damage inside a
+// model is contained: the workbook opens, List marks the model
+// (model.Summary.Damage), the healthy models load, and Damaged returns the
+// one *CorruptError every write is then refused with; bbolt itself maps
+// the file read-only and never reads a damaged model's pages. Damage found
+// later while reading is handled the same way. Salvage copies every record
+// that verifies into a new workbook.
+//
+// Every transaction runs under guard, with faults turned into panics: a
+// fault or a panic inside bbolt is damage; a panic in threatdeck's own code
+// is an *InternalError, the transaction is rolled back (bbolt does that on
+// a panic) and the Store stays usable. Nothing is logged.
 package store

@@ -93,17 +93,7 @@ func TestMigrateRealSchema1File(t *testing.T) {
 	}
 	// And damage to a migrated record is now found.
 	data := readFile(t, path)
-	// (Every copy of the text: stale copies sit in free pages too.)
-	n := 0
-	for at := 0; ; n++ {
-		i := bytes.Index(data[at:], []byte(`"title":"Threat Model"`))
-		if i < 0 {
-			break
-		}
-		at += i + 9
-		data[at] ^= 0x01
-	}
-	if n == 0 {
+	if damageText(data, `"title":"Threat Model"`, 9) == 0 {
 		t.Fatal("no record text in the file")
 	}
 	if err := tryOpen(t, data, after); err == nil {

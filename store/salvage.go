@@ -257,27 +257,18 @@ func (w *salvageWalk) walk(root uint64, inline []byte, depth int, path []string,
 	branch := u16(p[8:]) == flagBranch
 	var n uint64
 	for i := range count {
-		e := pageHeaderSize + i*elemSize
-		el := p[e : e+elemSize]
-		var pos, ksize, vsize uint64
-		if branch {
-			pos, ksize = uint64(u32(el[0:])), uint64(u32(el[4:]))
-		} else {
-			pos, ksize, vsize = uint64(u32(el[4:])), uint64(u32(el[8:])), uint64(u32(el[12:]))
-		}
-		if uint64(e)+pos+ksize+vsize > uint64(len(p)) {
+		el, ok := elementAt(p, i, branch)
+		if !ok {
 			w.problem(path, where+" could not be read: a key or value runs past its page")
 			continue
 		}
-		kstart := uint64(e) + pos
-		key := p[kstart : kstart+ksize]
+		key, value := el.key, el.value
 		if branch {
-			n += w.walk(u64(el[8:]), nil, depth+1, path, sealed)
+			n += w.walk(el.child, nil, depth+1, path, sealed)
 			continue
 		}
 		n++
-		value := p[kstart+ksize : kstart+ksize+vsize]
-		if u32(el[0:])&leafBucket == 0 {
+		if !el.bucket {
 			w.value(path, key, value, sealed)
 			continue
 		}

@@ -490,19 +490,11 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 	}
 	var prev []byte
 	for i := range count {
-		e := pageHeaderSize + i*elemSize
-		el := p[e : e+elemSize]
-		var pos, ksize, vsize uint64
-		if branch {
-			pos, ksize = uint64(u32(el[0:])), uint64(u32(el[4:]))
-		} else {
-			pos, ksize, vsize = uint64(u32(el[4:])), uint64(u32(el[8:])), uint64(u32(el[12:]))
-		}
-		if uint64(e)+pos+ksize+vsize > uint64(len(p)) {
+		el, ok := elementAt(p, i, branch)
+		if !ok {
 			return 0, nil, damaged("a key or value runs past the end of its page")
 		}
-		kstart := uint64(e) + pos
-		key := p[kstart : kstart+ksize]
+		key := el.key
 		if prev != nil && bytes.Compare(prev, key) >= 0 {
 			return 0, nil, damaged("keys are out of order")
 		}
@@ -511,7 +503,7 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 			first = key
 		}
 		if branch {
-			sub, childFirst, err := in.tree(u64(el[8:]), nil, depth+1, path, sealed)
+			sub, childFirst, err := in.tree(el.child, nil, depth+1, path, sealed)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -524,8 +516,7 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 			continue
 		}
 		n++
-		value := p[kstart+ksize : kstart+ksize+vsize]
-		isBucket := u32(el[0:])&leafBucket != 0
+		value, isBucket := el.value, el.bucket
 		if !isBucket && sealed && len(path) > 0 {
 			if err := in.verifyValue(path, key, value); err != nil {
 				return 0, nil, err
@@ -574,6 +565,34 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 		}
 	}
 	return n, first, nil
+}
+
+// element is one entry of a branch or leaf page.
+type element struct {
+	key, value []byte // value: leaf pages only
+	child      uint64 // branch pages: the page it names
+	bucket     bool   // leaf pages: the value is a bucket header
+}
+
+// elementAt decodes entry i of page p; ok is false when its key or value
+// would run past the page.
+func elementAt(p []byte, i int, branch bool) (el element, ok bool) {
+	e := pageHeaderSize + i*elemSize
+	h := p[e : e+elemSize]
+	var pos, ksize, vsize uint64
+	if branch {
+		pos, ksize = uint64(u32(h[0:])), uint64(u32(h[4:]))
+		el.child = u64(h[8:])
+	} else {
+		pos, ksize, vsize = uint64(u32(h[4:])), uint64(u32(h[8:])), uint64(u32(h[12:]))
+		el.bucket = u32(h[0:])&leafBucket != 0
+	}
+	if uint64(e)+pos+ksize+vsize > uint64(len(p)) {
+		return el, false
+	}
+	k := uint64(e) + pos
+	el.key, el.value = p[k:k+ksize], p[k+ksize:k+ksize+vsize]
+	return el, true
 }
 
 // verifyValue checks one value of a sealed bucket against its checksum.

@@ -123,7 +123,7 @@ func (a *app) restyle() {
 
 // Init asks for the terminal background and loads where the user was.
 func (a *app) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, a.home.load(a.opts.ModelID, true), a.listen())
+	return tea.Batch(tea.RequestBackgroundColor, a.home.load(a.opts.ModelID, true), a.listen(), a.announce())
 }
 
 // page returns the current step's page, building it on first use.

@@ -27,6 +27,9 @@ type home struct {
 	formFor homeAction
 	confirm *confirm
 	err     string
+	// damage is the workbook's damage, when it reports any (read when
+	// the list loads, not while drawing).
+	damage error
 }
 
 type homeAction int
@@ -146,6 +149,7 @@ func (h *home) handle(msg homeMsg) tea.Cmd {
 		return nil
 	}
 	h.loaded = true
+	h.damage = h.damaged()
 	if msg.err != nil {
 		h.a.setStatus(msg.err.Error(), false)
 	}
@@ -153,6 +157,17 @@ func (h *home) handle(msg homeMsg) tea.Cmd {
 		h.models = msg.models
 		items := make([]listItem, len(h.models))
 		for i, s := range h.models {
+			if s.Damage != "" {
+				// Listed, dimmed, with the reason, so the healthy ones
+				// stay reachable beside it.
+				title := safeLine(s.Title)
+				if title == "" {
+					title = "Model " + safeLine(s.ID)
+				}
+				items[i] = newListItem(s.ID, title+" (damaged)", "-", "-", "-", "-")
+				items[i].Muted = true
+				continue
+			}
 			items[i] = newListItem(s.ID, safeLine(s.Title), safeLine(s.Owner), itoa(s.Completion)+"%", itoa(s.Threats), h.a.opts.stamp(s.Updated))
 		}
 		h.ls.setItems(items)
@@ -203,6 +218,10 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(k, l.Open) && len(h.models) > 0:
+		if d := h.damageOf(h.ls.Selected()); d != "" {
+			h.a.setStatus("Model "+safeLine(h.ls.Selected())+" is damaged ("+safeLine(d)+") and cannot be opened; copy what can be saved with: threatdeck salvage DEST", false)
+			return nil
+		}
 		if id := h.ls.Selected(); id != "" {
 			wb := h.a.opts.Workbook
 			return func() tea.Msg { return openModel(wb, id) }
@@ -219,6 +238,54 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// damageOf returns what is damaged in model id ("" when it is healthy).
+func (h *home) damageOf(id string) string {
+	for _, s := range h.models {
+		if s.ID == id {
+			return s.Damage
+		}
+	}
+	return ""
+}
+
+// damaged is the workbook's damage, when the workbook reports any: it is
+// then read-only (the store refuses every write), and the home screen
+// says so above the list.
+func (h *home) damaged() error {
+	if d, ok := h.a.opts.Workbook.(interface{ Damaged() error }); ok {
+		return d.Damaged()
+	}
+	return nil
+}
+
+// damageBanner is the home screen's notice for a damaged workbook: that
+// it is read-only, then what is damaged, model by model.
+func (h *home) damageBanner(width int) string {
+	if h.damage == nil {
+		return ""
+	}
+	st := h.s.styles
+	w := min(width, 100)
+	var b strings.Builder
+	b.WriteString(st.Warning.Render(wrap("Read-only: this workbook is damaged, so nothing is saved; healthy models open. Copy what can be saved with: threatdeck salvage DEST", w)) + "\n")
+	n := 0
+	for _, s := range h.models {
+		if s.Damage == "" {
+			continue
+		}
+		n++
+		title := ""
+		if s.Title != "" {
+			title = " “" + safeLine(s.Title) + "”"
+		}
+		b.WriteString(st.Muted.Render(truncate("  Model "+safeLine(s.ID)+title+": "+safeLine(s.Damage), w)) + "\n")
+	}
+	if n == 0 {
+		b.WriteString(st.Muted.Render(wrap(safeLine(h.damage.Error()), w)) + "\n")
+	}
+	return b.String() + "\n"
 }
 
 // start runs a welcome action: a form for new and import, at once for the
@@ -305,6 +372,10 @@ func (h *home) View(width, height int) string {
 	var b strings.Builder
 	b.WriteString(st.Heading.Render("Threat models") + st.Muted.Render("  ("+itoa(len(h.models))+" in this workbook)") + "\n\n")
 	listH := height - 2
+	if banner := h.damageBanner(width); banner != "" {
+		b.WriteString(banner)
+		listH -= strings.Count(banner, "\n")
+	}
 	if h.confirm != nil {
 		listH -= 2
 	}
@@ -319,6 +390,7 @@ func (h *home) welcome(width int) string {
 	st := h.s.styles
 	var b strings.Builder
 	b.WriteString(st.Heading.Render("Welcome to threatdeck") + "\n\n")
+	b.WriteString(h.damageBanner(width))
 	b.WriteString(st.Text.Render(wrap("A threat model walks a team from what it protects, through who might attack and where, to what could go wrong and what to do about it. Every change is saved as you make it.", min(width, 76))) + "\n\n")
 	for i, act := range h.menuItems() {
 		label, desc := act.label()

@@ -97,26 +97,30 @@ func (a *app) listen() tea.Cmd {
 	return readLive(a.live.wb.Events())
 }
 
-func readLive(ch <-chan model.LiveEvent) tea.Cmd {
-	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok {
-			return liveMsg{closed: true}
-		}
-		evs := []model.LiveEvent{ev}
-		for len(evs) < maxLiveBatch {
-			select {
-			case ev, ok := <-ch:
-				if !ok {
-					return liveMsg{events: evs, closed: true}
-				}
-				evs = append(evs, ev)
-			default:
-				return liveMsg{events: evs}
-			}
-		}
-		return liveMsg{events: evs}
+func readLive(ch <-chan model.LiveEvent) tea.Cmd { return liveReader{ch}.read }
+
+// liveReader reads one batch of events: it waits for the first, then
+// takes what is already queued.
+type liveReader struct{ ch <-chan model.LiveEvent }
+
+func (r liveReader) read() tea.Msg {
+	ev, ok := <-r.ch
+	if !ok {
+		return liveMsg{closed: true}
 	}
+	evs := []model.LiveEvent{ev}
+	for len(evs) < maxLiveBatch {
+		select {
+		case ev, ok := <-r.ch:
+			if !ok {
+				return liveMsg{events: evs, closed: true}
+			}
+			evs = append(evs, ev)
+		default:
+			return liveMsg{events: evs}
+		}
+	}
+	return liveMsg{events: evs}
 }
 
 // handleLive applies a batch of events: edits in host order (this
@@ -238,7 +242,9 @@ func (a *app) applyRemote(e model.Edit) tea.Cmd {
 	if e.By == "" || e.By == a.user() {
 		return nil
 	}
-	a.setStatus(safeLine(e.By)+": "+safeLine(e.Label), true)
+	if !onlyKind(e, model.RecSession) {
+		a.setStatus(safeLine(e.By)+": "+safeLine(e.Label), true)
+	}
 	if kind, id, ok := a.formRecord(); ok && a.conflict == nil && touches(e, undo, kind, id) {
 		a.conflict = &conflict{by: e.By, label: e.Label, kind: kind, id: id, step: a.step}
 	}
@@ -324,7 +330,7 @@ func (a *app) facilitatorPresence() (model.Presence, bool) {
 // selection. It waits while a form, prompt or filter has the keyboard, so
 // nobody is pulled away mid-sentence; the next move catches up.
 func (a *app) follow() tea.Cmd {
-	if !a.live.following || a.facilitator() || a.capturing() || a.poker != nil {
+	if !a.live.following || a.facilitator() || (a.capturing() && a.poker == nil) {
 		return nil
 	}
 	fp, ok := a.facilitatorPresence()
@@ -332,10 +338,9 @@ func (a *app) follow() tea.Cmd {
 		return nil
 	}
 	if a.s == nil || fp.ModelID != a.s.m.ID {
+		// The old model's queued writes still land: its queue drains on
+		// its own goroutine.
 		wb, id := a.opts.Workbook, fp.ModelID
-		if a.s != nil {
-			a.s.writes.wait()
-		}
 		return func() tea.Msg { return openModel(wb, id) }
 	}
 	st, ok := ParseStep(fp.Step)
@@ -414,7 +419,19 @@ func (a *app) presenceText() string {
 	g := a.styles.Glyphs
 	var here []string
 	elsewhere := 0
-	for _, p := range a.live.presence {
+	people := slices.Clone(a.live.presence)
+	// The facilitator first, then by name, whatever order the host keeps.
+	slices.SortStableFunc(people, func(x, y model.Presence) int {
+		fx, fy := x.Participant.Role == model.RoleFacilitator, y.Participant.Role == model.RoleFacilitator
+		if fx != fy {
+			if fx {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(strings.ToLower(x.Participant.Name), strings.ToLower(y.Participant.Name))
+	})
+	for _, p := range people {
 		if p.Participant.Session == a.live.me.Session && p.Participant.Name == a.live.me.Name {
 			continue
 		}
@@ -446,4 +463,14 @@ func (a *app) presenceText() string {
 		return ""
 	}
 	return "with " + out
+}
+
+// onlyKind reports whether every record of e is of kind k.
+func onlyKind(e model.Edit, k model.RecordKind) bool {
+	for _, r := range e.Records {
+		if r.Kind != k {
+			return false
+		}
+	}
+	return len(e.Records) > 0
 }

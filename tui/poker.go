@@ -90,6 +90,13 @@ func (p *pokerScreen) Update(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	cmd := p.key(km)
+	// The mutators change the model at once; follow it before the save lands.
+	p.refresh()
+	return cmd
+}
+
+func (p *pokerScreen) key(km tea.KeyPressMsg) tea.Cmd {
 	k, a := p.a.keys.Poker, p.a
 	r, hasRound := p.round0()
 	val := &p.pick
@@ -280,8 +287,9 @@ func (a *app) openPoker(threatID string) tea.Cmd {
 		return nil
 	}
 	a.poker = newPokerScreen(a, threatID)
-	r, ok := a.s.m.PokerRoundOf(threatID)
-	if a.facilitator() && !a.readOnly() && (!ok || r.State == model.PokerRecorded) {
+	a.startRecord() // risk poker makes this a facilitated session
+	_, ok := a.s.m.PokerRoundOf(threatID)
+	if a.facilitator() && !a.readOnly() && !ok {
 		return a.s.applyFrom(stepPoker)(a.s.m.StartPoker(threatID, a.user(), a.opts.now()))
 	}
 	return nil

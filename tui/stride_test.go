@@ -31,7 +31,7 @@ func TestStrideShowsCategoryQuestionsAndSuggestions(t *testing.T) {
 		t.Fatal("the fixture should draw spoofing suggestions")
 	}
 	h.wantScreen("Spoofing protects Authenticity", "not reviewed", "Ask the team",
-		info.Questions[0][:30], suggestedHeading(len(sugg)), sugg[0].Threat.Title, "why: ")
+		info.Questions[0][:30], suggestedHeading(len(sugg)), sugg[0].Threat.Title[:min(40, len(sugg[0].Threat.Title))], "why: ")
 
 	// i shows every question; → moves to the next category.
 	h.press("i")

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -39,8 +40,10 @@ func newSurfacePage(s *session) page {
 				}
 			}
 			var applies []string
-			for _, c := range e.Kind.Base().Categories() {
-				applies = append(applies, c.Label())
+			for _, c := range model.StrideCategories {
+				if model.KindAllows(e.Kind, c) {
+					applies = append(applies, c.Label())
+				}
 			}
 			stride := "none of its own"
 			if len(applies) > 0 {
@@ -51,6 +54,7 @@ func newSurfacePage(s *session) page {
 				[2]string{"Trust zone", safeLine(e.TrustZone)},
 				[2]string{"Flow", flow},
 				[2]string{"Description", desc},
+				[2]string{"Profile", profileText(e)},
 				[2]string{"STRIDE applies", stride},
 				[2]string{"Threats", linkedThreats(s.m, id, func(t *model.Threat) []string { return t.Surface })})
 		},
@@ -78,12 +82,18 @@ func newSurfacePage(s *session) page {
 				areaField("description", "Description").value(e.Description).lines(2),
 				zone,
 				selectField("source", "Flow from", ends).value(e.Source).withHint("For data flows: where the data comes from"),
-				selectField("target", "Flow to", ends).value(e.Target).withHint("For data flows: where the data goes"))
+				selectField("target", "Flow to", ends).value(e.Target).withHint("For data flows: where the data goes"),
+				traitsField(e), exposureField(e), callersField(e))
 		},
 		save: func(s *session, id string, f *form) (model.Change, error) {
 			e, _ := s.m.Element(id)
 			e.Name, e.Description, e.TrustZone = f.value("name"), f.value("description"), f.value("trust zone")
 			e.Kind = model.ElementKind(f.value("kind"))
+			e.Traits = nil
+			for _, v := range f.values("traits") {
+				e.Traits = append(e.Traits, model.Trait(v))
+			}
+			e.Exposure, e.Callers = model.Exposure(f.value("exposure")), model.Callers(f.value("callers"))
 			e.Source, e.Target = f.value("source"), f.value("target")
 			return s.m.PutElement(e, s.now())
 		},
@@ -151,4 +161,48 @@ func joinWords(ws []string) string {
 		out += w
 	}
 	return out
+}
+
+// traitsField, exposureField and callersField edit what suggestions know
+// of an element. Traits, exposure and callers left open are inferred from
+// the kind, name and description; the hints say what the inference gives
+// today, so the team only sets what it gets wrong.
+func traitsField(e model.SurfaceElement) *field {
+	var vals []string
+	for _, t := range e.Traits {
+		vals = append(vals, string(t))
+	}
+	hint := "What it does or is; suggestions need these. Space picks, typing filters."
+	if inf := model.InferTraits(e).Traits; len(inf) > 0 {
+		hint = "Also inferred: " + traitLabels(inf) + ". Space picks, typing filters."
+	}
+	return multiField("traits", "Traits", enumOptions(model.Traits)).values(vals).withHint(hint)
+}
+
+func exposureField(e model.SurfaceElement) *field {
+	opts := append([]option{{Value: "", Label: "Inferred: " + model.InferTraits(e).Exposure.Label()}}, enumOptions(model.Exposures)...)
+	return selectField("exposure", "Exposure", opts).value(string(e.Exposure)).withHint("From where it can be reached; internet-facing raises likelihood")
+}
+
+func callersField(e model.SurfaceElement) *field {
+	opts := append([]option{{Value: "", Label: "Inferred: " + model.InferTraits(e).Callers.Label()}}, enumOptions(model.CallerKinds)...)
+	return selectField("callers", "Called by", opts).value(string(e.Callers)).withHint("Who calls it; nobody (a scheduled job) gets no user-facing threats")
+}
+
+// profileText is the detail pane's line on what suggestions know.
+func profileText(e model.SurfaceElement) string {
+	p := model.ProfileOf(e)
+	out := p.Exposure.Label() + ", called by " + strings.ToLower(p.Callers.Label())
+	if len(p.Traits) > 0 {
+		out += "; " + traitLabels(p.Traits)
+	}
+	return out
+}
+
+func traitLabels(ts []model.Trait) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Label()
+	}
+	return strings.Join(names, ", ")
 }

@@ -688,7 +688,7 @@ func (p *threatsPage) viewDetail(width, height int) string {
 		d.add(st.Muted.Render(by))
 	}
 	if v := t.Vote; v != nil {
-		line := fmt.Sprintf("Risk poker: agreed likelihood %d · impact %d by %s from %d votes", v.Likelihood, v.Impact, safeLine(v.By), len(v.Votes))
+		line := fmt.Sprintf("Risk poker: agreed likelihood %d · impact %d by %s from %s", v.Likelihood, v.Impact, safeLine(v.By), itoa(len(v.Votes))+" "+pluralWord(len(v.Votes), "vote", "votes"))
 		if sp, ok := model.SpreadOf(v.Votes); ok {
 			line += " (" + sp.String() + ")"
 		}

@@ -187,6 +187,7 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 		a.lot = h
 		return cmd
 	case key.Matches(msg, g.Timer):
+		a.startRecord() // a timed session is worth a session record
 		return a.timer.toggle(a.opts.now())
 	case key.Matches(msg, g.TimerReset):
 		a.timer.resetStep(a.opts.now())

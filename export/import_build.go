@@ -37,6 +37,22 @@ type builder struct {
 	ext      map[string]any
 
 	mitigations int // mitigation ids issued
+	// warnings are problems that lose nothing but deserve a look (a link
+	// to something the file does not define); they become parking-lot
+	// items, where a facilitator looks for open questions.
+	warnings []string
+}
+
+// maxWarnings bounds the parking-lot items one import adds.
+const maxWarnings = 50
+
+// warn notes a problem in the file that the import works around.
+func (b *builder) warn(format string, args ...any) {
+	if len(b.warnings) < maxWarnings {
+		b.warnings = append(b.warnings, fmt.Sprintf(format, args...))
+	} else if len(b.warnings) == maxWarnings {
+		b.warnings = append(b.warnings, "Imported file: more problems like the ones above were not listed.")
+	}
 }
 
 type pending[T any] struct {
@@ -108,6 +124,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	if b.r.err != nil {
 		return nil, b.r.err
 	}
+	if err := b.titleSize("$", "title", ov.Title); err != nil {
+		return nil, err
+	}
 	ov.Title = fitTitle(ov.Title, nil)
 	if model.CleanLine(ov.Title) == "" {
 		ov.Title = "Imported model"
@@ -132,6 +151,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	var checks []model.CheckItem
 	for _, p := range b.checks {
 		m.Checklists = nil
+		if err := b.titleSize(p.path, "title", p.v.Title); err != nil {
+			return nil, err
+		}
 		p.v.Title = fitTitle(p.v.Title, &p.v.Detail)
 		ch, err := m.PutCheck(p.v, b.now)
 		if err != nil {
@@ -149,6 +171,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	names := b.defaultNames()
 	defaulted := map[string]string{}
 	for i, p := range b.elements {
+		if err := b.titleSize(p.path, "name", p.e.Name); err != nil {
+			return nil, err
+		}
 		p.e.Name = fitTitle(p.e.Name, &p.e.Description)
 		if p.e.Name == "" {
 			p.e.Name = names[i]
@@ -171,6 +196,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	}
 	assets := make([]model.Asset, 0, len(b.assets))
 	for _, p := range b.assets {
+		if err := b.titleSize(p.path, "name", p.v.Name); err != nil {
+			return nil, err
+		}
 		p.v.Name = fitTitle(p.v.Name, &p.v.Description)
 		ch, err := m.PutAsset(p.v, b.now)
 		if err != nil {
@@ -181,6 +209,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	}
 	actors := make([]model.Actor, 0, len(b.actors))
 	for _, p := range b.actors {
+		if err := b.titleSize(p.path, "name", p.v.Name); err != nil {
+			return nil, err
+		}
 		p.v.Name = fitTitle(p.v.Name, &p.v.Description)
 		ch, err := m.PutActor(p.v, b.now)
 		if err != nil {
@@ -193,6 +224,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 
 	threats := make([]model.Threat, 0, len(b.threats))
 	for _, p := range b.threats {
+		if err := b.titleSize(p.path, "title", p.v.Title); err != nil {
+			return nil, err
+		}
 		p.v.Title = fitTitle(p.v.Title, &p.v.Description)
 		if model.CleanLine(p.v.Title) == "" {
 			p.v.Title = "Untitled threat"
@@ -212,11 +246,22 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 		if n, ok := v.(defaultNamer); ok && len(defaulted) > 0 {
 			n.noteDefaultNames(defaulted)
 		}
-		raw, err := json.Marshal(v)
+		var raw []byte
+		var err error
+		if a, ok := v.(jsonAppender); ok {
+			raw, err = a.appendJSON(nil)
+		} else {
+			raw, err = json.Marshal(v)
+		}
 		if err != nil {
 			return nil, &ImportError{File: b.file, Problem: "cannot keep " + tool + " data: " + err.Error()}
 		}
 		m.SetExtension(tool, cleanRaw(raw), b.now)
+	}
+	for _, w := range b.warnings {
+		if _, err := m.PutParking(model.ParkingItem{Text: fitTitle(w, nil)}, b.now); err != nil {
+			return nil, b.fail("$", err)
+		}
 	}
 	m.Seq[model.PrefixSurface] = len(surface)
 	m.Seq[model.PrefixAsset] = len(assets)
@@ -226,6 +271,16 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	m.Overview.Updated = b.now
 	m.Normalize()
 	return m, nil
+}
+
+// titleSize refuses a one-line field too long to keep in full: a long
+// title is cut and kept whole in the description (fitTitle), which holds
+// at most model.MaxText, so past that the problem is the title's.
+func (b *builder) titleSize(path, field, s string) error {
+	if len(s) <= model.MaxText {
+		return nil
+	}
+	return &ImportError{File: b.file, Path: path, Problem: fmt.Sprintf("%s: is %d KiB; the limit is %d KiB", field, len(s)>>10, model.MaxText>>10)}
 }
 
 // defaultNames names elements a file left unnamed: a flow after its ends

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -113,7 +114,7 @@ func SARIF(m *model.Model, findings []model.Finding, src CheckSource, version st
 	lines := map[string]int{}
 	uri := ""
 	if src.Path != "" {
-		uri = filepath.ToSlash(src.Path)
+		uri = sarifURI(src.Path)
 		lines = recordLines(src.Data)
 	}
 	results := make([]sarifResult, 0, len(findings))
@@ -147,6 +148,30 @@ func SARIF(m *model.Model, findings []model.Finding, src CheckSource, version st
 		return nil, err
 	}
 	return cleanJSON(buf.Bytes()), nil
+}
+
+// sarifURI turns a file path into the URI reference SARIF's
+// artifactLocation.uri must be (RFC 3986): each segment percent-encoded
+// (a space is %20, "#" %23), a relative path kept relative so code
+// scanning resolves it against the repository, an absolute one a file URI.
+func sarifURI(path string) string {
+	p := filepath.ToSlash(path)
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	if !filepath.IsAbs(path) && len(segs) > 0 {
+		// A colon in the first segment would read as a scheme ("c:x").
+		segs[0] = strings.ReplaceAll(segs[0], ":", "%3A")
+	}
+	escaped := strings.Join(segs, "/")
+	if filepath.IsAbs(path) {
+		if !strings.HasPrefix(escaped, "/") {
+			escaped = "/" + escaped // a Windows drive: file:///C:/…
+		}
+		return "file://" + escaped
+	}
+	return escaped
 }
 
 // recordLines finds, in a threatdeck JSON document, the line of each

@@ -10,16 +10,65 @@ import (
 	"strings"
 )
 
-// Limits on a file to import. Real threat models are a few megabytes at
-// most; anything past these is a mistake or an attack, and refusing it
-// early keeps memory bounded.
+// The input side of export/: the limits, the depth scan, line and column
+// of an offset, and the decoder every foreign importer reads its file
+// with (decodeInput, tree of jnode); threatdeck's own JSON (ParseJSON)
+// checks the same limits with the same scan before decoding into types.
+
+// Limits on a file to import, the same for every importer. Real threat
+// models are a few megabytes at most; anything past these is a mistake or
+// an attack, and refusing it early keeps memory bounded.
 const (
-	// MaxImportBytes is the largest file threatdeck imports (64 MiB).
-	MaxImportBytes = 64 << 20
+	// MaxImportBytes is the largest file in another tool's format
+	// threatdeck imports (256 MiB): a 100,000-element model is about
+	// 180 MiB as Threat Dragon writes it (indented).
+	MaxImportBytes = 256 << 20
+	// MaxJSONBytes is the largest threatdeck JSON document ParseJSON reads
+	// (512 MiB): twice MaxImportBytes, so the export of a model imported
+	// from another tool's file fits (its kept document is written compact,
+	// the model's own text beside it), and JSON refuses to write a
+	// document past it, so an export always imports again.
+	MaxJSONBytes = 2 * MaxImportBytes
+	// MaxYAMLBytes is the largest YAML file (OTM) threatdeck imports: a
+	// YAML document costs far more memory to parse than JSON of the same
+	// size, and OTM files are small.
+	MaxYAMLBytes = 16 << 20
 	// MaxImportDepth is the deepest JSON nesting threatdeck accepts. Every
 	// supported format needs fewer than 15 levels.
 	MaxImportDepth = 64
+	// MaxJSONDepth is the same limit for threatdeck JSON: its own
+	// structure needs 6 levels, the rest is room for other tools' data
+	// kept in "extensions".
+	MaxJSONDepth = MaxImportDepth
 )
+
+// tooDeep returns the offset of the first bracket nested deeper than
+// limit, or -1: one linear scan, before anything is decoded.
+func tooDeep(data []byte, limit int) int {
+	depth, inString, escaped := 0, false, false
+	for i, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			if depth++; depth > limit {
+				return i
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return -1
+}
 
 // ImportError says what is wrong with an imported file and where: the
 // file, the JSON path (`$.detail.diagrams[0].cells[3].id`) and the problem.
@@ -48,10 +97,12 @@ func checkInput(data []byte, file string) error {
 	return err
 }
 
-// decodeInput enforces the size and depth limits, reports invalid JSON
-// with its line, column and path, and builds the document tree, all in
-// one streaming token pass: a document nested absurdly deep is refused on
-// reaching level 65, before anything deeper is read or built.
+// decodeInput enforces the size and depth limits, builds the document
+// tree, and reports invalid JSON with its line, column and path. The depth
+// is checked by a byte scan first, so a document nested absurdly deep is
+// refused before anything is built; a valid document is then decoded in
+// one pass, and only a broken one is read again token by token to say
+// where it breaks (decodeTokens), which costs several times more.
 func decodeInput(data []byte, file string) (any, error) {
 	if len(data) > MaxImportBytes {
 		return nil, &ImportError{File: file, Problem: fmt.Sprintf("is larger than %d MiB, the most threatdeck imports from another tool's file", MaxImportBytes>>20)}
@@ -59,6 +110,23 @@ func decodeInput(data []byte, file string) (any, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &ImportError{File: file, Problem: "is empty"}
 	}
+	if tooDeep(data, MaxImportDepth) < 0 {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err == nil {
+			if _, err := dec.Token(); err == io.EOF {
+				return v, nil
+			}
+		}
+	}
+	return decodeTokens(data, file)
+}
+
+// decodeTokens is decodeInput's slow path, one streaming token pass that
+// follows the JSON path: it names where a document breaks or first
+// nests too deep.
+func decodeTokens(data []byte, file string) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var st pathStack

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/threatdeck/threatdeck/model"
+	"go.yaml.in/yaml/v3"
 )
 
 // Import reads a model file whose format it detects from the content, by
@@ -36,7 +37,15 @@ func Import(data []byte, name string) (*model.Model, error) {
 		}
 	}
 	if p.Other != "" {
-		return nil, fmt.Errorf("%s: this is a %s file, which threatdeck does not import; it reads %s", name, p.Other, strings.Join(titles, ", "))
+		return nil, fmt.Errorf("%s: this is a %s, which threatdeck does not import; export the model as TM-BOM JSON from the tool that made it, or use one of: %s", name, p.Other, strings.Join(titles, ", "))
+	}
+	if len(data) <= MaxYAMLBytes && !json.Valid(data) && looksLikeYAML(data) {
+		var v any
+		if yaml.Unmarshal(data, &v) == nil {
+			if _, isMap := v.(map[string]any); isMap {
+				return nil, fmt.Errorf("%s: a YAML file, but not an Open Threat Model (no top-level otmVersion); threatdeck reads YAML only for OTM", name)
+			}
+		}
 	}
 	if !json.Valid(data) {
 		// Not JSON at all (or broken JSON): say where it breaks, which is
@@ -82,4 +91,30 @@ func importNative(data []byte, name string) (*model.Model, error) {
 func IsThreatdeckJSON(data []byte) bool {
 	f, _ := sniff(data)
 	return f == FormatThreatdeck
+}
+
+// ImportAs reads a file in the format the user named (--format),
+// skipping detection; "" detects it as Import does.
+func ImportAs(data []byte, name string, f Format) (*model.Model, error) {
+	switch f {
+	case "":
+		return Import(data, name)
+	case FormatThreatdeck:
+		if name == "" {
+			name = "input"
+		}
+		m, err := ParseJSON(data)
+		if err != nil {
+			return nil, &ImportError{File: name, Problem: err.Error()}
+		}
+		return m, nil
+	}
+	return ImportForeign(data, name, f, model.DefaultClock())
+}
+
+// foreignParser is the format table's importer of a foreign format.
+func foreignParser(f Format) func([]byte, string) (*model.Model, error) {
+	return func(data []byte, name string) (*model.Model, error) {
+		return ImportForeign(data, name, f, model.DefaultClock())
+	}
 }

@@ -76,7 +76,7 @@ func ImportForeign(data []byte, name string, format Format, now time.Time) (m *m
 	if len(data) > MaxImportBytes {
 		return nil, &ImportError{File: file, Problem: fmt.Sprintf("is larger than %d MiB, the most threatdeck imports from another tool's file", MaxImportBytes>>20)}
 	}
-	if (format == FormatOTM || format == "") && isOTMYAML(data) {
+	if (format == FormatOTM && looksLikeYAML(data)) || (format == "" && isOTMYAML(data)) {
 		if data, err = yamlToJSON(data, file); err != nil {
 			return nil, err
 		}

@@ -4,15 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-
-	"github.com/threatdeck/threatdeck/model"
 )
-
-func foreignParser(f Format) func([]byte, string) (*model.Model, error) {
-	return func(data []byte, name string) (*model.Model, error) {
-		return ImportForeign(data, name, f, model.DefaultClock())
-	}
-}
 
 // sniff says which format data looks like from its top-level keys alone,
 // stopping as soon as they decide it: cheap enough to run before the real
@@ -43,7 +35,7 @@ func sniff(data []byte) (f Format, other string) {
 				return FormatThreatdeck, ""
 			}
 			if key == "bomFormat" && strings.EqualFold(s, "CycloneDX") {
-				return "", "CycloneDX (a CycloneDX TM-BOM, *.cdx.json)"
+				return "", "CycloneDX BOM (*.cdx.json)"
 			}
 			continue
 		case key == "otmVersion":
@@ -61,23 +53,4 @@ func sniff(data []byte) (f Format, other string) {
 		}
 	}
 	return "", ""
-}
-
-// ImportAs reads a file in the format the user named (--format),
-// skipping detection; "" detects it as Import does.
-func ImportAs(data []byte, name string, f Format) (*model.Model, error) {
-	switch f {
-	case "":
-		return Import(data, name)
-	case FormatThreatdeck:
-		if name == "" {
-			name = "input"
-		}
-		m, err := ParseJSON(data)
-		if err != nil {
-			return nil, &ImportError{File: name, Problem: err.Error()}
-		}
-		return m, nil
-	}
-	return ImportForeign(data, name, f, model.DefaultClock())
 }
