@@ -20,12 +20,17 @@ import (
 // serveCmd is `threatdeck serve`: host the workbook without a TUI, so
 // other threatdecks (a TUI joining, CLI commands) work on it together.
 func (c *cli) serveCmd() *cobra.Command {
-	var name string
+	var (
+		name string
+		sshf *sshFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Host the workbook for a live session, without a TUI, until interrupted",
 		Long: "Host the workbook for a live session: other threatdecks on this machine (a TUI run by a\n" +
 			"participant, and every command) work through this one, and see each other's changes live.\n" +
+			"With authorized_keys beside the workbook, or any SSH flag, participants also join over SSH\n" +
+			"(ssh -p 2222 HOST), by public key only, each in their own terminal.\n" +
 			"Runs until Ctrl+C or SIGTERM, then tells everyone, removes its socket and closes the workbook.",
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -50,7 +55,14 @@ func (c *cli) serveCmd() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			err = serve(ctx, h, c.stdout)
+			var startSSH func() (func() error, error)
+			if sshf.enabled(cmd, h.Path()) {
+				startSSH = func() (func() error, error) {
+					stopSSH, _, err := sshf.start(ctx, h.Path(), joiner(h), sshTUIOptions(), c.stdout, stderr)
+					return stopSSH, err
+				}
+			}
+			err = serve(ctx, h, c.stdout, startSSH)
 			if cerr := h.Close(); err == nil && cerr != nil {
 				err = fmt.Errorf("cannot close workbook %s: %w", h.Path(), cerr)
 			}
@@ -61,6 +73,7 @@ func (c *cli) serveCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the host's `name` in the session (default the OS user name)")
+	sshf = addSSHFlags(cmd)
 	return cmd
 }
 
@@ -78,10 +91,18 @@ func joiner(h *live.Host) func(model.Participant) (tui.Live, func(), error) {
 
 // serve runs the session until ctx ends. Everything that serves the
 // workbook beyond the local socket (the SSH server, given joiner(h))
-// starts here, and stops when ctx ends.
-func serve(ctx context.Context, h *live.Host, out io.Writer) error {
+// starts here, through startSSH when it is not nil, and stops when ctx
+// ends, before the host closes.
+func serve(ctx context.Context, h *live.Host, out io.Writer, startSSH func() (stop func() error, err error)) error {
 	if _, err := fmt.Fprintf(out, "Hosting workbook %s for a live session (socket %s); stop with Ctrl+C.\n", h.Path(), h.Socket()); err != nil {
 		return err
+	}
+	if startSSH != nil {
+		stop, err := startSSH()
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	<-ctx.Done()
 	return nil

@@ -66,8 +66,9 @@ func (f *sshFlags) enabled(cmd *cobra.Command, workbookPath string) bool {
 
 // start serves SSH for the workbook at workbookPath until stop is called or
 // ctx is done, joining each participant with join. It says on w where it
-// listens and how a participant connects. stop may be called more than once.
-func (f *sshFlags) start(ctx context.Context, workbookPath string, join sshd.JoinFunc, opts sshd.OptionsFunc, w io.Writer) (stop func() error, addr net.Addr, err error) {
+// listens and how a participant connects, and on logw what the server
+// reports while it runs. stop may be called more than once.
+func (f *sshFlags) start(ctx context.Context, workbookPath string, join sshd.JoinFunc, opts sshd.OptionsFunc, w, logw io.Writer) (stop func() error, addr net.Addr, err error) {
 	if _, _, err := net.SplitHostPort(f.listen); err != nil {
 		return nil, nil, usagef("--listen %q is not host:port", f.listen)
 	}
@@ -80,7 +81,7 @@ func (f *sshFlags) start(ctx context.Context, workbookPath string, join sshd.Joi
 	srv, err := sshd.New(sshd.Config{
 		Listen: f.listen, HostKeyPath: f.hostKey, AuthorizedKeysPath: f.authorizedKeys, WorkbookPath: workbookPath,
 		Facilitators: f.facilitators, Observers: f.observers, MaxSessions: f.maxSessions, IdleTimeout: f.idleTimeout,
-		Logf: func(format string, args ...any) { fmt.Fprintf(w, "threatdeck: ssh: "+format+"\n", args...) },
+		Logf: func(format string, args ...any) { fmt.Fprintf(logw, "threatdeck: ssh: "+format+"\n", args...) },
 	}, join, opts)
 	if err != nil {
 		return nil, nil, err
@@ -92,7 +93,7 @@ func (f *sshFlags) start(ctx context.Context, workbookPath string, join sshd.Joi
 	_, port, _ := net.SplitHostPort(addr.String())
 	fmt.Fprintf(w, "Serving SSH on %s (host key %s); participants join with: ssh -p %s HOST\n", addr, srv.HostKeyFingerprint(), port)
 	if tcp, ok := addr.(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
-		fmt.Fprintln(w, "threatdeck: ssh: listening beyond this machine: anyone who can reach it may try to log in; only the listed keys get in")
+		fmt.Fprintln(logw, "threatdeck: ssh: listening beyond this machine: anyone who can reach it may try to log in; only the listed keys get in")
 	}
 	var (
 		once    sync.Once
@@ -119,10 +120,20 @@ func (f *sshFlags) start(ctx context.Context, workbookPath string, join sshd.Joi
 }
 
 // sshTUIOptions are the TUI options of an SSH participant's session: the
-// report and the example as locally; the server itself leaves out import
-// and export to a file, which would reach the host's files.
-func sshTUIOptions(library []model.Library) sshd.OptionsFunc {
-	return func(tui.Live) tui.Options {
-		return tui.Options{Render: export.Markdown, Example: model.Example, Library: library}
+// report, the example and the workbook's team libraries, as locally (a
+// library that cannot be read leaves the built-in one); the server itself
+// leaves out import and export to a file, which would reach the host's
+// files.
+func sshTUIOptions() sshd.OptionsFunc {
+	return func(l tui.Live) tui.Options {
+		opts := tui.Options{Render: export.Markdown, Example: model.Example, User: l.Me().Name}
+		if lw, ok := l.(interface {
+			ActiveLibraries() ([]model.Library, error)
+		}); ok {
+			if team, err := lw.ActiveLibraries(); err == nil {
+				opts.Library = model.SuggestionLibraries(team)
+			}
+		}
+		return opts
 	}
 }

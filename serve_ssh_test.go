@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -8,9 +9,11 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -60,7 +63,7 @@ func TestSSHFlagsStartAndStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	stop, addr, err := f.start(context.Background(), db, join, sshTUIOptions(nil), &out)
+	stop, addr, err := f.start(context.Background(), db, join, sshTUIOptions(), &out, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,26 +74,7 @@ func TestSSHFlagsStartAndStop(t *testing.T) {
 		t.Errorf("host key beside the workbook: %v, %v", fi, err)
 	}
 
-	c, err := gossh.Dial("tcp", addr.String(), &gossh.ClientConfig{User: "u", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := sess.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
+	sess, stdout := sshShell(t, addr.String(), signer)
 	if !outputShows(stdout, "Welcome", 10*time.Second) {
 		t.Fatal("no welcome screen over SSH")
 	}
@@ -127,7 +111,7 @@ func TestSSHFlagsRefused(t *testing.T) {
 			}
 			db := filepath.Join(t.TempDir(), "workbook.db")
 			join := func(model.Participant) (tui.Live, func(), error) { return nil, nil, errors.New("no host") }
-			_, _, err := f.start(context.Background(), db, join, sshTUIOptions(nil), &bytes.Buffer{})
+			_, _, err := f.start(context.Background(), db, join, sshTUIOptions(), &bytes.Buffer{}, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v; want %q", err, tc.want)
 			}
@@ -206,4 +190,96 @@ func TestSSHFlagsEnabled(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeOverSSH: a real `threatdeck serve` process with a key file
+// beside its workbook; a participant logs in over SSH and gets the
+// workbook through the live host; SIGTERM ends their session and the host.
+func TestServeOverSSH(t *testing.T) {
+	db := tempDB(t)
+	runCLI(t, db, "", "new", "Payments API").ok(t)
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	signer, _ := gossh.NewSignerFromKey(priv)
+	line := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey()))) + " alice\n"
+	if err := os.WriteFile(filepath.Join(filepath.Dir(db), "authorized_keys"), []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(threatdeckBinary(t), "--db", db, "serve", "--listen", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	out := bufio.NewReader(stdout)
+	var addr string
+	for addr == "" {
+		l, err := out.ReadString('\n')
+		if err != nil {
+			t.Fatalf("serve said no SSH address: %v", err)
+		}
+		if rest, ok := strings.CutPrefix(l, "Serving SSH on "); ok {
+			addr, _, _ = strings.Cut(rest, " ")
+		}
+	}
+	sess, screen := sshShell(t, addr, signer)
+	if !outputShows(screen, "Payments", 15*time.Second) {
+		t.Fatal("the participant never saw the workbook's model")
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan error, 1)
+	go func() { ended <- sess.Wait() }()
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the SSH session outlived the host")
+	}
+	rest, _ := io.ReadAll(out)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("serve exited with %v; stderr %q", err, stderr.String())
+	}
+	if !strings.Contains(string(rest), "Stopped hosting") {
+		t.Errorf("serve's last words %q", rest)
+	}
+	if strings.Contains(stderr.String(), "AAAA") {
+		t.Errorf("serve logged key material: %q", stderr.String())
+	}
+}
+
+// sshShell logs in to addr with signer and starts a PTY session (the
+// TUI), returning it and its output.
+func sshShell(t *testing.T, addr string, signer gossh.Signer) (*gossh.Session, io.Reader) {
+	t.Helper()
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "alice", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 30, 100, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stdin stays open, as a terminal's does: a session whose input ends
+	// is over.
+	if _, err := sess.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return sess, out
 }

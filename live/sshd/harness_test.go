@@ -40,10 +40,9 @@ func (f *fakeLive) Announce(model.Presence) error  { return nil }
 type fakeHost struct {
 	st *store.Store
 
-	mu      sync.Mutex
-	members map[string]*fakeLive
-	joined  []model.Participant
-	left    []model.Participant
+	mu     sync.Mutex
+	joined []model.Participant
+	left   []model.Participant
 	// changed is signalled on every join and leave.
 	changed chan struct{}
 }
@@ -55,13 +54,12 @@ func newFakeHost(t testing.TB) *fakeHost {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return &fakeHost{st: st, members: map[string]*fakeLive{}, changed: make(chan struct{}, 1024)}
+	return &fakeHost{st: st, changed: make(chan struct{}, 1024)}
 }
 
 func (h *fakeHost) join(p model.Participant) (tui.Live, func(), error) {
 	m := &fakeLive{Store: h.st, me: p, events: make(chan model.LiveEvent, 256)}
 	h.mu.Lock()
-	h.members[p.Session] = m
 	h.joined = append(h.joined, p)
 	h.mu.Unlock()
 	h.changed <- struct{}{}
@@ -69,7 +67,6 @@ func (h *fakeHost) join(p model.Participant) (tui.Live, func(), error) {
 	return m, func() {
 		once.Do(func() {
 			h.mu.Lock()
-			delete(h.members, p.Session)
 			h.left = append(h.left, p)
 			h.mu.Unlock()
 			h.changed <- struct{}{}
@@ -98,15 +95,6 @@ func (h *fakeHost) waitLeft(t testing.TB, n int) {
 			j, l := h.counts()
 			t.Fatalf("%d of %d joined sessions left; want %d", l, j, n)
 		}
-	}
-}
-
-// broadcast sends ev to every member, as the live host does.
-func (h *fakeHost) broadcast(ev model.LiveEvent) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for _, m := range h.members {
-		m.events <- ev
 	}
 }
 

@@ -22,7 +22,9 @@ type input struct {
 	burst   int
 	flood   time.Duration
 	onFlood func()
-	done    <-chan struct{}
+	// onClosed is called when reading fails: the input has ended.
+	onClosed func()
+	done     <-chan struct{}
 
 	last atomic.Int64 // UnixNano of the last byte read
 	// throttledSince is when the current run of held-back reads began;
@@ -30,8 +32,8 @@ type input struct {
 	throttledSince time.Time
 }
 
-func newInput(r io.Reader, perSecond float64, burst int, flood time.Duration, done <-chan struct{}, onFlood func()) *input {
-	in := &input{r: r, lim: rate.NewLimiter(rate.Limit(perSecond), burst), burst: burst, flood: flood, onFlood: onFlood, done: done}
+func newInput(r io.Reader, perSecond float64, burst int, flood time.Duration, done <-chan struct{}, onFlood, onClosed func()) *input {
+	in := &input{r: r, lim: rate.NewLimiter(rate.Limit(perSecond), burst), burst: burst, flood: flood, onFlood: onFlood, onClosed: onClosed, done: done}
 	in.last.Store(time.Now().UnixNano())
 	return in
 }
@@ -41,6 +43,12 @@ func (in *input) Read(p []byte) (int, error) {
 		p = p[:in.burst]
 	}
 	n, err := in.r.Read(p)
+	if err != nil {
+		// The client closed its side (or the connection broke): nobody
+		// can type into this session any more, so it ends. Bubble Tea
+		// would otherwise keep drawing for no one until the idle timeout.
+		in.onClosed()
+	}
 	if n == 0 {
 		return n, err
 	}

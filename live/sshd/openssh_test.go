@@ -17,7 +17,7 @@ import (
 )
 
 // The OpenSSH test drives the real ssh client in a tmux pane against a
-// real server, as a participant would. It skips only when tmux or ssh is
+// real server on a real live host, as a participant would. It skips only when tmux or ssh is
 // missing (.ci/run installs both).
 
 // opensshKey writes a private key file the ssh client reads (0600) and
@@ -104,14 +104,12 @@ func TestOpenSSHClientInTmux(t *testing.T) {
 			t.Skip(tool + " not installed")
 		}
 	}
-	h := newFakeHost(t)
-	h.addModel(t, newModel(t, "Payments API"))
 	dir := t.TempDir()
 	aliceKey, aliceLine := opensshKey(t, dir, "alice")
 	strangerKey, _ := opensshKey(t, dir, "stranger")
-	keysBeside(t, h, aliceLine+" alice")
-	s := startServer(t, Config{}, h, nil)
-	_, port, _ := net.SplitHostPort(s.Addr().String())
+	r := newLiveRoom(t, newModel(t, "Payments API"), Config{}, aliceLine+" alice")
+	r.drain()
+	_, port, _ := net.SplitHostPort(r.s.Addr().String())
 
 	// ssh as a participant types it, plus what keeps the test hermetic:
 	// no user config, no known_hosts, this key only.
@@ -126,21 +124,20 @@ func TestOpenSSHClientInTmux(t *testing.T) {
 
 	t.Run("participant", func(t *testing.T) {
 		p := newPane(t, 100, 30, wrap(ssh(aliceKey)))
-		p.waitFor("Threat models", "Payments API")
-		p.press("Enter")
-		p.waitFor("Payments API", "Overview")
+		// The live host's workbook, resumed on the model's Threats step.
+		p.waitFor("Payments API", "Threats")
+		p.press("1")
+		p.waitFor("Overview", "Owner")
 		p.press("?")
 		p.waitFor("quit")
 		p.press("?")
 		p.waitFor("q quit")
 		p.press("q")
 		p.waitFor("ssh exited 0")
-		h.waitLeft(t, 1)
 	})
 	t.Run("resize", func(t *testing.T) {
 		p := newPane(t, 80, 24, wrap(ssh(aliceKey)))
-		// The workbook resumes where alice was: the model's overview.
-		p.waitFor("Payments API", "q quit")
+		p.waitFor("Opened Payments API")
 		if out, err := p.tmux("resize-window", "-t", "p", "-x", "120", "-y", "40"); err != nil {
 			t.Fatalf("resize: %v\n%s", err, out)
 		}

@@ -27,9 +27,11 @@ type session struct {
 	in   *input
 	done chan struct{}
 
-	mu     sync.Mutex
-	prog   *tea.Program
-	wait   func()
+	mu   sync.Mutex
+	prog *tea.Program
+	wait func()
+	// ending is set by the first end; reason is what it said, if anything.
+	ending bool
 	reason string
 	ended  bool
 }
@@ -74,7 +76,7 @@ func (s *Server) joinMiddleware(next ssh.Handler) ssh.Handler {
 		st.live = live
 		st.in = newInput(sess, s.cfg.InputRate, s.cfg.InputBurst, s.cfg.FloodTimeout, st.done, func() {
 			st.end(fmt.Sprintf("threatdeck: input arrived faster than %.0f bytes a second for %s; the session was closed.", s.cfg.InputRate, s.cfg.FloodTimeout))
-		})
+		}, func() { st.end("") })
 		sess.Context().SetValue(sessionKey{}, st)
 		go st.watchIdle(s.cfg.IdleTimeout)
 		defer close(st.done)
@@ -141,7 +143,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.prog, st.wait = p, wait
-	if st.reason != "" {
+	if st.ending {
 		// Ended (idle, shutdown) before the program existed.
 		return nil
 	}
@@ -158,16 +160,17 @@ func envSet(env []string, name string) bool {
 	return false
 }
 
-// end stops the session's TUI, to be told reason once the terminal is
-// restored. The TUI quits normally (its last frame drawn, its edits
-// written); one that does not within quitGrace is killed.
+// end stops the session's TUI, to be told reason (if any) once the
+// terminal is restored. The TUI quits normally (its last frame drawn, its
+// edits written); one that does not within quitGrace is killed. Only the
+// first call counts.
 func (st *session) end(reason string) {
 	st.mu.Lock()
-	if st.ended || st.reason != "" {
+	if st.ended || st.ending {
 		st.mu.Unlock()
 		return
 	}
-	st.reason = reason
+	st.ending, st.reason = true, reason
 	p := st.prog
 	st.mu.Unlock()
 	if p == nil {
