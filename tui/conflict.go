@@ -22,7 +22,7 @@ type conflict struct {
 func (c *conflict) prompt(k ConflictKeys) string {
 	what := c.id
 	if what == "" {
-		what = string(c.kind)
+		what = "the " + string(c.kind)
 	}
 	return safeLine(c.by) + " changed " + safeLine(what) + " while you edit it: " +
 		k.Keep.Help().Key + " keep mine · " + k.Take.Help().Key + " take theirs"
@@ -74,4 +74,8 @@ func (p *threatsPage) formRecord() (model.RecordKind, string, bool) {
 		return "", "", false
 	}
 	return model.RecThreat, p.formThreat, true
+}
+
+func (p *overviewPage) formRecord() (model.RecordKind, string, bool) {
+	return model.RecOverview, "", p.form != nil
 }

@@ -360,3 +360,24 @@ func TestLiveModelsAndFollowIntoAnotherModel(t *testing.T) {
 	settleAll(cs...)
 	ann.wantScreen("Second model")
 }
+
+// Every edit stamps the overview's Updated; only a change of its content
+// asks the question of someone editing the overview.
+func TestLiveOverviewConflictOnlyOnContent(t *testing.T) {
+	_, _, cs := liveRoom(t, "fran", "ann")
+	fran, ann := cs[0], cs[1]
+	ann.press("f", "e")
+	if _, _, ok := ann.a.formRecord(); !ok {
+		t.Fatalf("no overview form:\n%s", ann.screen())
+	}
+	fran.press("2", "a")
+	fran.typeText("Vault keys")
+	fran.press("enter")
+	settleAll(cs...)
+	ann.dontWantScreen("while you edit it")
+	fran.press("1", "e", "ctrl+u")
+	fran.typeText("Payments API v2")
+	fran.press("enter")
+	settleAll(cs...)
+	ann.wantScreen("fran changed the overview while you edit it")
+}
