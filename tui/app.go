@@ -153,6 +153,7 @@ func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
 	a.s.width, a.s.height = a.width, a.height
 	a.s.user = a.user()
 	a.s.gate = a.gate
+	a.s.live = a.isLive()
 	a.conflict, a.poker, a.held, a.record = nil, nil, nil, nil
 	a.pages = map[Step]page{}
 	a.undo = nil

@@ -381,3 +381,24 @@ func TestLiveOverviewConflictOnlyOnContent(t *testing.T) {
 	settleAll(cs...)
 	ann.wantScreen("fran changed the overview while you edit it")
 }
+
+// An edit of an asset committed just after someone else's overview edit
+// does not put the old overview back (every mutator writes the overview
+// to move its Updated stamp; live sessions leave that out).
+func TestLiveOverviewEditSurvivesOtherEdits(t *testing.T) {
+	h, id, cs := liveRoom(t, "fran", "ann")
+	fran, ann := cs[0], cs[1]
+	ann.press("f", "2")
+	fran.press("e", "ctrl+u")
+	fran.typeText("Payments API v2")
+	fran.press("enter")
+	// Ann adds an asset before she hears of the new title.
+	ann.press("a")
+	ann.typeText("Vault keys")
+	ann.press("enter")
+	settleAll(cs...)
+	if got := h.stored(id).Overview.Title; got != "Payments API v2" {
+		t.Fatalf("the overview edit was undone by another edit: title %q", got)
+	}
+	sameModels(t, h, id, cs...)
+}
