@@ -44,9 +44,10 @@ func (a *app) conflictKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		if c.step != a.step {
 			return nil, true
 		}
-		if p, ok := a.page().(editorPage); ok {
-			a.setStatus("Took "+safeLine(c.by)+"'s version of "+safeLine(c.id), true)
-			return p.Edit(c.id), true
+		if p, ok := a.page().(formReopener); ok {
+			a.setStatus("Took "+safeLine(c.by)+"'s version", true)
+			p.reopenForm()
+			return nil, true
 		}
 	}
 	return nil, false
@@ -78,4 +79,25 @@ func (p *threatsPage) formRecord() (model.RecordKind, string, bool) {
 
 func (p *overviewPage) formRecord() (model.RecordKind, string, bool) {
 	return model.RecOverview, "", p.form != nil
+}
+
+// formReopener is implemented by pages that can open their form again
+// from the record as it now is ("take theirs").
+type formReopener interface{ reopenForm() }
+
+func (p *entityPage) reopenForm() { p.openForm(p.editing) }
+
+func (p *overviewPage) reopenForm() { p.open() }
+
+func (p *threatsPage) reopenForm() {
+	t, ok := p.s.m.Threat(p.formThreat)
+	if !ok {
+		p.form = nil
+		return
+	}
+	if p.formMit >= 0 {
+		p.openMitigationForm(t, p.formMit)
+		return
+	}
+	p.openThreatForm(t)
 }

@@ -402,3 +402,42 @@ func TestLiveOverviewEditSurvivesOtherEdits(t *testing.T) {
 	}
 	sameModels(t, h, id, cs...)
 }
+
+// "Take theirs" on a mitigation form opens that mitigation again, and the
+// detail credits who added and who changed it.
+func TestLiveConflictOnMitigation(t *testing.T) {
+	h := newFakeHub(t)
+	m := fixtureModel(t)
+	if _, err := m.PutThreat(model.Threat{Title: "Card testing", Category: model.Spoofing,
+		Mitigations: []model.Mitigation{{Description: "Rate limit"}}}, coreNow); err != nil {
+		t.Fatal(err)
+	}
+	id := seedHub(t, h, m)
+	fran := h.client("fran", model.RoleFacilitator, id)
+	ann := h.client("ann", model.RoleParticipant, id)
+	cs := []*client{fran, ann}
+	settleAll(cs...)
+	fran.press("6", "enter")
+	settleAll(cs...)
+	ann.press("f", "enter", "e")
+	ann.typeText(" per card")
+	fran.press("e", "end")
+	fran.typeText(" per IP")
+	fran.press("ctrl+s")
+	settleAll(cs...)
+	ann.wantScreen("fran changed T-001 while you edit it")
+	ann.press("ctrl+t")
+	if got := ann.a.page().(*threatsPage).form.value("mitigation 1"); got != "Rate limit per IP" {
+		t.Fatalf("took theirs, form holds %q", got)
+	}
+	ann.press("end")
+	ann.typeText(" and card")
+	ann.press("ctrl+s")
+	settleAll(cs...)
+	th, _ := h.stored(id).Threat("T-001")
+	if d := th.Mitigations[0].Description; d != "Rate limit per IP and card" {
+		t.Fatalf("stored %q", d)
+	}
+	fran.wantScreen("changed by ann")
+	sameModels(t, h, id, cs...)
+}

@@ -724,6 +724,9 @@ func (p *threatsPage) viewDetail(width, height int) string {
 			for _, l := range lines[1:] {
 				d.add(strings.Repeat(" ", 21) + l)
 			}
+			if by := attribution(p.s.opts, mt.Stamps); by != "" && i == p.mitCursor {
+				d.add(strings.Repeat(" ", 21) + st.Muted.Render(by))
+			}
 		}
 		if i == p.mitCursor {
 			d.focus(draw)
