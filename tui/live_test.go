@@ -1,6 +1,7 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"encoding/json"
 	"fmt"
 	"github.com/threatdeck/threatdeck/export"
@@ -359,6 +360,11 @@ func TestLiveModelsAndFollowIntoAnotherModel(t *testing.T) {
 	}
 	settleAll(cs...)
 	ann.wantScreen("Second model")
+	// The model list's header says who is in a model, at any width.
+	for _, w := range []int{80, 120} {
+		ann.send(tea.WindowSizeMsg{Width: w, Height: 24})
+		ann.wantScreen("with +1 elsewhere")
+	}
 }
 
 // Every edit stamps the overview's Updated; only a change of its content

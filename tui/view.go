@@ -103,7 +103,7 @@ func (a *app) header() string {
 	// Who is here takes what the title leaves, at most half the room.
 	who := ""
 	if pres := a.presenceText(); pres != "" {
-		if a.width < 100 {
+		if a.width < 100 && a.s != nil {
 			// Narrow: the room matters more than the product's name.
 			left = " " + safeLine(a.s.m.Overview.Title)
 		}
