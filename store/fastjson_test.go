@@ -153,4 +153,3 @@ func TestTextsCopy(t *testing.T) {
 		}
 	}
 }
-
