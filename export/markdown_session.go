@@ -224,8 +224,12 @@ func stamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
-// minutes is a duration as "1 h 05 min" or "12 min" (at least "0 min").
+// minutes is a duration as "1 h 05 min", "12 min" or, under a minute,
+// "40 s".
 func minutes(d time.Duration) string {
+	if d < 30*time.Second {
+		return fmt.Sprintf("%d s", int(d/time.Second))
+	}
 	m := int(d.Round(time.Minute) / time.Minute)
 	if m >= 60 {
 		return fmt.Sprintf("%d h %02d min", m/60, m%60)

@@ -370,6 +370,18 @@ func (m *Model) setRecord(r Record) {
 
 // upsert replaces, deletes or inserts (in id order) one element of list.
 func upsert[T any](list []T, r Record, i int) []T {
+	return upsertAt(list, r, i, func(list []T, v T) int {
+		at := len(list)
+		if id := recordID(any(v)); id != "" {
+			at, _ = slices.BinarySearchFunc(list, id, func(e T, id string) int { return compareIDs(recordID(any(e)), id) })
+		}
+		return at
+	})
+}
+
+// upsertAt replaces (i ≥ 0), deletes (a nil Value) or inserts at pos one
+// element of list.
+func upsertAt[T any](list []T, r Record, i int, pos func(list []T, v T) int) []T {
 	if r.Value == nil {
 		if i >= 0 {
 			return slices.Delete(list, i, i+1)
@@ -381,11 +393,7 @@ func upsert[T any](list []T, r Record, i int) []T {
 		list[i] = v
 		return list
 	}
-	at := len(list)
-	if id := recordID(any(v)); id != "" {
-		at, _ = slices.BinarySearchFunc(list, id, func(e T, id string) int { return compareIDs(recordID(any(e)), id) })
-	}
-	return slices.Insert(list, at, v)
+	return slices.Insert(list, pos(list, v), v)
 }
 
 func recordID(v any) string {

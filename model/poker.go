@@ -224,19 +224,10 @@ func (m *Model) recordOnly(label string, recs ...Record) Change {
 
 // setKeyed writes or deletes one record of a list kept in key order.
 func setKeyed[T any](list []T, r Record, i int, key func(T) string) []T {
-	if r.Value == nil {
-		if i >= 0 {
-			return slices.Delete(list, i, i+1)
-		}
-		return list
-	}
-	v := deref[T](r.Value)
-	if i >= 0 {
-		list[i] = v
-		return list
-	}
-	at, _ := slices.BinarySearchFunc(list, key(v), func(e T, k string) int { return strings.Compare(key(e), k) })
-	return slices.Insert(list, at, v)
+	return upsertAt(list, r, i, func(list []T, v T) int {
+		at, _ := slices.BinarySearchFunc(list, key(v), func(e T, k string) int { return strings.Compare(key(e), k) })
+		return at
+	})
 }
 
 func (m *Model) sortLive() {

@@ -163,3 +163,38 @@ func TestSessionAttend(t *testing.T) {
 		t.Fatal("no change in who is here changed the record")
 	}
 }
+
+func TestSplitStampAndTouch(t *testing.T) {
+	m := pokerModel(t)
+	later := pokerNow.Add(time.Hour)
+	ch, err := m.PutAsset(Asset{Name: "Keys", Sensitivity: Restricted}, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, restore := SplitStamp(ch)
+	if restore == nil || !deref[Overview](restore.Value).Updated.Equal(pokerNow) {
+		t.Fatalf("restore %+v", restore)
+	}
+	for _, r := range append(out.Do.Records, out.Undo.Records...) {
+		if r.Kind == RecOverview {
+			t.Fatal("the overview stamp is still in the edit")
+		}
+	}
+	if len(out.Do.Records) != len(ch.Do.Records)-1 {
+		t.Fatalf("records %+v", out.Do.Records)
+	}
+	touched := m.Touch(out.Do, later)
+	if ov := deref[Overview](touched.Records[len(touched.Records)-1].Value); !ov.Updated.Equal(later) || ov.Title != m.Overview.Title {
+		t.Fatalf("touched overview %+v", ov)
+	}
+	// A real overview edit keeps its record.
+	o := m.Overview
+	o.Title = "Renamed"
+	ch, err = m.PutOverview(o, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, restore := SplitStamp(ch); restore != nil {
+		t.Fatal("an overview edit lost its overview record")
+	}
+}

@@ -115,3 +115,58 @@ func sameThreat(a, b Threat) bool {
 	}
 	return true
 }
+
+// SplitStamp takes out of ch the overview record every mutator writes just
+// to move Overview.Updated, when that is all it changes. In a live session
+// that record carries the sender's copy of the overview, so an edit of an
+// asset committed just after someone else's overview edit would put the
+// old overview back; without it, the edit touches only what it is about.
+// restore is the overview as it was, for the caller's model (nil when ch
+// is returned whole). The host can bump Updated itself (Touch).
+func SplitStamp(ch Change) (out Change, restore *Record) {
+	do, undo := -1, -1
+	for i, r := range ch.Do.Records {
+		if r.Kind == RecOverview {
+			do = i
+		}
+	}
+	for i, r := range ch.Undo.Records {
+		if r.Kind == RecOverview {
+			undo = i
+		}
+	}
+	if do < 0 || undo < 0 || len(ch.Do.Records) == 1 {
+		return ch, nil
+	}
+	cur, old := deref[Overview](ch.Do.Records[do].Value), deref[Overview](ch.Undo.Records[undo].Value)
+	old.Updated = cur.Updated
+	if !sameOverview(old, cur) {
+		return ch, nil
+	}
+	r := ch.Undo.Records[undo]
+	out = ch
+	out.Do.Records = slices.Delete(slices.Clone(ch.Do.Records), do, do+1)
+	out.Undo.Records = slices.Delete(slices.Clone(ch.Undo.Records), undo, undo+1)
+	return out, &r
+}
+
+func sameOverview(a, b Overview) bool {
+	return a.Title == b.Title && a.Owner == b.Owner && a.Summary == b.Summary && a.Scope == b.Scope &&
+		slices.Equal(a.Participants, b.Participants) && a.Status == b.Status && a.Edition == b.Edition &&
+		a.Created.Equal(b.Created) && a.Updated.Equal(b.Updated)
+}
+
+// Touch is e with the overview's Updated moved to at, for a host that
+// commits edits without the overview record (SplitStamp): the record is
+// m's own overview, so no one's overview edit is undone by it.
+func (m *Model) Touch(e Edit, at time.Time) Edit {
+	for _, r := range e.Records {
+		if r.Kind == RecOverview {
+			return e
+		}
+	}
+	ov := m.Overview
+	ov.Updated = at
+	e.Records = append(slices.Clone(e.Records), Record{Kind: RecOverview, Value: ov})
+	return e
+}

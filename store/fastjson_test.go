@@ -113,6 +113,11 @@ func FuzzDecodeThreat(f *testing.F) {
 	}
 	f.Add([]byte(`{"id":"T-1","title":"a\u00e9\ud83d\ude00\/\b\f\r","likelihood":-0,"assets":null,"mitigations":[{"id":"M-1"}]}`))
 	f.Add([]byte(` { "likelihood" : 007 } `))
+	// Attribution and a risk-poker decision (the fields the live session added).
+	f.Add([]byte(`{"id":"T-2","created_by":"ann","created_at":"2025-06-02T10:00:00Z","updated_at":"2025-06-02T10:00:00.5+02:00",` +
+		`"risk_vote":{"likelihood":3,"impact":4,"by":"fran","votes":[{"threat_id":"T-2","voter":"bob","round":1,"likelihood":2,"impact":5}]},` +
+		`"mitigations":[{"id":"M-1","description":"d","updated_by":"bob"}]}`))
+	f.Add([]byte(`{"risk_vote":null,"created_at":"not a time"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var fast, std model.Threat
 		if !decodeThreat(data, &fast, newTexts()) {

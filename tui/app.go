@@ -153,7 +153,8 @@ func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
 	a.s.width, a.s.height = a.width, a.height
 	a.s.user = a.user()
 	a.s.gate = a.gate
-	a.conflict, a.poker, a.held, a.record = nil, nil, nil, nil
+	a.s.live = a.isLive()
+	a.conflict, a.poker, a.record = nil, nil, nil
 	a.pages = map[Step]page{}
 	a.undo = nil
 	a.park, a.lot = nil, nil
@@ -166,7 +167,8 @@ func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
 	if a.isLive() && a.facilitator() {
 		a.startRecord()
 	}
-	return tea.Batch(a.show(step, pos.Item), a.follow(), a.attend())
+	// Keys held for a save of the model we left act here.
+	return tea.Batch(a.show(step, pos.Item), a.follow(), a.attend(), a.replay())
 }
 
 // show switches to step and selects item there ("" keeps the cursor).
@@ -193,6 +195,6 @@ func (a *app) closeModel() tea.Cmd {
 		a.s.writes.wait()
 	}
 	a.s, a.pages, a.undo, a.park, a.lot = nil, nil, nil, nil, nil
-	a.conflict, a.poker, a.held, a.record = nil, nil, nil, nil
-	return tea.Batch(a.home.load("", false), a.announce())
+	a.conflict, a.poker, a.record = nil, nil, nil
+	return tea.Batch(a.home.load("", false), a.announce(), a.replay())
 }

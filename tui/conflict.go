@@ -22,7 +22,7 @@ type conflict struct {
 func (c *conflict) prompt(k ConflictKeys) string {
 	what := c.id
 	if what == "" {
-		what = string(c.kind)
+		what = "the " + string(c.kind)
 	}
 	return safeLine(c.by) + " changed " + safeLine(what) + " while you edit it: " +
 		k.Keep.Help().Key + " keep mine · " + k.Take.Help().Key + " take theirs"
@@ -44,9 +44,10 @@ func (a *app) conflictKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		if c.step != a.step {
 			return nil, true
 		}
-		if p, ok := a.page().(editorPage); ok {
-			a.setStatus("Took "+safeLine(c.by)+"'s version of "+safeLine(c.id), true)
-			return p.Edit(c.id), true
+		if p, ok := a.page().(formReopener); ok {
+			a.setStatus("Took "+safeLine(c.by)+"'s version", true)
+			p.reopenForm()
+			return nil, true
 		}
 	}
 	return nil, false
@@ -74,4 +75,29 @@ func (p *threatsPage) formRecord() (model.RecordKind, string, bool) {
 		return "", "", false
 	}
 	return model.RecThreat, p.formThreat, true
+}
+
+func (p *overviewPage) formRecord() (model.RecordKind, string, bool) {
+	return model.RecOverview, "", p.form != nil
+}
+
+// formReopener is implemented by pages that can open their form again
+// from the record as it now is ("take theirs").
+type formReopener interface{ reopenForm() }
+
+func (p *entityPage) reopenForm() { p.openForm(p.editing) }
+
+func (p *overviewPage) reopenForm() { p.open() }
+
+func (p *threatsPage) reopenForm() {
+	t, ok := p.s.m.Threat(p.formThreat)
+	if !ok {
+		p.form = nil
+		return
+	}
+	if p.formMit >= 0 {
+		p.openMitigationForm(t, p.formMit)
+		return
+	}
+	p.openThreatForm(t)
 }

@@ -135,6 +135,12 @@ func (h *coreHarness) run(cmd tea.Cmd) {
 // Terminal requests (background colour …) are for the real terminal and are
 // dropped; a quit marks the app as quitting. Both test harnesses use it.
 func drain(a *app, cmd tea.Cmd, deliver func(tea.Msg)) {
+	drainWith(a, cmd, deliver, func(c tea.Cmd) { drain(a, c, deliver) })
+}
+
+// drainWith is drain with the runner of nested commands given, so a
+// harness can hold some back (the live harness parks the event reader).
+func drainWith(a *app, cmd tea.Cmd, deliver func(tea.Msg), run func(tea.Cmd)) {
 	if cmd == nil {
 		return
 	}
@@ -144,7 +150,7 @@ func drain(a *app, cmd tea.Cmd, deliver func(tea.Msg)) {
 		return
 	case tea.BatchMsg:
 		for _, c := range m {
-			drain(a, c, deliver)
+			run(c)
 		}
 		return
 	case tea.QuitMsg:
@@ -154,7 +160,7 @@ func drain(a *app, cmd tea.Cmd, deliver func(tea.Msg)) {
 	// tea.Sequence's message is an unexported slice of commands.
 	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
 		for i := range v.Len() {
-			drain(a, v.Index(i).Interface().(tea.Cmd), deliver)
+			run(v.Index(i).Interface().(tea.Cmd))
 		}
 		return
 	}

@@ -89,7 +89,13 @@ func requireGoldenFrame(t *testing.T, tm *teatest.TestModel, height int) {
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app)
+	compareGoldenFrame(t, tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app), height)
+}
+
+// compareGoldenFrame compares the frame final draws, with the fixed ASCII
+// colour profile, with the test's golden file.
+func compareGoldenFrame(t *testing.T, final *app, height int) {
+	t.Helper()
 	var out bytes.Buffer
 	w := &colorprofile.Writer{Forward: &out, Profile: colorprofile.Ascii}
 	if _, err := w.WriteString(final.render()); err != nil {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"strings"
 	"sync"
 	"testing"
@@ -120,14 +119,5 @@ func requireRecordedFrame(t *testing.T, tm *teatest.TestModel, height int) {
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*frameRecorder).a
-	var out bytes.Buffer
-	w := &colorprofile.Writer{Forward: &out, Profile: colorprofile.Ascii}
-	if _, err := w.WriteString(final.render()); err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Count(out.String(), "\n") + 1; got != height {
-		t.Errorf("frame has %d lines, want %d", got, height)
-	}
-	teatest.RequireEqualOutput(t, out.Bytes())
+	compareGoldenFrame(t, tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*frameRecorder).a, height)
 }

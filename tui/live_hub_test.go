@@ -250,34 +250,6 @@ func (c *client) run(cmd tea.Cmd) {
 	drainWith(c.a, cmd, c.send, c.run)
 }
 
-// drainWith is drain with a custom runner for nested commands.
-func drainWith(a *app, cmd tea.Cmd, deliver func(tea.Msg), run func(tea.Cmd)) {
-	msg := cmd()
-	switch m := msg.(type) {
-	case nil:
-		return
-	case tea.BatchMsg:
-		for _, c := range m {
-			run(c)
-		}
-		return
-	case tea.QuitMsg:
-		a.quitting = true
-		return
-	}
-	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
-		for i := range v.Len() {
-			run(v.Index(i).Interface().(tea.Cmd))
-		}
-		return
-	}
-	name := reflect.TypeOf(msg).String()
-	if strings.HasPrefix(name, "tea.") && !strings.HasPrefix(name, "tea.Key") && !strings.HasPrefix(name, "tea.WindowSizeMsg") {
-		return
-	}
-	deliver(msg)
-}
-
 func (c *client) press(keys ...string) {
 	c.t.Helper()
 	pressKeys(c.send, keys...)

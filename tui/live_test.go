@@ -1,6 +1,7 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"encoding/json"
 	"fmt"
 	"github.com/threatdeck/threatdeck/export"
@@ -359,4 +360,90 @@ func TestLiveModelsAndFollowIntoAnotherModel(t *testing.T) {
 	}
 	settleAll(cs...)
 	ann.wantScreen("Second model")
+	// The model list's header says who is in a model, at any width.
+	for _, w := range []int{80, 120} {
+		ann.send(tea.WindowSizeMsg{Width: w, Height: 24})
+		ann.wantScreen("with +1 elsewhere")
+	}
+}
+
+// Every edit stamps the overview's Updated; only a change of its content
+// asks the question of someone editing the overview.
+func TestLiveOverviewConflictOnlyOnContent(t *testing.T) {
+	_, _, cs := liveRoom(t, "fran", "ann")
+	fran, ann := cs[0], cs[1]
+	ann.press("f", "e")
+	if _, _, ok := ann.a.formRecord(); !ok {
+		t.Fatalf("no overview form:\n%s", ann.screen())
+	}
+	fran.press("2", "a")
+	fran.typeText("Vault keys")
+	fran.press("enter")
+	settleAll(cs...)
+	ann.dontWantScreen("while you edit it")
+	fran.press("1", "e", "ctrl+u")
+	fran.typeText("Payments API v2")
+	fran.press("enter")
+	settleAll(cs...)
+	ann.wantScreen("fran changed the overview while you edit it")
+}
+
+// An edit of an asset committed just after someone else's overview edit
+// does not put the old overview back (every mutator writes the overview
+// to move its Updated stamp; live sessions leave that out).
+func TestLiveOverviewEditSurvivesOtherEdits(t *testing.T) {
+	h, id, cs := liveRoom(t, "fran", "ann")
+	fran, ann := cs[0], cs[1]
+	ann.press("f", "2")
+	fran.press("e", "ctrl+u")
+	fran.typeText("Payments API v2")
+	fran.press("enter")
+	// Ann adds an asset before she hears of the new title.
+	ann.press("a")
+	ann.typeText("Vault keys")
+	ann.press("enter")
+	settleAll(cs...)
+	if got := h.stored(id).Overview.Title; got != "Payments API v2" {
+		t.Fatalf("the overview edit was undone by another edit: title %q", got)
+	}
+	sameModels(t, h, id, cs...)
+}
+
+// "Take theirs" on a mitigation form opens that mitigation again, and the
+// detail credits who added and who changed it.
+func TestLiveConflictOnMitigation(t *testing.T) {
+	h := newFakeHub(t)
+	m := fixtureModel(t)
+	if _, err := m.PutThreat(model.Threat{Title: "Card testing", Category: model.Spoofing,
+		Mitigations: []model.Mitigation{{Description: "Rate limit"}}}, coreNow); err != nil {
+		t.Fatal(err)
+	}
+	id := seedHub(t, h, m)
+	fran := h.client("fran", model.RoleFacilitator, id)
+	ann := h.client("ann", model.RoleParticipant, id)
+	cs := []*client{fran, ann}
+	settleAll(cs...)
+	fran.press("6", "enter")
+	settleAll(cs...)
+	ann.press("f", "enter", "e")
+	ann.typeText(" per card")
+	fran.press("e", "end")
+	fran.typeText(" per IP")
+	fran.press("ctrl+s")
+	settleAll(cs...)
+	ann.wantScreen("fran changed T-001 while you edit it")
+	ann.press("ctrl+t")
+	if got := ann.a.page().(*threatsPage).form.value("mitigation 1"); got != "Rate limit per IP" {
+		t.Fatalf("took theirs, form holds %q", got)
+	}
+	ann.press("end")
+	ann.typeText(" and card")
+	ann.press("ctrl+s")
+	settleAll(cs...)
+	th, _ := h.stored(id).Threat("T-001")
+	if d := th.Mitigations[0].Description; d != "Rate limit per IP and card" {
+		t.Fatalf("stored %q", d)
+	}
+	fran.wantScreen("changed by ann")
+	sameModels(t, h, id, cs...)
 }

@@ -38,6 +38,8 @@ type session struct {
 	// holds keys back (see app.held).
 	submitting bool
 	busy       int
+	// live is set in a live session.
+	live bool
 
 	// rev counts in-memory changes of m, so derived data (completion)
 	// is computed once per change rather than once per frame.
@@ -163,6 +165,15 @@ func (s *session) commitFrom(origin Step, ch model.Change, err error, undo bool)
 		}
 	}
 	ch = s.stamp(ch)
+	if s.live {
+		// Send only what the edit is about: the overview record every
+		// mutator adds to move Updated would carry our copy of the
+		// overview over someone else's overview edit.
+		var restore *model.Record
+		if ch, restore = model.SplitStamp(ch); restore != nil {
+			s.m.Apply(model.Edit{Records: []model.Record{*restore}})
+		}
+	}
 	wb, id := s.wb, s.m.ID
 	return s.writes.run(func() tea.Msg {
 		if err := wb.Commit(id, ch.Do); err != nil {

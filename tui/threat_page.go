@@ -753,6 +753,9 @@ func (p *threatsPage) viewDetail(width, height int) string {
 			if plan := p.mitigationPlan(mt); plan != "" {
 				d.add(strings.Repeat(" ", 21) + ansi.Truncate(st.Muted.Render(plan), max(10, width-21), "…"))
 			}
+			if by := attribution(p.s.opts, mt.Stamps); by != "" && i == p.mitCursor {
+				d.add(strings.Repeat(" ", 21) + ansi.Truncate(st.Muted.Render(by), max(10, width-21), "…"))
+			}
 		}
 		if i == p.mitCursor {
 			d.focus(draw)

@@ -103,6 +103,10 @@ func (a *app) header() string {
 	// Who is here takes what the title leaves, at most half the room.
 	who := ""
 	if pres := a.presenceText(); pres != "" {
+		if a.width < 100 && a.s != nil {
+			// Narrow: the room matters more than the product's name.
+			left = " " + safeLine(a.s.m.Overview.Title)
+		}
 		keep := max(10, min(lipgloss.Width(left), room/2))
 		l = truncate(left, keep)
 		if w := room - lipgloss.Width(l) - 2; w >= 8 {
