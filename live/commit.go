@@ -24,8 +24,13 @@ func (h *Host) commit(by *Member, modelID string, e model.Edit) (model.Edit, err
 		return model.Edit{}, err
 	}
 	rebaseOverview(cur, &e)
+	at := h.opts.Clock()
+	// Live TUIs leave the overview's update stamp out of their edits
+	// (model.SplitStamp), so a stale copy cannot revert a rename; the host
+	// moves the stamp itself, from the current overview.
+	e = cur.Touch(e, at)
 	renumbered := renumber(cur, &e)
-	e.By, e.At = by.me.Name, h.opts.Clock()
+	e.By, e.At = by.me.Name, at
 	if err := h.st.Commit(modelID, e); err != nil {
 		return model.Edit{}, err
 	}

@@ -1,6 +1,8 @@
 package live
 
 import (
+	"time"
+
 	"errors"
 	"slices"
 	"strings"
@@ -284,4 +286,38 @@ func TestHostCloseEndsMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
+}
+
+// TestHostStampsUpdated: an edit that leaves the overview out (as live
+// TUIs send them, see model.SplitStamp) still moves the model's update
+// stamp, to the host's clock, and everyone receives the stamp.
+func TestHostStampsUpdated(t *testing.T) {
+	h, id := newHost(t)
+	later := t0.Add(time.Hour)
+	h.opts.Clock = func() time.Time { return later }
+	a, b := join(t, h, "alice", ""), join(t, h, "bob", "")
+	ma, _ := a.Load(id)
+	ch, _ := ma.PutThreat(threat("x"), t0)
+	split, _ := model.SplitStamp(ch)
+	for _, r := range split.Do.Records {
+		if r.Kind == model.RecOverview {
+			t.Fatal("the edit under test still carries the overview")
+		}
+	}
+	if err := a.Commit(id, split.Do); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := h.Load(id); !got.Overview.Updated.Equal(later) {
+		t.Errorf("updated %v, want the host's %v", got.Overview.Updated, later)
+	}
+	ev := next(t, b.Events(), model.EventEdit)
+	stamped := false
+	for _, r := range ev.Edit.Records {
+		if ov, ok := r.Value.(model.Overview); ok && r.Kind == model.RecOverview && ov.Updated.Equal(later) {
+			stamped = true
+		}
+	}
+	if !stamped {
+		t.Errorf("bob's event carries no new stamp: %+v", ev.Edit.Records)
+	}
 }
