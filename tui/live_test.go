@@ -447,3 +447,25 @@ func TestLiveConflictOnMitigation(t *testing.T) {
 	fran.wantScreen("changed by ann")
 	sameModels(t, h, id, cs...)
 }
+
+// TestLiveFollowWaitsForTheForm: a following participant typing in a form
+// stays put while the facilitator moves, and catches up as the form
+// closes, not at the facilitator's next move.
+func TestLiveFollowWaitsForTheForm(t *testing.T) {
+	_, _, cs := liveRoom(t, "fran", "ann")
+	fran, ann := cs[0], cs[1]
+	fran.press("2")
+	settleAll(cs...)
+	ann.press("a")
+	settleAll(cs...)
+	fran.press("3")
+	settleAll(cs...)
+	if ann.a.step != StepAssets || !ann.a.capturing() {
+		t.Fatalf("ann was pulled away from her form: on %v, capturing %v", ann.a.step, ann.a.capturing())
+	}
+	ann.press("esc")
+	settleAll(cs...)
+	if ann.a.step != StepActors {
+		t.Fatalf("ann did not catch up when her form closed: on %v", ann.a.step)
+	}
+}

@@ -67,6 +67,7 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, a.openPoker(msg.ID)
 	case tea.KeyPressMsg:
+		wasCapturing := a.isLive() && a.capturing()
 		cmd := a.key(msg)
 		if a.s != nil {
 			// A submit no save picked up (a form that closed without
@@ -75,6 +76,11 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		a.home.s.submitting = false
 		a.settleConflict()
+		if wasCapturing && !a.capturing() {
+			// Following waited while this person typed; catch up with
+			// the facilitator now rather than at their next move.
+			cmd = tea.Batch(cmd, a.follow())
+		}
 		return a, cmd
 	}
 	return a, a.forward(msg)
