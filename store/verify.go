@@ -257,7 +257,7 @@ func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
 		return nil, err
 	}
 	in.sum.top = map[string]bool{}
-	if _, _, err := in.tree(m.root, nil, 0, nil, false); err != nil {
+	if _, _, err := in.tree(m.root, nil, 0, nil, nil, false); err != nil {
 		return nil, err
 	}
 	if err := in.account(m); err != nil {
@@ -461,7 +461,9 @@ func (in *inspector) freelist(id uint64) error {
 // in it must pass its checksum. It returns the number of entries in the
 // bucket. Damage inside a model is recorded against that model and its
 // walk stops there; damage anywhere else is an error.
-func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, sealed bool) (n uint64, first []byte, err error) {
+//
+// name is the bucket's name (path's last element, as the stored key).
+func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, name []byte, sealed bool) (n uint64, first []byte, err error) {
 	if depth > maxTreeDepth {
 		return 0, nil, damaged("a bucket tree is impossibly deep")
 	}
@@ -503,7 +505,7 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 			first = key
 		}
 		if branch {
-			sub, childFirst, err := in.tree(el.child, nil, depth+1, path, sealed)
+			sub, childFirst, err := in.tree(el.child, nil, depth+1, path, name, sealed)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -518,7 +520,7 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 		n++
 		value, isBucket := el.value, el.bucket
 		if !isBucket && sealed && len(path) > 0 {
-			if err := in.verifyValue(path, key, value); err != nil {
+			if err := in.verifyValue(path, name, key, value); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -547,7 +549,7 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 		}
 		// Depth counts pages, so a nested bucket starts a fresh tree but
 		// keeps the bound on total recursion.
-		got, _, err := in.tree(u64(value), value[bucketHeaderLen:], depth+1, sub, subSealed)
+		got, _, err := in.tree(u64(value), value[bucketHeaderLen:], depth+1, sub, key, subSealed)
 		if err != nil {
 			if id := modelOf(sub); id != "" && len(sub) == 2 {
 				in.modelDamage(id, err.Error())
@@ -596,8 +598,8 @@ func elementAt(p []byte, i int, branch bool) (el element, ok bool) {
 }
 
 // verifyValue checks one value of a sealed bucket against its checksum.
-func (in *inspector) verifyValue(path []string, key, value []byte) error {
-	name := []byte(path[len(path)-1])
+// name is the bucket's name, path's last element.
+func (in *inspector) verifyValue(path []string, name, key, value []byte) error {
 	if plainMeta(name, key) {
 		return nil
 	}
