@@ -491,6 +491,10 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 		return 0, nil, damaged("a branch page is empty")
 	}
 	var prev []byte
+	var sum bucketSum
+	if sealed {
+		sum = sumOf(name)
+	}
 	for i := range count {
 		el, ok := elementAt(p, i, branch)
 		if !ok {
@@ -520,7 +524,7 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 		n++
 		value, isBucket := el.value, el.bucket
 		if !isBucket && sealed && len(path) > 0 {
-			if err := in.verifyValue(path, name, key, value); err != nil {
+			if err := in.verifyValue(path, name, sum, key, value); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -599,11 +603,12 @@ func elementAt(p []byte, i int, branch bool) (el element, ok bool) {
 
 // verifyValue checks one value of a sealed bucket against its checksum.
 // name is the bucket's name, path's last element.
-func (in *inspector) verifyValue(path []string, name, key, value []byte) error {
+// sum is the checksum state of its name.
+func (in *inspector) verifyValue(path []string, name []byte, sum bucketSum, key, value []byte) error {
 	if plainMeta(name, key) {
 		return nil
 	}
-	payload, ok := unseal(name, key, value)
+	payload, ok := sum.unseal(key, value)
 	if id := modelOf(path); id != "" {
 		if !ok {
 			in.modelDamage(id, recordName(path, key)+" fails its checksum")
