@@ -71,15 +71,7 @@ func TestSalvage(t *testing.T) {
 func TestSalvageStructuralDamage(t *testing.T) {
 	data := realWorkbook(t, 1000)
 	want := wantOf(t, data)
-	page := int(binary.NativeEndian.Uint32(data[16+8:]))
-	branch, width := -1, 0
-	for id := 2; id*page < len(data); id++ {
-		p := data[id*page:]
-		n := int(binary.NativeEndian.Uint16(p[10:]))
-		if binary.NativeEndian.Uint64(p) == uint64(id) && binary.NativeEndian.Uint16(p[8:]) == flagBranch && n > width {
-			branch, width = id, n
-		}
-	}
+	branch, width, page := widestBranch(data)
 	binary.NativeEndian.PutUint16(data[branch*page+10:], uint16(width-1))
 	if err := tryOpen(t, data, want); err == nil {
 		t.Fatal("a lowered branch count went unnoticed")
