@@ -89,7 +89,7 @@ func freePage(t *testing.T, data []byte, id int) bool {
 	os.WriteFile(path, data, 0o600)
 	f, _ := os.Open(path)
 	defer f.Close()
-	in, m, release, err := readHeader(f, int64(len(data)))
+	in, m, release, err := readHeader(f, int64(len(data)), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,3 +90,31 @@ func TestSalvageStructuralDamage(t *testing.T) {
 		t.Errorf("report: %+v", rep)
 	}
 }
+
+// A workbook cut short (a copy that stopped half-way, a full disk) cannot
+// be opened, but what is still there can be salvaged.
+func TestSalvageTruncated(t *testing.T) {
+	data := realWorkbook(t, 1000)
+	want := wantOf(t, data)
+	_, _, page := widestBranch(data)
+	cut := data[:len(data)/page*page*3/4/page*page]
+	if err := tryOpen(t, cut, want); err == nil {
+		t.Fatal("a truncated workbook opened")
+	}
+	src := filepath.Join(t.TempDir(), "cut.db")
+	os.WriteFile(src, cut, 0o600)
+	rep, err := Salvage(src, filepath.Join(t.TempDir(), "saved.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Lost) == 0 || !strings.Contains(rep.Lost[0], "cut short") {
+		t.Errorf("report does not say the file is cut short: %+v", rep.Lost)
+	}
+	saved := 0
+	for _, m := range rep.Models {
+		saved += m.Saved
+	}
+	if saved == 0 {
+		t.Errorf("nothing salvaged from a file cut at three quarters: %+v", rep)
+	}
+}

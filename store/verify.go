@@ -147,8 +147,10 @@ type inspector struct {
 
 // readHeader checks the header pages of a bbolt file, picks the meta page
 // bbolt would use (noting damage to the other in sum.damage) and returns an
-// inspector ready to walk from it. release unmaps the file.
-func readHeader(r io.ReaderAt, size int64) (in *inspector, m boltMeta, release func(), err error) {
+// inspector ready to walk from it. release unmaps the file. truncated
+// accepts a file shorter than its meta says (for salvage): the pages past
+// its end then count as missing.
+func readHeader(r io.ReaderAt, size int64, truncated bool) (in *inspector, m boltMeta, release func(), err error) {
 	release = func() {}
 	head := make([]byte, min(size, int64(os.Getpagesize())))
 	if _, err := r.ReadAt(head, 0); err != nil {
@@ -231,11 +233,15 @@ func readHeader(r io.ReaderAt, size int64) (in *inspector, m boltMeta, release f
 			}
 		}
 	}
-	if m.pgid < 3 || m.pgid > uint64(size)/pageSize {
+	hwm := m.pgid
+	if truncated && hwm > uint64(size)/pageSize {
+		hwm = uint64(size) / pageSize
+	}
+	if m.pgid < 3 || hwm > uint64(size)/pageSize {
 		release()
 		return nil, m, release, damaged("the file is truncated or its page count is wrong (%d pages recorded, %d bytes on disk)", m.pgid, size)
 	}
-	in.hwm = m.pgid
+	in.hwm = hwm
 	in.seen = make([]uint64, (in.hwm+63)/64)
 	in.mark(0)
 	in.mark(1)
@@ -247,7 +253,7 @@ func readHeader(r io.ReaderAt, size int64) (in *inspector, m boltMeta, release f
 // otherwise only the root and meta buckets are walked, which bounds the cost
 // on very large files.
 func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
-	in, m, release, err := readHeader(r, size)
+	in, m, release, err := readHeader(r, size, false)
 	if err != nil {
 		return nil, err
 	}
