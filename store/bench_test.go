@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/threatdeck/threatdeck/model"
 )
 
@@ -157,5 +159,34 @@ func BenchmarkOpen(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.Close()
+	}
+}
+
+// BenchmarkLoadChecksums verifies, on one goroutine, the checksum of every
+// record BenchmarkLoad reads: the part of a load that checksums add (Load
+// verifies them spread over its decoding workers).
+func BenchmarkLoadChecksums(b *testing.B) {
+	s, id := benchStore(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		err := s.view(func(tx *bolt.Tx) error {
+			mb := modelBucket(tx, id)
+			for _, kind := range model.RecordKinds {
+				kb := mb.Bucket([]byte(kind))
+				sum := sumOf([]byte(kind))
+				c := kb.Cursor()
+				for k, v := c.First(); k != nil; k, v = c.Next() {
+					if _, ok := sum.unseal(k, v); !ok {
+						return fmt.Errorf("%s %s does not verify", kind, k)
+					}
+					n++
+				}
+			}
+			return nil
+		})
+		if err != nil || n < 10000 {
+			b.Fatal(n, err)
+		}
 	}
 }

@@ -322,3 +322,17 @@ func damageText(data []byte, text string, at int) int {
 		data[from] ^= 0x20
 	}
 }
+
+// widestBranch finds the branch page with the most elements in a workbook's
+// bytes (-1 when there is none): in the fixtures, the big model's threat
+// bucket, whose damage is met only when that model is read.
+func widestBranch(data []byte) (branch, width, page int) {
+	pages, page, _ := pagesOf(data)
+	branch = -1
+	for _, p := range pages {
+		if p.flags == flagBranch && p.count > width {
+			branch, width = p.id, p.count
+		}
+	}
+	return branch, width, page
+}

@@ -33,18 +33,23 @@ type fixture struct {
 // buckets in the models bucket's own leaves), with team libraries; one
 // edited many times, so its free list is long; and one written by schema 1
 // and migrated.
-func campaignFixtures(t *testing.T) []fixture {
+// small makes them smaller, for the short run.
+func campaignFixtures(t *testing.T, small bool) []fixture {
+	threats, edits, models := 1000, 200, 30
+	if small {
+		threats, edits, models = 300, 40, 12
+	}
 	var out []fixture
 	add := func(name string, data []byte) {
 		out = append(out, fixture{name, data, wantOf(t, data)})
 	}
-	add("big", realWorkbook(t, 1000))
+	add("big", realWorkbook(t, threats))
 
 	s, err := Open(filepath.Join(t.TempDir(), "many.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 30 {
+	for i := range models {
 		m := mustNew(t, fmt.Sprintf("Model %d", i), "team")
 		must(t)(m.PutAsset(model.Asset{Name: "Data", Sensitivity: model.Internal}, t0))
 		if _, err := s.Create(m); err != nil {
@@ -66,7 +71,7 @@ func campaignFixtures(t *testing.T) []fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 200 {
+	for i := range edits {
 		ch := must(t)(m.PutThreat(model.Threat{Title: fmt.Sprintf("Edit %d", i), Category: model.Spoofing, Likelihood: 2, Impact: 2}, t0))
 		if err := s.Commit(id, ch.Do); err != nil {
 			t.Fatal(err)
@@ -199,16 +204,16 @@ func TestCorruptionCampaign(t *testing.T) {
 	n := *variants
 	sample := n == 0
 	if sample {
-		n = 12
+		n = 8
 	}
 	var st variantStats
 	r := rand.New(rand.NewPCG(13, uint64(n)))
-	for _, fx := range campaignFixtures(t) {
+	for _, fx := range campaignFixtures(t, sample) {
 		vs := systematic(fx.data)
 		if sample {
 			// The short run takes a spread of the systematic variants.
 			r.Shuffle(len(vs), func(i, j int) { vs[i], vs[j] = vs[j], vs[i] })
-			vs = vs[:min(len(vs), 12)]
+			vs = vs[:min(len(vs), 8)]
 		}
 		for range n {
 			vs = append(vs, randomVariant(r, fx.data))

@@ -130,17 +130,7 @@ func TestPageReferenceDamage(t *testing.T) {
 func testPageReferenceDamage(t *testing.T) {
 	real := realWorkbook(t, 400)
 	want := wantOf(t, real)
-	page := int(binary.NativeEndian.Uint32(real[16+8:]))
-	// The widest branch page is the big model's threat bucket: damage there
-	// is met only when that model is read, not by bbolt's open.
-	branch, width := -1, 0
-	for id := 2; id*page < len(real); id++ {
-		p := real[id*page:]
-		n := int(binary.NativeEndian.Uint16(p[10:]))
-		if binary.NativeEndian.Uint64(p) == uint64(id) && binary.NativeEndian.Uint16(p[8:]) == flagBranch && n > width {
-			branch, width = id, n
-		}
-	}
+	branch, _, page := widestBranch(real)
 	if branch < 0 {
 		t.Fatal("fixture has no branch page")
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -94,6 +95,11 @@ func sealTree(b *bolt.Bucket, name []byte, sealed bool, depth int, top string) e
 			if plainMeta(name, e.k) {
 				continue
 			}
+			// Every value threatdeck writes is JSON: one that is not was
+			// damaged, and sealing it would vouch for the damage.
+			if !json.Valid(e.v) {
+				return errDamaged{fmt.Sprintf("%s %q in %s does not decode, so it could not be given its checksum", name, shorten(string(e.k)), top)}
+			}
 			if err := b.Put(e.k, seal(name, e.k, e.v)); err != nil {
 				return err
 			}
@@ -124,6 +130,9 @@ func (s *Store) migrate(from int) error {
 	})
 	if err != nil {
 		if _, ok := errors.AsType[*InternalError](err); ok {
+			return err
+		}
+		if _, ok := errors.AsType[errDamaged](err); ok {
 			return err
 		}
 		return fmt.Errorf("cannot upgrade workbook %s to the current format (%v); it was left as it was", s.path, err)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -114,5 +115,33 @@ func TestSchemaVersionAgreesWithSeals(t *testing.T) {
 	data[at+len("schema")] = '1'
 	if err := tryOpen(t, data, want); err == nil {
 		t.Fatal("a schema-2 file claiming schema 1 opened as healthy")
+	}
+}
+
+// A schema-1 record that is not JSON (damage no checksum could catch yet)
+// is not sealed: the migration is rolled back, the file is left as it was
+// and reads as damaged, with the model listed damaged.
+func TestMigrationDoesNotSealDamage(t *testing.T) {
+	path := copySchema1(t)
+	data := readFile(t, path)
+	if damageText(data, `{"id":"T-003"`, 0) == 0 {
+		t.Fatal("record not found")
+	}
+	os.WriteFile(path, data, 0o600)
+	s, err := Open(path, Options{})
+	if err != nil || s.Damaged() == nil || !strings.Contains(s.Damaged().Error(), `threat "T-003" in models does not decode`) {
+		t.Fatalf("migrating a damaged record: %v, %v", err, s.Damaged())
+	}
+	defer s.Close()
+	sums, err := s.List()
+	if err != nil || sums[0].Damage == "" || sums[1].Damage != "" {
+		t.Fatalf("List: %+v, %v", sums, err)
+	}
+	if _, err := s.Create(mustNew(t, "After", "")); !isCorrupt(err) {
+		t.Fatalf("write: %v", err)
+	}
+	s.Close()
+	if !bytes.Equal(data, readFile(t, path)) {
+		t.Fatal("the damaged schema-1 file was changed")
 	}
 }

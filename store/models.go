@@ -303,7 +303,7 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	// Each part has its own decoder, and the first error in record order
 	// wins, so the result does not depend on scheduling.
 	sealed := isSealed(b)
-	name := []byte(kind)
+	sum := sumOf([]byte(kind))
 	parts := min(runtime.GOMAXPROCS(0), len(recs)/parallelDecodeMin)
 	if parts < 2 {
 		parts = 1
@@ -314,7 +314,7 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 			data := recs[i].data
 			if sealed {
 				var ok bool
-				if data, ok = unseal(name, recs[i].raw, data); !ok {
+				if data, ok = sum.unseal(recs[i].raw, data); !ok {
 					errs[p] = s.damagedRecord(id, kind, recs[i].key.ID(), "fails its checksum")
 					return
 				}

@@ -243,8 +243,14 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		}
 		s.schema = SchemaVersion
 	case schema < SchemaVersion && !opts.ReadOnly && !isDamaged:
-		// A damaged file is never migrated: migrating writes it.
-		if err = s.migrate(schema); err == nil {
+		// A damaged file is never migrated: migrating writes it. Damage
+		// the migration meets (it was rolled back) makes the file damaged
+		// from now on, read as it is.
+		err = s.migrate(schema)
+		if dm, ok := errors.AsType[errDamaged](err); ok {
+			s.damage.note(path, "", dm.detail)
+			err = nil
+		} else if err == nil {
 			s.schema = SchemaVersion
 		}
 	}

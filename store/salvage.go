@@ -175,7 +175,7 @@ func walkForSalvage(f *os.File, size int64) (*salvageWalk, error) {
 	// inspect checks the header pages and sets up the page reader; its
 	// walk stops at the first damage outside a model, so salvage walks
 	// again, on, past damage.
-	head, m, release, err := readHeader(f, size)
+	head, m, release, err := readHeader(f, size, true)
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +183,9 @@ func walkForSalvage(f *os.File, size int64) (*salvageWalk, error) {
 	w := &salvageWalk{in: head, models: map[string]*salvaged{}, libParts: map[string]map[string][]byte{}}
 	if err := head.freelist(m.freelist); err != nil {
 		head.freed = nil // a damaged free list only weakens the checks
+	}
+	if head.hwm < m.pgid {
+		w.lost = append(w.lost, fmt.Sprintf("the file is cut short: %d of its %d pages are missing", m.pgid-head.hwm, m.pgid))
 	}
 	w.walk(m.root, nil, 0, nil, false)
 	for key, parts := range w.libParts {

@@ -71,15 +71,7 @@ func TestSalvage(t *testing.T) {
 func TestSalvageStructuralDamage(t *testing.T) {
 	data := realWorkbook(t, 1000)
 	want := wantOf(t, data)
-	page := int(binary.NativeEndian.Uint32(data[16+8:]))
-	branch, width := -1, 0
-	for id := 2; id*page < len(data); id++ {
-		p := data[id*page:]
-		n := int(binary.NativeEndian.Uint16(p[10:]))
-		if binary.NativeEndian.Uint64(p) == uint64(id) && binary.NativeEndian.Uint16(p[8:]) == flagBranch && n > width {
-			branch, width = id, n
-		}
-	}
+	branch, width, page := widestBranch(data)
 	binary.NativeEndian.PutUint16(data[branch*page+10:], uint16(width-1))
 	if err := tryOpen(t, data, want); err == nil {
 		t.Fatal("a lowered branch count went unnoticed")
@@ -96,5 +88,33 @@ func TestSalvageStructuralDamage(t *testing.T) {
 	}
 	if len(lost) == 0 || !strings.Contains(strings.Join(lost, "; "), "could not be reached") {
 		t.Errorf("report: %+v", rep)
+	}
+}
+
+// A workbook cut short (a copy that stopped half-way, a full disk) cannot
+// be opened, but what is still there can be salvaged.
+func TestSalvageTruncated(t *testing.T) {
+	data := realWorkbook(t, 1000)
+	want := wantOf(t, data)
+	_, _, page := widestBranch(data)
+	cut := data[:len(data)/page*page*3/4/page*page]
+	if err := tryOpen(t, cut, want); err == nil {
+		t.Fatal("a truncated workbook opened")
+	}
+	src := filepath.Join(t.TempDir(), "cut.db")
+	os.WriteFile(src, cut, 0o600)
+	rep, err := Salvage(src, filepath.Join(t.TempDir(), "saved.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Lost) == 0 || !strings.Contains(rep.Lost[0], "cut short") {
+		t.Errorf("report does not say the file is cut short: %+v", rep.Lost)
+	}
+	saved := 0
+	for _, m := range rep.Models {
+		saved += m.Saved
+	}
+	if saved == 0 {
+		t.Errorf("nothing salvaged from a file cut at three quarters: %+v", rep)
 	}
 }

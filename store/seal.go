@@ -40,9 +40,21 @@ var keyModels = []byte("models")
 
 // recordSum is the checksum of one record: its bucket's name, key and value.
 func recordSum(bucket, key, payload []byte) uint32 {
-	c := crc32.Update(0, castagnoli, bucket)
-	c = crc32.Update(c, castagnoli, separator)
-	c = crc32.Update(c, castagnoli, key)
+	return sumOf(bucket).record(key, payload)
+}
+
+// bucketSum is the checksum state after a bucket's name: computed once per
+// bucket when many of its records are checked (a load checks thousands,
+// and short updates dominate the cost).
+type bucketSum uint32
+
+func sumOf(bucket []byte) bucketSum {
+	return bucketSum(crc32.Update(crc32.Update(0, castagnoli, bucket), castagnoli, separator))
+}
+
+// record continues the checksum with a record's key and value.
+func (b bucketSum) record(key, payload []byte) uint32 {
+	c := crc32.Update(uint32(b), castagnoli, key)
 	c = crc32.Update(c, castagnoli, separator)
 	return crc32.Update(c, castagnoli, payload)
 }
@@ -62,11 +74,16 @@ func seal(bucket, key, payload []byte) []byte {
 
 // unseal checks a sealed value and returns its payload (a subslice).
 func unseal(bucket, key, raw []byte) ([]byte, bool) {
+	return sumOf(bucket).unseal(key, raw)
+}
+
+// unseal checks a sealed value of the bucket and returns its payload.
+func (b bucketSum) unseal(key, raw []byte) ([]byte, bool) {
 	if len(raw) < sumLen {
 		return nil, false
 	}
 	payload := raw[:len(raw)-sumLen]
-	return payload, binary.LittleEndian.Uint32(raw[len(payload):]) == recordSum(bucket, key, payload)
+	return payload, binary.LittleEndian.Uint32(raw[len(payload):]) == b.record(key, payload)
 }
 
 // plainMeta reports the meta keys that are never sealed.

@@ -147,8 +147,10 @@ type inspector struct {
 
 // readHeader checks the header pages of a bbolt file, picks the meta page
 // bbolt would use (noting damage to the other in sum.damage) and returns an
-// inspector ready to walk from it. release unmaps the file.
-func readHeader(r io.ReaderAt, size int64) (in *inspector, m boltMeta, release func(), err error) {
+// inspector ready to walk from it. release unmaps the file. truncated
+// accepts a file shorter than its meta says (for salvage): the pages past
+// its end then count as missing.
+func readHeader(r io.ReaderAt, size int64, truncated bool) (in *inspector, m boltMeta, release func(), err error) {
 	release = func() {}
 	head := make([]byte, min(size, int64(os.Getpagesize())))
 	if _, err := r.ReadAt(head, 0); err != nil {
@@ -231,11 +233,15 @@ func readHeader(r io.ReaderAt, size int64) (in *inspector, m boltMeta, release f
 			}
 		}
 	}
-	if m.pgid < 3 || m.pgid > uint64(size)/pageSize {
+	hwm := m.pgid
+	if truncated && hwm > uint64(size)/pageSize {
+		hwm = uint64(size) / pageSize
+	}
+	if m.pgid < 3 || hwm > uint64(size)/pageSize {
 		release()
 		return nil, m, release, damaged("the file is truncated or its page count is wrong (%d pages recorded, %d bytes on disk)", m.pgid, size)
 	}
-	in.hwm = m.pgid
+	in.hwm = hwm
 	in.seen = make([]uint64, (in.hwm+63)/64)
 	in.mark(0)
 	in.mark(1)
@@ -247,7 +253,7 @@ func readHeader(r io.ReaderAt, size int64) (in *inspector, m boltMeta, release f
 // otherwise only the root and meta buckets are walked, which bounds the cost
 // on very large files.
 func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
-	in, m, release, err := readHeader(r, size)
+	in, m, release, err := readHeader(r, size, false)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +263,7 @@ func inspect(r io.ReaderAt, size int64, deep bool) (*fileSummary, error) {
 		return nil, err
 	}
 	in.sum.top = map[string]bool{}
-	if _, _, err := in.tree(m.root, nil, 0, nil, false); err != nil {
+	if _, _, err := in.tree(m.root, nil, 0, nil, nil, false); err != nil {
 		return nil, err
 	}
 	if err := in.account(m); err != nil {
@@ -461,7 +467,9 @@ func (in *inspector) freelist(id uint64) error {
 // in it must pass its checksum. It returns the number of entries in the
 // bucket. Damage inside a model is recorded against that model and its
 // walk stops there; damage anywhere else is an error.
-func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, sealed bool) (n uint64, first []byte, err error) {
+//
+// name is the bucket's name (path's last element, as the stored key).
+func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, name []byte, sealed bool) (n uint64, first []byte, err error) {
 	if depth > maxTreeDepth {
 		return 0, nil, damaged("a bucket tree is impossibly deep")
 	}
@@ -489,6 +497,10 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 		return 0, nil, damaged("a branch page is empty")
 	}
 	var prev []byte
+	var sum bucketSum
+	if sealed {
+		sum = sumOf(name)
+	}
 	for i := range count {
 		el, ok := elementAt(p, i, branch)
 		if !ok {
@@ -503,7 +515,7 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 			first = key
 		}
 		if branch {
-			sub, childFirst, err := in.tree(el.child, nil, depth+1, path, sealed)
+			sub, childFirst, err := in.tree(el.child, nil, depth+1, path, name, sealed)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -518,7 +530,7 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 		n++
 		value, isBucket := el.value, el.bucket
 		if !isBucket && sealed && len(path) > 0 {
-			if err := in.verifyValue(path, key, value); err != nil {
+			if err := in.verifyValue(path, name, sum, key, value); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -547,7 +559,7 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 		}
 		// Depth counts pages, so a nested bucket starts a fresh tree but
 		// keeps the bound on total recursion.
-		got, _, err := in.tree(u64(value), value[bucketHeaderLen:], depth+1, sub, subSealed)
+		got, _, err := in.tree(u64(value), value[bucketHeaderLen:], depth+1, sub, key, subSealed)
 		if err != nil {
 			if id := modelOf(sub); id != "" && len(sub) == 2 {
 				in.modelDamage(id, err.Error())
@@ -596,12 +608,13 @@ func elementAt(p []byte, i int, branch bool) (el element, ok bool) {
 }
 
 // verifyValue checks one value of a sealed bucket against its checksum.
-func (in *inspector) verifyValue(path []string, key, value []byte) error {
-	name := []byte(path[len(path)-1])
+// name is the bucket's name, path's last element.
+// sum is the checksum state of its name.
+func (in *inspector) verifyValue(path []string, name []byte, sum bucketSum, key, value []byte) error {
 	if plainMeta(name, key) {
 		return nil
 	}
-	payload, ok := unseal(name, key, value)
+	payload, ok := sum.unseal(key, value)
 	if id := modelOf(path); id != "" {
 		if !ok {
 			in.modelDamage(id, recordName(path, key)+" fails its checksum")
