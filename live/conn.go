@@ -280,6 +280,11 @@ func (h *Host) dispatch(m *Member, f frame) (json.RawMessage, error) {
 		if err = decode(&req); err == nil {
 			out, err = h.removeLibrary(m, req.Name, req.Version)
 		}
+	case opHistory:
+		var req historyRequest
+		if err = decode(&req); err == nil {
+			out, err = m.History(req.ModelID, req.Limit)
+		}
 	default:
 		err = fmt.Errorf("unknown request %q", f.Op)
 	}

@@ -1,6 +1,8 @@
 package live
 
 import (
+	"reflect"
+
 	"bufio"
 	"encoding/json"
 	"errors"
@@ -342,5 +344,36 @@ func TestSocketRoles(t *testing.T) {
 	ch, _ := m.PutAsset(model.Asset{Name: "nope"}, t0)
 	if err := o.Commit(id, ch.Do); err == nil || err.Error() != errObserver.Error() {
 		t.Errorf("an observer's asset over the socket: %v", err)
+	}
+}
+
+// TestHistoryThroughSocket: a model's history is read by the host for a
+// client over the socket (threatdeck log, a participant's History view),
+// the same entries an in-process member gets.
+func TestHistoryThroughSocket(t *testing.T) {
+	h, id := newHost(t)
+	member := join(t, h, "host", model.RoleFacilitator)
+	c := dial(t, h, DialOptions{Join: true, Name: "carol"})
+	m, err := c.Load(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, _ := m.PutThreat(threat("logged"), t0)
+	if err := c.Commit(id, ch.Do); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.History(id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := member.History(id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].By != "carol" || got[0].Label != "Added threat T-001" || !reflect.DeepEqual(got, want) {
+		t.Fatalf("history over the socket %+v, in-process %+v", got, want)
+	}
+	if _, err := c.History("99", 0); err == nil {
+		t.Error("the history of a missing model was read")
 	}
 }
