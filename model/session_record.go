@@ -33,6 +33,17 @@ type StepTime struct {
 	Seconds int64  `json:"seconds"`
 }
 
+// Shared reports whether the record is worth keeping: someone besides
+// the facilitator attended, or the session timer counted time on a step
+// (a facilitator timing a session alone, in a room on one screen).
+func (r SessionRecord) Shared() bool {
+	names := map[string]bool{}
+	for _, a := range r.Attendees {
+		names[a.Name] = true
+	}
+	return len(names) > 1 || len(r.Steps) > 0
+}
+
 // SessionID is the id of a session record started at t.
 func SessionID(t time.Time) string { return "S-" + t.UTC().Format("20060102T150405Z") }
 

@@ -469,3 +469,21 @@ func TestLiveFollowWaitsForTheForm(t *testing.T) {
 		t.Fatalf("ann did not catch up when her form closed: on %v", ann.a.step)
 	}
 }
+
+// TestSessionRecordOnlyWhenShared: one person opening a model leaves no
+// session record (the report must not change on every launch); a second
+// person joining makes it a session, recorded with both.
+func TestSessionRecordOnlyWhenShared(t *testing.T) {
+	h, id, cs := liveRoom(t, "fran")
+	cs[0].press("2", "3")
+	settleAll(cs...)
+	if got := h.stored(id).Sessions; len(got) != 0 {
+		t.Fatalf("a solo visit left a session record: %+v", got)
+	}
+	cs = append(cs, h.client("ann", model.RoleParticipant, id))
+	settleAll(cs...)
+	got := h.stored(id).Sessions
+	if len(got) != 1 || len(got[0].Attendees) != 2 {
+		t.Fatalf("the shared session's record: %+v", got)
+	}
+}

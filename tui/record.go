@@ -116,7 +116,14 @@ func (a *app) saveRecord(end bool) tea.Cmd {
 			}
 		}
 	}
-	if old, ok := a.storedRecord(rec.ID); ok && old.SameAs(rec) {
+	old, stored := a.storedRecord(rec.ID)
+	if stored && old.SameAs(rec) {
+		return nil
+	}
+	if !stored && !rec.Shared() {
+		// One person opening a model is not a session: recording it would
+		// change the report (and its diff in git) on every launch.
+		*a.record = rec
 		return nil
 	}
 	*a.record = rec
