@@ -16,6 +16,9 @@ type conflict struct {
 	kind      model.RecordKind
 	id        string
 	step      Step
+	// refused is set once a save was refused for want of a choice, so the
+	// question says why nothing was saved.
+	refused bool
 }
 
 // prompt is the status-line question.
@@ -24,7 +27,11 @@ func (c *conflict) prompt(k ConflictKeys) string {
 	if what == "" {
 		what = "the " + string(c.kind)
 	}
-	return safeLine(c.by) + " changed " + safeLine(what) + " while you edit it: " +
+	lead := ""
+	if c.refused {
+		lead = "Not saved, choose first: "
+	}
+	return lead + safeLine(c.by) + " changed " + safeLine(what) + " while you edit it: " +
 		k.Keep.Help().Key + " keep mine · " + k.Take.Help().Key + " take theirs"
 }
 
@@ -35,9 +42,14 @@ func (a *app) conflictKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	switch {
+	case key.Matches(msg, a.keys.Form.Save, a.keys.Form.Submit) && c.step == a.step:
+		// Saving now would silently replace the other edit: the person
+		// chooses first, and keeping theirs out is then one more key.
+		c.refused = true
+		return nil, true
 	case key.Matches(msg, k.Keep):
 		a.conflict = nil
-		a.setStatus("Keeping your version: saving it replaces "+safeLine(c.by)+"'s change", true)
+		a.setStatus("Keeping your version: save it (ctrl+s) to replace "+safeLine(c.by)+"'s change", true)
 		return nil, true
 	case key.Matches(msg, k.Take):
 		a.conflict = nil

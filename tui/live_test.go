@@ -157,7 +157,7 @@ func TestLiveFollowAndDetach(t *testing.T) {
 }
 
 func TestLiveConflictPrompt(t *testing.T) {
-	for _, choice := range []string{"keep", "take"} {
+	for _, choice := range []string{"keep", "take", "save first"} {
 		t.Run(choice, func(t *testing.T) {
 			h, id, cs := liveRoom(t, "fran", "ann")
 			fran, ann := cs[0], cs[1]
@@ -193,6 +193,19 @@ func TestLiveConflictPrompt(t *testing.T) {
 				if n := h.stored(id).Assets[0].Name; n != "Vault tokens" {
 					t.Fatalf("stored %q", n)
 				}
+			case "save first":
+				// Saving before choosing would replace Fran's rename
+				// unseen: it is refused until Ann chooses.
+				for _, k := range []string{"ctrl+s", "enter"} {
+					ann.press(k)
+					settleAll(cs...)
+					ann.wantScreen("Not saved, choose first: fran changed AS-001")
+					if n := h.stored(id).Assets[0].Name; n != "Vault tokens" {
+						t.Fatalf("%s saved over the other edit: %q", k, n)
+					}
+				}
+				ann.press("ctrl+t", "esc")
+				settleAll(cs...)
 			}
 			ann.dontWantScreen("while you edit it")
 			sameModels(t, h, id, cs...)
