@@ -57,6 +57,10 @@ type app struct {
 	// held are keys that arrived while a form's save was on its way; they
 	// are replayed, in order, once it settles, so none is lost.
 	held []tea.KeyPressMsg
+	// opening counts the home screen's opens and creates on their way:
+	// keys typed meanwhile ("Enter 2 a" after a new model's title) wait
+	// for the model and act there.
+	opening int
 	// record is the session record the facilitator keeps (nil until a
 	// session starts: live, the timer or risk poker).
 	record *model.SessionRecord
@@ -123,7 +127,7 @@ func (a *app) restyle() {
 
 // Init asks for the terminal background and loads where the user was.
 func (a *app) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, a.home.load(a.opts.ModelID, true), a.listen(), a.announce())
+	return tea.Batch(tea.RequestBackgroundColor, a.home.opens(a.home.load(a.opts.ModelID, true)), a.listen(), a.announce())
 }
 
 // page returns the current step's page, building it on first use.

@@ -55,3 +55,59 @@ func TestBurstAfterSubmitLosesNoKey(t *testing.T) {
 		})
 	}
 }
+
+// Keys typed while the home screen opens or creates a model wait for the
+// model and act there: "Enter, title, Enter, 2, a, name, Enter" typed in
+// one go makes the model and its first asset.
+func TestBurstWhileOpeningLosesNoKey(t *testing.T) {
+	tests := []struct {
+		name string
+		// keys are pressed first, each settled.
+		keys []string
+		// then is delivered back to back: "\r" is enter, other parts are
+		// typed a key a rune.
+		then []string
+	}{
+		{"new model then an asset", []string{"enter"}, []string{"Burst Model", "\r", "2", "a", "Asset typed ahead", "\r"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newCoreHarness(t, nil, nil)
+			h.press(tc.keys...)
+			var cmds []tea.Cmd
+			deliver := func(k string) {
+				_, cmd := h.a.Update(coreKey(k))
+				cmds = append(cmds, cmd)
+			}
+			for _, part := range tc.then {
+				switch part {
+				case "\r":
+					deliver("enter")
+				case "2", "a":
+					deliver(part)
+				default:
+					for _, r := range part {
+						deliver(string(r))
+					}
+				}
+			}
+			for _, cmd := range cmds {
+				h.run(cmd)
+			}
+			if h.a.s == nil {
+				t.Fatalf("no model opened:\n%s", h.screen())
+			}
+			h.a.s.writes.wait()
+			m, err := h.st.Load(h.a.s.m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Overview.Title != "Burst Model" || len(m.Assets) != 1 || m.Assets[0].Name != "Asset typed ahead" {
+				t.Fatalf("model %q with assets %+v:\n%s", m.Overview.Title, m.Assets, h.screen())
+			}
+			if len(h.a.held) != 0 || h.a.opening != 0 {
+				t.Fatalf("%d keys still held, %d opens pending", len(h.a.held), h.a.opening)
+			}
+		})
+	}
+}

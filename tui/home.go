@@ -224,7 +224,7 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 		}
 		if id := h.ls.Selected(); id != "" {
 			wb := h.a.opts.Workbook
-			return func() tea.Msg { return openModel(wb, id) }
+			return h.opens(func() tea.Msg { return openModel(wb, id) })
 		}
 	case key.Matches(k, l.Add):
 		return h.start(actNew)
@@ -327,13 +327,13 @@ func (h *home) submitForm() tea.Cmd {
 			return nil
 		}
 		imp, wb := h.a.opts.Import, h.a.opts.Workbook
-		return func() tea.Msg {
+		return h.opens(func() tea.Msg {
 			m, err := imp(path)
 			if err != nil {
 				return homeMsg{formErr: fmt.Errorf("import %s: %w", path, err)}
 			}
 			return createModel(wb, m)
-		}
+		})
 	}
 	return nil
 }
@@ -344,7 +344,16 @@ func (h *home) create(m *model.Model) tea.Cmd {
 		return func() tea.Msg { return homeMsg{err: errors.New("no model to create")} }
 	}
 	wb := h.a.opts.Workbook
-	return func() tea.Msg { return createModel(wb, m) }
+	return h.opens(func() tea.Msg { return createModel(wb, m) })
+}
+
+// opens marks cmd as one that ends in openedMsg or homeMsg, so keys typed
+// before it lands are held for the model (see app.opening).
+func (h *home) opens(cmd tea.Cmd) tea.Cmd {
+	if cmd != nil {
+		h.a.opening++
+	}
+	return cmd
 }
 
 func createModel(wb Workbook, m *model.Model) tea.Msg {

@@ -59,7 +59,7 @@ func (a *app) settled(form bool) {
 // order, until one of them submits a form again (the rest wait for that).
 func (a *app) replay() tea.Cmd {
 	var cmds []tea.Cmd
-	for len(a.held) > 0 && (a.s == nil || a.s.busy == 0) {
+	for len(a.held) > 0 && a.keysFlow() {
 		k := a.held[0]
 		a.held = a.held[1:]
 		cmds = append(cmds, a.key(k))
@@ -68,6 +68,15 @@ func (a *app) replay() tea.Cmd {
 		}
 	}
 	return tea.Batch(cmds...)
+}
+
+// keysFlow reports whether a key may act now: no form save is on its way,
+// and the home screen is not opening a model.
+func (a *app) keysFlow() bool {
+	if a.s == nil {
+		return a.opening == 0
+	}
+	return a.s.busy == 0
 }
 
 // saveFailed puts the model back as it was before a rejected edit and

@@ -31,8 +31,15 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case timerTickMsg:
 		return a, a.timer.tick(msg, a.opts.now())
 	case homeMsg:
-		return a, a.home.handle(msg)
+		cmd := a.home.handle(msg)
+		if a.opening > 0 {
+			a.opening--
+			// Nothing opened: the held keys act on the home screen.
+			cmd = tea.Batch(cmd, a.replay())
+		}
+		return a, cmd
 	case openedMsg:
+		a.opening = max(0, a.opening-1)
 		return a, a.open(msg.m, msg.pos)
 	case savedMsg:
 		return a, a.saved(msg)
@@ -131,7 +138,7 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if a.s != nil && a.s.busy > 0 {
+	if !a.keysFlow() {
 		// A form's save is on its way and the page is not ready for the
 		// next key yet: keep it until the save settles.
 		a.held = append(a.held, msg)
