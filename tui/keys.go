@@ -121,7 +121,7 @@ func DefaultKeyMap() KeyMap {
 	pk.Lower = bind([]string{"left", "h"}, "←/h", "lower")
 	pk.Higher = bind([]string{"right", "l"}, "→/l", "higher")
 	pk.Axis = bind([]string{"up", "down", "tab", "k", "j"}, "↑/↓", "likelihood/impact")
-	pk.Pick = bind([]string{"1", "2", "3", "4", "5"}, "1-5", "pick")
+	pk.Pick = bind([]string{"1", "2", "3", "4", "5"}, "1-5", "pick, then next row")
 	pk.Vote = bind([]string{"enter"}, "enter", "vote")
 	pk.Reveal = bind([]string{"r"}, "r", "reveal")
 	pk.Again = bind([]string{"n"}, "n", "new round")

@@ -256,7 +256,8 @@ func TestLiveRiskPoker(t *testing.T) {
 	}
 	fran.wantScreen("Voted (0): nobody yet", "Waiting for: ann, bob, fran")
 	ann.press("2", "4", "enter")
-	bob.press("4", "5", "enter")
+	// Up and down go to a row rather than switch: "4 ↓ 5" is L4 I5.
+	bob.press("4", "down", "5", "enter")
 	settleAll(cs...)
 	fran.wantScreen("Voted (2): ann +, bob +")
 	// Votes stay private until revealed.

@@ -109,7 +109,16 @@ func (p *pokerScreen) key(km tea.KeyPressMsg) tea.Cmd {
 		a.poker = nil
 		return nil
 	case key.Matches(km, k.Axis):
-		p.axis = 1 - p.axis
+		// Up and down go to that row (so "4 ↓ 5" reads as it looks);
+		// tab switches.
+		switch km.String() {
+		case "up", "k":
+			p.axis = 0
+		case "down", "j":
+			p.axis = 1
+		default:
+			p.axis = 1 - p.axis
+		}
 	case key.Matches(km, k.Lower):
 		val[p.axis] = max(model.MinRating, val[p.axis]-1)
 	case key.Matches(km, k.Higher):
