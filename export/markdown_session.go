@@ -38,7 +38,7 @@ func (r *report) sessionRecord() {
 		r.session(s)
 	}
 	if len(decided) > 0 {
-		r.heading(3, "Risk Decisions")
+		r.heading(3, "Risk Poker Results")
 		for _, t := range decided {
 			r.decision(t)
 		}
@@ -46,7 +46,7 @@ func (r *report) sessionRecord() {
 	}
 	if len(credited) > 0 {
 		r.heading(3, "Contributors by Threat")
-		r.s("| Threat | Added by | Last changed by | Contributors |\n|---|---|---|---|\n")
+		r.s("| Threat | Added by | Last changed by | Contributors |\n| --- | --- | --- | --- |\n")
 		for _, t := range credited {
 			r.s("| ")
 			r.t(t.ID)
@@ -83,7 +83,7 @@ func (r *report) session(s model.SessionRecord) {
 	}
 	r.s("\n\n")
 	if len(s.Attendees) > 0 {
-		r.s("| Attendee | Role | Joined | Left |\n|---|---|---|---|\n")
+		r.s("| Attendee | Role | Joined | Left |\n| --- | --- | --- | --- |\n")
 		for _, a := range s.Attendees {
 			r.s("| ")
 			r.t(a.Name)
@@ -102,7 +102,7 @@ func (r *report) session(s model.SessionRecord) {
 		r.s("\n")
 	}
 	if len(s.Steps) > 0 {
-		r.s("| Step | Time spent |\n|---|---|\n")
+		r.s("| Step | Time spent |\n| --- | --- |\n")
 		for _, st := range s.Steps {
 			r.s("| ")
 			r.t(stepLabel(st.Step))

@@ -35,7 +35,7 @@ func TestMarkdownSessionRecord(t *testing.T) {
 	start := model.ExampleDate.Add(time.Hour)
 	when := start.UTC().Format("2006-01-02 15:04") + " UTC"
 	end := start.Add(time.Hour).UTC().Format("2006-01-02 15:04") + " UTC"
-	if want := []string{"### Session " + model.SessionID(start), "### Risk Decisions", "### Contributors by Threat"}; !slices.Equal(hs[at+1:at+4], want) {
+	if want := []string{"### Session " + model.SessionID(start), "### Risk Poker Results", "### Contributors by Threat"}; !slices.Equal(hs[at+1:at+4], want) {
 		t.Fatalf("session headings %q, want %q", hs[at+1:at+4], want)
 	}
 	att := tableWith(d, "Session Record", "Attendee")
