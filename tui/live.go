@@ -196,11 +196,14 @@ func (a *app) handleLive(msg liveMsg) tea.Cmd {
 // at once would throw away the screen the room was looking at.
 func (a *app) endLive(why string) {
 	a.live.ended = true
-	text := "The live session has ended"
-	if why != "" {
-		text += ": " + why
+	// Nobody is here any more; the header must not say otherwise.
+	a.live.presence = nil
+	// What to do first: a narrow status line cuts the end, not the advice.
+	text := "Read-only, q quits: the live session has ended"
+	if why = strings.TrimRight(strings.TrimSpace(why), "."); why != "" {
+		text += " (" + why + ")"
 	}
-	a.setStatus(text+". Read-only now; q quits.", false)
+	a.setStatus(text, false)
 }
 
 // reloaded puts the model read again in place, keeping the step and
