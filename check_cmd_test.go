@@ -64,3 +64,13 @@ func TestCheckCommand(t *testing.T) {
 	}
 	runCLI(t, db, "", "check", "no such model").failed(t, exitFail, "no such model")
 }
+
+// A missing model file says it is missing, not that the workbook has no
+// such model: in CI the workbook is not there at all.
+func TestCheckMissingFile(t *testing.T) {
+	db := tempDB(t)
+	for _, ref := range []string{"missing.json", "docs/threat-model.json", "model.otm.yaml"} {
+		runCLI(t, db, "", "check", ref).failed(t, exitFail, "cannot read "+ref+": no such file")
+	}
+	runCLI(t, db, "", "check", "Payments API").failed(t, exitFail)
+}

@@ -549,6 +549,11 @@ func (c *cli) checkCmd() *cobra.Command {
 				m, err = s.Find(a[0])
 				return err
 			}); err != nil {
+				if looksLikeFile(a[0]) {
+					// "check docs/threat-model.json" in CI with the file
+					// missing: say so, not that the workbook is empty.
+					return fmt.Errorf("cannot read %s: no such file (and no model of that name in the workbook)", a[0])
+				}
 				return err
 			}
 			findings := model.Check(m, opts)
@@ -562,6 +567,19 @@ func (c *cli) checkCmd() *cobra.Command {
 	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations, content, decisions (comma-separated)")
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
 	return cmd
+}
+
+// looksLikeFile reports whether a MODEL argument reads as a file path
+// (a directory part or a model file's extension) rather than a title.
+func looksLikeFile(ref string) bool {
+	if strings.ContainsRune(ref, os.PathSeparator) {
+		return true
+	}
+	switch strings.ToLower(filepath.Ext(ref)) {
+	case ".json", ".yaml", ".yml":
+		return true
+	}
+	return false
 }
 
 func unwrapPath(err error) error {
