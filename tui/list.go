@@ -167,7 +167,7 @@ func (l *list) Update(msg tea.Msg) bool {
 		return true
 	case tea.PasteMsg:
 		if l.filtering {
-			l.filter.SetValue(l.filter.Value() + safeLine(msg.Content))
+			l.filter.SetValue(l.filter.Value() + typedText(msg.Content))
 			l.query = l.filter.Value()
 			l.refilter()
 			return true

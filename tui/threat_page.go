@@ -263,7 +263,7 @@ func (p *threatsPage) updateTyping(msg tea.Msg) tea.Cmd {
 	f := p.idx.filter
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		f.text += safeLine(msg.Content)
+		f.text += typedText(msg.Content)
 	case tea.KeyPressMsg:
 		switch msg.String() {
 		case "esc":
@@ -285,7 +285,7 @@ func (p *threatsPage) updateTyping(msg tea.Msg) tea.Cmd {
 			if msg.Text == "" {
 				return nil
 			}
-			f.text += model.CleanLine(msg.Text)
+			f.text += typedText(msg.Text)
 		}
 	default:
 		return nil
