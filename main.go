@@ -472,6 +472,7 @@ func (c *cli) importCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			warnImport(cmd.ErrOrStderr(), name, m)
 			return c.create(m, "Imported "+a[0]+" as model")
 		},
 	}

@@ -85,6 +85,9 @@ func newSurfacePage(s *session) page {
 			e.Name, e.Description, e.TrustZone = f.value("name"), f.value("description"), f.value("trust zone")
 			e.Kind = model.ElementKind(f.value("kind"))
 			e.Source, e.Target = f.value("source"), f.value("target")
+			if err := e.CheckFlow(); err != nil {
+				return model.Change{}, err
+			}
 			return s.m.PutElement(e, s.now())
 		},
 		remove: func(s *session, id string) (model.Change, error) { return s.m.DeleteElement(id, s.now()) },
