@@ -35,7 +35,7 @@ type checklistPage struct {
 
 func newChecklistPage(s *session) page {
 	p := &checklistPage{s: s, k: DefaultScreenKeys(), cursors: map[model.ChecklistKind]string{}}
-	p.list = newList(s, []column{{Title: "Group", Width: 16}, {Title: "Item", Min: 12}, {Title: "State", Width: 16}},
+	p.list = newList(s, []column{{Title: "Group", Width: 16}, {Title: "Item", Min: 12}, {Title: "State", Width: stateWidth()}},
 		"This list is empty. Press a to add an item.")
 	p.list.cellStyle = stateColumn(s, 2)
 	p.refresh()

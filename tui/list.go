@@ -342,7 +342,7 @@ func (l *list) row(it listItem, widths []int, selected bool, width int) string {
 		if l.cellStyle != nil {
 			if cs, ok := l.cellStyle(it, i); ok {
 				flush()
-				cell := ansi.Truncate(cs.Render(text), widths[i], "")
+				cell := truncate(cs.Render(text), widths[i])
 				b.WriteString(cell)
 				run.WriteString(strings.Repeat(" ", max(0, widths[i]-ansi.StringWidth(cell))))
 				if i < len(l.cols)-1 {

@@ -33,7 +33,7 @@ type owaspPage struct {
 
 func newOWASPPage(s *session) page {
 	p := &owaspPage{s: s, k: DefaultScreenKeys()}
-	p.list = newList(s, []column{{Title: "ID", Width: 8}, {Title: "Item", Min: 12}, {Title: "State", Width: 16}, {Title: "Threats", Width: 7}},
+	p.list = newList(s, []column{{Title: "ID", Width: 8}, {Title: "Item", Min: 12}, {Title: "State", Width: stateWidth()}, {Title: "Threats", Width: 7}},
 		"The OWASP catalog is empty.")
 	p.list.cellStyle = stateColumn(s, 2)
 	p.refresh()

@@ -671,9 +671,11 @@ func (p *threatsPage) viewDetail(width, height int) string {
 	if t.Methodology != "" {
 		cat = safeLine(string(t.Category)) + " (" + safeLine(t.Methodology) + ")"
 	}
-	d.add(st.RiskBadge(t.Band(), t.Risk()) + " " + st.Muted.Render(fmt.Sprintf("%s · likelihood %d %s · impact %d %s · ", cat,
-		t.Likelihood, ratingLabel(likelihoodLabels, t.Likelihood), t.Impact, ratingLabel(impactLabels, t.Impact))) +
-		st.threatStatusStyle(t.Status).Render(t.Status.Label()))
+	// The status comes first: at 80 columns the line is cut, and the
+	// status is what the detail is opened to see or change.
+	d.add(st.RiskBadge(t.Band(), t.Risk()) + " " + st.threatStatusStyle(t.Status).Render(t.Status.Label()) +
+		st.Muted.Render(fmt.Sprintf(" · %s · likelihood %d %s · impact %d %s", cat,
+			t.Likelihood, ratingLabel(likelihoodLabels, t.Likelihood), t.Impact, ratingLabel(impactLabels, t.Impact))))
 	if t.Vector != "" || t.LibraryID != "" {
 		var meta []string
 		if t.Vector != "" {
