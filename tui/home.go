@@ -43,6 +43,8 @@ type homeMsg struct {
 	err    error
 	// formErr goes back into the open form (a bad import path …).
 	formErr error
+	// status is said on the status line once the list is back ("Deleted …").
+	status string
 }
 
 // openedMsg opens a model at a position.
@@ -148,6 +150,8 @@ func (h *home) handle(msg homeMsg) tea.Cmd {
 	h.loaded = true
 	if msg.err != nil {
 		h.a.setStatus(msg.err.Error(), false)
+	} else if msg.status != "" {
+		h.a.setStatus(msg.status, true)
 	}
 	if msg.models != nil || msg.err == nil {
 		h.models = msg.models
@@ -171,14 +175,7 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 	}
 	if h.confirm != nil {
 		if id, yes, done := answer(&h.confirm, msg); done && yes {
-			wb := h.a.opts.Workbook
-			return func() tea.Msg {
-				if err := wb.Delete(id); err != nil {
-					return homeMsg{err: err}
-				}
-				list, err := wb.List()
-				return homeMsg{models: list, err: err}
-			}
+			return h.deleteModel(id)
 		}
 		return nil
 	}
@@ -215,8 +212,10 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 		return h.start(actImport)
 	case key.Matches(k, l.Delete) && len(h.models) > 0:
 		if it, ok := h.ls.current(); ok {
-			h.confirm = newConfirm(h.s, "Delete the model “"+it.Cells[0]+"” and everything in it?", it.ID)
+			h.confirm = newConfirm(h.s, "Delete the model “"+it.Cells[0]+"” and everything in it? This cannot be undone.", it.ID)
 		}
+	case key.Matches(k, h.s.keys.Global.Undo):
+		h.a.setStatus("Nothing to undo on the model list: u undoes edits inside a model, and a deleted model cannot be brought back", false)
 	}
 	return nil
 }
