@@ -158,8 +158,12 @@ func (p *checklistPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.openForm(model.CheckItem{List: p.kind(), Group: group})
 	case !have:
-	case key.Matches(km, l.Toggle):
-		c.State = c.State.Next()
+	case key.Matches(km, l.Toggle), key.Matches(km, k.PrevState):
+		if key.Matches(km, k.PrevState) {
+			c.State = c.State.Prev()
+		} else {
+			c.State = c.State.Next()
+		}
 		cmd := p.s.apply(p.s.m.PutCheck(c, p.s.now()))
 		p.refresh()
 		return cmd
@@ -320,7 +324,7 @@ func (p *checklistPage) ShortHelp() []key.Binding {
 	case p.list.Capturing():
 		return p.list.help()
 	}
-	return []key.Binding{k.PrevList, k.NextList, l.Up, l.Down, bind([]string{"space"}, "space", "cycle state"), k.Note, l.Add, l.Edit, l.Delete}
+	return []key.Binding{k.PrevList, k.NextList, l.Up, l.Down, cycleState(l), k.Note, l.Add, l.Edit, l.Delete}
 }
 
 func (p *checklistPage) FullHelp() [][]key.Binding {
@@ -330,7 +334,7 @@ func (p *checklistPage) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.PrevList, k.NextList, l.Up, l.Down, l.Home, l.End, l.Filter},
-		{bind([]string{"space"}, "space", "cycle state"), k.Note, k.Link},
+		{cycleState(l), k.PrevState, k.Note, k.Link},
 		{l.Add, l.Edit, bind([]string{"d"}, "d", "delete team item")},
 	}
 }

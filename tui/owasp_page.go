@@ -100,8 +100,12 @@ func (p *owaspPage) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, l.Back):
 		p.detailOnly = false
 	case !have:
-	case key.Matches(km, l.Toggle):
-		c.State = c.State.Next()
+	case key.Matches(km, l.Toggle), key.Matches(km, k.PrevState):
+		if key.Matches(km, k.PrevState) {
+			c.State = c.State.Prev()
+		} else {
+			c.State = c.State.Next()
+		}
 		cmd := p.s.apply(p.s.m.PutCheck(c, p.s.now()))
 		p.refresh()
 		return cmd
@@ -291,7 +295,7 @@ func (p *owaspPage) ShortHelp() []key.Binding {
 	if p.detailOnly {
 		open = bind([]string{"enter", "esc"}, "enter/esc", "back to list")
 	}
-	return []key.Binding{l.Up, l.Down, bind([]string{"space"}, "space", "cycle state"), k.Note, k.Link, l.Edit, k.Edition, open}
+	return []key.Binding{l.Up, l.Down, cycleState(l), k.Note, k.Link, l.Edit, k.Edition, open}
 }
 
 func (p *owaspPage) FullHelp() [][]key.Binding {
@@ -301,7 +305,7 @@ func (p *owaspPage) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{l.Up, l.Down, l.Home, l.End, l.Filter},
-		{bind([]string{"space"}, "space", "cycle state"), k.Note, k.Link, l.Edit},
+		{cycleState(l), k.PrevState, k.Note, k.Link, l.Edit},
 		{k.Edition, bind([]string{"enter"}, "enter", "details")},
 	}
 }
