@@ -26,7 +26,6 @@ type home struct {
 	form    *form
 	formFor homeAction
 	confirm *confirm
-	err     string
 }
 
 type homeAction int
