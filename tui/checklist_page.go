@@ -286,6 +286,7 @@ func (p *checklistPage) View(width, height int) string {
 		detail = d.render(dh, &off)
 		h -= dh + 1
 	}
+	p.list.top = 2 // tabs, a blank line
 	out := head + "\n\n" + clampLines(p.list.Render(width, h), h)
 	if detail != "" {
 		out += "\n\n" + detail

@@ -166,6 +166,7 @@ func (p *entityPage) View(width, height int) string {
 		avail -= lipgloss.Height(bottom) + 1
 	}
 	var main string
+	p.ls.top = lipgloss.Height(intro) + 1 // intro, a blank line
 	id := p.ls.Selected()
 	switch {
 	case id == "":

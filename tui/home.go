@@ -306,6 +306,7 @@ func (h *home) View(width, height int) string {
 	if h.confirm != nil {
 		listH -= 2
 	}
+	h.ls.top = 2 // the heading, a blank line
 	b.WriteString(h.ls.Render(width, listH))
 	if h.confirm != nil {
 		b.WriteString("\n\n" + h.confirm.View(width))

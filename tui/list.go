@@ -61,6 +61,10 @@ type list struct {
 	cellStyle func(it listItem, col int) (lipgloss.Style, bool)
 	// height is the row count of the last Render, for paging.
 	height int
+	// top is the body line the page draws the list at (set before
+	// Render); firstRow, drawn and width record where the last Render put
+	// its rows, so a click can find its row.
+	top, firstRow, drawn, width int
 }
 
 func newList(s *session, cols []column, empty string) *list {
@@ -165,6 +169,15 @@ func (l *list) Update(msg tea.Msg) bool {
 			return false
 		}
 		return true
+	case tea.MouseClickMsg:
+		// A left click on a drawn row selects it (coordinates are the
+		// page body's: the app takes off the frame).
+		if r := msg.Y - l.firstRow; msg.Button == tea.MouseLeft && !l.filtering && r >= 0 && r < l.drawn && msg.X < l.width {
+			l.cursor = l.offset + r
+			l.clamp()
+			return true
+		}
+		return false
 	case tea.PasteMsg:
 		if l.filtering {
 			l.filter.SetValue(l.filter.Value() + typedText(msg.Content))
@@ -293,6 +306,9 @@ func (l *list) Render(width, height int) string {
 	l.offset = max(0, min(l.offset, len(l.shown)-rows))
 	widths := l.widths(width)
 	end := min(len(l.shown), l.offset+rows)
+	// Each row starts with a line break: after the header, or after an
+	// empty first line when there is none.
+	l.firstRow, l.drawn, l.width = l.top+strings.Count(b.String(), "\n")+1, end-l.offset, width
 	for i := l.offset; i < end; i++ {
 		b.WriteString("\n")
 		b.WriteString(l.row(l.items[l.shown[i]], widths, i == l.cursor, width))

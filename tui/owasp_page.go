@@ -182,6 +182,7 @@ func (p *owaspPage) View(width, height int) string {
 		p.detail(d)
 		return head + "\n\n" + d.render(h, &p.detailOffset)
 	}
+	p.list.top = 2 // the edition bar, a blank line
 	if width >= 110 && !p.s.accessible {
 		leftW := width / 2
 		lst := p.list.Render(leftW, min(h, p.list.len()+2))

@@ -28,6 +28,8 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		a.setStatus(msg.Text, !msg.Err)
 		return a, nil
+	case tea.MouseClickMsg:
+		return a, a.click(msg)
 	case timerTickMsg:
 		return a, a.timer.tick(msg, a.opts.now())
 	case homeMsg:
