@@ -50,6 +50,9 @@ type homeMsg struct {
 type openedMsg struct {
 	m   *model.Model
 	pos model.Position
+	// warn is said on the status line once the model is open (what an
+	// import kept that needs fixing).
+	warn string
 }
 
 func newHome(a *app) *home {
@@ -214,7 +217,7 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 			h.confirm = newConfirm(h.s, "Delete the model “"+it.Cells[0]+"” and everything in it? This cannot be undone.", it.ID)
 		}
 	case key.Matches(k, h.s.keys.Global.Undo):
-		h.a.setStatus("Nothing to undo on the model list: u undoes edits inside a model, and a deleted model cannot be brought back", false)
+		h.a.setStatus("Nothing to undo here: a deleted model cannot be brought back", false)
 	}
 	return nil
 }
@@ -263,7 +266,14 @@ func (h *home) submitForm() tea.Cmd {
 			if err != nil {
 				return homeMsg{formErr: fmt.Errorf("import %s: %w", path, err)}
 			}
-			return createModel(wb, m)
+			msg := createModel(wb, m)
+			if o, ok := msg.(openedMsg); ok {
+				if w := model.SelfLoopWarnings(m); len(w) > 0 {
+					o.warn = "Imported with a warning: " + strings.Join(w, "; ")
+					return o
+				}
+			}
+			return msg
 		}
 	}
 	return nil

@@ -50,3 +50,35 @@ func TestModelsAfterNewShowsTheList(t *testing.T) {
 		h.wantScreen("Imported")
 	})
 }
+
+// A model imported in the TUI with a data flow from an element back to
+// itself opens, and the status line warns about the flow.
+func TestImportWarnsOfSelfLoopsInTheTUI(t *testing.T) {
+	h := newCoreHarness(t, []int{120, 40}, func(o *Options) {
+		o.Import = func(string) (*model.Model, error) {
+			m, err := model.New("Loops", "", coreNow)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range []model.SurfaceElement{
+				{Name: "Provider", Kind: model.KindThirdParty},
+				{Name: "Provider to itself", Kind: model.KindDataFlow, Source: "SE-001", Target: "SE-001"},
+			} {
+				if _, err := m.PutElement(e, coreNow); err != nil {
+					return nil, err
+				}
+			}
+			return m, nil
+		}
+	})
+	h.press("i")
+	h.typeText("/tmp/loops.json")
+	h.press("enter")
+	if h.a.s == nil {
+		t.Fatalf("the import did not open:\n%s", h.screen())
+	}
+	h.wantScreen("Imported with a warning: data flow SE-002")
+	if e, ok := h.stored().Element("SE-002"); !ok || !e.SelfLoop() {
+		t.Errorf("SE-002 = %+v", e)
+	}
+}

@@ -31,7 +31,7 @@ func TestStatusLines(t *testing.T) {
 			t.Fatalf("models after delete: %v, %v", list, err)
 		}
 		h.press("u")
-		h.wantScreen("Nothing to undo on the model list")
+		h.wantScreen("Nothing to undo here: a deleted model cannot be brought back")
 	})
 	t.Run("mitigated on plans", func(t *testing.T) {
 		m := fixtureModel(t)

@@ -35,7 +35,11 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case homeMsg:
 		return a, a.home.handle(msg)
 	case openedMsg:
-		return a, a.open(msg.m, msg.pos)
+		cmd := a.open(msg.m, msg.pos)
+		if msg.warn != "" {
+			a.setStatus(msg.warn, false)
+		}
+		return a, cmd
 	case savedMsg:
 		return a, a.saved(msg)
 	case saveFailedMsg:
