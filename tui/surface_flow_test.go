@@ -17,6 +17,10 @@ func TestSurfaceFormRefusesSelfLoop(t *testing.T) {
 	h.typeText("Public REST")
 	h.press("ctrl+s")
 	h.wantScreen("Flow to must differ from where the flow comes from")
+	// The status line points at the form rather than repeating the field
+	// error as "target: …".
+	h.wantScreen("Not saved: one field needs fixing (marked in the form)")
+	h.dontWantScreen("target: must")
 	if _, ok := h.stored().Element("SE-004"); ok {
 		t.Fatal("the self-loop was saved")
 	}

@@ -92,7 +92,7 @@ func (a *app) saveFailed(msg saveFailedMsg) tea.Cmd {
 		}
 		a.setStatus("Not saved: "+msg.Err.Error(), false)
 	} else {
-		a.setStatus(msg.Err.Error(), false)
+		a.setStatus(failedStatus(msg), false)
 	}
 	if a.poker != nil {
 		a.poker.refresh()
