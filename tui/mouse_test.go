@@ -77,6 +77,33 @@ func TestMouseClicksSelect(t *testing.T) {
 			}
 		})
 	}
+	t.Run("threats table", func(t *testing.T) {
+		m := fixtureModel(t)
+		for _, title := range []string{"Card testing", "Webhook replay", "Log leak"} {
+			if _, err := m.PutThreat(model.Threat{Title: title, Category: model.Spoofing}, coreNow); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h := newCoreHarness(t, []int{80, 24}, nil)
+		h.seed(m)
+		h.goTo(StepThreats)
+		x, y := where(t, h.screen(), "Log leak")
+		h.send(click(x, y))
+		if got := h.a.page().Selected(); got != "T-003" {
+			t.Fatalf("the click on Log leak selected %q:\n%s", got, h.screen())
+		}
+		x, y = where(t, h.screen(), "Card testing")
+		h.send(click(x, y))
+		if got := h.a.page().Selected(); got != "T-001" {
+			t.Fatalf("the click on Card testing selected %q", got)
+		}
+		// The header is no row.
+		x, y = where(t, h.screen(), "Title")
+		h.send(click(x, y))
+		if got := h.a.page().Selected(); got != "T-001" {
+			t.Fatalf("a click on the header selected %q", got)
+		}
+	})
 	t.Run("model list", func(t *testing.T) {
 		h := newCoreHarness(t, []int{80, 24}, nil)
 		for _, title := range []string{"First", "Second", "Third"} {

@@ -312,6 +312,14 @@ func (p *threatsPage) updateTable(msg tea.Msg) tea.Cmd {
 			p.move(3)
 		}
 		return nil
+	case tea.MouseClickMsg:
+		// A left click on a row selects it: rows start under the filter
+		// bar and the header, from the first one drawn.
+		p.sync()
+		if r := msg.Y - 2; msg.Button == tea.MouseLeft && r >= 0 && r < p.rows && p.offset+r < len(p.idx.visible) {
+			p.cursor = p.offset + r
+		}
+		return nil
 	case tea.KeyPressMsg:
 		return p.tableKey(msg)
 	}
