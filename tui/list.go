@@ -62,8 +62,9 @@ type list struct {
 	// height is the row count of the last Render, for paging.
 	height int
 	// top is the body line the page draws the list at (set before
-	// Render); firstRow, drawn and width record where the last Render put
-	// its rows, so a click can find its row.
+	// Render; -1, the default, when the page does not say, and clicks are
+	// ignored); firstRow, drawn and width record where the last Render
+	// put its rows, so a click can find its row.
 	top, firstRow, drawn, width int
 }
 
@@ -78,7 +79,7 @@ func newList(s *session, cols []column, empty string) *list {
 	st.Blurred.Prompt = s.styles.Muted
 	st.Cursor.Blink = false
 	ti.SetStyles(st)
-	return &list{s: s, cols: cols, filter: ti, empty: empty, height: 10}
+	return &list{s: s, cols: cols, filter: ti, empty: empty, height: 10, top: -1}
 }
 
 // setItems replaces the rows, keeping the cursor on the same record when it
@@ -280,6 +281,7 @@ func (l *list) Render(width, height int) string {
 	footer := l.footer(width)
 	rows := max(1, height-2) // header + footer
 	l.height = rows
+	l.drawn = 0 // until rows are drawn below
 	if len(l.cols) > 1 || l.cols[0].Title != "" {
 		b.WriteString(l.header(width))
 	} else {
@@ -309,6 +311,9 @@ func (l *list) Render(width, height int) string {
 	// Each row starts with a line break: after the header, or after an
 	// empty first line when there is none.
 	l.firstRow, l.drawn, l.width = l.top+strings.Count(b.String(), "\n")+1, end-l.offset, width
+	if l.top < 0 {
+		l.drawn = 0
+	}
 	for i := l.offset; i < end; i++ {
 		b.WriteString("\n")
 		b.WriteString(l.row(l.items[l.shown[i]], widths, i == l.cursor, width))

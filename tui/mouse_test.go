@@ -120,3 +120,23 @@ func TestMouseClicksSelect(t *testing.T) {
 		}
 	})
 }
+
+// A list whose page does not say where it draws it ignores clicks rather
+// than selecting a row it guessed.
+func TestListIgnoresClicksWithoutItsPlace(t *testing.T) {
+	h := newCoreHarness(t, []int{80, 24}, nil)
+	h.seed(fixtureModel(t))
+	l := newList(h.a.s, []column{{Title: "Name"}}, "none")
+	l.setItems([]listItem{newListItem("a", "A"), newListItem("b", "B"), newListItem("c", "C")})
+	_ = l.Render(40, 10)
+	for y := range 6 {
+		if l.Update(click(2, y)) {
+			t.Fatalf("a click at line %d was taken", y)
+		}
+	}
+	l.top = 0
+	_ = l.Render(40, 10)
+	if !l.Update(click(2, 3)) || l.Selected() != "c" {
+		t.Fatalf("with its place known, the click on line 3 selected %q", l.Selected())
+	}
+}
