@@ -363,6 +363,9 @@ func (c *cli) libraryExportCmd() *cobra.Command {
 			"A team threat that keeps a built-in id replaces the built-in one in suggestions.",
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := outputGiven(cmd, out); err != nil {
+				return err
+			}
 			data, err := model.MarshalLibrary(model.BuiltinLibrary())
 			if err != nil {
 				return err

@@ -248,10 +248,7 @@ func (c *cli) listCmd() *cobra.Command {
 		Short: "List the models in the workbook: id, title, owner, last update, completion",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sums, err := readList(c, func(s workbook) ([]model.Summary, error) {
-				defer warnDamaged(cmd, s)
-				return s.List()
-			})
+			sums, err := listModels(c, func(s workbook) { warnDamaged(cmd, s) })
 			if err != nil {
 				return err
 			}
@@ -270,7 +267,8 @@ func (c *cli) listCmd() *cobra.Command {
 }
 
 // readList reads one list from the workbook, read-only. A workbook not
-// created yet simply has nothing in it.
+// created yet simply has nothing in it (list says it is not there, as
+// export does: see listModels).
 func readList[T any](c *cli, read func(workbook) ([]T, error)) ([]T, error) {
 	var list []T
 	err := c.withStore(true, func(s workbook) (err error) {
@@ -340,6 +338,9 @@ func (c *cli) newCmd() *cobra.Command {
 		Short: "Create an empty model",
 		Args:  args(1, "one argument, the model's title (quote it if it has spaces)"),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if strings.TrimSpace(a[0]) == "" {
+				return usageError{errors.New("the title must not be empty")}
+			}
 			m, err := model.New(a[0], owner, clock())
 			if err != nil {
 				return fmt.Errorf("cannot create the model: %w", err)
@@ -405,6 +406,9 @@ func (c *cli) exportCmd() *cobra.Command {
 			"files are written atomically and readable only by you (0600).",
 		Args: args(1, "one argument, the model's id or title"),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := outputGiven(cmd, out); err != nil {
+				return err
+			}
 			render, err := renderer(format)
 			if err != nil {
 				return err
@@ -478,6 +482,7 @@ func (c *cli) importCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			warnImport(cmd.ErrOrStderr(), name, m)
 			return c.create(m, "Imported "+a[0]+" as model")
 		},
 	}

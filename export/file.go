@@ -20,6 +20,8 @@ func WriteFile(path string, data []byte) error {
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return fmt.Errorf("cannot write %s: it is a directory", path)
+	} else if err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("cannot write %s: it is not a regular file (to print, use - or leave -o out)", path)
 	}
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil {
@@ -40,7 +42,8 @@ func writeAtomic(path string, data []byte) (err error) {
 	// os.CreateTemp creates the file 0600 and with a name no one else uses.
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %v", path, reason(err))
+		// Say what failed: the file itself may well exist (/proc/…).
+		return fmt.Errorf("cannot write %s: cannot create a temporary file beside it in %s: %v", path, dir, reason(err))
 	}
 	tmp := f.Name()
 	defer func() {

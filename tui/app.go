@@ -162,6 +162,9 @@ func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
 	a.pages = map[Step]page{}
 	a.undo = nil
 	a.park, a.lot = nil, nil
+	// The form that created or imported this model is done with: ctrl+o
+	// must show the list, not that form still "Saving…".
+	a.home.form = nil
 	a.status, a.statusOK = "Opened "+safeLine(m.Overview.Title), true
 	a.timer.resetAll()
 	step, ok := ParseStep(pos.Step)

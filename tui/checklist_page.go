@@ -35,7 +35,7 @@ type checklistPage struct {
 
 func newChecklistPage(s *session) page {
 	p := &checklistPage{s: s, k: DefaultScreenKeys(), cursors: map[model.ChecklistKind]string{}}
-	p.list = newList(s, []column{{Title: "Group", Width: 16}, {Title: "Item", Min: 12}, {Title: "State", Width: 16}},
+	p.list = newList(s, []column{{Title: "Group", Width: 16}, {Title: "Item", Min: 12}, {Title: "State", Width: stateWidth()}},
 		"This list is empty. Press a to add an item.")
 	p.list.cellStyle = stateColumn(s, 2)
 	p.refresh()
@@ -158,8 +158,12 @@ func (p *checklistPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.openForm(model.CheckItem{List: p.kind(), Group: group})
 	case !have:
-	case key.Matches(km, l.Toggle):
-		c.State = c.State.Next()
+	case key.Matches(km, l.Toggle), key.Matches(km, k.PrevState):
+		if key.Matches(km, k.PrevState) {
+			c.State = c.State.Prev()
+		} else {
+			c.State = c.State.Next()
+		}
 		cmd := p.s.apply(p.s.m.PutCheck(c, p.s.now()))
 		p.refresh()
 		return cmd
@@ -282,6 +286,7 @@ func (p *checklistPage) View(width, height int) string {
 		detail = d.render(dh, &off)
 		h -= dh + 1
 	}
+	p.list.top = 2 // tabs, a blank line
 	out := head + "\n\n" + clampLines(p.list.Render(width, h), h)
 	if detail != "" {
 		out += "\n\n" + detail
@@ -320,7 +325,7 @@ func (p *checklistPage) ShortHelp() []key.Binding {
 	case p.list.Capturing():
 		return p.list.help()
 	}
-	return []key.Binding{k.PrevList, k.NextList, l.Up, l.Down, bind([]string{"space"}, "space", "cycle state"), k.Note, l.Add, l.Edit, l.Delete}
+	return []key.Binding{k.PrevList, k.NextList, l.Up, l.Down, cycleState(l), k.Note, l.Add, l.Edit, l.Delete}
 }
 
 func (p *checklistPage) FullHelp() [][]key.Binding {
@@ -330,7 +335,7 @@ func (p *checklistPage) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.PrevList, k.NextList, l.Up, l.Down, l.Home, l.End, l.Filter},
-		{bind([]string{"space"}, "space", "cycle state"), k.Note, k.Link},
+		{cycleState(l), k.PrevState, k.Note, k.Link},
 		{l.Add, l.Edit, bind([]string{"d"}, "d", "delete team item")},
 	}
 }

@@ -140,7 +140,7 @@ func TestAssetsAddEditDelete(t *testing.T) {
 	h.typeText("Names and addresses")
 	h.press("tab", "down", "down") // sensitivity: internal → confidential → restricted
 	h.press("enter")
-	h.wantScreen("AS-001", "Customer data", "Restricted", "Saved: Added asset AS-001")
+	h.wantScreen("AS-001", "Customer data", "Restricted", "Added asset AS-001")
 	got := h.stored().Assets
 	if len(got) != 1 || got[0].Name != "Customer data" || got[0].Description != "Names and addresses" || got[0].Sensitivity != model.Restricted {
 		t.Fatalf("stored %+v", got)
@@ -198,7 +198,7 @@ func TestWriteFailureKeepsTheTextAndTheModel(t *testing.T) {
 	// The disk recovers: the same form saves.
 	fw.fail = false
 	h.press("enter")
-	h.wantScreen("Saved: Added asset")
+	h.wantScreen("Added asset")
 	if got := h.stored().Assets; len(got) != 3 || got[2].Name != "Session cookies" {
 		t.Fatalf("stored %+v", got)
 	}
@@ -213,7 +213,7 @@ func TestUndoRevertsAndPersists(t *testing.T) {
 		t.Fatal("delete not stored")
 	}
 	h.press("u")
-	h.wantScreen("Undone: Deleted actor TA-001", "Fraudster")
+	h.wantScreen("Undid “Deleted actor TA-001”", "Fraudster")
 	if got := h.stored().Actors; len(got) != 2 || got[0].Name != "Fraudster" {
 		t.Fatalf("undo not stored: %+v", got)
 	}
@@ -319,7 +319,7 @@ func TestParkingLot(t *testing.T) {
 	if h.a.step != StepSurface || h.a.park != nil {
 		t.Fatal("parking left the screen or stayed open")
 	}
-	h.wantScreen("1 parked", "Saved: Added parking-lot item P-001")
+	h.wantScreen("1 parked", "Added parking-lot item P-001")
 	if p := h.stored().Parking; len(p) != 1 || p[0].Text != "Do we log refunds?" {
 		t.Fatalf("stored %+v", p)
 	}

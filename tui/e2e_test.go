@@ -207,7 +207,7 @@ func (e *e2e) addRecord(step, name, id string) {
 	e.waitFor("Name *")
 	e.typeText(name)
 	e.press("Enter")
-	e.waitFor(id, "Saved: Added")
+	e.waitFor(id, "Added")
 }
 
 func TestE2ECreateResumeAndSurviveKill(t *testing.T) {

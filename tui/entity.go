@@ -166,13 +166,16 @@ func (p *entityPage) View(width, height int) string {
 		avail -= lipgloss.Height(bottom) + 1
 	}
 	var main string
+	p.ls.top = lipgloss.Height(intro) + 1 // intro, a blank line
 	id := p.ls.Selected()
 	switch {
 	case id == "":
 		main = p.ls.Render(width, avail)
 	case width >= 110:
-		lw := width * 3 / 5
-		dw := width - lw - 3
+		// The detail is key: value lines that need little room; wide
+		// terminals give the rest to the list's names.
+		dw := max(36, min(width*3/10, 60))
+		lw := width - dw - 3
 		left := p.ls.Render(lw, avail)
 		right := p.k.detail(p.s, id, dw)
 		main = lipgloss.JoinHorizontal(lipgloss.Top, fit(left, lw, avail), p.divider(avail), fit(right, dw, avail))

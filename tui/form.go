@@ -40,7 +40,8 @@ import (
 // finds each message. Keys: tab/shift+tab move between fields (up/down too
 // on one-line fields), enter or ctrl+s saves (enter adds a line in a text
 // area), esc cancels; in a choice ↑/↓ move, space picks, and typing filters
-// the options. In accessible mode every label is on its own line with the
+// the options; while the filter has text space types a space and enter
+// picks in a multi-select (a select follows its cursor). In accessible mode every label is on its own line with the
 // whole value under it (wrapped, never cut: text areas grow, chosen options
 // are listed in full) and hints stay indented under their field.
 type form struct {
@@ -347,6 +348,9 @@ func (f *form) help() []key.Binding {
 	case fieldSelect:
 		return []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Submit, k.Cancel}
 	case fieldMulti:
+		if f.fields[f.focus].filter != "" {
+			return []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Pick, k.Save, k.Cancel}
+		}
 		return []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Toggle, k.Submit, k.Cancel}
 	}
 	return []key.Binding{k.Next, k.Prev, k.Submit, k.Save, k.Cancel}
@@ -362,8 +366,12 @@ func (f *form) Update(msg tea.Msg) (formEvent, tea.Cmd) {
 	case tea.PasteMsg:
 		// Pasted text can carry escape sequences; only clean text enters.
 		msg.Content = model.CleanText(msg.Content)
-		if fl.kind == fieldText {
+		switch fl.kind {
+		case fieldText:
 			msg.Content = safeLine(msg.Content)
+		case fieldSelect, fieldMulti:
+			fl.addFilter(msg.Content)
+			return formNone, nil
 		}
 		return formNone, fl.update(msg)
 	case tea.KeyPressMsg:
@@ -393,6 +401,10 @@ func (f *form) Update(msg tea.Msg) (formEvent, tea.Cmd) {
 				return formNone, nil
 			}
 		case fieldSelect, fieldMulti:
+			if fl.kind == fieldMulti && fl.filter != "" && key.Matches(msg, k.Pick) {
+				fl.pickFiltered()
+				return formNone, nil
+			}
 			if key.Matches(msg, k.Submit) {
 				return f.submit()
 			}
@@ -447,7 +459,7 @@ func (fl *field) choose(msg tea.KeyPressMsg, k FormKeys) {
 		fl.cursor = max(0, fl.cursor-1)
 	case key.Matches(msg, k.Down), key.Matches(msg, k.Right) && fl.kind == fieldSelect:
 		fl.cursor = min(len(vis)-1, fl.cursor+1)
-	case key.Matches(msg, k.Toggle):
+	case key.Matches(msg, k.Toggle) && fl.filter == "":
 		if fl.cursor < len(vis) {
 			v := vis[fl.cursor].Value
 			if fl.kind == fieldMulti {
@@ -463,10 +475,51 @@ func (fl *field) choose(msg tea.KeyPressMsg, k FormKeys) {
 			fl.cursor = 0
 		}
 	case msg.Text != "":
-		fl.filter += model.CleanLine(msg.Text)
-		fl.cursor = 0
+		fl.addFilter(msg.Text)
 	}
-	vis = fl.visible()
+	fl.follow()
+}
+
+// addFilter types text into a choice's filter. A leading space is
+// dropped: with no filter, space picks.
+func (fl *field) addFilter(text string) {
+	text = typedText(text)
+	if fl.filter == "" {
+		text = strings.TrimLeft(text, " ")
+	}
+	if text == "" {
+		return
+	}
+	fl.filter += text
+	fl.cursor = 0
+	fl.follow()
+}
+
+// pickFiltered picks (or unpicks) the option under the cursor of a
+// filtered multi-select and clears the filter, ready for the next search,
+// leaving the cursor on that option.
+func (fl *field) pickFiltered() {
+	vis := fl.visible()
+	if fl.cursor >= len(vis) {
+		return
+	}
+	v := vis[fl.cursor].Value
+	if fl.chosen[v] {
+		delete(fl.chosen, v)
+	} else {
+		fl.chosen[v] = true
+	}
+	fl.filter, fl.cursor = "", 0
+	for i, o := range fl.opts {
+		if o.Value == v {
+			fl.cursor = i
+		}
+	}
+}
+
+// follow keeps the cursor on a visible option; a select's choice follows it.
+func (fl *field) follow() {
+	vis := fl.visible()
 	fl.cursor = max(0, min(fl.cursor, len(vis)-1))
 	// A select follows its cursor, so ↑/↓ is all it takes to choose.
 	if fl.kind == fieldSelect && fl.cursor < len(vis) {

@@ -26,7 +26,6 @@ type home struct {
 	form    *form
 	formFor homeAction
 	confirm *confirm
-	err     string
 	// damage is the workbook's damage, when it reports any (read when
 	// the list loads, not while drawing).
 	damage error
@@ -46,12 +45,17 @@ type homeMsg struct {
 	err    error
 	// formErr goes back into the open form (a bad import path …).
 	formErr error
+	// status is said on the status line once the list is back ("Deleted …").
+	status string
 }
 
 // openedMsg opens a model at a position.
 type openedMsg struct {
 	m   *model.Model
 	pos model.Position
+	// warn is said on the status line once the model is open (what an
+	// import kept that needs fixing).
+	warn string
 }
 
 func newHome(a *app) *home {
@@ -152,6 +156,8 @@ func (h *home) handle(msg homeMsg) tea.Cmd {
 	h.damage = h.damaged()
 	if msg.err != nil {
 		h.a.setStatus(msg.err.Error(), false)
+	} else if msg.status != "" {
+		h.a.setStatus(msg.status, true)
 	}
 	if msg.models != nil || msg.err == nil {
 		h.models = msg.models
@@ -186,14 +192,7 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 	}
 	if h.confirm != nil {
 		if id, yes, done := answer(&h.confirm, msg); done && yes {
-			wb := h.a.opts.Workbook
-			return func() tea.Msg {
-				if err := wb.Delete(id); err != nil {
-					return homeMsg{err: err}
-				}
-				list, err := wb.List()
-				return homeMsg{models: list, err: err}
-			}
+			return h.deleteModel(id)
 		}
 		return nil
 	}
@@ -234,8 +233,10 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 		return h.start(actImport)
 	case key.Matches(k, l.Delete) && len(h.models) > 0:
 		if it, ok := h.ls.current(); ok {
-			h.confirm = newConfirm(h.s, "Delete the model “"+it.Cells[0]+"” and everything in it?", it.ID)
+			h.confirm = newConfirm(h.s, "Delete the model “"+it.Cells[0]+"” and everything in it? This cannot be undone.", it.ID)
 		}
+	case key.Matches(k, h.s.keys.Global.Undo):
+		h.a.setStatus("Nothing to undo here: a deleted model cannot be brought back", false)
 	}
 	return nil
 }
@@ -332,7 +333,14 @@ func (h *home) submitForm() tea.Cmd {
 			if err != nil {
 				return homeMsg{formErr: fmt.Errorf("import %s: %w", path, err)}
 			}
-			return createModel(wb, m)
+			msg := createModel(wb, m)
+			if o, ok := msg.(openedMsg); ok {
+				if w := model.SelfLoopWarnings(m); len(w) > 0 {
+					o.warn = "Imported with a warning: " + strings.Join(w, "; ")
+					return o
+				}
+			}
+			return msg
 		})
 	}
 	return nil
@@ -388,6 +396,7 @@ func (h *home) View(width, height int) string {
 	if h.confirm != nil {
 		listH -= 2
 	}
+	h.ls.top = 2 // the heading, a blank line
 	b.WriteString(h.ls.Render(width, listH))
 	if h.confirm != nil {
 		b.WriteString("\n\n" + h.confirm.View(width))

@@ -76,6 +76,9 @@ type FormKeys struct {
 	// Toggle picks an option in a select or multi-select; Left/Right cycle
 	// a select without opening it.
 	Toggle, Left, Right key.Binding
+	// Pick picks the highlighted option of a multi-select while its
+	// filter has text (space types a space then).
+	Pick key.Binding
 	// Newline inserts a line break in a text area (enter submits in
 	// one-line fields but breaks lines in text areas).
 	Newline key.Binding
@@ -155,6 +158,7 @@ func DefaultKeyMap() KeyMap {
 	f.Save = bind([]string{"ctrl+s"}, "ctrl+s", "save")
 	f.Cancel = bind([]string{"esc"}, "esc", "cancel")
 	f.Toggle = bind([]string{"space"}, "space", "pick")
+	f.Pick = bind([]string{"enter"}, "enter", "pick")
 	f.Left = bind([]string{"left"}, "←", "previous option")
 	f.Right = bind([]string{"right"}, "→", "next option")
 	f.Newline = bind([]string{"enter"}, "enter", "new line")

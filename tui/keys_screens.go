@@ -27,6 +27,9 @@ type ScreenKeys struct {
 	// OWASP and checklists.
 	Edition, Note, Link key.Binding
 	PrevList, NextList  key.Binding
+	// PrevState cycles an item's state backward (space cycles forward).
+	// backspace too: many terminals send shift+space as a plain space.
+	PrevState key.Binding
 	// Review.
 	Preview, Export     key.Binding
 	ScrollUp            key.Binding
@@ -63,6 +66,7 @@ func DefaultScreenKeys() ScreenKeys {
 	k.Link = bind([]string{"l"}, "l", "link threats")
 	k.PrevList = bind([]string{"left", "["}, "←/[", "prev list")
 	k.NextList = bind([]string{"right", "]"}, "→/]", "next list")
+	k.PrevState = bind([]string{"shift+space", "backspace"}, "shift+space/backspace", "state back")
 
 	k.Preview = bind([]string{"v"}, "v", "preview report")
 	k.Export = bind([]string{"x"}, "x", "export")

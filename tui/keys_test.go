@@ -27,6 +27,17 @@ func TestHelpListsOnlyHandledBindings(t *testing.T) {
 		// AS-002 is confidential: both up and down change the choice.
 		{"form on a choice", func(h *coreHarness) { h.goTo(StepAssets); h.press("j", "e", "tab", "tab") }},
 		{"form on a text area", func(h *coreHarness) { h.goTo(StepAssets); h.press("e", "tab") }},
+		// A multi-select whose filter has text: space types, enter picks.
+		{"form on a filtered multi-select", func(h *coreHarness) {
+			h.goTo(StepThreats)
+			h.press("a")
+			h.typeText("Replay")
+			for range 8 { // to Attack surface
+				h.press("tab")
+			}
+			h.typeText("a")
+			h.press("down")
+		}},
 		{"delete question", func(h *coreHarness) { h.goTo(StepAssets); h.press("d") }},
 		{"filter", func(h *coreHarness) { h.goTo(StepAssets); h.press("/") }},
 		{"overview", func(h *coreHarness) {}},

@@ -20,10 +20,11 @@ type doc struct {
 
 func newDoc(width int) *doc { return &doc{width: max(1, width), focusTop: -1, focusEnd: -1} }
 
-// add appends lines (a string may hold several), each cut to the width.
+// add appends lines (a string may hold several), each cut to the width
+// with "…" where it is cut.
 func (d *doc) add(s string) {
 	for _, l := range strings.Split(s, "\n") {
-		d.lines = append(d.lines, ansi.Truncate(l, d.width, ""))
+		d.lines = append(d.lines, truncate(l, d.width))
 	}
 }
 
@@ -96,7 +97,7 @@ func sideBySide(left, right string, leftWidth, gap, height int) string {
 		}
 		ls := ""
 		if i < len(l) {
-			ls = ansi.Truncate(l[i], leftWidth, "")
+			ls = truncate(l[i], leftWidth)
 		}
 		b.WriteString(padRight(ls, leftWidth+gap))
 		if i < len(r) {

@@ -61,6 +61,11 @@ type list struct {
 	cellStyle func(it listItem, col int) (lipgloss.Style, bool)
 	// height is the row count of the last Render, for paging.
 	height int
+	// top is the body line the page draws the list at (set before
+	// Render; -1, the default, when the page does not say, and clicks are
+	// ignored); firstRow, drawn and width record where the last Render
+	// put its rows, so a click can find its row.
+	top, firstRow, drawn, width int
 }
 
 func newList(s *session, cols []column, empty string) *list {
@@ -74,7 +79,7 @@ func newList(s *session, cols []column, empty string) *list {
 	st.Blurred.Prompt = s.styles.Muted
 	st.Cursor.Blink = false
 	ti.SetStyles(st)
-	return &list{s: s, cols: cols, filter: ti, empty: empty, height: 10}
+	return &list{s: s, cols: cols, filter: ti, empty: empty, height: 10, top: -1}
 }
 
 // setItems replaces the rows, keeping the cursor on the same record when it
@@ -165,9 +170,18 @@ func (l *list) Update(msg tea.Msg) bool {
 			return false
 		}
 		return true
+	case tea.MouseClickMsg:
+		// A left click on a drawn row selects it (coordinates are the
+		// page body's: the app takes off the frame).
+		if r := msg.Y - l.firstRow; msg.Button == tea.MouseLeft && !l.filtering && r >= 0 && r < l.drawn && msg.X < l.width {
+			l.cursor = l.offset + r
+			l.clamp()
+			return true
+		}
+		return false
 	case tea.PasteMsg:
 		if l.filtering {
-			l.filter.SetValue(l.filter.Value() + safeLine(msg.Content))
+			l.filter.SetValue(l.filter.Value() + typedText(msg.Content))
 			l.query = l.filter.Value()
 			l.refilter()
 			return true
@@ -267,6 +281,7 @@ func (l *list) Render(width, height int) string {
 	footer := l.footer(width)
 	rows := max(1, height-2) // header + footer
 	l.height = rows
+	l.drawn = 0 // until rows are drawn below
 	if len(l.cols) > 1 || l.cols[0].Title != "" {
 		b.WriteString(l.header(width))
 	} else {
@@ -293,6 +308,12 @@ func (l *list) Render(width, height int) string {
 	l.offset = max(0, min(l.offset, len(l.shown)-rows))
 	widths := l.widths(width)
 	end := min(len(l.shown), l.offset+rows)
+	// Each row starts with a line break: after the header, or after an
+	// empty first line when there is none.
+	l.firstRow, l.drawn, l.width = l.top+strings.Count(b.String(), "\n")+1, end-l.offset, width
+	if l.top < 0 {
+		l.drawn = 0
+	}
 	for i := l.offset; i < end; i++ {
 		b.WriteString("\n")
 		b.WriteString(l.row(l.items[l.shown[i]], widths, i == l.cursor, width))
@@ -342,7 +363,7 @@ func (l *list) row(it listItem, widths []int, selected bool, width int) string {
 		if l.cellStyle != nil {
 			if cs, ok := l.cellStyle(it, i); ok {
 				flush()
-				cell := ansi.Truncate(cs.Render(text), widths[i], "")
+				cell := truncate(cs.Render(text), widths[i])
 				b.WriteString(cell)
 				run.WriteString(strings.Repeat(" ", max(0, widths[i]-ansi.StringWidth(cell))))
 				if i < len(l.cols)-1 {

@@ -93,13 +93,19 @@ func (p *overviewPage) View(width, height int) string {
 	st := p.s.styles
 	o := p.s.m.Overview
 	none := st.Placeholder.Render("not set — press e")
+	lw := 14
+	// Values are cut with "…" to the fields' column (the progress takes
+	// the right 42 columns of a wide screen).
+	valW := width - lw
+	if width >= 110 {
+		valW = width - 42 - lw
+	}
 	val := func(s string) string {
 		if s = safeLine(s); s == "" {
 			return none
 		}
-		return st.Text.Render(s)
+		return st.Text.Render(truncate(s, valW))
 	}
-	lw := 14
 	line := func(label, v string) string {
 		return st.FieldLabel.Render(padRight(label+":", lw)) + v
 	}

@@ -33,7 +33,7 @@ type owaspPage struct {
 
 func newOWASPPage(s *session) page {
 	p := &owaspPage{s: s, k: DefaultScreenKeys()}
-	p.list = newList(s, []column{{Title: "ID", Width: 8}, {Title: "Item", Min: 12}, {Title: "State", Width: 16}, {Title: "Threats", Width: 7}},
+	p.list = newList(s, []column{{Title: "ID", Width: 8}, {Title: "Item", Min: 12}, {Title: "State", Width: stateWidth()}, {Title: "Threats", Width: 7}},
 		"The OWASP catalog is empty.")
 	p.list.cellStyle = stateColumn(s, 2)
 	p.refresh()
@@ -100,8 +100,12 @@ func (p *owaspPage) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, l.Back):
 		p.detailOnly = false
 	case !have:
-	case key.Matches(km, l.Toggle):
-		c.State = c.State.Next()
+	case key.Matches(km, l.Toggle), key.Matches(km, k.PrevState):
+		if key.Matches(km, k.PrevState) {
+			c.State = c.State.Prev()
+		} else {
+			c.State = c.State.Next()
+		}
 		cmd := p.s.apply(p.s.m.PutCheck(c, p.s.now()))
 		p.refresh()
 		return cmd
@@ -178,6 +182,7 @@ func (p *owaspPage) View(width, height int) string {
 		p.detail(d)
 		return head + "\n\n" + d.render(h, &p.detailOffset)
 	}
+	p.list.top = 2 // the edition bar, a blank line
 	if width >= 110 && !p.s.accessible {
 		leftW := width / 2
 		lst := p.list.Render(leftW, min(h, p.list.len()+2))
@@ -291,7 +296,7 @@ func (p *owaspPage) ShortHelp() []key.Binding {
 	if p.detailOnly {
 		open = bind([]string{"enter", "esc"}, "enter/esc", "back to list")
 	}
-	return []key.Binding{l.Up, l.Down, bind([]string{"space"}, "space", "cycle state"), k.Note, k.Link, l.Edit, k.Edition, open}
+	return []key.Binding{l.Up, l.Down, cycleState(l), k.Note, k.Link, l.Edit, k.Edition, open}
 }
 
 func (p *owaspPage) FullHelp() [][]key.Binding {
@@ -301,7 +306,7 @@ func (p *owaspPage) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{l.Up, l.Down, l.Home, l.End, l.Filter},
-		{bind([]string{"space"}, "space", "cycle state"), k.Note, k.Link, l.Edit},
+		{cycleState(l), k.PrevState, k.Note, k.Link, l.Edit},
 		{k.Edition, bind([]string{"enter"}, "enter", "details")},
 	}
 }

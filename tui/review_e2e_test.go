@@ -38,7 +38,7 @@ func TestE2EStrideOWASPExport(t *testing.T) {
 	e.waitFor("Spoofing protects Authenticity", "Suggested threats (")
 	e.press("Enter")
 	e.waitFor("Accepted as T-001")
-	e.waitFor("Saved: Accepted T-001")
+	e.waitFor("Accepted T-001")
 	// Wait for esc to land before the next key, or the terminal reads the
 	// pair as alt+key.
 	e.press("Escape")

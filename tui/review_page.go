@@ -163,7 +163,11 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	case exportDoneMsg:
 		if msg.err != nil {
 			p.openExport(msg.path)
-			p.form.setError(fmt.Errorf("could not write %s: %w", msg.path, msg.err))
+			err := msg.err
+			if !strings.Contains(err.Error(), msg.path) {
+				err = fmt.Errorf("could not write %s: %w", msg.path, err)
+			}
+			p.form.setError(err) // the writer's own error names the file
 			return p.s.fail(fmt.Errorf("export failed: %w", msg.err))
 		}
 		return p.s.status(fmt.Sprintf("Exported the report to %s (%s)", msg.path, byteSize(msg.size)))

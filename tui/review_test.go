@@ -154,7 +154,7 @@ func TestReviewExportUnwritableShowsError(t *testing.T) {
 	h.goTo(StepReview)
 	dir := t.TempDir()
 	for _, tc := range []struct{ name, path, want string }{
-		{"missing directory", filepath.Join(dir, "no", "such", "dir", "report.md"), "could not write"},
+		{"missing directory", filepath.Join(dir, "no", "such", "dir", "report.md"), "cannot write"},
 		{"a directory", dir, "is a directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

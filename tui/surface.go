@@ -95,6 +95,9 @@ func newSurfacePage(s *session) page {
 			}
 			e.Exposure, e.Callers = model.Exposure(f.value("exposure")), model.Callers(f.value("callers"))
 			e.Source, e.Target = f.value("source"), f.value("target")
+			if err := e.CheckFlow(); err != nil {
+				return model.Change{}, err
+			}
 			return s.m.PutElement(e, s.now())
 		},
 		remove: func(s *session, id string) (model.Change, error) { return s.m.DeleteElement(id, s.now()) },
@@ -172,9 +175,9 @@ func traitsField(e model.SurfaceElement) *field {
 	for _, t := range e.Traits {
 		vals = append(vals, string(t))
 	}
-	hint := "What it does or is; suggestions need these. Space picks, typing filters."
+	hint := "What it does or is; suggestions need these. Space picks; type to filter, then enter picks."
 	if inf := model.InferTraits(e).Traits; len(inf) > 0 {
-		hint = "Also inferred: " + traitLabels(inf) + ". Space picks, typing filters."
+		hint = "Also inferred: " + traitLabels(inf) + ". Space picks; type to filter, then enter picks."
 	}
 	return multiField("traits", "Traits", enumOptions(model.Traits)).values(vals).withHint(hint)
 }

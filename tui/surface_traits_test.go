@@ -26,10 +26,9 @@ func TestSurfaceTraitsExposureCallers(t *testing.T) {
 	h.press("tab", "tab", "tab", "tab") // trust zone, flow from, flow to, traits
 	h.wantScreen("Traits", "Space picks")
 	h.typeText("expor") // filter, typed at once
-	h.press("space")
-	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
+	h.press("enter")    // picks the filtered option and clears the filter
 	h.typeText("sql")
-	h.press("space")
+	h.press("enter")
 	h.press("tab")                          // exposure: inferred, internet, internal, third party
 	h.press("down", "down")                 // internal
 	h.press("tab")                          // called by: inferred, people, services, both, none

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -34,7 +35,8 @@ type threatFilter struct {
 	category model.Stride
 	status   model.ThreatStatus
 	asset    string
-	// text is matched case-insensitively against id and title.
+	// text is matched case-insensitively against id, title, description
+	// and the mitigations' descriptions.
 	text string
 	// owner keeps threats with a mitigation of that owner; overdue those
 	// with an open mitigation due before today.
@@ -60,15 +62,22 @@ type threatIndex struct {
 	// orders holds the computed order of each sort for the current model.
 	orders  map[threatSort][]int
 	visible []int
-	// lower holds each threat's "id title" lowercased, for the text filter.
+	// lower holds each threat's searchable text lowercased, for the text
+	// filter (see lowerTitles); nil until the first one.
 	// It is built by the first text filter, not with the index: most
 	// visits never type one, and on 10,000 threats it is most of the cost
 	// of a first frame's table.
-	lower []string
+	lower *textIndex
+	// hits marks the threats whose text holds the query (scratch space).
+	hits []bool
 	// n is the number of threats the index was built for.
 	n int
 
 	stale, filterStale bool
+	// narrow says the pending filter differs from the one visible was
+	// built with only by a longer text containing the old one, so only
+	// the visible threats need checking (typing on, not backspace).
+	narrow bool
 }
 
 func newThreatIndex() *threatIndex {
@@ -76,23 +85,27 @@ func newThreatIndex() *threatIndex {
 }
 
 // invalidate marks the whole index out of date (the model changed).
-func (x *threatIndex) invalidate() { x.stale = true }
+func (x *threatIndex) invalidate() { x.stale, x.narrow = true, false }
 
 // refilter marks only the visible subset out of date (an edit that
 // changed no sort key, e.g. a status).
-func (x *threatIndex) refilter() { x.filterStale = true }
+func (x *threatIndex) refilter() { x.filterStale, x.narrow = true, false }
 
 // setSort changes the order; the next ensure re-filters in that order.
 func (x *threatIndex) setSort(s threatSort, reverse bool) {
 	if s != x.sort || reverse != x.reverse {
 		x.sort, x.reverse = s, reverse
-		x.filterStale = true
+		x.filterStale, x.narrow = true, false
 	}
 }
 
 // setFilter changes the filter; the next ensure re-filters the cached order.
 func (x *threatIndex) setFilter(f threatFilter) {
 	if f != x.filter {
+		same := x.filter
+		same.text = f.text
+		x.narrow = same == f && !x.filterStale && !x.stale && x.filter.text != "" &&
+			strings.Contains(strings.ToLower(f.text), strings.ToLower(x.filter.text))
 		x.filter = f
 		x.filterStale = true
 	}
@@ -104,15 +117,19 @@ func (x *threatIndex) ensure(m *model.Model) {
 		clear(x.orders)
 		x.lower, x.n = nil, len(m.Threats)
 		x.stale = false
-		x.filterStale = true
+		x.filterStale, x.narrow = true, false
 	}
 	if _, ok := x.orders[x.sort]; !ok {
 		x.orders[x.sort] = sortThreats(m, x.sort)
-		x.filterStale = true
+		x.filterStale, x.narrow = true, false
 	}
 	if x.filterStale {
-		x.applyFilter(m)
-		x.filterStale = false
+		if x.narrow {
+			x.narrowText()
+		} else {
+			x.applyFilter(m)
+		}
+		x.filterStale, x.narrow = false, false
 	}
 }
 
@@ -167,8 +184,11 @@ func (x *threatIndex) applyFilter(m *model.Model) {
 	f := x.filter
 	order := x.orders[x.sort]
 	q := strings.ToLower(f.text)
-	if q != "" && x.lower == nil {
-		x.lower = lowerTitles(m.Threats)
+	if q != "" {
+		if x.lower == nil {
+			x.lower = lowerTitles(m.Threats)
+		}
+		x.hits = x.lower.matches(q, x.hits)
 	}
 	x.visible = x.visible[:0]
 	for k := range order {
@@ -187,7 +207,7 @@ func (x *threatIndex) applyFilter(m *model.Model) {
 			if f.asset != "" && !slices.Contains(t.Assets, f.asset) {
 				continue
 			}
-			if q != "" && !strings.Contains(x.lower[i], q) {
+			if q != "" && !x.hits[i] {
 				continue
 			}
 			if (f.owner != "" || f.overdue) && !mitigationsMatch(t, f) {
@@ -198,47 +218,149 @@ func (x *threatIndex) applyFilter(m *model.Model) {
 	}
 }
 
-// lowerTitles returns each threat's "id title" lowercased. The strings
-// share one backing array: for 10,000 threats that is one allocation, not
-// 20,000, so the first filter keystroke stays within the key-press budget.
-// They are only matched against, never drawn.
-func lowerTitles(ts []model.Threat) []string {
-	size := 0
-	for i := range ts {
-		size += len(ts[i].ID) + 1 + len(ts[i].Title)
+// loBits and hiBits are the low and high bit of each byte of a word.
+const (
+	loBits = 0x0101010101010101
+	hiBits = 0x8080808080808080
+)
+
+// narrowText keeps the visible threats that match the (longer) text, in
+// place and in order: every other filter is as it was.
+func (x *threatIndex) narrowText() {
+	q := strings.ToLower(x.filter.text)
+	kept := x.visible[:0]
+	if len(x.visible)*8 >= x.lower.len() {
+		// Most threats are still shown: one scan of the whole text is
+		// cheaper than a search per threat.
+		x.hits = x.lower.matches(q, x.hits)
+		for _, i := range x.visible {
+			if x.hits[i] {
+				kept = append(kept, i)
+			}
+		}
+	} else {
+		for _, i := range x.visible {
+			if strings.Contains(x.lower.at(i), q) {
+				kept = append(kept, i)
+			}
+		}
 	}
-	var b strings.Builder
-	b.Grow(size)
-	ends := make([]int, len(ts))
-	for i := range ts {
-		writeLower(&b, ts[i].ID)
-		b.WriteByte(' ')
-		writeLower(&b, ts[i].Title)
-		ends[i] = b.Len()
-	}
-	all := b.String()
-	out := make([]string, len(ts))
-	start := 0
-	for i, end := range ends {
-		out[i] = all[start:end]
-		start = end
-	}
-	return out
+	x.visible = kept
 }
 
-// writeLower writes s lowercased, byte by byte while it is ASCII.
-func writeLower(b *strings.Builder, s string) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+// textIndex is every threat's searchable text, lowercased, in one string:
+// threat i's text ends at ends[i], and a NUL separates it from the next.
+type textIndex struct {
+	all  string
+	ends []int
+}
+
+func (ti *textIndex) len() int { return len(ti.ends) }
+
+// at is threat i's text.
+func (ti *textIndex) at(i int) string {
+	start := 0
+	if i > 0 {
+		start = ti.ends[i-1] + 1
+	}
+	return ti.all[start:ti.ends[i]]
+}
+
+// matches marks in hits (reused, resized to the threats) the threats
+// whose text holds q. It searches the whole text at once: one
+// strings.Index over megabytes switches to its vector search, where a call
+// per threat restarts every few hundred bytes. After a hit it skips to the
+// next threat's text. A query never holds a NUL (filters are cleaned
+// text), so no match spans two threats.
+func (ti *textIndex) matches(q string, hits []bool) []bool {
+	hits = slices.Grow(hits[:0], len(ti.ends))[:len(ti.ends)]
+	clear(hits)
+	if strings.IndexByte(q, 0) >= 0 {
+		return hits
+	}
+	i := 0
+	for off := 0; off <= len(ti.all); {
+		j := strings.Index(ti.all[off:], q)
+		if j < 0 {
+			break
+		}
+		pos := off + j
+		for ti.ends[i] < pos+len(q) {
+			i++
+		}
+		hits[i] = true
+		off = ti.ends[i] + 1
+	}
+	return hits
+}
+
+// lowerTitles returns each threat's searchable text lowercased: "id
+// title", then its description and each mitigation's description, each
+// after a NUL so a query (which never holds one) cannot match across two
+// of them. It is one string, one allocation for 10,000 threats, so the
+// first filter keystroke stays cheap. It is only matched, never drawn.
+func lowerTitles(ts []model.Threat) *textIndex {
+	size := 0
+	for i := range ts {
+		t := &ts[i]
+		size += len(t.ID) + 1 + len(t.Title) + 1 + len(t.Description) + 1
+		for j := range t.Mitigations {
+			size += 1 + len(t.Mitigations[j].Description)
+		}
+	}
+	b := make([]byte, 0, size)
+	ends := make([]int, len(ts))
+	for i := range ts {
+		t := &ts[i]
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = appendLower(b, t.ID)
+		b = append(b, ' ')
+		b = appendLower(b, t.Title)
+		if t.Description != "" {
+			b = append(b, 0)
+			b = appendLower(b, t.Description)
+		}
+		for j := range t.Mitigations {
+			b = append(b, 0)
+			b = appendLower(b, t.Mitigations[j].Description)
+		}
+		ends[i] = len(b)
+	}
+	return &textIndex{all: string(b), ends: ends}
+}
+
+// appendLower appends s lowercased: copied at once and lowered in place
+// while it is ASCII, through strings.ToLower from its first other byte.
+// Descriptions make this most of the index's cost, so ASCII is lowered
+// eight bytes at a time.
+func appendLower(b []byte, s string) []byte {
+	start := len(b)
+	b = append(b, s...)
+	i := start
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&hiBits != 0 {
+			break // not ASCII: the byte loop below finds where
+		}
+		// A byte below 0x80 plus 0x3f reaches 0x80 when it is at least
+		// 'A'; plus 0x25 when it is past 'Z'. No byte carries into the next.
+		upper := (w + 0x3f*loBits) &^ (w + 0x25*loBits) & hiBits
+		if upper != 0 {
+			binary.LittleEndian.PutUint64(b[i:], w|upper>>2) // 0x80>>2 is 'a'-'A'
+		}
+	}
+	for ; i < len(b); i++ {
+		c := b[i]
 		if c >= utf8.RuneSelf {
-			b.WriteString(strings.ToLower(s[i:]))
-			return
+			return append(b[:i], strings.ToLower(s[i-start:])...)
 		}
 		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+			b[i] = c + 'a' - 'A'
 		}
-		b.WriteByte(c)
 	}
+	return b
 }
 
 // position returns where the threat with id is in the visible list, or -1.

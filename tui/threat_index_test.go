@@ -17,15 +17,15 @@ func TestLowerTitles(t *testing.T) {
 	// The same lowering as strings.ToLower, which the query goes through.
 	want := []string{"t-001 sql injection in login", "t-002 ", "t-003 übernahme des kontos", strings.ToLower("T-004 ΣΊΣΥΦΟΣ replay")}
 	got := lowerTitles(ts)
-	if len(got) != len(want) {
-		t.Fatalf("got %d strings, want %d", len(got), len(want))
+	if got.len() != len(want) {
+		t.Fatalf("got %d strings, want %d", got.len(), len(want))
 	}
 	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("%s: got %q, want %q", ts[i].ID, got[i], want[i])
+		if got.at(i) != want[i] {
+			t.Errorf("%s: got %q, want %q", ts[i].ID, got.at(i), want[i])
 		}
 	}
-	if lowerTitles(nil) == nil || len(lowerTitles(nil)) != 0 {
+	if lowerTitles(nil) == nil || lowerTitles(nil).len() != 0 {
 		t.Error("no threats should give an empty, non-nil index")
 	}
 }

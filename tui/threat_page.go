@@ -263,7 +263,7 @@ func (p *threatsPage) updateTyping(msg tea.Msg) tea.Cmd {
 	f := p.idx.filter
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		f.text += safeLine(msg.Content)
+		f.text += typedText(msg.Content)
 	case tea.KeyPressMsg:
 		switch msg.String() {
 		case "esc":
@@ -285,7 +285,7 @@ func (p *threatsPage) updateTyping(msg tea.Msg) tea.Cmd {
 			if msg.Text == "" {
 				return nil
 			}
-			f.text += model.CleanLine(msg.Text)
+			f.text += typedText(msg.Text)
 		}
 	default:
 		return nil
@@ -310,6 +310,14 @@ func (p *threatsPage) updateTable(msg tea.Msg) tea.Cmd {
 			p.move(-3)
 		case tea.MouseWheelDown:
 			p.move(3)
+		}
+		return nil
+	case tea.MouseClickMsg:
+		// A left click on a row selects it: rows start under the filter
+		// bar and the header, from the first one drawn.
+		p.sync()
+		if r := msg.Y - 2; msg.Button == tea.MouseLeft && r >= 0 && r < p.rows && p.offset+r < len(p.idx.visible) {
+			p.cursor = p.offset + r
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -671,9 +679,11 @@ func (p *threatsPage) viewDetail(width, height int) string {
 	if t.Methodology != "" {
 		cat = safeLine(string(t.Category)) + " (" + safeLine(t.Methodology) + ")"
 	}
-	d.add(st.RiskBadge(t.Band(), t.Risk()) + " " + st.Muted.Render(fmt.Sprintf("%s · likelihood %d %s · impact %d %s · ", cat,
-		t.Likelihood, ratingLabel(likelihoodLabels, t.Likelihood), t.Impact, ratingLabel(impactLabels, t.Impact))) +
-		st.threatStatusStyle(t.Status).Render(t.Status.Label()))
+	// The status comes first: at 80 columns the line is cut, and the
+	// status is what the detail is opened to see or change.
+	d.add(st.RiskBadge(t.Band(), t.Risk()) + " " + st.threatStatusStyle(t.Status).Render(t.Status.Label()) +
+		st.Muted.Render(fmt.Sprintf(" · %s · likelihood %d %s · impact %d %s", cat,
+			t.Likelihood, ratingLabel(likelihoodLabels, t.Likelihood), t.Impact, ratingLabel(impactLabels, t.Impact))))
 	if t.Vector != "" || t.LibraryID != "" {
 		var meta []string
 		if t.Vector != "" {

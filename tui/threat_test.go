@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -233,24 +232,6 @@ func TestThreatsHostileTextIsCleaned(t *testing.T) {
 		}
 	}
 	h.wantScreen("evil", "title")
-}
-
-// threatsBig is a model with n threats spread over categories, risks and
-// statuses, for the benchmark.
-func threatsBig(t testing.TB, n int) *model.Model {
-	m := scrModel(t)
-	for i := range n {
-		th := model.Threat{
-			ID: model.FormatID(model.PrefixThreat, i+1), Title: fmt.Sprintf("Threat number %d against the ledger", i+1),
-			Category: model.StrideCategories[i%6], Likelihood: 1 + i%5, Impact: 1 + (i/5)%5,
-			Status: model.ThreatStatuses[i%len(model.ThreatStatuses)], Assets: []string{"AS-001"},
-			Surface: []string{}, Actors: []string{}, OWASP: []string{},
-			Mitigations: []model.Mitigation{{ID: model.FormatID(model.PrefixMitigation, i+1), Description: "Mitigate it", Status: model.MitigationPlanned}},
-		}
-		m.Threats = append(m.Threats, th)
-	}
-	m.Seq[model.PrefixThreat], m.Seq[model.PrefixMitigation] = n, n
-	return m
 }
 
 func TestThreatsGolden(t *testing.T) {

@@ -37,10 +37,12 @@ func (a *app) saved(msg savedMsg) tea.Cmd {
 			a.undo = a.undo[len(a.undo)-maxUndo:]
 		}
 	}
+	// Labels start with their verb ("Saved overview", "Added threat T-004"):
+	// the status line says them as they are.
 	if msg.Undo {
-		a.setStatus("Undone: "+safeLine(strings.TrimPrefix(msg.Change.Do.Label, undoPrefix)), true)
+		a.setStatus("Undid “"+safeLine(strings.TrimPrefix(msg.Change.Do.Label, undoPrefix))+"”", true)
 	} else {
-		a.setStatus("Saved: "+safeLine(msg.Change.Do.Label), true)
+		a.setStatus(safeLine(msg.Change.Do.Label)+savedHint(msg.Change), true)
 	}
 	if a.poker != nil {
 		a.poker.refresh()
@@ -99,7 +101,7 @@ func (a *app) saveFailed(msg saveFailedMsg) tea.Cmd {
 		}
 		a.setStatus("Not saved: "+msg.Err.Error(), false)
 	} else {
-		a.setStatus(msg.Err.Error(), false)
+		a.setStatus(failedStatus(msg), false)
 	}
 	if a.poker != nil {
 		a.poker.refresh()

@@ -28,6 +28,8 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		a.setStatus(msg.Text, !msg.Err)
 		return a, nil
+	case tea.MouseClickMsg:
+		return a, a.click(msg)
 	case timerTickMsg:
 		return a, a.timer.tick(msg, a.opts.now())
 	case homeMsg:
@@ -40,7 +42,11 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, cmd
 	case openedMsg:
 		a.opening = max(0, a.opening-1)
-		return a, a.open(msg.m, msg.pos)
+		cmd := a.open(msg.m, msg.pos)
+		if msg.warn != "" {
+			a.setStatus(msg.warn, false)
+		}
+		return a, cmd
 	case savedMsg:
 		return a, a.saved(msg)
 	case saveFailedMsg:

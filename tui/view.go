@@ -162,12 +162,23 @@ func (a *app) tabs() string {
 	if a.s == nil {
 		return a.styles.Muted.Render(" " + safeLine(a.opts.Workbook.Path()))
 	}
+	parts, fits := a.tabParts()
+	out := strings.Join(parts, "")
+	if fits {
+		return out
+	}
+	return truncate(out, a.width)
+}
+
+// tabParts is each step's tab as drawn, one per step in Steps order, in
+// the first layout that fits (fits false: the tightest, to be cut). A
+// click on the tabs line finds its step from their widths.
+func (a *app) tabParts() (parts []string, fits bool) {
 	marks := a.stepMarks()
 	type mode struct{ short, numbers, tight, collapse bool }
 	modes := []mode{{numbers: true}, {short: true, numbers: true}, {short: true, tight: true}, {short: true, collapse: true, numbers: true}}
-	var out string
 	for _, md := range modes {
-		var parts []string
+		parts = parts[:0]
 		for i, s := range Steps {
 			label := s.String()
 			if md.short {
@@ -192,12 +203,11 @@ func (a *app) tabs() string {
 			}
 			parts = append(parts, style.Render(text))
 		}
-		out = strings.Join(parts, "")
-		if lipgloss.Width(out) <= a.width {
-			return out
+		if lipgloss.Width(strings.Join(parts, "")) <= a.width {
+			return parts, true
 		}
 	}
-	return truncate(out, a.width)
+	return parts, false
 }
 
 // stepMarks is each step's completion mark: done, started, or not yet.
