@@ -170,8 +170,7 @@ func TestEscapeCorpusEverywhere(t *testing.T) {
 			for tool, raw := range m.Extensions {
 				checkClean(t, "kept "+tool, raw)
 			}
-			var findings []model.Finding
-			findings = model.Check(m, model.CheckOptions{FailOn: model.RiskLow})
+			findings := model.Check(m, model.CheckOptions{FailOn: model.RiskLow})
 			sarif, err := export.SARIF(m, findings, export.CheckSource{Path: "dir/hostile\u202e.json", Data: data}, "test")
 			if err != nil {
 				t.Fatal(err)

@@ -86,7 +86,7 @@ func Dial(workbook string, opts DialOptions) (*Client, error) {
 }
 
 func (c *Client) hello(br *bufio.Reader, opts DialOptions) error {
-	body, _ := json.Marshal(helloRequest{Join: opts.Join, Name: opts.Name, Role: opts.Role})
+	body, _ := json.Marshal(helloRequest(opts))
 	data, _ := encodeFrame(frame{Op: opHello, ID: 1, V: protocolVersion, Body: body})
 	_ = c.conn.SetDeadline(time.Now().Add(helloTimeout))
 	defer c.conn.SetDeadline(time.Time{})

@@ -461,10 +461,3 @@ func (m *Model) Accept(s Suggestion, now time.Time) (Change, error) {
 	}
 	return m.PutThreat(t, now)
 }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

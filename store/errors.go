@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -99,14 +98,6 @@ type AmbiguousError struct {
 
 func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("%d models are titled %q (ids %s); name one by its id", len(e.IDs), e.Ref, strings.Join(e.IDs, ", "))
-}
-
-// quoteID keeps ids readable in messages while showing odd ones exactly.
-func quoteID(id string) string {
-	if id != "" && strings.Trim(id, "0123456789") == "" {
-		return id
-	}
-	return strconv.Quote(id)
 }
 
 // InternalError reports a bug in threatdeck met while using a workbook: a
