@@ -71,6 +71,9 @@ type mdTable struct {
 	// windows are drawn windows of mdPieceRows rows, by window index.
 	windows map[int][]string
 	offsets []int // first line of each row within the table
+	// drawn holds cells already styled; left and right the side borders.
+	drawn       map[cellKey]string
+	left, right string
 }
 
 // newMDDoc cuts md into pieces for a pane width columns wide. Nothing is
@@ -530,15 +533,82 @@ func upperBound(xs []int, v int) int {
 	return lo
 }
 
-// tableWindow draws window w of t's rows, once.
+// tableWindow draws window w of t's rows, once. Each row is drawn as
+// lipgloss's table draws it (each cell in its column's style at the
+// row's height, joined between the borders), with cells that repeat down
+// a column (status, category, risk) styled once.
 func (d *mdDoc) tableWindow(t *mdTable, w int) []string {
 	if lines, ok := t.windows[w]; ok {
 		return lines
 	}
-	rows := t.cells[w*mdPieceRows : min(len(t.cells), (w+1)*mdPieceRows)]
-	lines := strings.Split(d.fixedTable(t, nil, rows).BorderTop(false).BorderBottom(false).Render(), "\n")
+	if t.drawn == nil {
+		t.drawn = map[cellKey]string{}
+		b := d.st.borderStyle
+		if d.st.plain {
+			b = lipgloss.NewStyle()
+		}
+		t.left, t.right = b.Render(d.st.border.Left), b.Render(d.st.border.Right)
+	}
+	var lines []string
+	var sb strings.Builder
+	cells := make([]string, 0, 2*len(t.widths)+1)
+	for i := w * mdPieceRows; i < min(len(t.cells), (w+1)*mdPieceRows); i++ {
+		h := t.heights[i]
+		single := h == 1
+		cells = cells[:0]
+		cells = append(cells, strings.TrimRight(strings.Repeat(t.left+"\n", h), "\n"))
+		for j, c := range t.cells[i] {
+			k := cellKey{col: j, height: h, text: c}
+			out, ok := t.drawn[k]
+			if !ok {
+				st := d.st.cell.Width(t.widths[j])
+				out = strings.TrimRight(st.Height(h-st.GetVerticalMargins()).MaxHeight(h).
+					Width(t.widths[j]-st.GetHorizontalMargins()).MaxWidth(t.widths[j]).Render(c), "\n")
+				if len(t.drawn) < 4096 {
+					t.drawn[k] = out
+				}
+			}
+			single = single && !strings.Contains(out, "\n")
+			if j > 0 {
+				cells = append(cells, cells[0])
+			}
+			cells = append(cells, out)
+		}
+		cells = append(cells, strings.TrimRight(strings.Repeat(t.right+"\n", h), "\n"))
+		if single {
+			sb.Reset()
+			for _, c := range cells {
+				sb.WriteString(c)
+			}
+			lines = append(lines, sb.String())
+			continue
+		}
+		lines = append(lines, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, cells...), "\n")...)
+	}
+	// The table is cut to the pane, as lipgloss cuts a table too wide
+	// for it (columns at their one-cell floor).
+	// (A column of width 0 draws its cells at their own width.)
+	if tw := sumInts(t.widths) + len(t.widths) + 1; tw > d.width || slices.Contains(t.widths, 0) {
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(l, d.width, "")
+		}
+	}
 	t.windows[w] = lines
 	return lines
+}
+
+func sumInts(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+// cellKey is a table cell as drawn: its column, row height and text.
+type cellKey struct {
+	col, height int
+	text        string
 }
 
 // fixedTable is a lipgloss table at t's column widths: with every

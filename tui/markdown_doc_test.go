@@ -136,3 +136,20 @@ func BenchmarkPreviewScroll(b *testing.B) {
 		})
 	}
 }
+
+// FuzzMDDoc: any Markdown draws through the virtual preview exactly as
+// renderMarkdown draws it, read in windows of any size.
+func FuzzMDDoc(f *testing.F) {
+	f.Add([]byte("# T\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n- x\n- y\n\n> q\n\n1. a\n\n2. b\n\n```\nx\n\n# no\n```\n\n# h"), 30, 3)
+	f.Add([]byte(strings.Repeat("- item *em*\n", 70)+"\ntext\n\n"+"| a | b |\n| --- | --- |\n"+strings.Repeat("| long cell text here | 2 |\n", 70)), 24, 5)
+	f.Fuzz(func(t *testing.T, md []byte, width, n int) {
+		width = 20 + abs(width)%120
+		n = 1 + abs(n)%50
+		for _, st := range []mdStyles{plainMD(), colourMD()} {
+			want := renderMarkdown(md, width, st)
+			if got := docText(newMDDoc(md, width, st), n); got != want {
+				t.Fatalf("plain=%v width %d window %d: differs at line %s\n%q", st.plain, width, n, firstDiff(got, want), md)
+			}
+		}
+	})
+}
