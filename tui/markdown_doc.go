@@ -9,8 +9,10 @@ import (
 	"charm.land/lipgloss/v2/table"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -39,6 +41,7 @@ type mdDoc struct {
 	laid   int
 	starts []int
 	total  int
+	parser parser.Parser
 	// rest[i] is the source lines of pieces i on: until they are laid out,
 	// the estimate of how long they draw.
 	rest []int
@@ -225,7 +228,21 @@ func isDelimiterRow(l []byte) bool {
 	return bytes.Contains(l, []byte("-"))
 }
 
-var mdParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.TaskList, extension.Strikethrough)).Parser()
+// parse parses one piece. Each document has its own parser, made when
+// it first parses: nothing is built at package initialisation, and a
+// document laid out ahead by a command shares no parser with the one on
+// screen.
+func (d *mdDoc) parse(src []byte) ast.Node {
+	if d.parser == nil {
+		d.parser = newMDParser()
+	}
+	return d.parser.Parse(text.NewReader(src))
+}
+
+// newMDParser is goldmark with the extensions the report uses.
+func newMDParser() parser.Parser {
+	return goldmark.New(goldmark.WithExtensions(extension.Table, extension.TaskList, extension.Strikethrough)).Parser()
+}
 
 // Len lays out the whole document and returns its line count.
 func (d *mdDoc) Len() int {
@@ -358,7 +375,7 @@ func (d *mdDoc) layPiece(p *mdPiece) {
 		p.height = len(p.table.top) + p.table.offsets[len(p.table.rows)] + 1
 	} else {
 		p.table = nil
-		doc := mdParser.Parse(text.NewReader(p.src))
+		doc := d.parse(p.src)
 		r := mdRenderer{src: p.src, st: d.st}
 		p.lines = r.children(doc, d.width)
 		p.height = len(p.lines)
@@ -373,7 +390,7 @@ func (d *mdDoc) layPiece(p *mdPiece) {
 func (d *mdDoc) layTable(t *mdTable) bool {
 	src := append(append([]byte{}, t.head...), '\n')
 	src = append(src, bytes.Join(t.rows, []byte("\n"))...)
-	doc := mdParser.Parse(text.NewReader(src))
+	doc := d.parse(src)
 	tbl, ok := doc.FirstChild().(*east.Table)
 	if !ok || tbl.NextSibling() != nil {
 		return false
