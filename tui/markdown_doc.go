@@ -42,6 +42,10 @@ type mdDoc struct {
 	starts []int
 	total  int
 	parser parser.Parser
+	// widths are the display widths of lines already on screen.
+	widths map[string]int
+	// tableLine marks the lines of tables drawn in windows.
+	tableLine map[string]bool
 	// rest[i] is the source lines of pieces i on: until they are laid out,
 	// the estimate of how long they draw.
 	rest []int
@@ -421,6 +425,7 @@ func (d *mdDoc) layTable(t *mdTable) bool {
 	}
 	head := strings.Split(d.fixedTable(t, t.header, nil).Render(), "\n")
 	t.top, t.bottom = head[:len(head)-1], head[len(head)-1]
+	d.markTable(head...)
 	// Row heights as lipgloss's resizer finds them: the tallest wrapped
 	// cell.
 	xpad := d.st.cell.GetHorizontalFrameSize()
@@ -436,6 +441,16 @@ func (d *mdDoc) layTable(t *mdTable) bool {
 		t.offsets[i+1] = t.offsets[i] + h
 	}
 	return true
+}
+
+// markTable records lines as a table's.
+func (d *mdDoc) markTable(lines ...string) {
+	if d.tableLine == nil {
+		d.tableLine = map[string]bool{}
+	}
+	for _, l := range lines {
+		d.tableLine[l] = true
+	}
 }
 
 // contentHeight is how many lines cell wraps to at width (lipgloss's
@@ -611,6 +626,7 @@ func (d *mdDoc) tableWindow(t *mdTable, w int) []string {
 		}
 	}
 	t.windows[w] = lines
+	d.markTable(lines...)
 	return lines
 }
 
@@ -643,4 +659,64 @@ func (d *mdDoc) fixedTable(t *mdTable, header []string, rows [][]string) *table.
 		tb = tb.BorderStyle(d.st.borderStyle)
 	}
 	return tb
+}
+
+// Pane draws h lines from line from, padded to width columns and h
+// lines as the viewport it replaced padded its content with lipgloss.
+// Lines that carry no style from one line to the next (plain text, table
+// rows) are padded directly, their width measured once; runs of the
+// others go through lipgloss as the viewport took them.
+func (d *mdDoc) Pane(from, h, width int) string {
+	lines := d.Lines(from, h)
+	if d.widths == nil {
+		d.widths = map[string]int{}
+	}
+	ws := make([]int, len(lines))
+	for i, l := range lines {
+		w, ok := d.widths[l]
+		if !ok {
+			w = ansi.StringWidth(l)
+			d.widths[l] = w
+		}
+		if w > width {
+			// Drawn for a wider pane (a render for this width is on its
+			// way): lipgloss wraps it, and each line is cut to the pane.
+			out := strings.Split(lipgloss.NewStyle().Width(width).Height(h).Render(strings.Join(lines, "\n")), "\n")
+			for i, l := range out {
+				out[i] = ansi.Truncate(l, width, "")
+			}
+			return strings.Join(out, "\n")
+		}
+		ws[i] = w
+	}
+	pad := lipgloss.NewStyle().Width(width)
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i >= len(lines) {
+			b.WriteString(strings.Repeat(" ", width))
+			continue
+		}
+		if !d.selfContained(lines[i]) {
+			j := i + 1
+			for j < len(lines) && !d.selfContained(lines[j]) {
+				j++
+			}
+			b.WriteString(pad.Render(strings.Join(lines[i:j], "\n")))
+			i = j - 1
+			continue
+		}
+		b.WriteString(lines[i])
+		b.WriteString(strings.Repeat(" ", width-ws[i]))
+	}
+	return b.String()
+}
+
+// selfContained reports whether a line opens and closes its own styles:
+// it has none, or it is a table line (every cell and border styled on
+// its own).
+func (d *mdDoc) selfContained(l string) bool {
+	return !strings.Contains(l, "\x1b") || d.tableLine[l]
 }

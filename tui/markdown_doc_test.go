@@ -121,12 +121,11 @@ func BenchmarkPreviewScroll(b *testing.B) {
 			}
 			const h = 39
 			d, off := fresh(), 0
-			pane := lipgloss.NewStyle().Width(118).Height(h)
 			b.ResetTimer()
 			for range b.N {
 				d.reach(off + h + h)
 				off = max(0, min(off+h, d.total-h))
-				pane.Render(strings.Join(d.Lines(off, h), "\n"))
+				d.Pane(off, h, 118)
 				if off+h >= d.total {
 					b.StopTimer()
 					d, off = fresh(), 0
@@ -152,4 +151,28 @@ func FuzzMDDoc(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The pane is what the viewport drew: the lines padded to the pane's
+// width and height by lipgloss, each cut to the pane.
+func TestMDDocPaneIsTheViewport(t *testing.T) {
+	md := export.Markdown(sizedModel(t, 200))
+	for _, st := range []mdStyles{plainMD(), colourMD()} {
+		for _, tc := range []struct{ docW, paneW int }{{80, 80}, {118, 120}, {118, 60}} {
+			d := newMDDoc(md, tc.docW, st)
+			total := d.Len()
+			for _, h := range []int{1, 23, 39} {
+				for from := 0; from < total+5; from += 97 {
+					view := lipgloss.NewStyle().Width(tc.paneW).Height(h).Render(strings.Join(d.Lines(from, h), "\n"))
+					lines := strings.Split(view, "\n")
+					for i, l := range lines {
+						lines[i] = ansi.Truncate(l, tc.paneW, "")
+					}
+					if got, want := d.Pane(from, h, tc.paneW), strings.Join(lines, "\n"); got != want {
+						t.Fatalf("plain=%v %+v h %d from %d: differs at line %s", st.plain, tc, h, from, firstDiff(got, want))
+					}
+				}
+			}
+		}
+	}
 }

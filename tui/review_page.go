@@ -12,7 +12,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -624,19 +623,14 @@ func (p *reviewPage) viewPreview(width, height int) string {
 	if p.rendering != 0 {
 		status += st.Muted.Render(" (updating)")
 	}
-	// Clip to the pane: a render for an older width must never spill
+	// Clipped to the pane: a render for an older width must never spill
 	// into the next column or off the screen.
-	var shown []string
-	p.guard(func() { shown = p.doc.Lines(p.off, p.viewH) })
+	var pane string
+	p.guard(func() { pane = p.doc.Pane(p.off, p.viewH, width) })
 	if p.renderErr != nil {
 		return st.Error.Render(wrap("Preview failed: "+p.renderErr.Error(), width))
 	}
-	view := lipgloss.NewStyle().Width(width).Height(p.viewH).Render(strings.Join(shown, "\n"))
-	lines := strings.Split(view, "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, width, "")
-	}
-	return status + "\n" + strings.Join(lines, "\n")
+	return status + "\n" + pane
 }
 
 func (p *reviewPage) ShortHelp() []key.Binding {
