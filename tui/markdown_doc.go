@@ -115,8 +115,7 @@ func splitMarkdown(md []byte) []*mdPiece {
 			end += pos
 		}
 		line := md[pos:end]
-		trimmed := bytes.TrimLeft(line, " ")
-		indent := len(line) - len(trimmed)
+		trimmed, indent := indentOf(line)
 		switch {
 		case fence != "":
 			if indent <= 3 && bytes.HasPrefix(trimmed, []byte(fence)) && len(bytes.TrimSpace(bytes.TrimLeft(trimmed, fence[:1]))) == 0 {
@@ -155,12 +154,25 @@ func hasHTMLLine(md []byte) bool {
 		} else {
 			md = nil
 		}
-		t := bytes.TrimLeft(line, " ")
-		if len(line)-len(t) <= 3 && len(t) > 0 && t[0] == '<' {
+		t, indent := indentOf(line)
+		if indent <= 3 && len(t) > 0 && t[0] == '<' {
 			return true
 		}
 	}
 	return false
+}
+
+// indentOf returns a line without its leading spaces and tabs, and its
+// indent in columns: a tab counts as four at least (indenting code or a
+// list item's content), so nothing tab-indented is taken for column 0.
+func indentOf(line []byte) ([]byte, int) {
+	t := bytes.TrimLeft(line, " \t")
+	lead := line[:len(line)-len(t)]
+	indent := len(lead)
+	if bytes.IndexByte(lead, '\t') >= 0 {
+		indent += 4
+	}
+	return t, indent
 }
 
 // listMarker reports whether a line starts a list item or a quote, which
@@ -544,6 +556,11 @@ func (d *mdDoc) tableLines(t *mdTable, at, n int) []string {
 		w := row / mdPieceRows
 		lines := d.tableWindow(t, w)
 		off := rowLine - t.offsets[w*mdPieceRows]
+		if off >= len(lines) {
+			// Rows measured taller than they draw: never loop on it; the
+			// preview shows the failure (reviewPage.guard).
+			panic("a table window drew fewer lines than its rows measure")
+		}
 		take := lines[off:min(len(lines), off+n-len(out))]
 		out = append(out, take...)
 		at += len(take)

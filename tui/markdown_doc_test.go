@@ -146,7 +146,15 @@ func FuzzMDDoc(f *testing.F) {
 		n = 1 + abs(n)%50
 		for _, st := range []mdStyles{plainMD(), colourMD()} {
 			want := renderMarkdown(md, width, st)
-			if got := docText(newMDDoc(md, width, st), n); got != want {
+			ch := make(chan string, 1)
+			go func() { ch <- docText(newMDDoc(md, width, st), n) }()
+			var got string
+			select {
+			case got = <-ch:
+			case <-time.After(2 * time.Second):
+				t.Fatalf("HANG width %d window %d plain=%v: %q", width, n, st.plain, md)
+			}
+			if got != want {
 				t.Fatalf("plain=%v width %d window %d: differs at line %s\n%q", st.plain, width, n, firstDiff(got, want), md)
 			}
 		}
