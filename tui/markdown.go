@@ -208,16 +208,19 @@ func (r *mdRenderer) table(n *east.Table, width int) []string {
 		}
 	}
 	t := table.New().Border(r.st.border).Headers(header...).Rows(rows...).Width(width).Wrap(true).
-		StyleFunc(func(row, _ int) lipgloss.Style {
-			if row == table.HeaderRow {
-				return r.st.head
-			}
-			return r.st.cell
-		})
+		StyleFunc(r.st.tableStyle)
 	if !r.st.plain {
 		t = t.BorderStyle(r.st.borderStyle)
 	}
 	return strings.Split(t.Render(), "\n")
+}
+
+// tableStyle is the style of a table's cells in row (the header or not).
+func (st mdStyles) tableStyle(row, _ int) lipgloss.Style {
+	if row == table.HeaderRow {
+		return st.head
+	}
+	return st.cell
 }
 
 // inline draws the inline content under n as one string; hard line breaks

@@ -501,12 +501,7 @@ func (d *mdDoc) tableWidths(t *mdTable) []int {
 		header[j] = strings.Repeat("x", lipgloss.Width(h))
 	}
 	tb := table.New().Border(d.st.border).Headers(header...).Rows(probe...).Width(d.width).Wrap(true).
-		StyleFunc(func(row, _ int) lipgloss.Style {
-			if row == table.HeaderRow {
-				return d.st.head
-			}
-			return d.st.cell
-		})
+		StyleFunc(d.st.tableStyle)
 	top, _, _ := strings.Cut(ansi.Strip(tb.Render()), "\n")
 	runes := []rune(top)
 	if len(runes) < 2 {

@@ -184,3 +184,14 @@ func TestMDDocPaneIsTheViewport(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPreviewLayAhead is the command that lays the rest of the
+// report out behind the first screen (off the UI goroutine).
+func BenchmarkPreviewLayAhead(b *testing.B) {
+	md := previewBench(b, 10000)
+	st := colourMD()
+	for b.Loop() {
+		d := drawPreview(md, 118, st, 40)
+		layAhead(d.unlaid(), 118, st)
+	}
+}
