@@ -23,9 +23,10 @@ import (
 // that goldmark parses the same alone as in the whole document (sections
 // between top-level blocks, runs of a tight list, tables), and parses,
 // lays out and draws a piece only when it scrolls into view. A table's
-// column widths come from one streaming pass over its cells, fed to
-// lipgloss's own resizer, and its rows are drawn in windows at those
-// widths, so every line is the one renderMarkdown would draw.
+// column widths come from one pass over its cells, fed to lipgloss's own
+// resizer, and its rows are drawn in windows at those widths the way
+// lipgloss's table draws a row, so every line is the one renderMarkdown
+// would draw (TestMDDocMatchesRender, FuzzMDDoc).
 
 // mdPieceRows is how many list items or table rows one window holds.
 const mdPieceRows = 64
@@ -201,10 +202,10 @@ func splitPiece(src []byte) []*mdPiece {
 		return []*mdPiece{{src: src}}
 	}
 	switch {
-	case allLines(lines, func(l []byte) bool { return bytes.HasPrefix(l, []byte("- ")) && !bytes.HasPrefix(l, []byte("- [")) }):
-		// Items of a tight list draw alone: a run of them draws as its part
-		// of the list. (Task items are left whole: their marker is the
-		// checkbox, decided per item, but kept simple here.)
+	case allLines(lines, func(l []byte) bool { return bytes.HasPrefix(l, []byte("- ")) }):
+		// Each item of a tight list of one-line items draws on its own (a
+		// task item's checkbox too), so a run of them draws as its part of
+		// the list.
 		var out []*mdPiece
 		for i := 0; i < len(lines); i += mdPieceRows {
 			run := bytes.Join(lines[i:min(len(lines), i+mdPieceRows)], []byte("\n"))

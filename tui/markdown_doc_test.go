@@ -32,7 +32,15 @@ func docText(d *mdDoc, n int) string {
 func TestMDDocMatchesRender(t *testing.T) {
 	example := export.Markdown(model.Example(time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC)))
 	big := export.Markdown(sizedModel(t, 300))
-	for _, md := range [][]byte{example, big} {
+	var lists strings.Builder
+	for i := range 150 {
+		lists.WriteString([]string{"- [x] done " + itoa(i) + "\n", "- [ ] todo **" + itoa(i) + "**\n", "- [link](https://x.test/" + itoa(i) + ") and `code` a long item that wraps at twenty columns\n"}[i%3])
+	}
+	lists.WriteString("\n| a | b \\| c |\n| :-- | --: |\n")
+	for i := range 150 {
+		lists.WriteString("| " + strings.Repeat("word ", i%9) + "| x<br>y |\n")
+	}
+	for _, md := range [][]byte{example, big, []byte(lists.String())} {
 		for _, st := range []mdStyles{plainMD(), colourMD()} {
 			for _, width := range []int{20, 57, 80, 118} {
 				want := renderMarkdown(md, width, st)
