@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // ExampleDate is the "Last Updated" date of the reference threat model
 // (example-threat-model.md). The example keeps it as its own last-updated
@@ -191,7 +194,7 @@ func Example(now time.Time) *Model {
 	} {
 		// Each reference threat is also in the built-in library; naming the
 		// entry keeps suggestions from offering the same threat again.
-		t.LibraryID = exampleLibraryIDs[t.Title]
+		t.LibraryID = exampleLibraryIDs()[t.Title]
 		b.threat(t)
 	}
 
@@ -376,26 +379,30 @@ func (b exampleBuilder) check(c CheckItem) {
 	b.m.Checklists = append(b.m.Checklists, c)
 }
 
-// exampleLibraryIDs maps the reference's threats to their built-in library entries.
-var exampleLibraryIDs = map[string]string{
-	"Credential stuffing attacks":     "TDL-S-001",
-	"Brute force login attempts":      "TDL-S-002",
-	"JWT token theft or manipulation": "TDL-S-004",
-	"Session hijacking":               "TDL-S-006",
-	"SQL injection":                   "TDL-T-001",
-	"Mass assignment vulnerabilities": "TDL-T-006",
-	"API abuse/scraping":              "TDL-I-027",
-	"Denial of service (DoS)":         "TDL-D-001",
-	"Data exposure in logs":           "TDL-I-001",
-	"Unencrypted data at rest":        "TDL-I-002",
-	"Unencrypted data in transit":     "TDL-I-003",
-	"Backup data exposure":            "TDL-I-004",
-	"Man-in-the-middle attacks":       "TDL-T-008",
-	"Insecure data storage":           "TDL-I-005",
-	"Reverse engineering":             "TDL-I-006",
-	"Certificate pinning bypass":      "TDL-I-007",
-	"Unauthorized access to servers":  "TDL-S-016",
-	"Container/pod escape":            "TDL-E-004",
-	"Exposed management interfaces":   "TDL-E-005",
-	"Misconfigured security groups":   "TDL-E-006",
-}
+// exampleLibraryIDs maps the reference's threats to their built-in
+// library entries; built when the example is first made, not at every
+// start of the binary.
+var exampleLibraryIDs = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"Credential stuffing attacks":     "TDL-S-001",
+		"Brute force login attempts":      "TDL-S-002",
+		"JWT token theft or manipulation": "TDL-S-004",
+		"Session hijacking":               "TDL-S-006",
+		"SQL injection":                   "TDL-T-001",
+		"Mass assignment vulnerabilities": "TDL-T-006",
+		"API abuse/scraping":              "TDL-I-027",
+		"Denial of service (DoS)":         "TDL-D-001",
+		"Data exposure in logs":           "TDL-I-001",
+		"Unencrypted data at rest":        "TDL-I-002",
+		"Unencrypted data in transit":     "TDL-I-003",
+		"Backup data exposure":            "TDL-I-004",
+		"Man-in-the-middle attacks":       "TDL-T-008",
+		"Insecure data storage":           "TDL-I-005",
+		"Reverse engineering":             "TDL-I-006",
+		"Certificate pinning bypass":      "TDL-I-007",
+		"Unauthorized access to servers":  "TDL-S-016",
+		"Container/pod escape":            "TDL-E-004",
+		"Exposed management interfaces":   "TDL-E-005",
+		"Misconfigured security groups":   "TDL-E-006",
+	}
+})

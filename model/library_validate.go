@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -27,16 +28,18 @@ var LibraryVectors = []string{
 // broken file yields a readable error rather than thousands of lines.
 const maxLibraryProblems = 20
 
+// The id patterns are compiled when a library is first checked, not at
+// every start of the binary.
 var (
-	cweIDPattern   = regexp.MustCompile(`^CWE-[1-9][0-9]*$`)
-	capecIDPattern = regexp.MustCompile(`^CAPEC-[1-9][0-9]*$`)
+	cweIDPattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^CWE-[1-9][0-9]*$`) })
+	capecIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^CAPEC-[1-9][0-9]*$`) })
 )
 
 // ValidCWEID reports whether id is a well-formed CWE id such as "CWE-89".
-func ValidCWEID(id string) bool { return cweIDPattern.MatchString(id) }
+func ValidCWEID(id string) bool { return cweIDPattern().MatchString(id) }
 
 // ValidCAPECID reports whether id is a well-formed CAPEC id such as "CAPEC-66".
-func ValidCAPECID(id string) bool { return capecIDPattern.MatchString(id) }
+func ValidCAPECID(id string) bool { return capecIDPattern().MatchString(id) }
 
 // KindAllows reports whether STRIDE-per-element lets a threat of category s
 // apply to an element of kind k (its base decides; trust boundaries take none).

@@ -41,7 +41,10 @@ func (w *memWorkbook) SetPosition(p model.Position) error {
 
 // bigModel has 10,000 threats linked to 200 assets, 50 actors and 100
 // surface elements, and 300 parking-lot items.
-func bigModel(b *testing.B) *model.Model {
+func bigModel(b *testing.B) *model.Model { return sizedModel(b, 10000) }
+
+// sizedModel is bigModel with n threats.
+func sizedModel(b testing.TB, n int) *model.Model {
 	b.Helper()
 	now := coreNow
 	m, err := model.New("Big model", "Bench", now)
@@ -57,7 +60,7 @@ func bigModel(b *testing.B) *model.Model {
 	for i := range 100 {
 		m.Surface = append(m.Surface, model.SurfaceElement{ID: model.FormatID(model.PrefixSurface, i+1), Name: "Element " + itoa(i), Kind: model.ElementKinds[i%len(model.ElementKinds)], TrustZone: "Internet"})
 	}
-	for i := range 10000 {
+	for i := range n {
 		m.Threats = append(m.Threats, model.Threat{
 			ID: model.FormatID(model.PrefixThreat, i+1), Title: "Threat number " + itoa(i) + " against the service",
 			Category: model.StrideCategories[i%6], Likelihood: i%5 + 1, Impact: (i/5)%5 + 1, Status: model.StatusOpen,
@@ -69,7 +72,7 @@ func bigModel(b *testing.B) *model.Model {
 	for i := range 300 {
 		m.Parking = append(m.Parking, model.ParkingItem{ID: model.FormatID(model.PrefixParking, i+1), Text: "Parked idea " + itoa(i), Created: now})
 	}
-	m.Seq = map[string]int{model.PrefixAsset: 200, model.PrefixActor: 50, model.PrefixSurface: 100, model.PrefixThreat: 10000, model.PrefixParking: 300}
+	m.Seq = map[string]int{model.PrefixAsset: 200, model.PrefixActor: 50, model.PrefixSurface: 100, model.PrefixThreat: n, model.PrefixParking: 300}
 	m.Normalize()
 	return m
 }

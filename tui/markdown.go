@@ -8,9 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -72,8 +70,7 @@ func (st mdStyles) render(style lipgloss.Style, s string) string {
 // renderMarkdown draws md for a pane width columns wide.
 func renderMarkdown(md []byte, width int, st mdStyles) string {
 	width = max(width, 20)
-	p := goldmark.New(goldmark.WithExtensions(extension.Table, extension.TaskList, extension.Strikethrough)).Parser()
-	doc := p.Parse(text.NewReader(md))
+	doc := newMDParser().Parse(text.NewReader(md))
 	r := mdRenderer{src: md, st: st}
 	return strings.Join(r.children(doc, width), "\n")
 }
@@ -211,16 +208,19 @@ func (r *mdRenderer) table(n *east.Table, width int) []string {
 		}
 	}
 	t := table.New().Border(r.st.border).Headers(header...).Rows(rows...).Width(width).Wrap(true).
-		StyleFunc(func(row, _ int) lipgloss.Style {
-			if row == table.HeaderRow {
-				return r.st.head
-			}
-			return r.st.cell
-		})
+		StyleFunc(r.st.tableStyle)
 	if !r.st.plain {
 		t = t.BorderStyle(r.st.borderStyle)
 	}
 	return strings.Split(t.Render(), "\n")
+}
+
+// tableStyle is the style of a table's cells in row (the header or not).
+func (st mdStyles) tableStyle(row, _ int) lipgloss.Style {
+	if row == table.HeaderRow {
+		return st.head
+	}
+	return st.cell
 }
 
 // inline draws the inline content under n as one string; hard line breaks

@@ -10,10 +10,8 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -34,13 +32,14 @@ type reviewPage struct {
 	// wrap width, so it is rendered again only when either changes.
 	md          []byte
 	mdStale     bool
-	rendered    string
+	doc         *mdDoc // the report prepared for the preview, drawn as it scrolls
+	off         int    // the preview's first line on screen
+	viewH       int    // and how many lines it shows
 	renderedFor []byte
 	renderWidth int
 	rendering   int // sequence of the render in flight (0: none)
 	renderSeq   int
 	renderErr   error
-	vp          viewport.Model
 	// previewOnly gives the whole body to the preview (v).
 	previewOnly bool
 
@@ -63,7 +62,13 @@ type (
 		seq   int
 		width int
 		md    []byte
-		text  string
+		doc   *mdDoc
+		err   error
+	}
+	// previewAheadMsg brings the preview's pieces laid out behind the
+	// first screen.
+	previewAheadMsg struct {
+		ahead ahead
 		err   error
 	}
 	exportStatMsg struct {
@@ -81,8 +86,6 @@ type (
 func newReviewPage(s *session) page {
 	p := &reviewPage{s: s, k: DefaultScreenKeys(), mdStale: true}
 	p.list = newList(s, []column{{Title: "Step", Width: 14}, {Title: "Still missing", Min: 10}}, "Nothing is missing: the model is complete.")
-	p.vp = viewport.New()
-	p.vp.MouseWheelEnabled = true
 	p.refresh()
 	return p
 }
@@ -154,10 +157,20 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.rendering = 0
 		p.renderErr = msg.err
-		p.rendered, p.renderedFor, p.renderWidth = msg.text, msg.md, msg.width
-		p.vp.SetContent(msg.text)
+		p.doc, p.renderedFor, p.renderWidth = msg.doc, msg.md, msg.width
 		// A newer model may have arrived while this one rendered.
-		return p.ensurePreview()
+		if cmd := p.ensurePreview(); cmd != nil || p.doc == nil {
+			return cmd
+		}
+		return p.layAhead()
+	case previewAheadMsg:
+		switch {
+		case msg.err != nil:
+			p.renderErr = msg.err
+		case p.doc != nil:
+			p.doc.adopt(msg.ahead)
+		}
+		return nil
 	case exportStatMsg:
 		return p.afterStat(msg)
 	case exportDoneMsg:
@@ -211,9 +224,8 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	if w, ok := msg.(tea.MouseWheelMsg); ok && p.wide() {
-		var cmd tea.Cmd
-		p.vp, cmd = p.vp.Update(w)
-		return cmd
+		p.wheel(w)
+		return nil
 	}
 	if p.list.Update(msg) {
 		return nil
@@ -244,18 +256,17 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Export):
 		p.openExport(p.defaultPath())
 	case key.Matches(km, l.PageDown) && p.wide():
-		p.vp.PageDown()
+		p.scrollTo(p.off + p.viewH)
 	case key.Matches(km, l.PageUp) && p.wide():
-		p.vp.PageUp()
+		p.scrollTo(p.off - p.viewH)
 	}
 	return nil
 }
 
 func (p *reviewPage) updatePreview(msg tea.Msg) tea.Cmd {
 	if w, ok := msg.(tea.MouseWheelMsg); ok {
-		var cmd tea.Cmd
-		p.vp, cmd = p.vp.Update(w)
-		return cmd
+		p.wheel(w)
+		return nil
 	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -267,17 +278,19 @@ func (p *reviewPage) updatePreview(msg tea.Msg) tea.Cmd {
 		p.previewOnly = false
 		return p.ensurePreview() // the side pane is narrower than the full screen
 	case key.Matches(km, k.ScrollUp):
-		p.vp.ScrollUp(1)
+		p.scrollTo(p.off - 1)
 	case key.Matches(km, k.ScrollDown):
-		p.vp.ScrollDown(1)
+		p.scrollTo(p.off + 1)
 	case key.Matches(km, l.PageUp):
-		p.vp.PageUp()
+		p.scrollTo(p.off - p.viewH)
 	case key.Matches(km, l.PageDown), km.String() == "space":
-		p.vp.PageDown()
+		p.scrollTo(p.off + p.viewH)
 	case key.Matches(km, l.Home):
-		p.vp.GotoTop()
+		p.scrollTo(0)
 	case key.Matches(km, l.End):
-		p.vp.GotoBottom()
+		if p.doc != nil {
+			p.scrollTo(p.doc.Len())
+		}
 	case key.Matches(km, k.Export):
 		p.previewOnly = false
 		p.openExport(p.defaultPath())
@@ -327,6 +340,7 @@ func (p *reviewPage) ensurePreview() tea.Cmd {
 	seq := p.renderSeq
 	p.rendering = seq
 	style := newMDStyles(p.s.styles, p.s.styles.Theme.NoColor || p.s.accessible)
+	upto := p.off + p.s.height // what is on screen after the render
 	return func() (msg tea.Msg) {
 		// A renderer bug on some report must cost the preview, not the
 		// session and its unsaved form.
@@ -335,13 +349,77 @@ func (p *reviewPage) ensurePreview() tea.Cmd {
 				msg = previewMsg{seq: seq, width: w, md: md, err: fmt.Errorf("the report could not be drawn (%v)", r)}
 			}
 		}()
-		return previewMsg{seq: seq, width: w, md: md, text: drawPreview(md, w, style)}
+		return previewMsg{seq: seq, width: w, md: md, doc: drawPreview(md, w, style, upto)}
 	}
 }
 
-// drawPreview draws the report for the preview; a variable so a test can
-// make it fail.
-var drawPreview = renderMarkdown
+// layAhead lays the rest of the preview out behind its first screen, so
+// later scrolling only draws.
+func (p *reviewPage) layAhead() tea.Cmd {
+	if p.doc.Known() {
+		return nil
+	}
+	a, w, st := p.doc.unlaid(), p.doc.width, p.doc.st
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = previewAheadMsg{err: fmt.Errorf("the report could not be drawn (%v)", r)}
+			}
+		}()
+		return previewAheadMsg{ahead: layAhead(a, w, st)}
+	}
+}
+
+// drawPreview prepares the report for the preview and lays out its first
+// screen of h lines; a variable so a test can make it fail.
+var drawPreview = func(md []byte, width int, st mdStyles, h int) *mdDoc {
+	d := newMDDoc(md, width, st)
+	d.Lines(0, h)
+	return d
+}
+
+// scrollTo puts line top of the preview at the top of its pane, within
+// the report, as the viewport it replaced did.
+func (p *reviewPage) scrollTo(top int) {
+	p.guard(func() {
+		p.doc.reach(top + p.viewH)
+		p.off = max(0, min(top, p.doc.total-p.viewH))
+	})
+}
+
+// guard runs f on the preview's document, if there is one, and turns a
+// renderer failure into the preview's error instead of ending the session.
+func (p *reviewPage) guard(f func()) {
+	if p.doc == nil || p.renderErr != nil {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			p.renderErr = fmt.Errorf("the report could not be drawn (%v)", r)
+		}
+	}()
+	f()
+}
+
+// wheel scrolls the preview by the mouse wheel's three lines.
+func (p *reviewPage) wheel(w tea.MouseWheelMsg) {
+	switch w.Button {
+	case tea.MouseWheelUp:
+		p.scrollTo(p.off - 3)
+	case tea.MouseWheelDown:
+		p.scrollTo(p.off + 3)
+	}
+}
+
+// scrollPercent is how far down the preview is, as the viewport counted
+// it; until the whole report is laid out, of its estimated length.
+func (p *reviewPage) scrollPercent() int {
+	total := p.doc.Estimate()
+	if p.viewH >= total {
+		return 100
+	}
+	return int(max(0, min(1, float64(p.off)/float64(total-p.viewH))) * 100)
+}
 
 // defaultPath is "./<model-slug>-threat-model.md".
 func (p *reviewPage) defaultPath() string {
@@ -541,20 +619,22 @@ func (p *reviewPage) viewPreview(width, height int) string {
 	if p.renderedFor == nil {
 		return st.Muted.Render("Rendering the report…")
 	}
-	p.vp.SetWidth(width)
-	p.vp.SetHeight(max(1, height-1))
-	pct := int(p.vp.ScrollPercent() * 100)
-	status := st.Muted.Render(fmt.Sprintf("Report preview %d%%", pct))
+	if p.doc == nil {
+		return st.Muted.Render("Rendering the report…")
+	}
+	p.viewH = max(1, height-1)
+	status := st.Muted.Render(fmt.Sprintf("Report preview %d%%", p.scrollPercent()))
 	if p.rendering != 0 {
 		status += st.Muted.Render(" (updating)")
 	}
-	// Clip to the pane: a render for an older width must never spill
+	// Clipped to the pane: a render for an older width must never spill
 	// into the next column or off the screen.
-	lines := strings.Split(p.vp.View(), "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, width, "")
+	var pane string
+	p.guard(func() { pane = p.doc.Pane(p.off, p.viewH, width) })
+	if p.renderErr != nil {
+		return st.Error.Render(wrap("Preview failed: "+p.renderErr.Error(), width))
 	}
-	return status + "\n" + strings.Join(lines, "\n")
+	return status + "\n" + pane
 }
 
 func (p *reviewPage) ShortHelp() []key.Binding {

@@ -80,8 +80,8 @@ func TestReviewPreview(t *testing.T) {
 	if p.renderSeq == first {
 		t.Fatal("not rendered after the model changed")
 	}
-	if !strings.Contains(p.rendered, "Ledger backups") {
-		t.Fatalf("preview lacks the new asset:\n%s", p.rendered)
+	if all := strings.Join(p.doc.Lines(0, p.doc.Len()), "\n"); !strings.Contains(all, "Ledger backups") {
+		t.Fatalf("preview lacks the new asset:\n%s", all)
 	}
 	// Scrolling moves through the report.
 	top := h.body()
@@ -219,7 +219,7 @@ func TestReviewPreviewFollowsResize(t *testing.T) {
 // A renderer that panics costs the preview, not the session.
 func TestReviewPreviewFailureIsShown(t *testing.T) {
 	draw := drawPreview
-	drawPreview = func([]byte, int, mdStyles) string { panic("table layout") }
+	drawPreview = func([]byte, int, mdStyles, int) *mdDoc { panic("table layout") }
 	t.Cleanup(func() { drawPreview = draw })
 	h := newScrHarness(t, scrModel(t))
 	h.goTo(StepReview)
