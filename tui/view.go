@@ -287,7 +287,7 @@ func (a *app) helpBindings() ([]key.Binding, [][]key.Binding) {
 }
 
 func (a *app) fullHelpLines() int {
-	return lipgloss.Height(a.fullHelp())
+	return lipgloss.Height(a.helpView())
 }
 
 // fullHelp renders the help columns, moving columns that do not fit the
@@ -310,12 +310,57 @@ func (a *app) fullHelp() string {
 	return strings.Join(blocks, "\n")
 }
 
+// helpView is the help bar (or, with ?, the full help), rendered once
+// per width, mode and set of keys shown, and kept: fitting the bar renders
+// it again and again, and every frame of every live session drew it.
 func (a *app) helpView() string {
-	a.help.SetWidth(0) // fullHelp and shortHelp fit the width themselves
-	short, _ := a.helpBindings()
+	short, full := a.helpBindings()
 	if a.presenter() && !a.showHelp {
-		return " " + a.shortHelp([]key.Binding{a.keys.Global.Help, a.keys.Global.Presenter}, a.width-2)
+		short = []key.Binding{a.keys.Global.Help, a.keys.Global.Presenter}
 	}
+	cols := [][]key.Binding{short}
+	if a.showHelp {
+		cols = full
+	}
+	sig := helpSignature(a.width, a.showHelp, cols)
+	if a.helpCache.out == "" || a.helpCache.sig != sig {
+		a.helpCache = helpCache{sig: sig, out: a.renderHelp(short)}
+	}
+	return a.helpCache.out
+}
+
+// helpCache is the last help bar drawn and what it was drawn for; restyle
+// drops it.
+type helpCache struct{ sig, out string }
+
+// helpSignature says what a help bar shows: the width, the mode and, by
+// column, each binding's keys, label and whether it is enabled (help
+// hides disabled ones).
+func helpSignature(width int, full bool, cols [][]key.Binding) string {
+	var b strings.Builder
+	b.WriteString(itoa(width))
+	if full {
+		b.WriteString("full")
+	}
+	for _, col := range cols {
+		b.WriteByte(2)
+		for _, k := range col {
+			h := k.Help()
+			b.WriteByte(0)
+			if k.Enabled() {
+				b.WriteByte(1)
+			}
+			b.WriteString(h.Key)
+			b.WriteByte(0)
+			b.WriteString(h.Desc)
+		}
+	}
+	return b.String()
+}
+
+// renderHelp draws the help bar with the short bindings, or the full help.
+func (a *app) renderHelp(short []key.Binding) string {
+	a.help.SetWidth(0) // fullHelp and shortHelp fit the width themselves
 	if a.showHelp {
 		lines := strings.Split(a.fullHelp(), "\n")
 		for i := range lines {
