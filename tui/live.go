@@ -238,7 +238,7 @@ func (a *app) reloaded(msg reloadedMsg) tea.Cmd {
 // question instead of silently replacing what is typed.
 func (a *app) applyRemote(e model.Edit) tea.Cmd {
 	undo := a.s.m.Apply(e)
-	a.s.changed()
+	a.s.changedBy(e)
 	if e.By == "" || e.By == a.user() {
 		return nil
 	}

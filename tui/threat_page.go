@@ -45,6 +45,8 @@ type threatsPage struct {
 	confirmMit int
 	// pending is a threat id to put the cursor on once the index is rebuilt.
 	pending string
+	// idxRev is the session revision the index was last told about.
+	idxRev uint64
 	// badges caches the 25 rendered risk badges (padded to the column);
 	// badgeSig is the style they were rendered with.
 	badges   [model.MaxRating*model.MaxRating + 1]string
@@ -113,6 +115,20 @@ func (p *threatsPage) sync() {
 	p.cursor = max(0, min(p.cursor, len(p.idx.visible)-1))
 }
 
+// modelChanged brings the index up to date with a changed model: when the
+// session knows which threats changed since the index last heard (a live
+// edit of one threat), only their rows move; otherwise (a page shown
+// again, a local edit, a reload) it is rebuilt.
+func (p *threatsPage) modelChanged(msg tea.Msg) {
+	ids, ok := p.s.threatsChangedSince(p.idxRev)
+	if _, shown := msg.(shownMsg); shown || !ok {
+		p.idx.invalidate()
+	} else {
+		p.idx.touch(ids)
+	}
+	p.idxRev = p.s.rev
+}
+
 // current is the threat under the table cursor.
 func (p *threatsPage) current() (model.Threat, bool) {
 	p.sync()
@@ -134,7 +150,7 @@ func (p *threatsPage) changeFilter(f threatFilter) {
 func (p *threatsPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case shownMsg, modelChangedMsg:
-		p.idx.invalidate()
+		p.modelChanged(msg)
 		if p.detail != "" && p.s.m.ThreatIndex(p.detail) < 0 {
 			p.detail = ""
 		}
