@@ -48,9 +48,11 @@ type threatsPage struct {
 	// idxRev is the session revision the index was last told about.
 	idxRev uint64
 	// badges caches the 25 rendered risk badges (padded to the column);
-	// badgeSig is the style they were rendered with.
+	// badgeSig is the style they (and rowCache) were rendered with.
 	badges   [model.MaxRating*model.MaxRating + 1]string
 	badgeSig string
+	// rowCache holds drawn table rows (see rowKey).
+	rowCache map[rowKey]string
 }
 
 func newThreatsPage(s *session) page {
@@ -547,10 +549,13 @@ func (p *threatsPage) viewTable(width, height int) string {
 	}
 	p.offset = max(0, min(p.offset, len(vis)-rows))
 	end := min(len(vis), p.offset+rows)
-	// Presenter mode or a new background restyles: drop the cached badges.
-	if sig := st.BadgeCritical.Render("x") + st.BadgeLow.Render("x"); sig != p.badgeSig {
+	// Presenter mode or a new background restyles: drop the cached badges
+	// and rows.
+	if sig := st.BadgeCritical.Render("x") + st.BadgeLow.Render("x") + st.Row.Render("x") + st.RowMuted.Render("x") +
+		st.Selected.Render("x") + st.Warning.Render("x"); sig != p.badgeSig {
 		p.badgeSig = sig
 		p.badges = [len(p.badges)]string{}
+		p.rowCache = nil
 	}
 	for i := p.offset; i < end; i++ {
 		b.WriteString("\n")
@@ -562,7 +567,8 @@ func (p *threatsPage) viewTable(width, height int) string {
 func (p *threatsPage) row(t *model.Threat, selected bool, titleW int, showStatus bool, width int) string {
 	st := p.s.styles
 	base := st.Row
-	if !t.IsOpen() {
+	muted := !t.IsOpen()
+	if muted {
 		base = st.RowMuted
 	}
 	ptr := "  "
@@ -581,13 +587,40 @@ func (p *threatsPage) row(t *model.Threat, selected bool, titleW int, showStatus
 	if showStatus {
 		post += padRight(t.Status.Label(), colStatus) + " "
 	}
-	mits := fmt.Sprintf("%*d", colMits, len(t.Mitigations))
-	if threatOverdue(t, p.today()) {
-		// An open mitigation is past its due date.
-		return ansi.Truncate(base.Render(pre)+badge+base.Render(post)+st.Warning.Render(fmt.Sprintf("%*d!", colMits-1, len(t.Mitigations))), width, "")
+	overdue := threatOverdue(t, p.today())
+	key := rowKey{pre: pre, post: post, badge: badge, mits: len(t.Mitigations), width: width, overdue: overdue,
+		muted: muted, selected: selected}
+	if out, ok := p.rowCache[key]; ok {
+		return out
 	}
-	return ansi.Truncate(base.Render(pre)+badge+base.Render(post+mits), width, "")
+	var out string
+	if overdue {
+		// An open mitigation is past its due date.
+		out = ansi.Truncate(base.Render(pre)+badge+base.Render(post)+st.Warning.Render(fmt.Sprintf("%*d!", colMits-1, len(t.Mitigations))), width, "")
+	} else {
+		out = ansi.Truncate(base.Render(pre)+badge+base.Render(post+fmt.Sprintf("%*d", colMits, len(t.Mitigations))), width, "")
+	}
+	if p.rowCache == nil || len(p.rowCache) > 4*maxRowsCached {
+		p.rowCache = make(map[rowKey]string, maxRowsCached)
+	}
+	p.rowCache[key] = out
+	return out
 }
+
+// rowKey is everything a drawn table row depends on, so a row is styled
+// once and then reused: a live edit changes one row, yet every frame of
+// every session drew them all. The styles are not in it: a restyle
+// drops the cache with the badges.
+type rowKey struct {
+	pre, post, badge string
+	mits, width      int
+	overdue, muted   bool
+	selected         bool
+}
+
+// maxRowsCached is about the rows of a tall screen; the cache is dropped
+// when it holds four screens' worth.
+const maxRowsCached = 100
 
 // badge is the risk badge of a score, padded to the risk column. Badges
 // are rendered once per style: there are only 25 of them, and rendering is
