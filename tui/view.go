@@ -323,15 +323,18 @@ func (a *app) helpView() string {
 		cols = full
 	}
 	sig := helpSignature(a.width, a.showHelp, cols)
-	if a.helpCache.out == "" || a.helpCache.sig != sig {
-		a.helpCache = helpCache{sig: sig, out: a.renderHelp(short)}
+	c := &a.helpCache[btoi(a.showHelp)]
+	if c.out == "" || c.sig != sig {
+		*c = helpDrawn{sig: sig, out: a.renderHelp(short)}
 	}
-	return a.helpCache.out
+	return c.out
 }
 
-// helpCache is the last help bar drawn and what it was drawn for; restyle
-// drops it.
-type helpCache struct{ sig, out string }
+// helpCache is the last help bar and the last full help drawn, with what
+// each was drawn for (? toggles between them); restyle drops both.
+type helpCache [2]helpDrawn
+
+type helpDrawn struct{ sig, out string }
 
 // helpSignature says what a help bar shows: the width, the mode and, by
 // column, each binding's keys, label and whether it is enabled (help
