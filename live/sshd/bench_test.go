@@ -102,6 +102,27 @@ func (r *benchRoom) measure(b *testing.B, text string, present bool, act func())
 	return out
 }
 
+// cpuMeter measures the host process's CPU time over the rounds: on a
+// loaded machine a steadier figure than the latencies, which are mostly
+// waiting for a core. The clients' process is not counted.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU() cpuMeter {
+	d, ok := processCPU()
+	return cpuMeter{d, ok}
+}
+
+// report adds the host's CPU milliseconds per round.
+func (c cpuMeter) report(b *testing.B, rounds int) {
+	end, ok := processCPU()
+	if c.ok && ok && rounds > 0 {
+		b.ReportMetric(float64((end-c.start).Microseconds())/1000/float64(rounds), "host-cpu-ms")
+	}
+}
+
 // report adds p50 and p99 of the samples, in milliseconds.
 func report(b *testing.B, samples []time.Duration) {
 	if len(samples) == 0 {
@@ -145,6 +166,7 @@ func benchEditDrawn(b *testing.B, participants int) {
 		commit  time.Duration
 	)
 	i := 0
+	cpu := startCPU()
 	for b.Loop() {
 		i++
 		text := fmt.Sprintf("Edited %06d", i)
@@ -162,6 +184,7 @@ func benchEditDrawn(b *testing.B, participants int) {
 		}
 		samples = append(samples, got...)
 	}
+	cpu.report(b, i)
 	report(b, samples)
 	b.ReportMetric(float64(commit.Microseconds())/1000/float64(i), "commit-ms")
 	b.ReportMetric(r.perParticipant, "MiB/participant")
@@ -181,11 +204,15 @@ func benchKeyDrawn(b *testing.B, participants int) {
 	r := newBenchRoom(b, participants)
 	var samples []time.Duration
 	open := false
+	rounds := 0
+	cpu := startCPU()
 	for b.Loop() {
+		rounds++
 		open = !open
 		got := r.measure(b, "quit now", open, func() { r.clients.press(b, "?") })
 		samples = append(samples, got...)
 	}
+	cpu.report(b, rounds)
 	report(b, samples)
 	b.ReportMetric(r.perParticipant, "MiB/participant")
 }
