@@ -226,6 +226,7 @@ func (a *app) reloaded(msg reloadedMsg) tea.Cmd {
 	for _, e := range held {
 		a.s.m.Apply(e)
 	}
+	a.s.changed() // a new model: nothing derived from the old one holds
 	cmd := a.modelChanged()
 	if p := a.page(); p != nil && sel != "" {
 		p.Select(sel)
