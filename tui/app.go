@@ -34,6 +34,7 @@ type app struct {
 
 	help      help.Model
 	helpCache helpCache
+	tabsCache drawnText
 	showHelp  bool
 	status    string
 	statusOK  bool // false draws the status as an error
@@ -110,7 +111,7 @@ func (a *app) restyle() {
 	}
 	a.styles = NewStyles(NewTheme(ThemeOptions{Dark: a.dark, NoColor: a.noColor, HighContrast: presenter}), a.opts.Accessible || a.noColor)
 	a.help.Styles = a.styles.Help
-	a.helpCache = helpCache{}
+	a.helpCache, a.tabsCache = helpCache{}, drawnText{}
 	if a.opts.Accessible {
 		a.help.ShortSeparator = " | "
 		a.help.Ellipsis = "..."

@@ -159,6 +159,17 @@ func (a *app) tabs() string {
 		return a.styles.Muted.Render(" " + safeLine(a.opts.Workbook.Path()))
 	}
 	marks := a.stepMarks()
+	// The tabs change with the width, the step and the marks only, so
+	// they are drawn once for each and kept (restyle drops them).
+	sig := itoa(a.width) + "/" + itoa(int(a.step)) + "/" + strings.Join(marks, "\x00")
+	if a.tabsCache.out == "" || a.tabsCache.sig != sig {
+		a.tabsCache = drawnText{sig: sig, out: a.renderTabs(marks)}
+	}
+	return a.tabsCache.out
+}
+
+// renderTabs draws the step tabs in the widest form that fits.
+func (a *app) renderTabs(marks []string) string {
 	type mode struct{ short, numbers, tight, collapse bool }
 	modes := []mode{{numbers: true}, {short: true, numbers: true}, {short: true, tight: true}, {short: true, collapse: true, numbers: true}}
 	var out string
@@ -325,16 +336,18 @@ func (a *app) helpView() string {
 	sig := helpSignature(a.width, a.showHelp, cols)
 	c := &a.helpCache[btoi(a.showHelp)]
 	if c.out == "" || c.sig != sig {
-		*c = helpDrawn{sig: sig, out: a.renderHelp(short)}
+		*c = drawnText{sig: sig, out: a.renderHelp(short)}
 	}
 	return c.out
 }
 
 // helpCache is the last help bar and the last full help drawn, with what
 // each was drawn for (? toggles between them); restyle drops both.
-type helpCache [2]helpDrawn
+type helpCache [2]drawnText
 
-type helpDrawn struct{ sig, out string }
+// drawnText is a drawn part of the frame and the signature of what it
+// was drawn from.
+type drawnText struct{ sig, out string }
 
 // helpSignature says what a help bar shows: the width, the mode and, by
 // column, each binding's keys, label and whether it is enabled (help
