@@ -9,25 +9,21 @@ import (
 )
 
 // cloneModel copies m deeply enough that the copy can be changed without
-// touching m: every slice and map is new; strings are shared, being
-// immutable.
+// touching m: every slice, map and pointer is new, down through the
+// records; strings are shared, being immutable. TestCloneModelIsDeep
+// fails when a field is added that this does not copy.
 func cloneModel(m *model.Model) *model.Model {
 	c := *m
 	c.Overview = cloneOverview(m.Overview)
 	c.Assets = slices.Clone(m.Assets)
 	c.Actors = slices.Clone(m.Actors)
-	c.Surface = slices.Clone(m.Surface)
-	c.Threats = slices.Clone(m.Threats)
-	for i := range c.Threats {
-		c.Threats[i] = cloneThreat(c.Threats[i])
-	}
+	c.Surface = cloneEach(m.Surface, cloneSurface)
+	c.Threats = cloneEach(m.Threats, cloneThreat)
 	c.Stride = slices.Clone(m.Stride)
-	c.Checklists = slices.Clone(m.Checklists)
-	for i := range c.Checklists {
-		c.Checklists[i].Threats = cloneList(c.Checklists[i].Threats)
-	}
+	c.Checklists = cloneEach(m.Checklists, cloneCheck)
 	c.Parking = slices.Clone(m.Parking)
 	c.Dismissed = slices.Clone(m.Dismissed)
+	c.Dismissals = maps.Clone(m.Dismissals)
 	if m.Extensions != nil {
 		c.Extensions = make(map[string]json.RawMessage, len(m.Extensions))
 		for k, v := range m.Extensions {
@@ -35,14 +31,32 @@ func cloneModel(m *model.Model) *model.Model {
 		}
 	}
 	c.Seq = maps.Clone(m.Seq)
+	c.Votes = slices.Clone(m.Votes)
+	c.Poker = cloneEach(m.Poker, clonePoker)
+	c.Sessions = cloneEach(m.Sessions, cloneSession)
 	return &c
 }
 
-// The clones make nil lists empty, as a model read from the store has
-// them (model.Normalize), so the host's copy and the store never differ.
+// cloneEach is slices.Clone with each element copied by clone.
+func cloneEach[T any](s []T, clone func(T) T) []T {
+	out := slices.Clone(s)
+	for i := range out {
+		out[i] = clone(out[i])
+	}
+	return out
+}
+
+// The clones make nil lists that Normalize makes empty empty too, as a
+// model read from the store has them, so the host's copy and the store
+// never differ; lists a model may leave out (omitempty) keep their nil.
 func cloneOverview(o model.Overview) model.Overview {
 	o.Participants = cloneList(o.Participants)
 	return o
+}
+
+func cloneSurface(s model.SurfaceElement) model.SurfaceElement {
+	s.Traits = slices.Clone(s.Traits)
+	return s
 }
 
 func cloneThreat(t model.Threat) model.Threat {
@@ -51,7 +65,28 @@ func cloneThreat(t model.Threat) model.Threat {
 	t.Actors = cloneList(t.Actors)
 	t.OWASP = cloneList(t.OWASP)
 	t.Mitigations = cloneList(t.Mitigations)
+	if t.Vote != nil {
+		v := *t.Vote
+		v.Votes = slices.Clone(v.Votes)
+		t.Vote = &v
+	}
 	return t
+}
+
+func cloneCheck(c model.CheckItem) model.CheckItem {
+	c.Threats = cloneList(c.Threats)
+	return c
+}
+
+func clonePoker(r model.PokerRound) model.PokerRound {
+	r.Votes = slices.Clone(r.Votes)
+	return r
+}
+
+func cloneSession(r model.SessionRecord) model.SessionRecord {
+	r.Attendees = slices.Clone(r.Attendees)
+	r.Steps = slices.Clone(r.Steps)
+	return r
 }
 
 func cloneList[T any](s []T) []T {
@@ -70,11 +105,16 @@ func cloneEdit(e model.Edit) model.Edit {
 		switch x := v.(type) {
 		case model.Overview:
 			v = cloneOverview(x)
+		case model.SurfaceElement:
+			v = cloneSurface(x)
 		case model.Threat:
 			v = cloneThreat(x)
 		case model.CheckItem:
-			x.Threats = cloneList(x.Threats)
-			v = x
+			v = cloneCheck(x)
+		case model.PokerRound:
+			v = clonePoker(x)
+		case model.SessionRecord:
+			v = cloneSession(x)
 		case json.RawMessage:
 			v = slices.Clone(x)
 		}

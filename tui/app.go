@@ -32,10 +32,12 @@ type app struct {
 	pages map[Step]page
 	step  Step
 
-	help     help.Model
-	showHelp bool
-	status   string
-	statusOK bool // false draws the status as an error
+	help      help.Model
+	helpCache helpCache
+	tabsCache drawnTabs
+	showHelp  bool
+	status    string
+	statusOK  bool // false draws the status as an error
 
 	// undo holds the session's applied changes, newest last.
 	undo []model.Change
@@ -113,6 +115,7 @@ func (a *app) restyle() {
 	}
 	a.styles = NewStyles(NewTheme(ThemeOptions{Dark: a.dark, NoColor: a.noColor, HighContrast: presenter}), a.opts.Accessible || a.noColor)
 	a.help.Styles = a.styles.Help
+	a.helpCache, a.tabsCache = helpCache{}, drawnTabs{}
 	if a.opts.Accessible {
 		a.help.ShortSeparator = " | "
 		a.help.Ellipsis = "..."

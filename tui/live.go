@@ -229,6 +229,7 @@ func (a *app) reloaded(msg reloadedMsg) tea.Cmd {
 	for _, e := range held {
 		a.s.m.Apply(e)
 	}
+	a.s.changed() // a new model: nothing derived from the old one holds
 	cmd := a.modelChanged()
 	if p := a.page(); p != nil && sel != "" {
 		p.Select(sel)
@@ -241,7 +242,7 @@ func (a *app) reloaded(msg reloadedMsg) tea.Cmd {
 // question instead of silently replacing what is typed.
 func (a *app) applyRemote(e model.Edit) tea.Cmd {
 	undo := a.s.m.Apply(e)
-	a.s.changed()
+	a.s.changedBy(e)
 	if e.By == "" || e.By == a.user() {
 		return nil
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,19 +48,149 @@ type session struct {
 	progRev   uint64
 	progress  []model.Progress
 	progValid bool
+	// treated is each threat's treated state as the cached completion
+	// counted it.
+	treated []bool
+	// revs says, for the latest changes, which threats each touched, so
+	// a page can update its index for the few rows a live edit changed
+	// instead of rebuilding it (see threatsChangedSince).
+	revs []revChange
 }
 
-// changed records that s.m changed in memory (an edit, an undo, a revert).
-func (s *session) changed() { s.rev++ }
+// revChange is what one in-memory change touched: the ids of the threats
+// it put or deleted, when known.
+type revChange struct {
+	rev     uint64
+	threats []string
+	known   bool
+	// progress is set when a record other than a threat may move the
+	// completion figures.
+	progress bool
+}
+
+// maxRevLog bounds session.revs; a page further behind rebuilds.
+const maxRevLog = 64
+
+// changed records that s.m changed in memory (an edit, an undo, a revert)
+// in a way not worth describing: whatever derives from it is rebuilt.
+func (s *session) changed() { s.logChange(nil, false, true) }
+
+// changedBy records that edit e was applied to s.m: its records are all
+// it changed, so a page can update only the threats among them.
+func (s *session) changedBy(e model.Edit) {
+	var ids []string
+	progress := false
+	for _, r := range e.Records {
+		if r.Kind == model.RecThreat {
+			ids = append(ids, r.ID)
+		}
+		progress = progress || (r.Kind != model.RecThreat && r.Kind.CountsToCompletion())
+	}
+	s.logChange(ids, true, progress)
+}
+
+func (s *session) logChange(threats []string, known, progress bool) {
+	s.rev++
+	if len(s.revs) == maxRevLog {
+		s.revs = slices.Delete(s.revs, 0, 1)
+	}
+	s.revs = append(s.revs, revChange{rev: s.rev, threats: threats, known: known, progress: progress})
+}
+
+// threatsChangedSince lists the threats changed after revision from, and
+// whether that list is complete; false means "rebuild": a change of
+// unknown extent, a log that no longer reaches back to from, or no change
+// recorded at all (then whoever asks was told of a change the revision
+// does not show, and must not trust it).
+func (s *session) threatsChangedSince(from uint64) ([]string, bool) {
+	if from >= s.rev || len(s.revs) == 0 || s.revs[0].rev > from+1 {
+		return nil, false
+	}
+	var ids []string
+	for _, c := range s.revs {
+		if c.rev <= from {
+			continue
+		}
+		if !c.known {
+			return nil, false
+		}
+		ids = append(ids, c.threats...)
+	}
+	return ids, true
+}
 
 // completion is m.Completion(), cached until the model changes: with
 // 10,000 threats it is too slow to recompute for every frame.
+//
+// Live edits keep it cheap too: through records it does not count (a
+// vote, the session record the facilitator keeps writing) it is kept, and
+// for edited threats only their own treated state is looked at again.
 func (s *session) completion() []model.Progress {
+	if s.progValid && s.progRev != s.rev {
+		if ids, other := s.progressChangedSince(s.progRev); !other && s.retreat(ids) {
+			s.progRev = s.rev
+		}
+	}
 	if !s.progValid || s.progRev != s.rev {
 		s.progress = s.m.Completion()
+		s.treated = s.treated[:0]
+		for i := range s.m.Threats {
+			s.treated = append(s.treated, s.m.Threats[i].Treated())
+		}
 		s.progRev, s.progValid = s.rev, true
 	}
 	return s.progress
+}
+
+// retreat updates the cached Threats figure for the threats with ids,
+// which changed in place; false when one is gone or the count moved (then
+// the whole completion is measured again).
+func (s *session) retreat(ids []string) bool {
+	if len(ids) == 0 {
+		return true
+	}
+	if len(s.treated) != len(s.m.Threats) {
+		return false
+	}
+	at := make([]int, len(ids))
+	for k, id := range ids {
+		if at[k] = s.m.ThreatIndex(id); at[k] < 0 {
+			return false
+		}
+	}
+	ps := slices.Clone(s.progress)
+	for k := range ps {
+		if ps[k].Section != model.SecThreats {
+			continue
+		}
+		for _, i := range at {
+			if now := s.m.Threats[i].Treated(); now != s.treated[i] {
+				s.treated[i] = now
+				ps[k].Done += btoi(now) - btoi(!now)
+			}
+		}
+	}
+	s.progress = ps
+	return true
+}
+
+// progressChangedSince lists the threats changed after revision from,
+// and whether anything else completion counts may have changed (true
+// when the log cannot tell).
+func (s *session) progressChangedSince(from uint64) (threats []string, other bool) {
+	if len(s.revs) == 0 || s.revs[0].rev > from+1 {
+		return nil, true
+	}
+	for _, c := range s.revs {
+		if c.rev <= from {
+			continue
+		}
+		if !c.known || c.progress {
+			return nil, true
+		}
+		threats = append(threats, c.threats...)
+	}
+	return threats, false
 }
 
 // overall is m.Overall() from the cached completion.

@@ -72,6 +72,14 @@ type threatIndex struct {
 	hits []bool
 	// n is the number of threats the index was built for.
 	n int
+	// risks and titles are the sort keys the orders were computed from,
+	// per threat (nil until that order is computed), so an edit of a few
+	// threats moves just those rows (see touch).
+	risks  []uint8
+	titles []string
+	// touched are threats changed since the last ensure, when only they
+	// changed.
+	touched []string
 
 	stale, filterStale bool
 	// narrow says the pending filter differs from the one visible was
@@ -86,6 +94,10 @@ func newThreatIndex() *threatIndex {
 
 // invalidate marks the whole index out of date (the model changed).
 func (x *threatIndex) invalidate() { x.stale, x.narrow = true, false }
+
+// touch marks the threats with ids out of date (put or deleted by a live
+// edit): the next ensure moves their rows rather than re-sorting all.
+func (x *threatIndex) touch(ids []string) { x.touched = append(x.touched, ids...) }
 
 // refilter marks only the visible subset out of date (an edit that
 // changed no sort key, e.g. a status).
@@ -113,14 +125,18 @@ func (x *threatIndex) setFilter(f threatFilter) {
 
 // ensure brings the index up to date with m.
 func (x *threatIndex) ensure(m *model.Model) {
+	if len(x.touched) > 0 && !x.stale && x.n == len(m.Threats) && !x.update(m) {
+		x.stale = true
+	}
+	x.touched = x.touched[:0]
 	if x.stale || x.n != len(m.Threats) {
 		clear(x.orders)
-		x.lower, x.n = nil, len(m.Threats)
+		x.lower, x.risks, x.titles, x.n = nil, nil, nil, len(m.Threats)
 		x.stale = false
 		x.filterStale, x.narrow = true, false
 	}
 	if _, ok := x.orders[x.sort]; !ok {
-		x.orders[x.sort] = sortThreats(m, x.sort)
+		x.orders[x.sort] = x.sortThreats(m, x.sort)
 		x.filterStale, x.narrow = true, false
 	}
 	if x.filterStale {
@@ -133,17 +149,85 @@ func (x *threatIndex) ensure(m *model.Model) {
 	}
 }
 
-// sortThreats orders the threats by s; ties keep id order.
-func sortThreats(m *model.Model, s threatSort) []int {
+// update moves the rows of the touched threats to where their new sort
+// keys put them, in every computed order, and refreshes their text-filter
+// entries. It reports false when a touched threat is gone (a delete and an
+// add that kept the count): the positions shifted, so rebuild.
+func (x *threatIndex) update(m *model.Model) bool {
+	moved := false
+	for _, id := range x.touched {
+		i := m.ThreatIndex(id)
+		if i < 0 {
+			return false
+		}
+		t := &m.Threats[i]
+		// The search text is one string for all threats: the next text
+		// filter builds it again (a millisecond or so), typing never does.
+		x.lower = nil
+		if order, ok := x.orders[sortRisk]; ok {
+			if r := uint8(t.Risk()); r != x.risks[i] {
+				x.risks[i] = r
+				x.orders[sortRisk] = reposition(order, i, x.riskLess)
+				moved = true
+			}
+		}
+		if order, ok := x.orders[sortTitle]; ok {
+			if k := strings.ToLower(t.Title); k != x.titles[i] {
+				x.titles[i] = k
+				x.orders[sortTitle] = reposition(order, i, x.titleLess)
+				moved = true
+			}
+		}
+	}
+	// Without a filter the visible rows are the order itself; with one, a
+	// touched threat may have come in or gone out.
+	if moved || x.filter.active() {
+		x.filterStale = true
+	}
+	return true
+}
+
+// reposition moves i within order, which is sorted by cmp except for i,
+// to where cmp puts it.
+func reposition(order []int, i int, cmp func(a, b int) int) []int {
+	if at := slices.Index(order, i); at >= 0 {
+		order = slices.Delete(order, at, at+1)
+	}
+	at, _ := slices.BinarySearchFunc(order, i, cmp)
+	return slices.Insert(order, at, i)
+}
+
+// riskLess orders by risk, highest first, then by position (id order).
+func (x *threatIndex) riskLess(a, b int) int {
+	if x.risks[a] != x.risks[b] {
+		return int(x.risks[b]) - int(x.risks[a])
+	}
+	return a - b
+}
+
+// titleLess orders by lowercased title, then by position (id order).
+func (x *threatIndex) titleLess(a, b int) int {
+	if c := strings.Compare(x.titles[a], x.titles[b]); c != 0 {
+		return c
+	}
+	return a - b
+}
+
+// sortThreats orders the threats by s, keeping the keys for update; ties
+// keep id order.
+func (x *threatIndex) sortThreats(m *model.Model, s threatSort) []int {
 	n := len(m.Threats)
 	out := make([]int, 0, n)
 	switch s {
 	case sortRisk:
 		// m.Threats is kept in id order, so bucketing by score (highest
 		// first) gives risk order with ids ascending among equals, in O(n).
+		x.risks = make([]uint8, n)
 		var count [model.MaxRating*model.MaxRating + 2]int
 		for i := range m.Threats {
-			count[m.Threats[i].Risk()]++
+			r := m.Threats[i].Risk()
+			x.risks[i] = uint8(r)
+			count[r]++
 		}
 		// start[r] is where score r begins, highest scores first.
 		var start [len(count)]int
@@ -153,25 +237,19 @@ func sortThreats(m *model.Model, s threatSort) []int {
 			pos += count[r]
 		}
 		out = out[:n]
-		for i := range m.Threats {
-			r := m.Threats[i].Risk()
+		for i, r := range x.risks {
 			out[start[r]] = i
 			start[r]++
 		}
 	case sortTitle:
-		keys := make([]string, n)
+		x.titles = make([]string, n)
 		for i := range m.Threats {
-			keys[i] = strings.ToLower(m.Threats[i].Title)
+			x.titles[i] = strings.ToLower(m.Threats[i].Title)
 		}
 		for i := range n {
 			out = append(out, i)
 		}
-		slices.SortFunc(out, func(a, b int) int {
-			if c := strings.Compare(keys[a], keys[b]); c != 0 {
-				return c
-			}
-			return a - b
-		})
+		slices.SortFunc(out, x.titleLess)
 	default:
 		for i := range n {
 			out = append(out, i)

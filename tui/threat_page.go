@@ -45,10 +45,14 @@ type threatsPage struct {
 	confirmMit int
 	// pending is a threat id to put the cursor on once the index is rebuilt.
 	pending string
+	// idxRev is the session revision the index was last told about.
+	idxRev uint64
 	// badges caches the 25 rendered risk badges (padded to the column);
-	// badgeSig is the style they were rendered with.
+	// badgeSig is the style they (and rowCache) were rendered with.
 	badges   [model.MaxRating*model.MaxRating + 1]string
 	badgeSig string
+	// rowCache holds drawn table rows (see rowKey).
+	rowCache map[rowKey]string
 }
 
 func newThreatsPage(s *session) page {
@@ -113,6 +117,20 @@ func (p *threatsPage) sync() {
 	p.cursor = max(0, min(p.cursor, len(p.idx.visible)-1))
 }
 
+// modelChanged brings the index up to date with a changed model: when the
+// session knows which threats changed since the index last heard (a live
+// edit of one threat), only their rows move; otherwise (a page shown
+// again, a local edit, a reload) it is rebuilt.
+func (p *threatsPage) modelChanged(msg tea.Msg) {
+	ids, ok := p.s.threatsChangedSince(p.idxRev)
+	if _, shown := msg.(shownMsg); shown || !ok {
+		p.idx.invalidate()
+	} else {
+		p.idx.touch(ids)
+	}
+	p.idxRev = p.s.rev
+}
+
 // current is the threat under the table cursor.
 func (p *threatsPage) current() (model.Threat, bool) {
 	p.sync()
@@ -134,7 +152,7 @@ func (p *threatsPage) changeFilter(f threatFilter) {
 func (p *threatsPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case shownMsg, modelChangedMsg:
-		p.idx.invalidate()
+		p.modelChanged(msg)
 		if p.detail != "" && p.s.m.ThreatIndex(p.detail) < 0 {
 			p.detail = ""
 		}
@@ -539,10 +557,13 @@ func (p *threatsPage) viewTable(width, height int) string {
 	}
 	p.offset = max(0, min(p.offset, len(vis)-rows))
 	end := min(len(vis), p.offset+rows)
-	// Presenter mode or a new background restyles: drop the cached badges.
-	if sig := st.BadgeCritical.Render("x") + st.BadgeLow.Render("x"); sig != p.badgeSig {
+	// Presenter mode or a new background restyles: drop the cached badges
+	// and rows.
+	if sig := st.BadgeCritical.Render("x") + st.BadgeLow.Render("x") + st.Row.Render("x") + st.RowMuted.Render("x") +
+		st.Selected.Render("x") + st.Warning.Render("x"); sig != p.badgeSig {
 		p.badgeSig = sig
 		p.badges = [len(p.badges)]string{}
+		p.rowCache = nil
 	}
 	for i := p.offset; i < end; i++ {
 		b.WriteString("\n")
@@ -554,7 +575,8 @@ func (p *threatsPage) viewTable(width, height int) string {
 func (p *threatsPage) row(t *model.Threat, selected bool, titleW int, showStatus bool, width int) string {
 	st := p.s.styles
 	base := st.Row
-	if !t.IsOpen() {
+	muted := !t.IsOpen()
+	if muted {
 		base = st.RowMuted
 	}
 	ptr := "  "
@@ -573,13 +595,40 @@ func (p *threatsPage) row(t *model.Threat, selected bool, titleW int, showStatus
 	if showStatus {
 		post += padRight(t.Status.Label(), colStatus) + " "
 	}
-	mits := fmt.Sprintf("%*d", colMits, len(t.Mitigations))
-	if threatOverdue(t, p.today()) {
-		// An open mitigation is past its due date.
-		return ansi.Truncate(base.Render(pre)+badge+base.Render(post)+st.Warning.Render(fmt.Sprintf("%*d!", colMits-1, len(t.Mitigations))), width, "")
+	overdue := threatOverdue(t, p.today())
+	key := rowKey{pre: pre, post: post, badge: badge, mits: len(t.Mitigations), width: width, overdue: overdue,
+		muted: muted, selected: selected}
+	if out, ok := p.rowCache[key]; ok {
+		return out
 	}
-	return ansi.Truncate(base.Render(pre)+badge+base.Render(post+mits), width, "")
+	var out string
+	if overdue {
+		// An open mitigation is past its due date.
+		out = ansi.Truncate(base.Render(pre)+badge+base.Render(post)+st.Warning.Render(fmt.Sprintf("%*d!", colMits-1, len(t.Mitigations))), width, "")
+	} else {
+		out = ansi.Truncate(base.Render(pre)+badge+base.Render(post+fmt.Sprintf("%*d", colMits, len(t.Mitigations))), width, "")
+	}
+	if p.rowCache == nil || len(p.rowCache) > 4*maxRowsCached {
+		p.rowCache = make(map[rowKey]string, maxRowsCached)
+	}
+	p.rowCache[key] = out
+	return out
 }
+
+// rowKey is everything a drawn table row depends on, so a row is styled
+// once and then reused: a live edit changes one row, yet every frame of
+// every session drew them all. The styles are not in it: a restyle
+// drops the cache with the badges.
+type rowKey struct {
+	pre, post, badge string
+	mits, width      int
+	overdue, muted   bool
+	selected         bool
+}
+
+// maxRowsCached is about the rows of a tall screen; the cache is dropped
+// when it holds four screens' worth.
+const maxRowsCached = 100
 
 // badge is the risk badge of a score, padded to the risk column. Badges
 // are rendered once per style: there are only 25 of them, and rendering is

@@ -175,6 +175,25 @@ func (a *app) tabs() string {
 // click on the tabs line finds its step from their widths.
 func (a *app) tabParts() (parts []string, fits bool) {
 	marks := a.stepMarks()
+	// The tabs change with the width, the step and the marks only, so
+	// they are drawn once for each and kept (restyle drops them).
+	sig := itoa(a.width) + "/" + itoa(int(a.step)) + "/" + strings.Join(marks, "\x00")
+	if a.tabsCache.parts == nil || a.tabsCache.sig != sig {
+		parts, fits := a.renderTabs(marks)
+		a.tabsCache = drawnTabs{sig: sig, parts: parts, fits: fits}
+	}
+	return a.tabsCache.parts, a.tabsCache.fits
+}
+
+// drawnTabs is the step tabs as last drawn, for the signature sig.
+type drawnTabs struct {
+	sig   string
+	parts []string
+	fits  bool
+}
+
+// renderTabs draws the step tabs in the widest form that fits.
+func (a *app) renderTabs(marks []string) (parts []string, fits bool) {
 	type mode struct{ short, numbers, tight, collapse bool }
 	modes := []mode{{numbers: true}, {short: true, numbers: true}, {short: true, tight: true}, {short: true, collapse: true, numbers: true}}
 	for _, md := range modes {
@@ -301,7 +320,7 @@ func (a *app) helpBindings() ([]key.Binding, [][]key.Binding) {
 }
 
 func (a *app) fullHelpLines() int {
-	return lipgloss.Height(a.fullHelp())
+	return lipgloss.Height(a.helpView())
 }
 
 // fullHelp renders the help columns, moving columns that do not fit the
@@ -324,12 +343,62 @@ func (a *app) fullHelp() string {
 	return strings.Join(blocks, "\n")
 }
 
+// helpView is the help bar (or, with ?, the full help), rendered once
+// per width, mode and set of keys shown, and kept: fitting the bar renders
+// it again and again, and every frame of every live session drew it.
 func (a *app) helpView() string {
-	a.help.SetWidth(0) // fullHelp and shortHelp fit the width themselves
-	short, _ := a.helpBindings()
+	short, full := a.helpBindings()
 	if a.presenter() && !a.showHelp {
-		return " " + a.shortHelp([]key.Binding{a.keys.Global.Help, a.keys.Global.Presenter}, a.width-2)
+		short = []key.Binding{a.keys.Global.Help, a.keys.Global.Presenter}
 	}
+	cols := [][]key.Binding{short}
+	if a.showHelp {
+		cols = full
+	}
+	sig := helpSignature(a.width, a.showHelp, cols)
+	c := &a.helpCache[btoi(a.showHelp)]
+	if c.out == "" || c.sig != sig {
+		*c = drawnText{sig: sig, out: a.renderHelp(short)}
+	}
+	return c.out
+}
+
+// helpCache is the last help bar and the last full help drawn, with what
+// each was drawn for (? toggles between them); restyle drops both.
+type helpCache [2]drawnText
+
+// drawnText is a drawn part of the frame and the signature of what it
+// was drawn from.
+type drawnText struct{ sig, out string }
+
+// helpSignature says what a help bar shows: the width, the mode and, by
+// column, each binding's keys, label and whether it is enabled (help
+// hides disabled ones).
+func helpSignature(width int, full bool, cols [][]key.Binding) string {
+	var b strings.Builder
+	b.WriteString(itoa(width))
+	if full {
+		b.WriteString("full")
+	}
+	for _, col := range cols {
+		b.WriteByte(2)
+		for _, k := range col {
+			h := k.Help()
+			b.WriteByte(0)
+			if k.Enabled() {
+				b.WriteByte(1)
+			}
+			b.WriteString(h.Key)
+			b.WriteByte(0)
+			b.WriteString(h.Desc)
+		}
+	}
+	return b.String()
+}
+
+// renderHelp draws the help bar with the short bindings, or the full help.
+func (a *app) renderHelp(short []key.Binding) string {
+	a.help.SetWidth(0) // fullHelp and shortHelp fit the width themselves
 	if a.showHelp {
 		lines := strings.Split(a.fullHelp(), "\n")
 		for i := range lines {

@@ -125,15 +125,23 @@ type clientKey struct {
 
 func newClientKey(t testing.TB) clientKey {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	k, err := genClientKey()
 	if err != nil {
 		t.Fatal(err)
+	}
+	return k
+}
+
+func genClientKey() (clientKey, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return clientKey{}, err
 	}
 	signer, err := gossh.NewSignerFromKey(priv)
 	if err != nil {
-		t.Fatal(err)
+		return clientKey{}, err
 	}
-	return clientKey{signer: signer, line: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))}
+	return clientKey{signer: signer, line: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))}, nil
 }
 
 // writeFile0600 writes a test's key file.
@@ -251,29 +259,44 @@ func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 // sent to the server, as ssh's SendEnv/SetEnv do.
 func openTermAs(t testing.TB, c *gossh.Client, termName string, env map[string]string, w, h int) *term {
 	t.Helper()
-	sess, err := c.NewSession()
+	tm, err := newTerm(c, termName, env, w, h)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { tm.sess.Close() })
+	return tm
+}
+
+// newTerm is openTermAs for callers without a test (the benchmarks'
+// client process); the caller closes tm.sess.
+func newTerm(c *gossh.Client, termName string, env map[string]string, w, h int) (*term, error) {
+	sess, err := c.NewSession()
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*term, error) {
+		sess.Close()
+		return nil, err
+	}
 	for k, v := range env {
 		if err := sess.Setenv(k, v); err != nil {
-			t.Fatal(err)
+			return fail(err)
 		}
 	}
 	if err := sess.RequestPty(termName, h, w, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
-		t.Fatal(err)
+		return fail(err)
 	}
 	tm := &term{sess: sess, emu: vt.NewEmulator(w, h), stderr: &syncBuffer{}, raw: &syncBuffer{}, done: make(chan error, 1), seen: make(chan time.Time, 1)}
 	stdout, err := sess.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return fail(err)
 	}
 	sess.Stderr = tm.stderr
 	if tm.stdin, err = sess.StdinPipe(); err != nil {
-		t.Fatal(err)
+		return fail(err)
 	}
 	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
+		return fail(err)
 	}
 	go func() {
 		buf := make([]byte, 32<<10)
@@ -311,8 +334,7 @@ func openTermAs(t testing.TB, c *gossh.Client, termName string, env map[string]s
 	}()
 	// The emulator is not closed: vt's Close races with a blocked Read, so
 	// the answering goroutine stays parked until the test binary exits.
-	t.Cleanup(func() { sess.Close() })
-	return tm
+	return tm, nil
 }
 
 // screen is the emulator's screen as plain text.
