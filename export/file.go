@@ -18,6 +18,16 @@ func WriteFile(path string, data []byte) error {
 	if path == "" {
 		return errors.New("cannot write: no file name given")
 	}
+	// A link is followed: the report replaces the file it points to, and
+	// the link stays a link (renaming over it would swap the link itself
+	// for a file).
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return fmt.Errorf("cannot write %s: it is a link to a file that cannot be reached: %v", path, reason(err))
+		}
+		path = target
+	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return fmt.Errorf("cannot write %s: it is a directory", path)
 	} else if err == nil && !fi.Mode().IsRegular() {

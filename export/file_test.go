@@ -114,3 +114,43 @@ func TestWriteFileRemovesTempOnFailure(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", extra)
 	}
 }
+
+// A link is written through: the file it names gets the report, the link
+// stays a link; a dangling link or one to a device is refused.
+func TestWriteFileThroughLink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.md")
+	if err := os.WriteFile(real, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.md")
+	if err := os.Symlink("real.md", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", fi, err)
+	}
+	if got, _ := os.ReadFile(real); string(got) != "new" {
+		t.Fatalf("the linked file holds %q", got)
+	}
+	dangling := filepath.Join(dir, "dangling.md")
+	if err := os.Symlink("nowhere/x.md", dangling); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(dangling, []byte("x")); err == nil || !strings.Contains(err.Error(), "link to a file that cannot be reached") {
+		t.Errorf("dangling link: %v", err)
+	}
+	dev := filepath.Join(dir, "null")
+	if err := os.Symlink(os.DevNull, dev); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(dev, []byte("x")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("link to a device: %v", err)
+	}
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode().IsRegular() {
+		t.Fatalf("%s was replaced", os.DevNull)
+	}
+}
