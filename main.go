@@ -218,6 +218,7 @@ func (c *cli) openTUI(accessible bool, name string) error {
 	}
 	me, err := h.Join(model.Participant{Name: name, Role: model.RoleFacilitator})
 	if err == nil {
+		opts.Hosting = true
 		err = runLive(me, opts)
 		me.Leave()
 	}

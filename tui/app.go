@@ -63,6 +63,9 @@ type app struct {
 	// keys typed meanwhile ("Enter 2 a" after a new model's title) wait
 	// for the model and act there.
 	opening int
+	// quitAsk is "others are here: end the session for everyone?", asked
+	// by q in the hosting TUI.
+	quitAsk *confirm
 	// record is the session record the facilitator keeps (nil until a
 	// session starts: live, the timer or risk poker).
 	record *model.SessionRecord

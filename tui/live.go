@@ -478,3 +478,15 @@ func onlyKind(e model.Edit, k model.RecordKind) bool {
 	}
 	return len(e.Records) > 0
 }
+
+// othersHere counts the other sessions in the live session (presence
+// lists everyone, this session included).
+func (a *app) othersHere() int {
+	n := 0
+	for _, p := range a.live.presence {
+		if p.Participant.Session != a.live.me.Session {
+			n++
+		}
+	}
+	return n
+}

@@ -502,3 +502,34 @@ func TestSessionRecordOnlyWhenShared(t *testing.T) {
 		t.Fatalf("the shared session's record: %+v", got)
 	}
 }
+
+// TestHostQuitAsksWhileOthersAreHere: in the hosting TUI, q asks before
+// ending the session for the others; n stays, y quits. Alone, q quits.
+func TestHostQuitAsksWhileOthersAreHere(t *testing.T) {
+	_, _, cs := liveRoom(t, "fran", "ann")
+	fran := cs[0]
+	fran.a.opts.Hosting = true
+	fran.press("q")
+	fran.wantScreen("Quitting ends the live session for the other person here. Quit?")
+	if fran.a.quitting {
+		t.Fatal("q quit at once with someone else here")
+	}
+	fran.press("n")
+	fran.dontWantScreen("Quit?")
+	fran.press("q", "y")
+	if !fran.a.quitting {
+		t.Fatal("y did not quit")
+	}
+	// A participant's q, or the host's alone, quits at once.
+	ann := cs[1]
+	ann.press("q")
+	if !ann.a.quitting {
+		t.Fatal("a participant's q asked")
+	}
+	_, _, alone := liveRoom(t, "fran")
+	alone[0].a.opts.Hosting = true
+	alone[0].press("q")
+	if !alone[0].a.quitting {
+		t.Fatal("the host alone was asked")
+	}
+}

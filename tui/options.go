@@ -77,6 +77,10 @@ type Options struct {
 	Output io.Writer
 	// NoColor forces colourless styles; NO_COLOR in the environment does too.
 	NoColor bool
+	// Hosting says this TUI hosts the live session (it opened the
+	// workbook): quitting ends the session for everyone, so q asks first
+	// while others are here.
+	Hosting bool
 	// User is who edits are attributed to when the workbook is not live
 	// (the OS user), and the default decider of a decision; a live
 	// session's name comes from Live.Me.

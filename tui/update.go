@@ -153,11 +153,21 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 	if cmd, ok := a.conflictKey(msg); ok {
 		return cmd
 	}
+	if a.quitAsk != nil {
+		if _, yes, done := answer(&a.quitAsk, msg); done && yes {
+			return a.quit()
+		}
+		return nil
+	}
 	if a.capturing() {
 		return a.forward(msg)
 	}
 	switch {
 	case key.Matches(msg, g.Quit):
+		if n := a.othersHere(); n > 0 && a.opts.Hosting && a.s != nil {
+			a.quitAsk = newConfirm(a.s, "Quitting ends the live session for "+pluralWord(n, "the other person", itoa(n)+" others")+" here. Quit?", "")
+			return nil
+		}
 		return a.quit()
 	case key.Matches(msg, g.Help):
 		a.showHelp = !a.showHelp

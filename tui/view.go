@@ -263,6 +263,9 @@ func (a *app) statusLine() string {
 	if a.conflict != nil {
 		return st.Warning.Render(truncate(" "+a.conflict.prompt(a.keys.Conflict), a.width))
 	}
+	if a.quitAsk != nil {
+		return " " + a.quitAsk.View(a.width-1)
+	}
 	right := ""
 	if a.s != nil {
 		if n := openParking(a.s.m); n > 0 {
@@ -299,6 +302,9 @@ func (a *app) helpBindings() ([]key.Binding, [][]key.Binding) {
 		if p := a.page(); p != nil {
 			short, full = p.ShortHelp(), p.FullHelp()
 		}
+	}
+	if a.quitAsk != nil {
+		return a.quitAsk.help(), [][]key.Binding{a.quitAsk.help()}
 	}
 	if a.conflict != nil {
 		c := []key.Binding{a.keys.Conflict.Keep, a.keys.Conflict.Take}
