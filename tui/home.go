@@ -232,6 +232,11 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 	case k.String() == "i" && h.a.opts.Import != nil:
 		return h.start(actImport)
 	case key.Matches(k, l.Delete) && len(h.models) > 0:
+		if h.a.isLive() && !h.a.facilitator() {
+			// The host would refuse it: say so before asking.
+			h.a.setStatus("Only the facilitator can delete a model during a live session", false)
+			return nil
+		}
 		if it, ok := h.ls.current(); ok {
 			h.confirm = newConfirm(h.s, "Delete the model “"+it.Cells[0]+"” and everything in it? This cannot be undone.", it.ID)
 		}

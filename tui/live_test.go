@@ -533,3 +533,17 @@ func TestHostQuitAsksWhileOthersAreHere(t *testing.T) {
 		t.Fatal("the host alone was asked")
 	}
 }
+
+// TestParticipantDeleteRefusedBeforeAsking: on the model list a
+// participant's d says at once that only the facilitator deletes models,
+// rather than asking and then failing.
+func TestParticipantDeleteRefusedBeforeAsking(t *testing.T) {
+	_, _, cs := liveRoom(t, "fran", "ann")
+	ann := cs[1]
+	ann.press("f") // detach, or the list would follow fran back into the model
+	ann.press("ctrl+o")
+	settleAll(cs...)
+	ann.press("d")
+	ann.wantScreen("Only the facilitator can delete a model")
+	ann.dontWantScreen("cannot be undone")
+}
