@@ -377,3 +377,25 @@ func TestHistoryThroughSocket(t *testing.T) {
 		t.Error("the history of a missing model was read")
 	}
 }
+
+// TestSocketInTheWay: a file that is not a socket where the socket goes is
+// left alone, and hosting says why it cannot start.
+func TestSocketInTheWay(t *testing.T) {
+	db := t.TempDir() + "/wb.db"
+	if err := os.WriteFile(db+".sock", []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(db, Options{}); err == nil || !strings.Contains(err.Error(), "is not a socket; move it away") {
+		t.Fatalf("open: %v", err)
+	}
+	if data, _ := os.ReadFile(db + ".sock"); string(data) != "mine" {
+		t.Error("the file in the way was changed")
+	}
+	// The workbook was released: a host starts once the file is gone.
+	os.Remove(db + ".sock")
+	h, err := Open(db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+}
