@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -375,5 +376,19 @@ func TestParseLibraryReportsDecodeAndRuleProblemsTogether(t *testing.T) {
 	lines := strings.Split(err.Error(), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "threat 0 (ACME-001): likelihood") || !strings.HasPrefix(lines[1], `threat 1 (ACME-002): applies_to: kind "datastore"`) {
 		t.Errorf("problems %q", lines)
+	}
+}
+
+// TestLibraryFormatListsEveryTrait: the documented trait list is the
+// model's, so a new trait cannot go undocumented.
+func TestLibraryFormatListsEveryTrait(t *testing.T) {
+	list := LibraryFormat[strings.Index(LibraryFormat, "Traits: "):strings.Index(LibraryFormat, "Reading is strict")]
+	words := strings.FieldsFunc(list, func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\n' || r == '(' || r == ')' || r == '.' || r == ':'
+	})
+	for _, tr := range Traits {
+		if !slices.Contains(words, string(tr)) {
+			t.Errorf("trait %q is not documented in LibraryFormat", tr)
+		}
 	}
 }

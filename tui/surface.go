@@ -182,13 +182,23 @@ func traitsField(e model.SurfaceElement) *field {
 	return multiField("traits", "Traits", enumOptions(model.Traits)).values(vals).withHint(hint)
 }
 
+// inferredLabel names the "leave it open" option: for a saved element
+// what inference gives now; for a new one, inference has nothing to read
+// yet.
+func inferredLabel(e model.SurfaceElement, label string) string {
+	if e.ID == "" {
+		return "Infer from kind and description"
+	}
+	return "Inferred: " + label
+}
+
 func exposureField(e model.SurfaceElement) *field {
-	opts := append([]option{{Value: "", Label: "Inferred: " + model.InferTraits(e).Exposure.Label()}}, enumOptions(model.Exposures)...)
+	opts := append([]option{{Value: "", Label: inferredLabel(e, model.InferTraits(e).Exposure.Label())}}, enumOptions(model.Exposures)...)
 	return selectField("exposure", "Exposure", opts).value(string(e.Exposure)).withHint("From where it can be reached; internet-facing raises likelihood")
 }
 
 func callersField(e model.SurfaceElement) *field {
-	opts := append([]option{{Value: "", Label: "Inferred: " + model.InferTraits(e).Callers.Label()}}, enumOptions(model.CallerKinds)...)
+	opts := append([]option{{Value: "", Label: inferredLabel(e, model.InferTraits(e).Callers.Label())}}, enumOptions(model.CallerKinds)...)
 	return selectField("callers", "Called by", opts).value(string(e.Callers)).withHint("Who calls it; nobody (a scheduled job) gets no user-facing threats")
 }
 
