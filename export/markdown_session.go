@@ -53,9 +53,9 @@ func (r *report) sessionRecord() {
 			r.s(" ")
 			r.t(t.Title)
 			r.s(" | ")
-			r.t(orDash(t.CreatedBy))
+			r.textOr(t.CreatedBy, "—")
 			r.s(" | ")
-			r.t(orDash(t.UpdatedBy))
+			r.textOr(t.UpdatedBy, "—")
 			r.s(" | ")
 			r.t(strings.Join(t.Contributors(), ", "))
 			r.s(" |\n")
@@ -69,7 +69,7 @@ func (r *report) session(s model.SessionRecord) {
 	r.s("### Session ")
 	r.t(s.ID)
 	r.s("\n\n- **Facilitator:** ")
-	r.t(orDash(s.Facilitator))
+	r.textOr(s.Facilitator, "—")
 	r.s("\n- **Started:** ")
 	r.s(stamp(s.Started))
 	r.s("\n- **Ended:** ")
@@ -130,7 +130,7 @@ func (r *report) session(s model.SessionRecord) {
 		r.s(": round ")
 		r.int(rd.Round)
 		r.s(", started by ")
-		r.t(orDash(rd.StartedBy))
+		r.textOr(rd.StartedBy, "—")
 		r.s(" at ")
 		r.s(stamp(rd.StartedAt))
 		votes := rd.Votes
@@ -176,7 +176,7 @@ func (r *report) decision(t *model.Threat) {
 	r.s(", impact ")
 	r.int(v.Impact)
 	r.s(", agreed by ")
-	r.t(orDash(v.By))
+	r.textOr(v.By, "—")
 	r.s(" on ")
 	r.s(stamp(v.At))
 	r.s(" from ")
@@ -244,11 +244,4 @@ func stepLabel(name string) string {
 		return "—"
 	}
 	return strings.ToUpper(name[:1]) + name[1:]
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }
