@@ -53,7 +53,7 @@ func (c *cli) serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(context.Background(), stopSignals()...)
 			defer stop()
 			var startSSH func() (func() error, error)
 			if sshf.enabled(cmd, h.Path()) {
@@ -106,4 +106,15 @@ func serve(ctx context.Context, h *live.Host, out io.Writer, startSSH func() (st
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// stopSignals end `serve` cleanly: ctrl+c, kill, and the hang-up of the
+// terminal it runs in (without it SIGHUP kills the host where it stands and
+// leaves its socket behind). Under nohup SIGHUP stays ignored, as asked.
+func stopSignals() []os.Signal {
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	return sigs
 }

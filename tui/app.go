@@ -87,7 +87,10 @@ func Run(opts Options) error {
 	if opts.Output != nil {
 		progOpts = append(progOpts, tea.WithOutput(opts.Output))
 	}
-	final, err := tea.NewProgram(a, progOpts...).Run()
+	prog := tea.NewProgram(a, progOpts...)
+	stop := quitOnHangup(prog)
+	final, err := prog.Run()
+	stop()
 	if fa, ok := final.(*app); ok && fa.s != nil {
 		// Every queued edit is on disk before we return.
 		fa.s.writes.wait()
