@@ -181,7 +181,10 @@ func TestModelListAndBackKeepsRunningTimer(t *testing.T) {
 	}
 	h.seed(resumeModel(t))
 	id := h.a.s.m.ID
-	h.press("t")
+	h.goTo(StepActors)
+	h.press("/")
+	h.typeText("support")
+	h.press("enter", "t")
 	clk.Advance(2 * time.Minute)
 	h.press("ctrl+o")
 	h.wantScreen("Threat models", "Other model")
@@ -203,7 +206,7 @@ func TestModelListAndBackKeepsRunningTimer(t *testing.T) {
 	if !h.a.timer.running {
 		t.Fatal("reopening through ctrl+o stopped the timer")
 	}
-	h.wantScreen("running 3:00")
+	h.wantScreen("running 3:00", "/support", "1/1 of 2")
 	// One tick loop: a tick of an old generation does nothing.
 	if cmd := h.a.timer.tick(timerTickMsg{gen: h.a.timer.gen - 1}); cmd != nil {
 		t.Fatal("an old tick loop still ticks")
