@@ -26,4 +26,11 @@ type Position struct {
 	// Step is the TUI step's name; Item the id of the selected record.
 	Step string `json:"step"`
 	Item string `json:"item"`
+	// Views is how each page was left, by step name (pages at their
+	// defaults are left out).
+	Views map[string]PageView `json:"views,omitempty"`
+	// Timer is the session timer; nil when it never ran.
+	Timer *TimerState `json:"timer,omitempty"`
+	// Presenter is presenter mode.
+	Presenter bool `json:"presenter,omitempty"`
 }

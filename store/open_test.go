@@ -292,10 +292,10 @@ func TestPositionResumes(t *testing.T) {
 	s := newStore(t)
 	a, _ := s.Create(mustNew(t, "A", ""))
 	b, _ := s.Create(mustNew(t, "B", ""))
-	if p, err := s.Position(); err != nil || p != (model.Position{}) {
+	if p, err := s.Position(); err != nil || !p.Equal(model.Position{}) {
 		t.Fatalf("initial Position = %+v, %v", p, err)
 	}
-	if p, err := s.ModelPosition(a); err != nil || p != (model.Position{ModelID: a}) {
+	if p, err := s.ModelPosition(a); err != nil || !p.Equal(model.Position{ModelID: a}) {
 		t.Fatalf("initial ModelPosition = %+v, %v", p, err)
 	}
 	pa := model.Position{ModelID: a, Step: "threats", Item: "T-004"}
@@ -313,10 +313,10 @@ func TestPositionResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if p, _ := s.Position(); p != pb {
+	if p, _ := s.Position(); !p.Equal(pb) {
 		t.Errorf("Position = %+v, want %+v", p, pb)
 	}
-	if p, _ := s.ModelPosition(a); p != pa {
+	if p, _ := s.ModelPosition(a); !p.Equal(pa) {
 		t.Errorf("ModelPosition(a) = %+v, want %+v", p, pa)
 	}
 	if err := s.SetPosition(model.Position{ModelID: "99"}); !errors.Is(err, ErrNotFound) {
@@ -330,7 +330,7 @@ func TestPositionResumes(t *testing.T) {
 	if err := s.SetPosition(home); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := s.Position(); p != home {
+	if p, _ := s.Position(); !p.Equal(home) {
 		t.Errorf("Position = %+v, want %+v", p, home)
 	}
 	// Deleting the model resumed in forgets the position.
@@ -338,7 +338,7 @@ func TestPositionResumes(t *testing.T) {
 	if err := s.Delete(b); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := s.Position(); p != (model.Position{}) {
+	if p, _ := s.Position(); !p.Equal(model.Position{}) {
 		t.Errorf("Position after deleting its model = %+v", p)
 	}
 }

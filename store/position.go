@@ -23,7 +23,8 @@ func (s *Store) Position() (model.Position, error) {
 }
 
 // SetPosition saves p as the last position overall and, when it is in a
-// model, as that model's own last position.
+// model, as that model's own last position, both in one transaction:
+// the views, timer and presenter mode it carries go with it.
 func (s *Store) SetPosition(p model.Position) error {
 	data, err := json.Marshal(p)
 	if err != nil {
@@ -80,10 +81,13 @@ func readPosition(meta *bolt.Bucket) (model.Position, bool) {
 // decodePosition is lenient: a position is a convenience, and an unreadable
 // one just means starting from the top.
 // A position that fails its checksum (ok false) is not used either.
+// Positions written before views, the timer and presenter mode were kept
+// decode with those at their defaults; fields this version does not know
+// are ignored, so an older threatdeck reads a newer position too.
 func decodePosition(data []byte, ok bool) (model.Position, bool) {
 	var p model.Position
 	if data == nil || !ok || json.Unmarshal(data, &p) != nil {
 		return model.Position{}, false
 	}
-	return p, true
+	return p.Clean(), true
 }

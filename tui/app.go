@@ -47,6 +47,13 @@ type app struct {
 	timer   sessionTimer
 	lastPos model.Position
 	posGen  *atomic.Uint64
+	// timers are the timers of models left in this run, by model id.
+	timers map[string]sessionTimer
+	// views are the saved views of pages not shown since the open.
+	views map[Step]model.PageView
+	// resumed is set once a model was opened: only the first open takes
+	// presenter mode from the saved position.
+	resumed bool
 	// quitting is set once quit is requested, so the last frame is plain.
 	quitting bool
 
@@ -162,7 +169,14 @@ func (a *app) pageFor(st Step) page {
 
 // open makes m the session's model and shows it at pos.
 func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
+	a.leaveTimer()
+	// Presenter mode stays as it is while models change; a start resumes
+	// it from where the user left.
+	was := a.presenter()
+	presenter := was || (a.s == nil && !a.resumed && pos.Presenter)
+	a.resumed = true
 	a.s = newSession(a.opts, m, a.styles, a.keys)
+	a.s.presenter = presenter
 	a.s.width, a.s.height = a.width, a.height
 	a.s.user = a.user()
 	a.s.gate = a.gate
@@ -175,7 +189,11 @@ func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
 	// must show the list, not that form still "Saving…".
 	a.home.form = nil
 	a.status, a.statusOK = "Opened "+safeLine(m.Overview.Title), true
-	a.timer.resetAll()
+	if presenter != was {
+		a.restyle()
+	}
+	timer := a.openTimer(m, pos)
+	a.restoreViews(pos)
 	step, ok := ParseStep(pos.Step)
 	if !ok || pos.ModelID != m.ID {
 		step, pos.Item = StepOverview, ""
@@ -184,7 +202,7 @@ func (a *app) open(m *model.Model, pos model.Position) tea.Cmd {
 		a.startRecord()
 	}
 	// Keys held for a save of the model we left act here.
-	return tea.Batch(a.show(step, pos.Item), a.follow(), a.attend(), a.replay())
+	return tea.Batch(a.show(step, pos.Item), timer, a.follow(), a.attend(), a.replay())
 }
 
 // show switches to step and selects item there ("" keeps the cursor).
@@ -200,6 +218,7 @@ func (a *app) show(st Step, item string) tea.Cmd {
 	if item != "" {
 		p.Select(item)
 	}
+	a.restoreView(st, p, item)
 	return tea.Batch(cmd, a.remember(), a.saveRecord(false))
 }
 
@@ -208,7 +227,10 @@ func (a *app) closeModel() tea.Cmd {
 	if a.s != nil {
 		// The record's write starts when queued; waiting lands it.
 		_ = a.saveRecord(true)
+		a.savePosition()
 		a.s.writes.wait()
+		a.leaveTimer()
+		a.opts.Presenter = a.s.presenter
 	}
 	a.s, a.pages, a.undo, a.park, a.lot = nil, nil, nil, nil, nil
 	a.conflict, a.poker, a.record = nil, nil, nil

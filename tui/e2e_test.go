@@ -244,3 +244,38 @@ func TestE2ECreateResumeAndSurviveKill(t *testing.T) {
 		t.Fatalf("edit lost after kill -9: %+v", e.stored().Assets)
 	}
 }
+
+// Quitting and starting again brings back the filter, the session timer
+// (paused, its count kept) and presenter mode.
+func TestE2EResumeKeepsFilterTimerAndPresenter(t *testing.T) {
+	e := newE2E(t)
+	e.start()
+	e.waitFor("Welcome to threatdeck", "New threat model")
+	e.press("Enter")
+	e.waitFor("Title *")
+	e.typeText("Resume shop")
+	e.press("Enter")
+	e.waitFor("Owner:")
+	e.addRecord("3", "Fraudster", "TA-001")
+	e.addRecord("3", "Support agent", "TA-002")
+	e.press("/")
+	e.typeText("support ag")
+	e.press("Enter")
+	e.waitFor("1/1 of 2")
+	e.press("t")
+	e.waitFor("▶ 0:01")
+	e.press("F5")
+	e.waitFor("Presenter mode on")
+	e.quit()
+
+	e.start()
+	s := e.waitFor("Timer paused at", "/support ag", "1/1 of 2", "TA-002 Support agent")
+	if strings.Contains(s, "TA-001 Fraudster") || strings.Contains(s, "Timer paused at 0:00") {
+		t.Fatalf("the filter or the timer's count was not restored:\n%s", s)
+	}
+	// Presenter mode is back: its wider margin.
+	if !strings.Contains(s, "\n   Who might attack?") {
+		t.Fatalf("presenter mode was not restored:\n%s", s)
+	}
+	e.quit()
+}

@@ -354,7 +354,10 @@ func (p *stridePage) submit() tea.Cmd {
 }
 
 // View draws the category bar, the category's heading and, below them,
-// its explanation, suggestions and threats; two columns when wide.
+// the category's explanation and one line per suggestion and threat; the
+// row under the cursor is explained in a side pane when wide, and in a
+// detail pane under the rows otherwise, so a small screen still lists
+// many suggestions.
 func (p *stridePage) View(width, height int) string {
 	if p.form != nil {
 		return p.form.View(width, height)
@@ -369,41 +372,51 @@ func (p *stridePage) View(width, height int) string {
 	top := p.categoryBar(width) + "\n" + p.heading(width)
 	var body string
 	if width >= 110 && !p.s.accessible {
-		leftW := width * 2 / 5
+		// The rows are one line each: they get most of a wide screen.
+		leftW := max(40, width/3)
 		rightW := width - leftW - 2
 		left := newDoc(leftW)
+		if p.detail(left, true) {
+			left.blank()
+		}
 		p.info(left, true, 0, true)
 		right := newDoc(rightW)
 		p.rows(right)
 		off := 0
 		body = sideBySide(left.render(h, &off), right.render(h, &p.offset), leftW, 2, h)
 	} else {
-		// On a small screen one question gives the idea and leaves room
-		// for the suggestions; i shows them all.
-		collapsed := 1
-		if h >= 24 {
-			collapsed = 3
+		pane := newDoc(width)
+		p.detail(pane, false)
+		paneH := 0
+		if len(pane.lines) > 0 {
+			paneH = min(len(pane.lines), strideDetailLines) + 1 // and the rule
 		}
-		build := func(definition bool) *doc {
-			d := newDoc(width)
-			p.info(d, p.allQuestions, collapsed, definition)
-			d.blank()
-			p.rows(d)
-			return d
+		d := newDoc(width)
+		if p.allQuestions {
+			p.info(d, true, 0, true)
+		} else {
+			p.compactInfo(d)
 		}
-		d := build(true)
-		if d.focusEnd > h && !p.allQuestions {
-			// The definition is background; the suggestion under the
-			// cursor and the questions matter more on a small screen.
-			d = build(false)
+		d.blank()
+		p.rows(d)
+		body = fit(d.render(h-paneH, &p.offset), width, h-paneH)
+		if paneH > 0 {
+			body += "\n" + p.s.styles.Muted.Render(strings.Repeat(p.rule(), width)) + "\n" + strings.Join(pane.lines[:paneH-1], "\n")
 		}
-		body = d.render(h, &p.offset)
 	}
 	out := top + "\n" + body
 	if p.confirm != nil {
 		out = clampLines(out, height-1) + "\n" + p.confirm.View(width)
 	}
 	return out
+}
+
+// rule is the character of the line above the detail pane.
+func (p *stridePage) rule() string {
+	if p.s.accessible || p.s.styles.Theme.NoColor {
+		return "-"
+	}
+	return "─"
 }
 
 // heading names the category, the property it protects and whether the
@@ -516,22 +529,14 @@ func (p *stridePage) rows(d *doc) {
 	for i, s := range sugg {
 		sel := i == p.cursor
 		draw := func() {
-			lt := s.Threat
 			ptr := "  "
-			title := safeLine(lt.Title)
+			title := safeLine(s.Threat.Title)
 			if sel {
 				ptr = st.Cursor.Render(st.Glyphs.Pointer) + " "
 				title = st.Bold.Render(title)
 			}
 			score := model.RiskScore(s.Likelihood, s.Impact)
-			badge := st.RiskBadge(model.BandOf(score), score)
-			d.add(ptr + badge + " " + title)
-			d.wrapped(st.Muted.Render("why: "+safeLine(s.Why)), "    ")
-			if sel && len(lt.Mitigations) > 0 {
-				// The first mitigation gives the idea; the form shows them all.
-				line := fmt.Sprintf("%d %s, e.g. %s", len(lt.Mitigations), pluralWord(len(lt.Mitigations), "mitigation", "mitigations"), safeLine(lt.Mitigations[0]))
-				d.add(st.Muted.Render(truncate("    "+line, d.width)))
-			}
+			d.add(ptr + p.badge(model.BandOf(score), score) + " " + title)
 		}
 		if sel {
 			d.focus(draw)
@@ -553,7 +558,7 @@ func (p *stridePage) rows(d *doc) {
 				ptr = st.Cursor.Render(st.Glyphs.Pointer) + " "
 				title = st.Bold.Render(title)
 			}
-			d.add(ptr + st.RiskBadge(t.Band(), t.Risk()) + " " + st.Muted.Render(safeLine(t.ID)) + " " + title +
+			d.add(ptr + p.badge(t.Band(), t.Risk()) + " " + st.Muted.Render(safeLine(t.ID)) + " " + title +
 				st.Muted.Render(fmt.Sprintf(" · %s · %d mit.", t.Status.Label(), len(t.Mitigations))))
 		}
 		if sel {
@@ -562,6 +567,14 @@ func (p *stridePage) rows(d *doc) {
 			draw()
 		}
 	}
+}
+
+// badge is a risk badge padded to the widest, so the titles after it
+// line up in a column.
+func (p *stridePage) badge(b model.RiskBand, score int) string {
+	st := p.s.styles
+	widest := cellWidth(ansi.Strip(st.RiskBadge(model.BandOf(model.MaxRating*model.MaxRating), model.MaxRating*model.MaxRating)))
+	return padRight(st.RiskBadge(b, score), widest)
 }
 
 // ShortHelp lists the keys for what is under the cursor.

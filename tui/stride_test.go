@@ -86,7 +86,7 @@ func TestStrideAcceptLinksTriggersAndPlansMitigations(t *testing.T) {
 	// Off the suggestion list, onto the category's threats.
 	h.press("G")
 	h.wantScreen("Tampering threats in the model (1)", "T-001")
-	if strings.Count(h.body(), sug.Threat.Title) != 1 {
+	if strings.Count(h.body(), sug.Threat.Title[:min(40, len(sug.Threat.Title))]) != 1 {
 		t.Fatalf("accepted title should appear once (as a threat):\n%s", h.body())
 	}
 }

@@ -5,11 +5,20 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/threatdeck/threatdeck/model"
 )
 
 // sessionTimer is the facilitator's clock: total session time plus time
 // spent on each step, measured only while running, with an optional
 // timebox per step that the header shows amber then red.
+//
+// Each model has its own timer. Within one run of threatdeck it keeps
+// going while the user is elsewhere (ctrl+o to the model list and back,
+// another model): leaving a model does not stop or reset it. Across a
+// quit it is kept in the model's position (model.TimerState): the next
+// start shows the same totals and timeboxes, paused, because the time
+// threatdeck was closed is nobody's session time; t carries on.
 type sessionTimer struct {
 	running bool
 	since   time.Time
@@ -66,11 +75,12 @@ func (t *sessionTimer) toggle(now time.Time) tea.Cmd {
 	return t.tickCmd()
 }
 
-func (t *sessionTimer) tick(msg timerTickMsg, now time.Time) tea.Cmd {
+// tick only redraws: elapsed adds the running time itself, so the
+// counted totals (and the saved position) change only when the user acts.
+func (t *sessionTimer) tick(msg timerTickMsg) tea.Cmd {
 	if !t.running || msg.gen != t.gen {
 		return nil
 	}
-	t.account(now)
 	return t.tickCmd()
 }
 
@@ -82,12 +92,6 @@ func (t *sessionTimer) switchStep(s Step, now time.Time) {
 func (t *sessionTimer) resetStep(now time.Time) {
 	t.account(now)
 	t.perStep[t.step] = 0
-}
-
-func (t *sessionTimer) resetAll() {
-	t.running, t.total = false, 0
-	t.perStep = map[Step]time.Duration{}
-	t.gen++
 }
 
 // elapsed is the session total and the current step's time.
@@ -163,4 +167,91 @@ func clock(d time.Duration) string {
 		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
 	}
 	return fmt.Sprintf("%d:%02d", m, s)
+}
+
+// state is the timer as the position keeps it; nil when it never ran and
+// has no timebox of its own.
+func (t *sessionTimer) state() *model.TimerState {
+	st := &model.TimerState{Running: t.running, Total: t.total}
+	if t.running {
+		st.Since = t.since
+	}
+	for s, d := range t.perStep {
+		if d > 0 {
+			if st.Steps == nil {
+				st.Steps = map[string]time.Duration{}
+			}
+			st.Steps[s.Name()] = d
+		}
+	}
+	for s, d := range t.boxes {
+		if st.Boxes == nil {
+			st.Boxes = map[string]time.Duration{}
+		}
+		st.Boxes[s.Name()] = d
+	}
+	if !st.Running && st.Total == 0 && st.Steps == nil && st.Boxes == nil {
+		return nil
+	}
+	return st
+}
+
+// restoredTimer is a timer as saved in a position, paused (see
+// sessionTimer); steps this version does not know are dropped.
+func restoredTimer(st *model.TimerState, timebox time.Duration) sessionTimer {
+	t := newSessionTimer(timebox)
+	if st == nil {
+		return t
+	}
+	t.total = st.Total
+	for name, d := range st.Steps {
+		if s, ok := ParseStep(name); ok {
+			t.perStep[s] = d
+		}
+	}
+	for name, d := range st.Boxes {
+		if s, ok := ParseStep(name); ok {
+			t.boxes[s] = d
+		}
+	}
+	return t
+}
+
+// useTimer makes t the running timer of the open model, keeping the tick
+// loop's generation moving forward so no old loop ticks it twice; a
+// running t gets its loop back.
+func (a *app) useTimer(t sessionTimer) tea.Cmd {
+	t.gen, t.every = a.timer.gen+1, a.timer.every
+	a.timer = t
+	if t.running {
+		return t.tickCmd()
+	}
+	return nil
+}
+
+// leaveTimer keeps the open model's timer for when the model is opened
+// again in this run.
+func (a *app) leaveTimer() {
+	if a.s == nil {
+		return
+	}
+	if a.timers == nil {
+		a.timers = map[string]sessionTimer{}
+	}
+	a.timers[a.s.m.ID] = a.timer
+}
+
+// openTimer is the timer of model m opened at pos: the one it had earlier
+// in this run, else the saved one, paused. It says so when a saved timer
+// was running at the quit.
+func (a *app) openTimer(m *model.Model, pos model.Position) tea.Cmd {
+	if t, ok := a.timers[m.ID]; ok {
+		delete(a.timers, m.ID)
+		return a.useTimer(t)
+	}
+	t := restoredTimer(pos.Timer, a.opts.Timebox)
+	if pos.Timer != nil && pos.Timer.Running {
+		a.setStatus("Timer paused at "+clock(t.total)+" since threatdeck closed; t carries on", true)
+	}
+	return a.useTimer(t)
 }

@@ -31,7 +31,7 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseClickMsg:
 		return a, a.click(msg)
 	case timerTickMsg:
-		return a, a.timer.tick(msg, a.opts.now())
+		return a, a.timer.tick(msg)
 	case homeMsg:
 		cmd := a.home.handle(msg)
 		if a.opening > 0 {
@@ -217,18 +217,18 @@ func (a *app) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case key.Matches(msg, g.Timer):
 		a.startRecord() // a timed session is worth a session record
-		return a.timer.toggle(a.opts.now())
+		return tea.Batch(a.timer.toggle(a.opts.now()), a.remember())
 	case key.Matches(msg, g.TimerReset):
 		a.timer.resetStep(a.opts.now())
 		a.setStatus("Timer for "+a.step.String()+" reset", true)
-		return nil
+		return a.remember()
 	case key.Matches(msg, g.Timebox):
 		if box := a.timer.cycleBox(); box > 0 {
 			a.setStatus("Timebox for "+a.step.String()+": "+clock(box), true)
 		} else {
 			a.setStatus("No timebox for "+a.step.String(), true)
 		}
-		return nil
+		return a.remember()
 	case key.Matches(msg, g.Models):
 		return a.closeModel()
 	}
@@ -249,6 +249,7 @@ func (a *app) quit() tea.Cmd {
 		return tea.Quit
 	}
 	_ = a.saveRecord(true) // queued; the wait below lands it
+	a.savePosition()
 	w := a.s.writes
 	// Quit only once every queued edit has reached the workbook.
 	return func() tea.Msg {
@@ -279,7 +280,7 @@ func (a *app) togglePresenter() tea.Cmd {
 	} else {
 		a.setStatus("Presenter mode off", true)
 	}
-	return nil
+	return a.remember()
 }
 
 func (a *app) presenter() bool {
