@@ -31,13 +31,7 @@ func TestPositionKeepsViewsTimerAndPresenter(t *testing.T) {
 	if err := s.SetPosition(p); err != nil {
 		t.Fatal(err)
 	}
-	path := s.Path()
-	s.Close()
-	s, err = Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopenStore(t, s)
 	for name, get := range map[string]func() (model.Position, error){
 		"model": func() (model.Position, error) { return s.ModelPosition(id) },
 		"last":  s.Position,
@@ -122,4 +116,17 @@ func TestPositionIsSealed(t *testing.T) {
 	if _, err := s.Load(id); err != nil {
 		t.Errorf("the model no longer loads: %v", err)
 	}
+}
+
+// reopenStore closes s and opens its file again, as the next start would.
+func reopenStore(t *testing.T, s *Store) *Store {
+	t.Helper()
+	path := s.Path()
+	s.Close()
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

@@ -210,6 +210,18 @@ func (e *e2e) addRecord(step, name, id string) {
 	e.waitFor(id, "Added")
 }
 
+// createModel creates a model from the welcome screen and waits for it
+// to open.
+func (e *e2e) createModel(title string) {
+	e.t.Helper()
+	e.waitFor("Welcome to threatdeck", "New threat model")
+	e.press("Enter")
+	e.waitFor("Title *")
+	e.typeText(title)
+	e.press("Enter")
+	e.waitFor("Opened " + title)
+}
+
 func TestE2ECreateResumeAndSurviveKill(t *testing.T) {
 	e := newE2E(t)
 	e.start()
@@ -250,12 +262,7 @@ func TestE2ECreateResumeAndSurviveKill(t *testing.T) {
 func TestE2EResumeKeepsFilterTimerAndPresenter(t *testing.T) {
 	e := newE2E(t)
 	e.start()
-	e.waitFor("Welcome to threatdeck", "New threat model")
-	e.press("Enter")
-	e.waitFor("Title *")
-	e.typeText("Resume shop")
-	e.press("Enter")
-	e.waitFor("Owner:")
+	e.createModel("Resume shop")
 	e.addRecord("3", "Fraudster", "TA-001")
 	e.addRecord("3", "Support agent", "TA-002")
 	e.press("/")

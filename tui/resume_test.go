@@ -25,6 +25,15 @@ func resumeModel(t *testing.T) *model.Model {
 	return m
 }
 
+// filterActors types a text filter on the Actors step and keeps it.
+func (h *coreHarness) filterActors(q string) {
+	h.t.Helper()
+	h.goTo(StepActors)
+	h.press("/")
+	h.typeText(q)
+	h.press("enter")
+}
+
 // quitAndRestart quits the way q does (every write landed) and starts
 // again on the same file.
 func (h *coreHarness) quitAndRestart(size ...int) {
@@ -85,10 +94,7 @@ func TestResumeRestoresThreatsSortFiltersAndDetail(t *testing.T) {
 func TestResumeRestoresListFiltersTabsAndStride(t *testing.T) {
 	h := newCoreHarness(t, nil, nil)
 	h.seed(resumeModel(t))
-	h.goTo(StepActors)
-	h.press("/")
-	h.typeText("support agent")
-	h.press("enter")
+	h.filterActors("support agent")
 	h.goTo(StepStride)
 	h.press("l", "m") // Tampering, every suggestion
 	h.goTo(StepChecklists)
@@ -115,10 +121,7 @@ func TestResumeRestoresListFiltersTabsAndStride(t *testing.T) {
 func TestResumedFilterGivesWayToAJump(t *testing.T) {
 	h := newCoreHarness(t, nil, nil)
 	h.seed(resumeModel(t))
-	h.goTo(StepActors)
-	h.press("/")
-	h.typeText("support")
-	h.press("enter")
+	h.filterActors("support")
 	h.goTo(StepOverview)
 	h.quitAndRestart()
 	h.run(h.a.s.jump(StepActors, "TA-001"))
@@ -181,10 +184,8 @@ func TestModelListAndBackKeepsRunningTimer(t *testing.T) {
 	}
 	h.seed(resumeModel(t))
 	id := h.a.s.m.ID
-	h.goTo(StepActors)
-	h.press("/")
-	h.typeText("support")
-	h.press("enter", "t")
+	h.filterActors("support")
+	h.press("t")
 	clk.Advance(2 * time.Minute)
 	h.press("ctrl+o")
 	h.wantScreen("Threat models", "Other model")
