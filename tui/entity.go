@@ -178,7 +178,7 @@ func (p *entityPage) View(width, height int) string {
 		lw := width - dw - 3
 		left := p.ls.Render(lw, avail)
 		right := p.k.detail(p.s, id, dw)
-		main = lipgloss.JoinHorizontal(lipgloss.Top, fit(left, lw, avail), p.divider(avail), fit(right, dw, avail))
+		main = lipgloss.JoinHorizontal(lipgloss.Top, fit(left, lw, avail), paneDivider(p.s, avail), fit(right, dw, avail))
 	default:
 		detail := p.k.detail(p.s, id, width)
 		// The detail gets what it needs up to half the space; the list
@@ -196,14 +196,6 @@ func (p *entityPage) View(width, height int) string {
 		out += "\n\n" + bottom
 	}
 	return out
-}
-
-func (p *entityPage) divider(h int) string {
-	bar := "│"
-	if p.s.accessible || p.s.styles.Theme.NoColor {
-		bar = "|"
-	}
-	return p.s.styles.Muted.Render(strings.TrimSuffix(strings.Repeat(" "+bar+" \n", h), "\n"))
 }
 
 func (p *entityPage) ShortHelp() []key.Binding {

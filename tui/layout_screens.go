@@ -115,3 +115,13 @@ func clampLines(s string, height int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// paneDivider is the bar between a list and the detail pane beside it,
+// h lines high and three columns wide.
+func paneDivider(s *session, h int) string {
+	bar := "│"
+	if s.accessible || s.styles.Theme.NoColor {
+		bar = "|"
+	}
+	return s.styles.Muted.Render(strings.TrimSuffix(strings.Repeat(" "+bar+" \n", h), "\n"))
+}

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -372,18 +373,19 @@ func (p *stridePage) View(width, height int) string {
 	top := p.categoryBar(width) + "\n" + p.heading(width)
 	var body string
 	if width >= 110 && !p.s.accessible {
-		// The rows are one line each: they get most of a wide screen.
-		leftW := max(40, width/3)
-		rightW := width - leftW - 2
-		left := newDoc(leftW)
-		if p.detail(left, true) {
-			left.blank()
+		// The rows are one line each and come first, as on every other
+		// page; the selected row is explained in the pane beside them.
+		dw := max(40, width/3)
+		lw := width - dw - 3
+		rows := newDoc(lw)
+		p.rows(rows)
+		pane := newDoc(dw)
+		if p.detail(pane, true) {
+			pane.blank()
 		}
-		p.info(left, true, 0, true)
-		right := newDoc(rightW)
-		p.rows(right)
+		p.info(pane, true, 0, true)
 		off := 0
-		body = sideBySide(left.render(h, &off), right.render(h, &p.offset), leftW, 2, h)
+		body = lipgloss.JoinHorizontal(lipgloss.Top, fit(rows.render(h, &p.offset), lw, h), paneDivider(p.s, h), fit(pane.render(h, &off), dw, h))
 	} else {
 		pane := newDoc(width)
 		p.detail(pane, false)
