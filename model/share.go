@@ -1,0 +1,253 @@
+package model
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+)
+
+// A live session keeps one model per session in the host's process. A
+// deep copy of a 10,000-threat model is about 9 MiB, so sessions share
+// their lists instead (Share): a model writes a shared list in place
+// never again, and copies it the first time it changes it (own). Records
+// are shared too, down to their inner slices: no code changes a record's
+// inner slices in place, as the copies Threat() and the like return
+// already share them with the model. An edit from the host can carry the
+// host's lists as they were before and after it (WithLists), so a session
+// whose list is still the host's takes the host's new one instead of
+// copying its own: sessions that only watch stay shared however many
+// edits arrive.
+
+// listSet names lists of a model, one bit each.
+type listSet uint16
+
+const (
+	listAssets listSet = 1 << iota
+	listActors
+	listSurface
+	listThreats
+	listStride
+	listChecklists
+	listParking
+	listDismissed
+	listVotes
+	listPoker
+	listSessions
+
+	allLists = 1<<iota - 1
+)
+
+// kindList is the list records of kind k live in (0 for singletons, maps
+// and the dismissed ids, whose reasons live in a map).
+func kindList(k RecordKind) listSet {
+	switch k {
+	case RecAsset:
+		return listAssets
+	case RecActor:
+		return listActors
+	case RecSurface:
+		return listSurface
+	case RecThreat:
+		return listThreats
+	case RecStride:
+		return listStride
+	case RecCheck:
+		return listChecklists
+	case RecParking:
+		return listParking
+	case RecVote:
+		return listVotes
+	case RecPoker:
+		return listPoker
+	case RecSession:
+		return listSessions
+	}
+	return 0
+}
+
+// Share returns a copy of m that shares m's lists and records with it;
+// from then on neither writes a shared list in place, so each can be
+// changed without the other seeing it. The maps (counters, dismissal
+// reasons, other tools' data) are small and copied at once. Calls that
+// read or change m must not run while Share does (it marks m's lists).
+func (m *Model) Share() *Model {
+	m.markShared()
+	c := *m
+	c.Dismissals = maps.Clone(m.Dismissals)
+	if m.Extensions != nil {
+		c.Extensions = make(map[string]json.RawMessage, len(m.Extensions))
+		for k, v := range m.Extensions {
+			c.Extensions[k] = slices.Clone(v)
+		}
+	}
+	c.Seq = maps.Clone(m.Seq)
+	return &c
+}
+
+// markShared makes every list of m copied before it is next written. Each
+// is clipped to its length too, so even an append elsewhere reallocates
+// rather than writing past the end of an array another model reads.
+func (m *Model) markShared() {
+	m.Assets, m.Actors, m.Surface = slices.Clip(m.Assets), slices.Clip(m.Actors), slices.Clip(m.Surface)
+	m.Threats, m.Stride, m.Checklists = slices.Clip(m.Threats), slices.Clip(m.Stride), slices.Clip(m.Checklists)
+	m.Parking, m.Dismissed, m.Votes = slices.Clip(m.Parking), slices.Clip(m.Dismissed), slices.Clip(m.Votes)
+	m.Poker, m.Sessions = slices.Clip(m.Poker), slices.Clip(m.Sessions)
+	m.shared = allLists
+}
+
+// own copies list l of m if it is shared, so m may write it in place.
+func own[T any](m *Model, l listSet, s *[]T) {
+	if m.shared&l != 0 {
+		*s = slices.Clone(*s)
+		m.shared &^= l
+	}
+}
+
+// ownList makes the lists in set m's own.
+func (m *Model) ownList(set listSet) {
+	if set&m.shared == 0 {
+		return
+	}
+	own(m, set&listAssets, &m.Assets)
+	own(m, set&listActors, &m.Actors)
+	own(m, set&listSurface, &m.Surface)
+	own(m, set&listThreats, &m.Threats)
+	own(m, set&listStride, &m.Stride)
+	own(m, set&listChecklists, &m.Checklists)
+	own(m, set&listParking, &m.Parking)
+	own(m, set&listDismissed, &m.Dismissed)
+	own(m, set&listVotes, &m.Votes)
+	own(m, set&listPoker, &m.Poker)
+	own(m, set&listSessions, &m.Sessions)
+}
+
+// sortList sorts *s stably by cmp, copying it first only when it is out
+// of order: a sorted list is what a stable sort leaves it as, and most
+// sorts find one, so a shared list is rarely copied just to be sorted.
+func sortList[T any](m *Model, l listSet, s *[]T, cmp func(a, b T) int) {
+	if slices.IsSortedFunc(*s, cmp) {
+		return
+	}
+	own(m, l, s)
+	slices.SortStableFunc(*s, cmp)
+}
+
+// Lists are a model's lists as they were at one moment (SharedLists).
+type Lists struct {
+	assets     []Asset
+	actors     []Actor
+	surface    []SurfaceElement
+	threats    []Threat
+	stride     []StrideReview
+	checklists []CheckItem
+	parking    []ParkingItem
+	votes      []Vote
+	poker      []PokerRound
+	sessions   []SessionRecord
+}
+
+// SharedLists returns m's lists as they are, shared from now on (see
+// Share): m copies any of them before it next writes it.
+func (m *Model) SharedLists() *Lists {
+	m.markShared()
+	return &Lists{m.Assets, m.Actors, m.Surface, m.Threats, m.Stride, m.Checklists, m.Parking, m.Votes, m.Poker, m.Sessions}
+}
+
+// WithLists returns e carrying a model's lists before and after e was
+// applied to it (SharedLists, taken just before and just after). A model
+// applying the returned edit whose list is still exactly before's takes
+// after's instead of writing a copy of its own: the same edit applied to
+// the same list gives the same list. Only a model in the same process can
+// use them; they are not part of an edit's JSON form.
+func (e Edit) WithLists(before, after *Lists) Edit {
+	e.lists = &editLists{before, after}
+	return e
+}
+
+// editLists is what an edit carries of the model it was applied to.
+type editLists struct{ before, after *Lists }
+
+// followed lists the lists of m that applying e may take from the lists e
+// carries rather than write: each is still the one e was applied to,
+// shared, and no two of e's records are the same record (the undo of the
+// second would have to see the first written).
+func (m *Model) followed(e Edit) listSet {
+	if e.lists == nil {
+		return 0
+	}
+	var touched listSet
+	for i, r := range e.Records {
+		touched |= kindList(r.Kind)
+		for _, p := range e.Records[:i] {
+			if p.Kind == r.Kind && p.ID == r.ID {
+				return 0
+			}
+		}
+	}
+	b := e.lists.before
+	var out listSet
+	add := func(l listSet, same bool) {
+		if touched&m.shared&l != 0 && same {
+			out |= l
+		}
+	}
+	add(listAssets, sameArray(m.Assets, b.assets))
+	add(listActors, sameArray(m.Actors, b.actors))
+	add(listSurface, sameArray(m.Surface, b.surface))
+	add(listThreats, sameArray(m.Threats, b.threats))
+	add(listStride, sameArray(m.Stride, b.stride))
+	add(listChecklists, sameArray(m.Checklists, b.checklists))
+	add(listParking, sameArray(m.Parking, b.parking))
+	add(listVotes, sameArray(m.Votes, b.votes))
+	add(listPoker, sameArray(m.Poker, b.poker))
+	add(listSessions, sameArray(m.Sessions, b.sessions))
+	return out
+}
+
+// take puts the after lists of e in set into m, shared.
+func (m *Model) take(set listSet, e Edit) {
+	a := e.lists.after
+	if set&listAssets != 0 {
+		m.Assets = a.assets
+	}
+	if set&listActors != 0 {
+		m.Actors = a.actors
+	}
+	if set&listSurface != 0 {
+		m.Surface = a.surface
+	}
+	if set&listThreats != 0 {
+		m.Threats = a.threats
+	}
+	if set&listStride != 0 {
+		m.Stride = a.stride
+	}
+	if set&listChecklists != 0 {
+		m.Checklists = a.checklists
+	}
+	if set&listParking != 0 {
+		m.Parking = a.parking
+	}
+	if set&listVotes != 0 {
+		m.Votes = a.votes
+	}
+	if set&listPoker != 0 {
+		m.Poker = a.poker
+	}
+	if set&listSessions != 0 {
+		m.Sessions = a.sessions
+	}
+	m.shared |= set
+}
+
+// sameArray reports whether a and b are the same list: one array, one
+// length (and, empty, both nil or neither).
+func sameArray[T any](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 {
+		return (a == nil) == (b == nil)
+	}
+	return &a[0] == &b[0]
+}
