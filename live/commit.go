@@ -36,9 +36,10 @@ func (h *Host) commit(by *Member, modelID string, e model.Edit) (model.Edit, err
 	}
 	// Sessions sharing the cached model's lists take the host's lists
 	// after the edit rather than each copying and changing its own; the
-	// host copies the lists the edit writes, once (model.WithLists).
+	// host copies the lists the edit writes, once (model.WithLists). The
+	// author has its own copy of them by now: alone, it takes nothing.
 	var before, after *model.Lists
-	if h.shared[modelID] {
+	if h.shared[modelID] && len(h.members) > 1 {
 		before = cur.SharedLists()
 	}
 	cur.Apply(cloneEdit(e))

@@ -57,11 +57,8 @@ type Host struct {
 	// cache holds the host's own copy of each model loaded or edited,
 	// kept equal to the store by applying every committed edit, so an
 	// edit is checked against the latest model without decoding it again.
+	// Sessions share it (cloneModel), so holding it costs no copy more.
 	cache map[string]*model.Model
-	// opened names models some session has loaded: the first load of a
-	// model is decoded for that session alone (a TUI opening its model
-	// pays for no second copy); later loads and edits use the cache.
-	opened map[string]bool
 	// shared names models whose cached copy a session shares lists with
 	// (cloneModel): their edits carry the host's lists (commit).
 	shared map[string]bool
@@ -95,7 +92,7 @@ func Open(path string, opts Options) (*Host, error) {
 		opts.Name = "host"
 	}
 	uid := os.Getuid()
-	h := &Host{st: st, opts: opts, cache: map[string]*model.Model{}, opened: map[string]bool{}, shared: map[string]bool{}, dirty: map[string]bool{},
+	h := &Host{st: st, opts: opts, cache: map[string]*model.Model{}, shared: map[string]bool{}, dirty: map[string]bool{},
 		conns: map[net.Conn]struct{}{}, allowUID: func(peer int) bool { return peer == uid }, maxMessage: MaxMessageBytes}
 	sock, err := SocketPath(st.Path())
 	if err == nil {
@@ -313,13 +310,6 @@ func (h *Host) Load(id string) (*model.Model, error) {
 	if err := h.check(); err != nil {
 		return nil, err
 	}
-	if _, ok := h.cache[id]; !ok && !h.opened[id] {
-		m, err := h.st.Load(id)
-		if err == nil {
-			h.opened[id] = true
-		}
-		return m, err
-	}
 	m, err := h.cached(id)
 	if err != nil {
 		return nil, err
@@ -363,7 +353,6 @@ func (h *Host) remove(by *Member, id string) error {
 	}
 	delete(h.cache, id)
 	delete(h.shared, id)
-	delete(h.opened, id)
 	h.sums = nil
 	h.broadcastModels(id)
 	return nil
