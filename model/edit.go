@@ -82,6 +82,7 @@ func (m *Model) Apply(e Edit) Edit {
 	if follow != 0 {
 		m.take(follow, e)
 	}
+	m.rejoin(e, follow)
 	slices.Reverse(undo.Records)
 	return undo
 }

@@ -1,9 +1,12 @@
 package model
 
 import (
+	"bytes"
 	"encoding/json"
 	"maps"
+	"reflect"
 	"slices"
+	"unsafe"
 )
 
 // A live session keeps one model per session in the host's process. A
@@ -238,6 +241,70 @@ func (m *Model) take(set listSet, e Edit) {
 		m.Sessions = a.sessions
 	}
 	m.shared |= set
+}
+
+// rejoin shares again the lists e wrote that m has its own copy of and
+// that are now the same as e's after lists: a session's own edit, once
+// its echo is applied, leaves its copy equal to the host's, and the
+// session takes the host's back instead of keeping a copy of its own.
+// Lists taken (follow) need no look.
+func (m *Model) rejoin(e Edit, follow listSet) {
+	if e.lists == nil {
+		return
+	}
+	var touched listSet
+	for _, r := range e.Records {
+		touched |= kindList(r.Kind)
+	}
+	check := touched &^ follow &^ m.shared
+	if check == 0 {
+		return
+	}
+	a := e.lists.after
+	var same listSet
+	add := func(l listSet, eq func() bool) {
+		if check&l != 0 && eq() {
+			same |= l
+		}
+	}
+	add(listAssets, func() bool { return sameList(m.Assets, a.assets) })
+	add(listActors, func() bool { return sameList(m.Actors, a.actors) })
+	add(listSurface, func() bool { return sameList(m.Surface, a.surface) })
+	add(listThreats, func() bool { return sameList(m.Threats, a.threats) })
+	add(listStride, func() bool { return sameList(m.Stride, a.stride) })
+	add(listChecklists, func() bool { return sameList(m.Checklists, a.checklists) })
+	add(listParking, func() bool { return sameList(m.Parking, a.parking) })
+	add(listVotes, func() bool { return sameList(m.Votes, a.votes) })
+	add(listPoker, func() bool { return sameList(m.Poker, a.poker) })
+	add(listSessions, func() bool { return sameList(m.Sessions, a.sessions) })
+	if same != 0 {
+		m.take(same, e)
+	}
+}
+
+// sameList reports whether a and b hold equal records (reflect.DeepEqual,
+// nil and empty told apart). Records no one changed are bit for bit the
+// same in both, copied from one array, and are compared as bytes; only
+// the few that differ in bits are compared field by field.
+func sameList[T any](a, b []T) bool {
+	if len(a) != len(b) || (a == nil) != (b == nil) {
+		return false
+	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true
+	}
+	size := int(unsafe.Sizeof(a[0]))
+	bits := func(s []T) []byte { return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*size) }
+	ab, bb := bits(a), bits(b)
+	if bytes.Equal(ab, bb) {
+		return true
+	}
+	for i := range a {
+		if !bytes.Equal(ab[i*size:(i+1)*size], bb[i*size:(i+1)*size]) && !reflect.DeepEqual(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameArray reports whether a and b are the same list: one array, one

@@ -118,6 +118,28 @@ func TestShareEditsStayPrivate(t *testing.T) {
 	}
 }
 
+// sameList is reflect.DeepEqual, whether records share their bits or not.
+func TestSameList(t *testing.T) {
+	a := Example(shareT0).Threats
+	b := Example(shareT0).Threats // the same records, every string its own
+	if !sameList(a, b) || !sameList(a, slices.Clone(a)) {
+		t.Errorf("equal threats reported different")
+	}
+	c := slices.Clone(a)
+	c[len(c)-1].Mitigations = slices.Clone(c[len(c)-1].Mitigations)
+	c[len(c)-1].Mitigations[0].Owner = "someone"
+	d := slices.Clone(a)
+	d[2].Vote = &RiskDecision{Likelihood: 1}
+	for _, x := range [][]Threat{c, d, a[1:], nil} {
+		if sameList(a, x) != reflect.DeepEqual(a, x) {
+			t.Errorf("sameList differs from reflect.DeepEqual")
+		}
+	}
+	if sameList([]Threat{}, nil) {
+		t.Errorf("empty and nil reported the same")
+	}
+}
+
 func noSeq(recs []Record) []Record {
 	return slices.DeleteFunc(recs, func(r Record) bool { return r.Kind == RecSeq })
 }
@@ -160,6 +182,37 @@ func TestWithListsTakesTheHostsLists(t *testing.T) {
 	}
 	if got, _ := editor.Threat(th.ID); got.Title != th.Title {
 		t.Errorf("the editor did not get the host's edit: %q", got.Title)
+	}
+	// The editor's own edit, echoed, leaves its threats the host's: it
+	// takes the host's back rather than keep a copy.
+	mine := editor.Threats[4]
+	mine.Title = "Edited in the editor's session"
+	if _, err := editor.PutThreat(mine, shareT0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	before = host.SharedLists()
+	ch, err = host.PutThreat(mine, shareT0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Before the echo, the editor's threats differ from the host's in
+	// threat 3, edited in the editor alone: it keeps them.
+	editor.Apply(ch.Do.WithLists(before, host.SharedLists()))
+	if &editor.Threats[0] == &host.Threats[0] {
+		t.Errorf("the editor took the host's threats, losing its own change to %s", editor.Threats[3].ID)
+	}
+	th3 := editor.Threats[3]
+	before = host.SharedLists()
+	ch, err = host.PutThreat(th3, shareT0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor.Apply(ch.Do.WithLists(before, host.SharedLists()))
+	if &editor.Threats[0] != &host.Threats[0] {
+		t.Errorf("the editor kept its own threats once they were the host's again")
+	}
+	if !reflect.DeepEqual(editor.Records(), host.Records()) {
+		t.Errorf("the editor rejoined the host's lists with another model")
 	}
 	// A session on other shared lists than the edit's (one that read
 	// the model again while edits were on their way) applies it: the
