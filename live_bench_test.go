@@ -146,9 +146,10 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // BenchmarkLiveMemberMemory: the host's heap growth per in-process member
 // on a 10,000-threat model, 20 members, each holding its own copy of the
 // model as a TUI does (join-MiB is the session bookkeeping alone). Target
-// < 5 MiB per participant. edited-MiB/member is the growth once one member
-// has edited threats liveEdits times and every member has applied them,
-// as a session goes on: sessions share what they have not changed.
+// < 5 MiB per participant. edited-MiB/member is the growth once liveEdits
+// members have each edited a threat and every member has applied every
+// edit, as a session goes on: sessions share what they have not changed,
+// and an edit's author shares again once its edit comes back.
 func BenchmarkLiveMemberMemory(b *testing.B) {
 	h, id := liveHost(b)
 	// The facilitator's TUI opened the model, and a second session made
@@ -179,13 +180,13 @@ func BenchmarkLiveMemberMemory(b *testing.B) {
 		}
 		loaded := heap()
 		for k := range liveEdits {
-			t := copies[0].Threats[k]
+			t := copies[k].Threats[k]
 			t.Title = "Edited " + t.Title
-			ch, err := copies[0].PutThreat(t, model.DefaultClock())
+			ch, err := copies[k].PutThreat(t, model.DefaultClock())
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := members[0].Commit(id, ch.Do); err != nil {
+			if err := members[k].Commit(id, ch.Do); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -228,6 +228,16 @@ func TestSessionEditsStayPrivate(t *testing.T) {
 		now, _ := h.Load(id)
 		sameModel(t, tc.name+": session B", b.m, now)
 		sameModel(t, tc.name+": session A", a.m, now)
+		// Both share the host's threats again: B took them, A's own
+		// edit echoed left its copy equal to them.
+		h.mu.Lock()
+		hostThreats := h.cache[id].Threats
+		h.mu.Unlock()
+		for who, m := range map[string]*model.Model{"A": a.m, "B": b.m} {
+			if len(m.Threats) > 0 && &m.Threats[0] != &hostThreats[0] {
+				t.Errorf("%s: session %s keeps threats of its own", tc.name, who)
+			}
+		}
 	}
 }
 
