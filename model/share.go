@@ -91,10 +91,9 @@ func (m *Model) Share() *Model {
 // is clipped to its length too, so even an append elsewhere reallocates
 // rather than writing past the end of an array another model reads.
 func (m *Model) markShared() {
-	m.Assets, m.Actors, m.Surface = slices.Clip(m.Assets), slices.Clip(m.Actors), slices.Clip(m.Surface)
-	m.Threats, m.Stride, m.Checklists = slices.Clip(m.Threats), slices.Clip(m.Stride), slices.Clip(m.Checklists)
-	m.Parking, m.Dismissed, m.Votes = slices.Clip(m.Parking), slices.Clip(m.Dismissed), slices.Clip(m.Votes)
-	m.Poker, m.Sessions = slices.Clip(m.Poker), slices.Clip(m.Sessions)
+	for _, l := range modelLists {
+		l.clip(m)
+	}
 	m.shared = allLists
 }
 
@@ -111,17 +110,47 @@ func (m *Model) ownList(set listSet) {
 	if set&m.shared == 0 {
 		return
 	}
-	own(m, set&listAssets, &m.Assets)
-	own(m, set&listActors, &m.Actors)
-	own(m, set&listSurface, &m.Surface)
-	own(m, set&listThreats, &m.Threats)
-	own(m, set&listStride, &m.Stride)
-	own(m, set&listChecklists, &m.Checklists)
-	own(m, set&listParking, &m.Parking)
-	own(m, set&listDismissed, &m.Dismissed)
-	own(m, set&listVotes, &m.Votes)
-	own(m, set&listPoker, &m.Poker)
-	own(m, set&listSessions, &m.Sessions)
+	for _, l := range modelLists {
+		if set&l.bit != 0 {
+			l.own(m)
+		}
+	}
+}
+
+// modelList is what sharing does with one of a model's lists.
+type modelList struct {
+	bit  listSet
+	clip func(m *Model)
+	own  func(m *Model)
+	// same: a's list is b's array; equal: it holds records equal to b's.
+	same, equal func(a, b *Model) bool
+	take        func(dst, src *Model)
+}
+
+func listOf[T any](bit listSet, field func(*Model) *[]T) modelList {
+	return modelList{
+		bit:   bit,
+		clip:  func(m *Model) { *field(m) = slices.Clip(*field(m)) },
+		own:   func(m *Model) { own(m, bit, field(m)) },
+		same:  func(a, b *Model) bool { return sameArray(*field(a), *field(b)) },
+		equal: func(a, b *Model) bool { return sameList(*field(a), *field(b)) },
+		take:  func(dst, src *Model) { *field(dst) = *field(src) },
+	}
+}
+
+// modelLists are a model's lists, one per listSet bit.
+var modelLists = [...]modelList{
+	listOf(listAssets, func(m *Model) *[]Asset { return &m.Assets }),
+	listOf(listActors, func(m *Model) *[]Actor { return &m.Actors }),
+	listOf(listSurface, func(m *Model) *[]SurfaceElement { return &m.Surface }),
+	listOf(listThreats, func(m *Model) *[]Threat { return &m.Threats }),
+	listOf(listStride, func(m *Model) *[]StrideReview { return &m.Stride }),
+	listOf(listChecklists, func(m *Model) *[]CheckItem { return &m.Checklists }),
+	listOf(listParking, func(m *Model) *[]ParkingItem { return &m.Parking }),
+	listOf(listDismissed, func(m *Model) *[]string { return &m.Dismissed }),
+	listOf(listVotes, func(m *Model) *[]Vote { return &m.Votes }),
+	listOf(listPoker, func(m *Model) *[]PokerRound { return &m.Poker }),
+	listOf(listSessions, func(m *Model) *[]SessionRecord { return &m.Sessions }),
 }
 
 // sortList sorts *s stably by cmp, copying it first only when it is out
@@ -136,24 +165,15 @@ func sortList[T any](m *Model, l listSet, s *[]T, cmp func(a, b T) int) {
 }
 
 // Lists are a model's lists as they were at one moment (SharedLists).
-type Lists struct {
-	assets     []Asset
-	actors     []Actor
-	surface    []SurfaceElement
-	threats    []Threat
-	stride     []StrideReview
-	checklists []CheckItem
-	parking    []ParkingItem
-	votes      []Vote
-	poker      []PokerRound
-	sessions   []SessionRecord
-}
+type Lists struct{ m Model }
 
 // SharedLists returns m's lists as they are, shared from now on (see
 // Share): m copies any of them before it next writes it.
 func (m *Model) SharedLists() *Lists {
 	m.markShared()
-	return &Lists{m.Assets, m.Actors, m.Surface, m.Threats, m.Stride, m.Checklists, m.Parking, m.Votes, m.Poker, m.Sessions}
+	l := &Lists{*m}
+	l.m.Dismissals, l.m.Extensions, l.m.Seq = nil, nil, nil // lists only
+	return l
 }
 
 // WithLists returns e carrying a model's lists before and after e was
@@ -187,58 +207,21 @@ func (m *Model) followed(e Edit) listSet {
 			}
 		}
 	}
-	b := e.lists.before
 	var out listSet
-	add := func(l listSet, same bool) {
-		if touched&m.shared&l != 0 && same {
-			out |= l
+	for _, l := range modelLists {
+		if touched&m.shared&l.bit != 0 && l.same(m, &e.lists.before.m) {
+			out |= l.bit
 		}
 	}
-	add(listAssets, sameArray(m.Assets, b.assets))
-	add(listActors, sameArray(m.Actors, b.actors))
-	add(listSurface, sameArray(m.Surface, b.surface))
-	add(listThreats, sameArray(m.Threats, b.threats))
-	add(listStride, sameArray(m.Stride, b.stride))
-	add(listChecklists, sameArray(m.Checklists, b.checklists))
-	add(listParking, sameArray(m.Parking, b.parking))
-	add(listVotes, sameArray(m.Votes, b.votes))
-	add(listPoker, sameArray(m.Poker, b.poker))
-	add(listSessions, sameArray(m.Sessions, b.sessions))
 	return out
 }
 
 // take puts the after lists of e in set into m, shared.
 func (m *Model) take(set listSet, e Edit) {
-	a := e.lists.after
-	if set&listAssets != 0 {
-		m.Assets = a.assets
-	}
-	if set&listActors != 0 {
-		m.Actors = a.actors
-	}
-	if set&listSurface != 0 {
-		m.Surface = a.surface
-	}
-	if set&listThreats != 0 {
-		m.Threats = a.threats
-	}
-	if set&listStride != 0 {
-		m.Stride = a.stride
-	}
-	if set&listChecklists != 0 {
-		m.Checklists = a.checklists
-	}
-	if set&listParking != 0 {
-		m.Parking = a.parking
-	}
-	if set&listVotes != 0 {
-		m.Votes = a.votes
-	}
-	if set&listPoker != 0 {
-		m.Poker = a.poker
-	}
-	if set&listSessions != 0 {
-		m.Sessions = a.sessions
+	for _, l := range modelLists {
+		if set&l.bit != 0 {
+			l.take(m, &e.lists.after.m)
+		}
 	}
 	m.shared |= set
 }
@@ -260,23 +243,12 @@ func (m *Model) rejoin(e Edit, follow listSet) {
 	if check == 0 {
 		return
 	}
-	a := e.lists.after
 	var same listSet
-	add := func(l listSet, eq func() bool) {
-		if check&l != 0 && eq() {
-			same |= l
+	for _, l := range modelLists {
+		if check&l.bit != 0 && l.equal(m, &e.lists.after.m) {
+			same |= l.bit
 		}
 	}
-	add(listAssets, func() bool { return sameList(m.Assets, a.assets) })
-	add(listActors, func() bool { return sameList(m.Actors, a.actors) })
-	add(listSurface, func() bool { return sameList(m.Surface, a.surface) })
-	add(listThreats, func() bool { return sameList(m.Threats, a.threats) })
-	add(listStride, func() bool { return sameList(m.Stride, a.stride) })
-	add(listChecklists, func() bool { return sameList(m.Checklists, a.checklists) })
-	add(listParking, func() bool { return sameList(m.Parking, a.parking) })
-	add(listVotes, func() bool { return sameList(m.Votes, a.votes) })
-	add(listPoker, func() bool { return sameList(m.Poker, a.poker) })
-	add(listSessions, func() bool { return sameList(m.Sessions, a.sessions) })
 	if same != 0 {
 		m.take(same, e)
 	}
