@@ -13,8 +13,12 @@ import (
 	"github.com/threatdeck/threatdeck/tui"
 )
 
-// liveMembers is the room size of issue 9's targets.
-const liveMembers = 20
+// liveMembers is the room size of issue 9's targets; liveEdits the edits
+// of BenchmarkLiveMemberMemory's session.
+const (
+	liveMembers = 20
+	liveEdits   = 10
+)
 
 // BenchmarkLiveList is `threatdeck list` through a live host (a `threatdeck
 // serve` process) of a workbook holding a 10,000-threat model: the whole
@@ -142,7 +146,10 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // BenchmarkLiveMemberMemory: the host's heap growth per in-process member
 // on a 10,000-threat model, 20 members, each holding its own copy of the
 // model as a TUI does (join-MiB is the session bookkeeping alone). Target
-// < 5 MiB per participant.
+// < 5 MiB per participant. edited-MiB/member is the growth once liveEdits
+// members have each edited a threat and every member has applied every
+// edit, as a session goes on: sessions share what they have not changed,
+// and an edit's author shares again once its edit comes back.
 func BenchmarkLiveMemberMemory(b *testing.B) {
 	h, id := liveHost(b)
 	// The facilitator's TUI opened the model, and a second session made
@@ -172,12 +179,33 @@ func BenchmarkLiveMemberMemory(b *testing.B) {
 			copies = append(copies, c)
 		}
 		loaded := heap()
+		for k := range liveEdits {
+			t := copies[k].Threats[k]
+			t.Title = "Edited " + t.Title
+			ch, err := copies[k].PutThreat(t, model.DefaultClock())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := members[k].Commit(id, ch.Do); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for i, m := range members {
+			for applied := 0; applied < liveEdits; {
+				if ev := <-m.Events(); ev.Kind == model.EventEdit && ev.Edit != nil {
+					copies[i].Apply(*ev.Edit)
+					applied++
+				}
+			}
+		}
+		edited := heap()
 		runtime.KeepAlive(copies)
 		for _, m := range members {
 			m.Leave()
 		}
 		b.ReportMetric(float64(joined-before)/liveMembers/(1<<20), "join-MiB")
 		b.ReportMetric(float64(loaded-before)/liveMembers/(1<<20), "MiB/member")
+		b.ReportMetric(float64(edited-before)/liveMembers/(1<<20), "edited-MiB/member")
 	}
 }
 

@@ -1,9 +1,12 @@
 package live
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -104,17 +107,137 @@ func shared(a, b reflect.Value, path string) string {
 	return ""
 }
 
-// Every slice, map and pointer of a model, down through its records, is
-// copied: a session changing its copy never touches the host's.
-func TestCloneModelIsDeep(t *testing.T) {
+// A session's copy holds the model's records (its lists are shared until
+// written, see TestSessionEditsStayPrivate) and maps of its own.
+func TestCloneModelCopiesMaps(t *testing.T) {
 	var m model.Model
 	fill(reflect.ValueOf(&m).Elem(), 0)
 	c := cloneModel(&m)
-	if !reflect.DeepEqual(&m, c) {
+	if !reflect.DeepEqual(m.Records(), c.Records()) {
 		t.Fatalf("the clone differs from the model:\n%+v\n%+v", m, *c)
 	}
-	if p := shared(reflect.ValueOf(m), reflect.ValueOf(*c), "Model"); p != "" {
-		t.Errorf("cloneModel shares %s with the model it copied", p)
+	mv, cv := reflect.ValueOf(m), reflect.ValueOf(*c)
+	for i := range mv.NumField() {
+		if f := mv.Type().Field(i); f.IsExported() && f.Type.Kind() == reflect.Map {
+			if p := shared(mv.Field(i), cv.Field(i), "Model."+f.Name); p != "" {
+				t.Errorf("cloneModel shares %s with the model it copied", p)
+			}
+		}
+	}
+}
+
+// modelJSON is m as stored: everything an edit could reach.
+func modelJSON(t *testing.T, m *model.Model) string {
+	t.Helper()
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Sessions share the host's model: an edit in session A changes neither
+// the host's model nor session B's until it is committed and B applies
+// its event, and then B is the host's model again, for every kind of edit.
+func TestSessionEditsStayPrivate(t *testing.T) {
+	h, _ := newHost(t)
+	id, err := h.guest().Create(model.Example(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The host's own copy is made when a second session opens the model.
+	for range 2 {
+		if _, err := h.Load(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := newReplica(t, join(t, h, "ana", model.RoleParticipant), id)
+	b := newReplica(t, join(t, h, "bo", model.RoleParticipant), id)
+	at := t0.Add(time.Hour)
+	edits := []struct {
+		name string
+		edit func(m *model.Model) (model.Change, error)
+	}{
+		{"threat", func(m *model.Model) (model.Change, error) {
+			th := m.Threats[0]
+			th.Title = "Changed by ana"
+			th.Mitigations = slices.Clone(th.Mitigations)
+			th.Mitigations[0].Status = th.Mitigations[0].Status.Next()
+			return m.PutThreat(th, at)
+		}},
+		{"new threat", func(m *model.Model) (model.Change, error) {
+			return m.PutThreat(threat("new"), at)
+		}},
+		{"asset deleted", func(m *model.Model) (model.Change, error) { return m.DeleteAsset(m.Assets[0].ID, at) }},
+		{"element deleted", func(m *model.Model) (model.Change, error) { return m.DeleteElement(m.Surface[0].ID, at) }},
+		{"threat deleted", func(m *model.Model) (model.Change, error) { return m.DeleteThreat(m.Threats[1].ID, at) }},
+		{"actor", func(m *model.Model) (model.Change, error) {
+			x := m.Actors[0]
+			x.Name = "Renamed"
+			return m.PutActor(x, at)
+		}},
+		{"stride", func(m *model.Model) (model.Change, error) {
+			r := m.Stride[3]
+			r.Reviewed, r.Note = true, "considered by ana"
+			return m.PutStride(r, at)
+		}},
+		{"check", func(m *model.Model) (model.Change, error) {
+			return m.PutCheck(model.CheckItem{List: model.ListControls, Title: "Ana's control", Threats: []string{m.Threats[0].ID}}, at)
+		}},
+		{"parking", func(m *model.Model) (model.Change, error) {
+			return m.PutParking(model.ParkingItem{Text: "ask ops"}, at)
+		}},
+		{"dismissed", func(m *model.Model) (model.Change, error) { return m.DismissWithReason("LIB-9", "not ours", at) }},
+		{"poker started", func(m *model.Model) (model.Change, error) { return m.StartPoker(m.Threats[2].ID, "ana", at) }},
+		{"vote", func(m *model.Model) (model.Change, error) { return m.CastVote(m.Threats[2].ID, "ana", 4, 4, at) }},
+		{"poker revealed", func(m *model.Model) (model.Change, error) { return m.RevealPoker(m.Threats[2].ID, at) }},
+		{"poker recorded", func(m *model.Model) (model.Change, error) { return m.RecordPoker(m.Threats[2].ID, 4, 4, "ana", at) }},
+		{"session", func(m *model.Model) (model.Change, error) {
+			return m.PutSession(model.SessionRecord{ID: model.SessionID(at), Facilitator: "ana", Started: at,
+				Attendees: []model.Attendance{{Name: "ana", Role: model.RoleParticipant, Joined: at}}})
+		}},
+	}
+	for _, tc := range edits {
+		host, _ := h.Load(id)
+		wantHost, wantB := modelJSON(t, host), modelJSON(t, b.m)
+		ch, err := tc.edit(a.m)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if modelJSON(t, a.m) == wantB {
+			t.Fatalf("%s: the edit did not change session A's model", tc.name)
+		}
+		host2, _ := h.Load(id)
+		if modelJSON(t, host) != wantHost || modelJSON(t, host2) != wantHost {
+			t.Fatalf("%s: session A's edit showed in the host's model before it was committed", tc.name)
+		}
+		if modelJSON(t, b.m) != wantB {
+			t.Fatalf("%s: session A's edit showed in session B's model", tc.name)
+		}
+		if err := a.wb.Commit(id, ch.Do); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if modelJSON(t, b.m) != wantB {
+			t.Fatalf("%s: the commit changed session B's model before B applied its event", tc.name)
+		}
+		h.mu.Lock()
+		seq := h.seq
+		h.mu.Unlock()
+		a.until(seq)
+		b.until(seq)
+		now, _ := h.Load(id)
+		sameModel(t, tc.name+": session B", b.m, now)
+		sameModel(t, tc.name+": session A", a.m, now)
+		// Both share the host's threats again: B took them, A's own
+		// edit echoed left its copy equal to them.
+		h.mu.Lock()
+		hostThreats := h.cache[id].Threats
+		h.mu.Unlock()
+		for who, m := range map[string]*model.Model{"A": a.m, "B": b.m} {
+			if len(m.Threats) > 0 && &m.Threats[0] != &hostThreats[0] {
+				t.Errorf("%s: session %s keeps threats of its own", tc.name, who)
+			}
+		}
 	}
 }
 

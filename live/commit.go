@@ -34,11 +34,25 @@ func (h *Host) commit(by *Member, modelID string, e model.Edit) (model.Edit, err
 	if err := h.st.Commit(modelID, e); err != nil {
 		return model.Edit{}, err
 	}
+	// Sessions sharing the cached model's lists take the host's lists
+	// after the edit rather than each copying and changing its own; the
+	// host copies the lists the edit writes, once (model.WithLists). The
+	// author has its own copy of them by now: alone, it takes nothing.
+	var before, after *model.Lists
+	if h.shared[modelID] && len(h.members) > 1 {
+		before = cur.SharedLists()
+	}
 	cur.Apply(cloneEdit(e))
+	if before != nil {
+		after = cur.SharedLists()
+	}
 	h.seq++
 	h.dirty[modelID] = true
 	for _, m := range h.members {
 		ce := cloneEdit(e)
+		if before != nil {
+			ce = ce.WithLists(before, after)
+		}
 		m.send(model.LiveEvent{Kind: model.EventEdit, ModelID: modelID, Seq: h.seq, Edit: &ce, Reload: renumbered && m == by})
 	}
 	return e, nil

@@ -57,11 +57,11 @@ type Host struct {
 	// cache holds the host's own copy of each model loaded or edited,
 	// kept equal to the store by applying every committed edit, so an
 	// edit is checked against the latest model without decoding it again.
+	// Sessions share it (cloneModel), so holding it costs no copy more.
 	cache map[string]*model.Model
-	// opened names models some session has loaded: the first load of a
-	// model is decoded for that session alone (a TUI opening its model
-	// pays for no second copy); later loads and edits use the cache.
-	opened map[string]bool
+	// shared names models whose cached copy a session shares lists with
+	// (cloneModel): their edits carry the host's lists (commit).
+	shared map[string]bool
 	// sums is the model list (nil until first asked for); dirty names
 	// models edited since, summarized again on the next List.
 	sums   []model.Summary
@@ -92,7 +92,7 @@ func Open(path string, opts Options) (*Host, error) {
 		opts.Name = "host"
 	}
 	uid := os.Getuid()
-	h := &Host{st: st, opts: opts, cache: map[string]*model.Model{}, opened: map[string]bool{}, dirty: map[string]bool{},
+	h := &Host{st: st, opts: opts, cache: map[string]*model.Model{}, shared: map[string]bool{}, dirty: map[string]bool{},
 		conns: map[net.Conn]struct{}{}, allowUID: func(peer int) bool { return peer == uid }, maxMessage: MaxMessageBytes}
 	sock, err := SocketPath(st.Path())
 	if err == nil {
@@ -292,6 +292,7 @@ func (h *Host) Find(ref string) (*model.Model, error) {
 		return nil, err
 	}
 	if m, ok := h.cache[ref]; ok {
+		h.shared[ref] = true
 		c := cloneModel(m)
 		h.mu.Unlock()
 		return c, nil
@@ -309,17 +310,11 @@ func (h *Host) Load(id string) (*model.Model, error) {
 	if err := h.check(); err != nil {
 		return nil, err
 	}
-	if _, ok := h.cache[id]; !ok && !h.opened[id] {
-		m, err := h.st.Load(id)
-		if err == nil {
-			h.opened[id] = true
-		}
-		return m, err
-	}
 	m, err := h.cached(id)
 	if err != nil {
 		return nil, err
 	}
+	h.shared[id] = true
 	return cloneModel(m), nil
 }
 
@@ -357,7 +352,7 @@ func (h *Host) remove(by *Member, id string) error {
 		return err
 	}
 	delete(h.cache, id)
-	delete(h.opened, id)
+	delete(h.shared, id)
 	h.sums = nil
 	h.broadcastModels(id)
 	return nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -52,6 +53,9 @@ type Edit struct {
 	By string `json:",omitempty"`
 	// At is when the edit was committed; zero means "now" to the store.
 	At time.Time `json:",omitzero"`
+
+	// lists are the host's lists before and after the edit (WithLists).
+	lists *editLists
 }
 
 // Change is an applied edit and the edit that reverses it.
@@ -63,6 +67,7 @@ type Change struct {
 // Apply writes e's records into m and returns the edit that reverses it.
 func (m *Model) Apply(e Edit) Edit {
 	undo := Edit{Label: "Undo: " + e.Label}
+	follow := m.followed(e)
 	for _, r := range e.Records {
 		// Id counters only move forward, so an undone addition never
 		// hands its id to something else.
@@ -70,8 +75,14 @@ func (m *Model) Apply(e Edit) Edit {
 			old, _ := m.record(r.Kind, r.ID)
 			undo.Records = append(undo.Records, Record{Kind: r.Kind, ID: r.ID, Value: old})
 		}
-		m.setRecord(r)
+		if kindList(r.Kind)&follow == 0 {
+			m.setRecord(r)
+		}
 	}
+	if follow != 0 {
+		m.take(follow, e)
+	}
+	m.rejoin(e, follow)
 	slices.Reverse(undo.Records)
 	return undo
 }
@@ -164,6 +175,7 @@ func NewRecordValue(k RecordKind) (any, error) {
 // NewRecordValue) to m without looking for an existing one: the fast path
 // for loading, where every id arrives once. Call Sort afterwards.
 func (m *Model) AppendRecord(k RecordKind, id string, v any) {
+	m.ownList(kindList(k))
 	switch k {
 	case RecAsset:
 		m.Assets = append(m.Assets, deref[Asset](v))
@@ -180,6 +192,7 @@ func (m *Model) AppendRecord(k RecordKind, id string, v any) {
 	case RecParking:
 		m.Parking = append(m.Parking, deref[ParkingItem](v))
 	case RecDismissed:
+		m.ownList(listDismissed)
 		m.Dismissed = append(m.Dismissed, id)
 		if d := deref[Dismissal](v); d != (Dismissal{}) {
 			m.setDismissal(id, &d)
@@ -198,16 +211,16 @@ func (m *Model) AppendRecord(k RecordKind, id string, v any) {
 // Sort puts every list in its canonical order: entities by id number,
 // STRIDE rows in STRIDE order, checklist items in catalog order then by id.
 func (m *Model) Sort() {
-	slices.SortStableFunc(m.Assets, func(a, b Asset) int { return compareIDs(a.ID, b.ID) })
-	slices.SortStableFunc(m.Actors, func(a, b Actor) int { return compareIDs(a.ID, b.ID) })
-	slices.SortStableFunc(m.Surface, func(a, b SurfaceElement) int { return compareIDs(a.ID, b.ID) })
-	slices.SortStableFunc(m.Threats, func(a, b Threat) int { return compareIDs(a.ID, b.ID) })
-	slices.SortStableFunc(m.Parking, func(a, b ParkingItem) int { return compareIDs(a.ID, b.ID) })
-	slices.SortStableFunc(m.Stride, func(a, b StrideReview) int {
+	sortList(m, listAssets, &m.Assets, func(a, b Asset) int { return compareIDs(a.ID, b.ID) })
+	sortList(m, listActors, &m.Actors, func(a, b Actor) int { return compareIDs(a.ID, b.ID) })
+	sortList(m, listSurface, &m.Surface, func(a, b SurfaceElement) int { return compareIDs(a.ID, b.ID) })
+	sortList(m, listThreats, &m.Threats, func(a, b Threat) int { return compareIDs(a.ID, b.ID) })
+	sortList(m, listParking, &m.Parking, func(a, b ParkingItem) int { return compareIDs(a.ID, b.ID) })
+	sortList(m, listStride, &m.Stride, func(a, b StrideReview) int {
 		return indexOf(StrideCategories, a.Category) - indexOf(StrideCategories, b.Category)
 	})
 	order := checkOrder()
-	slices.SortStableFunc(m.Checklists, func(a, b CheckItem) int {
+	sortList(m, listChecklists, &m.Checklists, func(a, b CheckItem) int {
 		if d := indexOf(ChecklistKinds, a.List) - indexOf(ChecklistKinds, b.List); d != 0 {
 			return d
 		}
@@ -223,7 +236,7 @@ func (m *Model) Sort() {
 		}
 		return compareIDs(a.ID, b.ID)
 	})
-	slices.Sort(m.Dismissed)
+	sortList(m, listDismissed, &m.Dismissed, strings.Compare)
 	m.sortLive()
 }
 
@@ -305,6 +318,7 @@ func (m *Model) record(k RecordKind, id string) (any, bool) {
 // in canonical order.
 func (m *Model) setRecord(r Record) {
 	del := r.Value == nil
+	m.ownList(kindList(r.Kind))
 	switch r.Kind {
 	case RecOverview:
 		if !del {
@@ -333,6 +347,7 @@ func (m *Model) setRecord(r Record) {
 	case RecParking:
 		m.Parking = upsert(m.Parking, r, m.ParkingIndex(r.ID))
 	case RecDismissed:
+		m.ownList(listDismissed)
 		m.Dismissed = slices.DeleteFunc(m.Dismissed, func(s string) bool { return s == r.ID })
 		m.setDismissal(r.ID, nil)
 		if !del {

@@ -9,6 +9,7 @@ package model
 // dismissed ids, extensions, counters): those go through NewRecordValue and
 // AppendRecord. Call Sort afterwards, as with AppendRecord.
 func (m *Model) Extend(k RecordKind, n int) (at func(i int) any, ok bool) {
+	m.ownList(kindList(k))
 	switch k {
 	case RecAsset:
 		return extend(&m.Assets, n), true

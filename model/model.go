@@ -43,6 +43,10 @@ type Model struct {
 	Poker []PokerRound `json:"poker,omitempty"`
 	// Sessions are the records of facilitated sessions (RecSession).
 	Sessions []SessionRecord `json:"sessions,omitempty"`
+
+	// shared marks the lists this model shares with another (Share): they
+	// are copied before they are written.
+	shared listSet `json:"-"`
 }
 
 // Overview is the model's title page.

@@ -35,6 +35,7 @@ func New(title, owner string, now time.Time) (*Model, error) {
 // workbook, an import): the six STRIDE rows, the OWASP items of both
 // editions, empty lists rather than nil, and canonical order.
 func (m *Model) Normalize() {
+	m.ownList(allLists) // it writes records in place
 	for _, s := range StrideCategories {
 		if m.strideIndex(s) < 0 {
 			m.Stride = append(m.Stride, StrideReview{Category: s})

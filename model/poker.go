@@ -231,9 +231,9 @@ func setKeyed[T any](list []T, r Record, i int, key func(T) string) []T {
 }
 
 func (m *Model) sortLive() {
-	slices.SortStableFunc(m.Votes, func(a, b Vote) int {
+	sortList(m, listVotes, &m.Votes, func(a, b Vote) int {
 		return strings.Compare(VoteID(a.ThreatID, a.Voter), VoteID(b.ThreatID, b.Voter))
 	})
-	slices.SortStableFunc(m.Poker, func(a, b PokerRound) int { return strings.Compare(a.ThreatID, b.ThreatID) })
-	slices.SortStableFunc(m.Sessions, func(a, b SessionRecord) int { return strings.Compare(a.ID, b.ID) })
+	sortList(m, listPoker, &m.Poker, func(a, b PokerRound) int { return strings.Compare(a.ThreatID, b.ThreatID) })
+	sortList(m, listSessions, &m.Sessions, func(a, b SessionRecord) int { return strings.Compare(a.ID, b.ID) })
 }
