@@ -18,17 +18,17 @@ import (
 func TestHelpListsOnlyHandledBindings(t *testing.T) {
 	type state struct {
 		name  string
-		setup func(h *coreHarness)
+		setup func(h *harness)
 	}
 	states := []state{
 		// Three surface elements, cursor on the middle one: every move moves.
-		{"list", func(h *coreHarness) { h.goTo(StepSurface); h.press("j") }},
-		{"form", func(h *coreHarness) { h.goTo(StepAssets); h.press("e") }},
+		{"list", func(h *harness) { h.goTo(StepSurface); h.press("j") }},
+		{"form", func(h *harness) { h.goTo(StepAssets); h.press("e") }},
 		// AS-002 is confidential: both up and down change the choice.
-		{"form on a choice", func(h *coreHarness) { h.goTo(StepAssets); h.press("j", "e", "tab", "tab") }},
-		{"form on a text area", func(h *coreHarness) { h.goTo(StepAssets); h.press("e", "tab") }},
+		{"form on a choice", func(h *harness) { h.goTo(StepAssets); h.press("j", "e", "tab", "tab") }},
+		{"form on a text area", func(h *harness) { h.goTo(StepAssets); h.press("e", "tab") }},
 		// A multi-select whose filter has text: space types, enter picks.
-		{"form on a filtered multi-select", func(h *coreHarness) {
+		{"form on a filtered multi-select", func(h *harness) {
 			h.goTo(StepThreats)
 			h.press("a")
 			h.typeText("Replay")
@@ -38,10 +38,10 @@ func TestHelpListsOnlyHandledBindings(t *testing.T) {
 			h.typeText("a")
 			h.press("down")
 		}},
-		{"delete question", func(h *coreHarness) { h.goTo(StepAssets); h.press("d") }},
-		{"filter", func(h *coreHarness) { h.goTo(StepAssets); h.press("/") }},
-		{"overview", func(h *coreHarness) {}},
-		{"parking lot", func(h *coreHarness) {
+		{"delete question", func(h *harness) { h.goTo(StepAssets); h.press("d") }},
+		{"filter", func(h *harness) { h.goTo(StepAssets); h.press("/") }},
+		{"overview", func(h *harness) {}},
+		{"parking lot", func(h *harness) {
 			for _, idea := range []string{"one", "two", "three"} {
 				h.press("p")
 				h.typeText(idea)
@@ -49,7 +49,7 @@ func TestHelpListsOnlyHandledBindings(t *testing.T) {
 			}
 			h.press("L", "j")
 		}},
-		{"model list", func(h *coreHarness) {
+		{"model list", func(h *harness) {
 			for _, title := range []string{"Second", "Third"} {
 				m, _ := model.New(title, "", coreNow)
 				if _, err := h.st.Create(m); err != nil {
@@ -61,7 +61,7 @@ func TestHelpListsOnlyHandledBindings(t *testing.T) {
 	}
 	for _, s := range states {
 		t.Run(s.name, func(t *testing.T) {
-			h := newCoreHarness(t, []int{120, 40}, nil)
+			h := newHarness(t, []int{120, 40}, nil)
 			h.seed(fixtureModel(t))
 			s.setup(h)
 			short, full := h.a.helpBindings()
@@ -84,7 +84,7 @@ func TestHelpListsOnlyHandledBindings(t *testing.T) {
 				// step 1, but 2 moves).
 				acted := false
 				for _, k := range b.Keys() {
-					f := newCoreHarness(t, []int{120, 40}, nil)
+					f := newHarness(t, []int{120, 40}, nil)
 					f.seed(fixtureModel(t))
 					s.setup(f)
 					before := snapshot(f)
@@ -104,7 +104,7 @@ func TestHelpListsOnlyHandledBindings(t *testing.T) {
 
 // snapshot is everything a key could change: the frame (with cursor), the step,
 // quitting, the timer and the stored model.
-func snapshot(h *coreHarness) string {
+func snapshot(h *harness) string {
 	var b strings.Builder
 	// The raw frame: a cursor move shows only in its attributes.
 	b.WriteString(h.a.render())
