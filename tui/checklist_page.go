@@ -11,8 +11,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepChecklists, newChecklistPage) }
-
 // checklistLists are the lists the step shows, one tab each.
 var checklistLists = []model.ChecklistKind{model.ListControls, model.ListTesting, model.ListCompliance}
 

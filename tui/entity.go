@@ -136,19 +136,6 @@ func (p *entityPage) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// recordKind is the record kind a step's list holds.
-func recordKind(s Step) model.RecordKind {
-	switch s {
-	case StepAssets:
-		return model.RecAsset
-	case StepActors:
-		return model.RecActor
-	case StepSurface:
-		return model.RecSurface
-	}
-	return ""
-}
-
 // View shows the list beside (wide) or above (narrow) the selected
 // record's details; an open form takes the whole body.
 func (p *entityPage) View(width, height int) string {

@@ -39,8 +39,10 @@ type ParkingKeys struct {
 // ForceQuit does).
 type GlobalKeys struct {
 	NextStep, PrevStep key.Binding
-	// Steps holds "1"…"9"; StepKeys shows them as one help entry.
-	Steps      [9]key.Binding
+	// Steps holds the number key of each step, in walk order ("1" is the
+	// first step; a walk longer than nine has no keys past "9"); StepKeys
+	// is all of them as one help entry.
+	Steps      []key.Binding
 	StepKeys   key.Binding
 	Help       key.Binding
 	Quit       key.Binding
@@ -100,11 +102,13 @@ func DefaultKeyMap() KeyMap {
 	g := &k.Global
 	g.NextStep = bind([]string{"tab"}, "tab", "next step")
 	g.PrevStep = bind([]string{"shift+tab"}, "shift+tab", "prev step")
-	for i := range g.Steps {
-		n := string(rune('1' + i))
-		g.Steps[i] = bind([]string{n}, n, Steps[i].String())
+	var numbers []string
+	for _, s := range Steps[:min(len(Steps), 9)] {
+		n := itoa(int(s) + 1)
+		numbers = append(numbers, n)
+		g.Steps = append(g.Steps, bind([]string{n}, n, s.String()))
 	}
-	g.StepKeys = bind([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "go to step")
+	g.StepKeys = bind(numbers, numbers[0]+"-"+numbers[len(numbers)-1], "go to step")
 	g.Help = bind([]string{"?"}, "?", "help")
 	g.Quit = bind([]string{"q"}, "q", "quit")
 	g.ForceQuit = bind([]string{"ctrl+c"}, "ctrl+c", "quit now")

@@ -11,8 +11,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepOWASP, newOWASPPage) }
-
 // owaspPage is the OWASP Top 10 step: the ten items of the model's edition
 // with their assessment, and for the item under the cursor its
 // description, check questions, note and linked threats. Switching

@@ -16,8 +16,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepReview, newReviewPage) }
-
 // reviewPage is the last step: completion per step, what is still
 // missing (enter jumps to where it is fixed) or the risk map (m), the
 // report's written sections (w), a rendered preview of the Markdown report

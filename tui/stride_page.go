@@ -12,8 +12,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepStride, newStridePage) }
-
 // stridePage is the STRIDE step, the heart of a session: one category at a
 // time, what it protects and the questions that prompt the team, the
 // library's suggested threats for this model (accept or dismiss each), the

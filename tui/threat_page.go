@@ -12,8 +12,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepThreats, newThreatsPage) }
-
 // threatsPage is the Threats step: a table of every threat, sortable and
 // filterable, with a detail view for one threat and its mitigations. The
 // table is drawn from a cached index (threatIndex) and only the rows on
