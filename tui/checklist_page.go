@@ -328,12 +328,17 @@ func (p *checklistPage) ShortHelp() []key.Binding {
 
 func (p *checklistPage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	if p.confirm != nil || p.form != nil || p.list.Capturing() {
-		return [][]key.Binding{p.ShortHelp()}
+	switch {
+	case p.confirm != nil:
+		return [][]key.Binding{p.confirm.help()}
+	case p.form != nil:
+		return p.form.fullHelp()
+	case p.list.Capturing():
+		return p.list.fullHelp()
 	}
 	return [][]key.Binding{
-		{k.PrevList, k.NextList, l.Up, l.Down, l.Home, l.End, l.Filter},
+		{k.PrevList, k.NextList, l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End, l.Filter},
 		{cycleState(l), k.PrevState, k.Note, k.Link},
-		{l.Add, l.Edit, bind([]string{"d"}, "d", "delete team item")},
+		{l.Add, l.Edit, rebind(l.Delete, "delete team item"), p.list.clearKey()},
 	}
 }

@@ -206,10 +206,15 @@ func (p *entityPage) ShortHelp() []key.Binding {
 }
 
 func (p *entityPage) FullHelp() [][]key.Binding {
-	if p.form != nil || p.confirm != nil || p.ls.Capturing() {
-		return [][]key.Binding{p.ShortHelp()}
+	switch {
+	case p.form != nil:
+		return p.form.fullHelp()
+	case p.confirm != nil:
+		return [][]key.Binding{p.confirm.help()}
+	case p.ls.Capturing():
+		return p.ls.fullHelp()
 	}
-	return p.s.keys.ListFullHelp()
+	return append(p.s.keys.ListFullHelp(), []key.Binding{p.ls.clearKey()})
 }
 
 // detailLines lays out "Label: value" lines for a detail pane, wrapping

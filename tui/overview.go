@@ -185,7 +185,7 @@ func (p *overviewPage) ShortHelp() []key.Binding {
 
 func (p *overviewPage) FullHelp() [][]key.Binding {
 	if p.form != nil {
-		return [][]key.Binding{p.form.help()}
+		return p.form.fullHelp()
 	}
 	return [][]key.Binding{{p.s.keys.List.Edit, p.s.keys.List.Open}}
 }

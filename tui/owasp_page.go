@@ -290,21 +290,30 @@ func (p *owaspPage) ShortHelp() []key.Binding {
 	case p.list.Capturing():
 		return p.list.help()
 	}
-	open := bind([]string{"enter"}, "enter", "details")
+	return []key.Binding{l.Up, l.Down, cycleState(l), k.Note, k.Link, l.Edit, k.Edition, p.openKey()}
+}
+
+// openKey is enter as it reads now: open the item's details, or (with
+// esc) go back to the list.
+func (p *owaspPage) openKey() key.Binding {
+	l := p.s.keys.List
 	if p.detailOnly {
-		open = bind([]string{"enter", "esc"}, "enter/esc", "back to list")
+		return pair("back to list", l.Open, l.Back)
 	}
-	return []key.Binding{l.Up, l.Down, cycleState(l), k.Note, k.Link, l.Edit, k.Edition, open}
+	return rebind(l.Open, "details")
 }
 
 func (p *owaspPage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	if p.form != nil || p.list.Capturing() {
-		return [][]key.Binding{p.ShortHelp()}
+	switch {
+	case p.form != nil:
+		return p.form.fullHelp()
+	case p.list.Capturing():
+		return p.list.fullHelp()
 	}
 	return [][]key.Binding{
-		{l.Up, l.Down, l.Home, l.End, l.Filter},
+		{l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End, l.Filter},
 		{cycleState(l), k.PrevState, k.Note, k.Link, l.Edit},
-		{k.Edition, bind([]string{"enter"}, "enter", "details")},
+		{k.Edition, p.openKey(), p.list.clearKey()},
 	}
 }

@@ -281,7 +281,7 @@ func (p *reviewPage) updatePreview(msg tea.Msg) tea.Cmd {
 		p.scrollTo(p.off + 1)
 	case key.Matches(km, l.PageUp):
 		p.scrollTo(p.off - p.viewH)
-	case key.Matches(km, l.PageDown), km.String() == "space":
+	case key.Matches(km, l.PageDown), key.Matches(km, k.PreviewPage):
 		p.scrollTo(p.off + p.viewH)
 	case key.Matches(km, l.Home):
 		p.scrollTo(0)
@@ -649,15 +649,34 @@ func (p *reviewPage) ShortHelp() []key.Binding {
 	case p.list.Capturing():
 		return p.list.help()
 	case p.previewOnly:
-		return []key.Binding{k.ScrollUp, k.ScrollDown, l.PageUp, l.PageDown, k.Export, bind([]string{"esc", "v"}, "esc/v", "back")}
+		return []key.Binding{k.ScrollUp, k.ScrollDown, l.PageUp, l.PageDown, k.Export, pair("back", l.Back, k.Preview)}
 	}
-	out := []key.Binding{l.Up, l.Down, bind([]string{"enter"}, "enter", "go to gap"), k.Preview, k.Export, k.RiskMap, k.Sections}
+	out := []key.Binding{l.Up, l.Down, rebind(l.Open, "go to gap"), k.Preview, k.Export, k.RiskMap, k.Sections}
 	if p.wide() {
-		out = append(out, bind([]string{"pgup", "pgdown"}, "pgup/pgdn", "scroll preview"))
+		out = append(out, pair("scroll preview", l.PageUp, l.PageDown))
 	}
 	return out
 }
 
 func (p *reviewPage) FullHelp() [][]key.Binding {
-	return [][]key.Binding{p.ShortHelp()}
+	l, k := p.s.keys.List, p.k
+	switch {
+	case p.confirm != nil:
+		return [][]key.Binding{p.confirm.help()}
+	case p.form != nil:
+		return p.form.fullHelp()
+	case p.sections != nil:
+		return p.sections.fullHelp()
+	case p.mapOn:
+		return [][]key.Binding{p.ShortHelp(), {rebind(l.Back, "missing list"), k.Preview}}
+	case p.list.Capturing():
+		return p.list.fullHelp()
+	case p.previewOnly:
+		return [][]key.Binding{p.ShortHelp(), {k.PreviewPage, rebind(l.Home, "top"), rebind(l.End, "bottom")}}
+	}
+	more := []key.Binding{l.Home, l.End, l.Filter, p.list.clearKey()}
+	if !p.wide() {
+		more = append(more, l.PageUp, l.PageDown)
+	}
+	return [][]key.Binding{p.ShortHelp(), more}
 }

@@ -150,10 +150,3 @@ func (v *riskMapView) view(s *session, width, height int) string {
 	}
 	return clampLines(strings.Join(lines, "\n"), height)
 }
-
-// rebind is b with another help text, for a key that means something
-// else here (↑ on the map means likelier); the keys stay b's own.
-func rebind(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
-}

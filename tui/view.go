@@ -285,7 +285,7 @@ func (a *app) helpBindings() ([]key.Binding, [][]key.Binding) {
 		short, full = a.home.ShortHelp(), a.home.FullHelp()
 	case a.park != nil:
 		short = []key.Binding{a.keys.Form.Submit, a.keys.Form.Cancel}
-		full = [][]key.Binding{short}
+		full = [][]key.Binding{{a.keys.Form.Submit, a.keys.Form.Save, a.keys.Form.Cancel}}
 	case a.poker != nil:
 		short = a.poker.help()
 		full = [][]key.Binding{short}
