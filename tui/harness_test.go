@@ -516,7 +516,7 @@ func scrIdle(a *app, wb *scrCounting, results int64) bool {
 		return false
 	}
 	if rp, ok := a.page().(*reviewPage); ok && rp.form == nil && (rp.previewOnly || rp.wide()) {
-		return rp.rendering == 0 && rp.renderedFor != nil && rp.renderWidth == rp.previewWidth()
+		return rp.rendering == 0 && rp.renderedFor != nil && rp.shownRev == a.s.rev && rp.renderWidth == rp.previewWidth()
 	}
 	return true
 }

@@ -26,10 +26,14 @@ type reviewPage struct {
 	gaps []model.Gap
 	list *list
 
-	// The preview: md is the Markdown it was rendered from and width the
-	// wrap width, so it is rendered again only when either changes.
+	// The preview: md is the report's Markdown as rendered at session
+	// revision mdRev (nil: not yet), renderedFor what the preview shows
+	// and renderWidth its wrap width, so it is drawn again only when
+	// either changes. The Markdown is rendered in a command, from a
+	// snapshot of the model.
 	md          []byte
-	mdStale     bool
+	mdRev       uint64
+	shownRev    uint64 // the revision the preview (or its error) is of
 	doc         *mdDoc // the report prepared for the preview, drawn as it scrolls
 	off         int    // the preview's first line on screen
 	viewH       int    // and how many lines it shows
@@ -59,6 +63,7 @@ type (
 	previewMsg struct {
 		seq   int
 		width int
+		rev   uint64 // the session revision md was rendered at
 		md    []byte
 		doc   *mdDoc
 		err   error
@@ -72,7 +77,9 @@ type (
 	exportStatMsg struct {
 		path   string
 		exists bool
-		err    error
+		// data is the report, rendered in the command.
+		data []byte
+		err  error
 	}
 	exportDoneMsg struct {
 		path string
@@ -82,7 +89,7 @@ type (
 )
 
 func newReviewPage(s *session) page {
-	p := &reviewPage{s: s, k: DefaultScreenKeys(), mdStale: true}
+	p := &reviewPage{s: s, k: DefaultScreenKeys()}
 	p.list = newList(s, []column{{Title: "Step", Width: 14}, {Title: "Still missing", Min: 10}}, "Nothing is missing: the model is complete.")
 	p.refresh()
 	return p
@@ -133,16 +140,13 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case shownMsg, modelChangedMsg:
 		p.refresh()
-		p.mdStale = true
 		return p.ensurePreview()
 	case savedMsg:
 		p.refresh()
-		p.mdStale = true
 		settle(p.s, &p.sections, msg)
 		return p.ensurePreview()
 	case saveFailedMsg:
 		p.refresh()
-		p.mdStale = true
 		if p.sections != nil {
 			return settle(p.s, &p.sections, msg)
 		}
@@ -155,6 +159,10 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.rendering = 0
 		p.renderErr = msg.err
+		if msg.err == nil {
+			p.md, p.mdRev = msg.md, msg.rev
+		}
+		p.shownRev = msg.rev
 		p.doc, p.renderedFor, p.renderWidth = msg.doc, msg.md, msg.width
 		// A newer model may have arrived while this one rendered.
 		if cmd := p.ensurePreview(); cmd != nil || p.doc == nil {
@@ -308,46 +316,63 @@ func (p *reviewPage) previewWidth() int {
 	return max(20, w-2)
 }
 
-// markdown renders the report from the model. It runs in Update, where
-// the model may be read; the result is plain bytes that commands can use
-// without racing the next edit.
-func (p *reviewPage) markdown() []byte {
-	if p.mdStale || p.md == nil {
-		if p.s.opts.Render != nil {
-			p.md = p.s.opts.Render(p.s.m)
-		} else {
-			p.md = []byte{}
-		}
-		p.mdStale = false
+// mdFresh reports whether md is the report of the model as it is now.
+func (p *reviewPage) mdFresh() bool { return p.md != nil && p.mdRev == p.s.rev }
+
+// markdown returns a function that gives the report's Markdown, to be
+// called in a command: md while the model has not changed since it was
+// rendered, otherwise a render of a snapshot of the model taken now
+// (rendering 10,000 threats takes tens of milliseconds; the snapshot only
+// copies the lists). The command never reads the model itself, which the
+// next edit may change under it.
+func (p *reviewPage) markdown() func() []byte {
+	render := p.s.opts.Render
+	switch {
+	case render == nil:
+		return func() []byte { return []byte{} }
+	case p.mdFresh():
+		md := p.md
+		return func() []byte { return md }
 	}
-	return p.md
+	snap := p.s.m.Snapshot()
+	return func() []byte { return render(snap) }
 }
 
 // ensurePreview starts a render when the preview is on screen and the
-// report or the width changed since the last one.
+// report or the width changed since the last one. The result comes back
+// as a previewMsg; one from an older render than the latest is dropped,
+// and a render in flight is followed by another if the model changed
+// meanwhile.
 func (p *reviewPage) ensurePreview() tea.Cmd {
 	if !p.previewOnly && !p.wide() {
 		return nil
 	}
-	md := p.markdown()
 	w := p.previewWidth()
-	if p.rendering != 0 || (p.renderedFor != nil && bytes.Equal(md, p.renderedFor) && w == p.renderWidth) {
+	if p.rendering != 0 || (p.renderedFor != nil && p.shownRev == p.s.rev && w == p.renderWidth) {
 		return nil
 	}
 	p.renderSeq++
-	seq := p.renderSeq
+	seq, rev := p.renderSeq, p.s.rev
 	p.rendering = seq
+	markdown := p.markdown()
+	// The preview on screen, kept if the report and width did not change.
+	shown, shownMD, shownW := p.doc, p.renderedFor, p.renderWidth
 	style := newMDStyles(p.s.styles, p.s.styles.Theme.NoColor || p.s.accessible)
 	upto := p.off + p.s.height // what is on screen after the render
 	return func() (msg tea.Msg) {
+		md := []byte{}
 		// A renderer bug on some report must cost the preview, not the
 		// session and its unsaved form.
 		defer func() {
 			if r := recover(); r != nil {
-				msg = previewMsg{seq: seq, width: w, md: md, err: fmt.Errorf("the report could not be drawn (%v)", r)}
+				msg = previewMsg{seq: seq, width: w, rev: rev, md: md, err: fmt.Errorf("the report could not be drawn (%v)", r)}
 			}
 		}()
-		return previewMsg{seq: seq, width: w, md: md, doc: drawPreview(md, w, style, upto)}
+		md = markdown()
+		if shown != nil && shownW == w && bytes.Equal(md, shownMD) {
+			return previewMsg{seq: seq, width: w, rev: rev, md: shownMD, doc: shown}
+		}
+		return previewMsg{seq: seq, width: w, rev: rev, md: md, doc: drawPreview(md, w, style, upto)}
 	}
 }
 
@@ -475,16 +500,17 @@ func (p *reviewPage) submitExport() tea.Cmd {
 		}
 	}
 	p.exportPath = path
-	p.exportData = bytes.Clone(p.markdown())
+	p.exportData = nil
+	markdown := p.markdown()
 	return func() tea.Msg {
 		info, err := os.Stat(path)
 		switch {
 		case err == nil && info.IsDir():
 			return exportStatMsg{path: path, err: errors.New("is a directory")}
 		case err == nil:
-			return exportStatMsg{path: path, exists: true}
+			return exportStatMsg{path: path, exists: true, data: markdown()}
 		case errors.Is(err, fs.ErrNotExist):
-			return exportStatMsg{path: path}
+			return exportStatMsg{path: path, data: markdown()}
 		}
 		return exportStatMsg{path: path, err: err}
 	}
@@ -502,6 +528,7 @@ func (p *reviewPage) afterStat(msg exportStatMsg) tea.Cmd {
 		return nil
 	}
 	p.form = nil
+	p.exportData = msg.data
 	if msg.exists {
 		// The base name keeps the question on one line; the full path is
 		// what the user just typed.
