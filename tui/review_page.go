@@ -233,6 +233,18 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		p.wheel(w)
 		return nil
 	}
+	// pgup/pgdn scroll the preview beside the list, as the help says; the
+	// list would page itself otherwise.
+	if km, ok := msg.(tea.KeyPressMsg); ok && p.wide() && !p.list.Capturing() {
+		switch l := p.s.keys.List; {
+		case key.Matches(km, l.PageDown):
+			p.scrollTo(p.off + p.viewH)
+			return nil
+		case key.Matches(km, l.PageUp):
+			p.scrollTo(p.off - p.viewH)
+			return nil
+		}
+	}
 	if p.list.Update(msg) {
 		return nil
 	}
@@ -261,10 +273,6 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		return p.ensurePreview()
 	case key.Matches(km, k.Export):
 		p.openExport(p.defaultPath())
-	case key.Matches(km, l.PageDown) && p.wide():
-		p.scrollTo(p.off + p.viewH)
-	case key.Matches(km, l.PageUp) && p.wide():
-		p.scrollTo(p.off - p.viewH)
 	}
 	return nil
 }
