@@ -328,13 +328,8 @@ func (p *checklistPage) ShortHelp() []key.Binding {
 
 func (p *checklistPage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	switch {
-	case p.confirm != nil:
-		return [][]key.Binding{p.confirm.help()}
-	case p.form != nil:
-		return p.form.fullHelp()
-	case p.list.Capturing():
-		return p.list.fullHelp()
+	if h, ok := focusFullHelp(p.confirm, p.form, p.list); ok {
+		return h
 	}
 	return [][]key.Binding{
 		{k.PrevList, k.NextList, l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End, l.Filter},

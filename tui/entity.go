@@ -206,13 +206,8 @@ func (p *entityPage) ShortHelp() []key.Binding {
 }
 
 func (p *entityPage) FullHelp() [][]key.Binding {
-	switch {
-	case p.form != nil:
-		return p.form.fullHelp()
-	case p.confirm != nil:
-		return [][]key.Binding{p.confirm.help()}
-	case p.ls.Capturing():
-		return p.ls.fullHelp()
+	if h, ok := focusFullHelp(p.confirm, p.form, p.ls); ok {
+		return h
 	}
 	return append(p.s.keys.ListFullHelp(), []key.Binding{p.ls.clearKey()})
 }

@@ -376,6 +376,17 @@ func (h *harness) goTo(s Step) {
 	}
 }
 
+// mustEdit returns a check for a mutator's result that fails the test on
+// its error: must(m.PutAsset(…)).
+func mustEdit(t testing.TB) func(model.Change, error) {
+	return func(_ model.Change, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // fixtureModel is a small model with two of everything the core steps
 // edit, built through the mutators like real edits.
 func fixtureModel(t testing.TB) *model.Model {
@@ -384,12 +395,7 @@ func fixtureModel(t testing.TB) *model.Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	must := func(_ model.Change, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	must := mustEdit(t)
 	o := m.Overview
 	o.Summary = "Takes card payments for the web shop and settles them nightly."
 	o.Scope = "The public API, the settlement job and the card vault. Not the shop front end."
@@ -430,12 +436,7 @@ func scrModel(t testing.TB) *model.Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	must := func(_ model.Change, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	must := mustEdit(t)
 	must(m.PutAsset(model.Asset{Name: "Card data", Description: "PANs and expiry dates", Sensitivity: model.Restricted}, scrNow))
 	must(m.PutAsset(model.Asset{Name: "API keys", Description: "Merchant API keys", Sensitivity: model.Confidential}, scrNow))
 	must(m.PutActor(model.Actor{Name: "External attackers", Description: "Internet users"}, scrNow))
@@ -452,12 +453,7 @@ func scrModel(t testing.TB) *model.Model {
 func scrGoldenModel(t testing.TB) *model.Model {
 	t.Helper()
 	m := threatModel(t)
-	must := func(_ model.Change, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	must := mustEdit(t)
 	must(m.PutStride(model.StrideReview{Category: model.Spoofing, Reviewed: true, Note: "Considered: sessions are short-lived; T-001 covers fixation.",
 		Example: "Attacker reuses a session", Mitigation: "Rotate session ids"}, scrNow))
 	for id, st := range map[string]model.ItemState{"A01:2025": model.StateDone, "A02:2025": model.StatePartial, "A05:2025": model.StateGap} {

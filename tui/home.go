@@ -452,13 +452,8 @@ func (h *home) extraKeys() []key.Binding {
 }
 
 func (h *home) FullHelp() [][]key.Binding {
-	switch {
-	case h.form != nil:
-		return h.form.fullHelp()
-	case h.confirm != nil:
-		return [][]key.Binding{h.confirm.help()}
-	case h.ls.Capturing():
-		return h.ls.fullHelp()
+	if fh, ok := focusFullHelp(h.confirm, h.form, h.ls); ok {
+		return fh
 	}
 	l := h.s.keys.List
 	// u only says why a deleted model cannot come back.

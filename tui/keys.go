@@ -287,6 +287,21 @@ func (k KeyMap) FilterFullHelp() [][]key.Binding {
 	return [][]key.Binding{{f.Prev, f.Next, f.Keep, f.Clear}}
 }
 
+// focusFullHelp is the full help of what has focus over a page: a
+// question, a form or a list's text filter (ls may be nil); ok is false
+// when none has, and the page's own keys apply.
+func focusFullHelp(c *confirm, f *form, ls *list) (help [][]key.Binding, ok bool) {
+	switch {
+	case c != nil:
+		return [][]key.Binding{c.help()}, true
+	case f != nil:
+		return f.fullHelp(), true
+	case ls != nil && ls.Capturing():
+		return ls.fullHelp(), true
+	}
+	return nil, false
+}
+
 // ConfirmHelp is the help of a yes/no question.
 func (k KeyMap) ConfirmHelp() []key.Binding {
 	return []key.Binding{k.Confirm.Yes, k.Confirm.No}

@@ -47,12 +47,7 @@ func onModelList(t *testing.T) *harness {
 func helpModel(t testing.TB) *model.Model {
 	t.Helper()
 	m := scrGoldenModel(t)
-	must := func(_ model.Change, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	must := mustEdit(t)
 	must(m.PutAsset(model.Asset{Name: "Audit log", Sensitivity: model.Internal}, scrNow))
 	must(m.PutActor(model.Actor{Name: "Fraudster", Kind: model.External}, scrNow))
 	must(m.PutActor(model.Actor{Name: "Support agent", Kind: model.Insider}, scrNow))

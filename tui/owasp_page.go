@@ -305,11 +305,8 @@ func (p *owaspPage) openKey() key.Binding {
 
 func (p *owaspPage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	switch {
-	case p.form != nil:
-		return p.form.fullHelp()
-	case p.list.Capturing():
-		return p.list.fullHelp()
+	if h, ok := focusFullHelp(nil, p.form, p.list); ok {
+		return h
 	}
 	return [][]key.Binding{
 		{l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End, l.Filter},

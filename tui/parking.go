@@ -320,13 +320,8 @@ func (l *parkingLot) ShortHelp() []key.Binding {
 }
 
 func (l *parkingLot) FullHelp() [][]key.Binding {
-	switch {
-	case l.form != nil:
-		return l.form.fullHelp()
-	case l.confirm != nil:
-		return [][]key.Binding{l.confirm.help()}
-	case l.ls.Capturing():
-		return l.ls.fullHelp()
+	if h, ok := focusFullHelp(l.confirm, l.form, l.ls); ok {
+		return h
 	}
 	lk := l.s.keys.List
 	return [][]key.Binding{l.ShortHelp(), {lk.Filter, lk.PageUp, lk.PageDown, lk.Home, lk.End, l.ls.clearKey()}}

@@ -695,11 +695,10 @@ func (p *reviewPage) ShortHelp() []key.Binding {
 
 func (p *reviewPage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
+	if h, ok := focusFullHelp(p.confirm, p.form, nil); ok {
+		return h
+	}
 	switch {
-	case p.confirm != nil:
-		return [][]key.Binding{p.confirm.help()}
-	case p.form != nil:
-		return p.form.fullHelp()
 	case p.sections != nil:
 		return p.sections.fullHelp()
 	case p.mapOn:

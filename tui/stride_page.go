@@ -603,12 +603,10 @@ func (p *stridePage) allKey() key.Binding {
 // FullHelp lists every key of the step.
 func (p *stridePage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	switch {
-	case p.confirm != nil:
-		return [][]key.Binding{p.confirm.help()}
-	case p.form != nil:
-		return p.form.fullHelp()
-	case p.dismissed != nil:
+	if h, ok := focusFullHelp(p.confirm, p.form, nil); ok {
+		return h
+	}
+	if p.dismissed != nil {
 		return p.dismissedFullHelp()
 	}
 	// What acts on the row under the cursor: a suggestion, or a threat.

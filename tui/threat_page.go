@@ -850,11 +850,10 @@ func (p *threatsPage) ShortHelp() []key.Binding {
 // FullHelp groups every key of the current mode.
 func (p *threatsPage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
+	if h, ok := focusFullHelp(p.confirm, p.form, nil); ok {
+		return h
+	}
 	switch {
-	case p.confirm != nil:
-		return [][]key.Binding{p.confirm.help()}
-	case p.form != nil:
-		return p.form.fullHelp()
 	case p.typing:
 		return p.s.keys.FilterFullHelp()
 	case p.detail != "":
