@@ -511,6 +511,9 @@ func scrIdle(a *app, wb *scrCounting, results int64) bool {
 	if busy || wb.commits.Load() != results {
 		return false
 	}
+	if rp, ok := a.page().(*reviewPage); ok && rp.gapsShown != rp.gapsSeq {
+		return false
+	}
 	if rp, ok := a.page().(*reviewPage); ok && rp.form == nil && (rp.previewOnly || rp.wide()) {
 		return rp.rendering == 0 && rp.renderedFor != nil && rp.shownRev == a.s.rev && rp.renderWidth == rp.previewWidth()
 	}

@@ -25,6 +25,13 @@ type reviewPage struct {
 	k    ScreenKeys
 	gaps []model.Gap
 	list *list
+	// gapsSeq numbers the missing lists asked of commands (gapsShown: the
+	// one shown); a result for an older one is dropped.
+	gapsSeq, gapsShown int
+	// snap is a snapshot of the model at session revision snapRev, for
+	// the page's commands; they only read it, so they share it.
+	snap    *model.Model
+	snapRev uint64
 
 	// The preview: md is the report's Markdown as rendered at session
 	// revision mdRev (nil: not yet), renderedFor what the preview shows
@@ -60,6 +67,14 @@ type reviewPage struct {
 
 // Messages of the review page's commands.
 type (
+	// gapsMsg brings the missing list and the risk map worked out in a
+	// command.
+	gapsMsg struct {
+		seq  int
+		gaps []model.Gap
+		rows []listItem
+		rm   model.RiskMap
+	}
 	previewMsg struct {
 		seq   int
 		width int
@@ -91,19 +106,44 @@ type (
 func newReviewPage(s *session) page {
 	p := &reviewPage{s: s, k: DefaultScreenKeys()}
 	p.list = newList(s, []column{{Title: "Step", Width: 14}, {Title: "Still missing", Min: 10}}, "Nothing is missing: the model is complete.")
-	p.refresh()
+	// At once while the page is built, so that resume can select a gap.
+	p.setGaps(findGaps(0, s.m))
 	return p
 }
 
-// refresh recomputes the gaps.
-func (p *reviewPage) refresh() {
-	p.gaps = p.s.m.Missing()
-	rows := make([]listItem, len(p.gaps))
-	for i, g := range p.gaps {
+// snapshot is a snapshot of the model as it is now, taken once per
+// revision (copying 10,000 threats takes a couple of milliseconds).
+func (p *reviewPage) snapshot() *model.Model {
+	if p.snap == nil || p.snapRev != p.s.rev {
+		p.snap, p.snapRev = p.s.m.Snapshot(), p.s.rev
+	}
+	return p.snap
+}
+
+// refresh works out the missing list and the risk map again. model.Missing
+// reads every threat (milliseconds at 10,000), so it runs in a command, on
+// a snapshot of the model; the result arrives as a gapsMsg.
+func (p *reviewPage) refresh() tea.Cmd {
+	p.gapsSeq++
+	seq, snap := p.gapsSeq, p.snapshot()
+	return func() tea.Msg { return findGaps(seq, snap) }
+}
+
+// findGaps is the missing list of m, with its rows, and m's risk map.
+func findGaps(seq int, m *model.Model) gapsMsg {
+	gaps := m.Missing()
+	rows := make([]listItem, len(gaps))
+	for i, g := range gaps {
 		rows[i] = newListItem(g.Key(), sectionShort(g.Section), safeLine(g.Message))
 	}
-	p.list.setItems(rows)
-	p.riskMap.refresh(p.s.m)
+	return gapsMsg{seq: seq, gaps: gaps, rows: rows, rm: m.RiskMap()}
+}
+
+// setGaps shows a missing list worked out by findGaps.
+func (p *reviewPage) setGaps(msg gapsMsg) {
+	p.gaps, p.gapsShown = msg.gaps, msg.seq
+	p.list.setItems(msg.rows)
+	p.riskMap.refresh(msg.rm)
 }
 
 // sectionShort is the short name of where a section is worked on.
@@ -139,18 +179,21 @@ func (p *reviewPage) selectedGap() (model.Gap, bool) {
 func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case shownMsg, modelChangedMsg:
-		p.refresh()
-		return p.ensurePreview()
+		return tea.Batch(p.refresh(), p.ensurePreview())
 	case savedMsg:
-		p.refresh()
 		settle(p.s, &p.sections, msg)
-		return p.ensurePreview()
+		return tea.Batch(p.refresh(), p.ensurePreview())
 	case saveFailedMsg:
-		p.refresh()
+		gaps := p.refresh()
 		if p.sections != nil {
-			return settle(p.s, &p.sections, msg)
+			return tea.Batch(gaps, settle(p.s, &p.sections, msg))
 		}
-		return p.s.fail(msg.Err)
+		return tea.Batch(gaps, p.s.fail(msg.Err))
+	case gapsMsg:
+		if msg.seq == p.gapsSeq {
+			p.setGaps(msg)
+		}
+		return nil
 	case tea.WindowSizeMsg:
 		return p.ensurePreview()
 	case previewMsg:
@@ -342,7 +385,7 @@ func (p *reviewPage) markdown() func() []byte {
 		md := p.md
 		return func() []byte { return md }
 	}
-	snap := p.s.m.Snapshot()
+	snap := p.snapshot()
 	return func() []byte { return render(snap) }
 }
 

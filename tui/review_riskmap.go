@@ -21,8 +21,8 @@ type riskMapView struct {
 }
 
 // refresh places the threats again; the selection stays where it is.
-func (v *riskMapView) refresh(m *model.Model) {
-	v.rm = m.RiskMap()
+func (v *riskMapView) refresh(rm model.RiskMap) {
+	v.rm = rm
 	if v.l == 0 {
 		v.l, v.i = v.worst()
 	}
