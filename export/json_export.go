@@ -93,27 +93,14 @@ func spliceExtensions(doc []byte, exts map[string]json.RawMessage) ([]byte, erro
 // canonical returns a copy of m in canonical form (Normalize: empty lists
 // rather than null, every STRIDE row and OWASP item present, canonical
 // order), so a model straight from the store and the same model after an
-// import export identically. Lists Normalize rewrites are copied; the
-// entities themselves are shared, read-only.
+// import export identically. It starts from a model.Snapshot, so the
+// lists Normalize rewrites are its own; the entities are shared, read-only.
 func canonical(m *model.Model) *model.Model {
-	c := *m
+	c := m.Snapshot()
 	c.Overview.Participants = slices.Clone(m.Overview.Participants)
-	c.Assets = slices.Clone(m.Assets)
-	c.Actors = slices.Clone(m.Actors)
-	c.Surface = slices.Clone(m.Surface)
-	c.Threats = slices.Clone(m.Threats)
-	c.Stride = slices.Clone(m.Stride)
-	c.Checklists = slices.Clone(m.Checklists)
-	c.Parking = slices.Clone(m.Parking)
-	c.Dismissed = slices.Clone(m.Dismissed)
-	c.Extensions = maps.Clone(m.Extensions)
-	c.Seq = maps.Clone(m.Seq)
-	c.Votes = slices.Clone(m.Votes)
-	c.Poker = slices.Clone(m.Poker)
-	c.Sessions = slices.Clone(m.Sessions)
 	c.Normalize()
 	if len(c.Extensions) == 0 {
 		c.Extensions = nil // omitted, as an import of it gives
 	}
-	return &c
+	return c
 }

@@ -4,8 +4,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepActors, newActorsPage) }
-
 // newActorsPage is the Actors step: who might attack, why, and how able
 // they are.
 func newActorsPage(s *session) page {

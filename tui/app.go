@@ -158,11 +158,10 @@ func (a *app) pageFor(st Step) page {
 	if p, ok := a.pages[st]; ok {
 		return p
 	}
-	f, ok := pageFactories[st]
-	if !ok {
+	if !st.Valid() || walk[st].build == nil {
 		return nil
 	}
-	p := f(a.s)
+	p := walk[st].build(a.s)
 	a.pages[st] = p
 	return p
 }

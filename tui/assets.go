@@ -4,8 +4,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepAssets, newAssetsPage) }
-
 // newAssetsPage is the Assets step: what the system holds that is worth
 // protecting, and how sensitive it is.
 func newAssetsPage(s *session) page {

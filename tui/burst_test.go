@@ -26,7 +26,7 @@ func TestBurstAfterSubmitLosesNoKey(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newCoreHarness(t, nil, nil)
+			h := newHarness(t, nil, nil)
 			h.seed(fixtureModel(t))
 			h.goTo(StepAssets)
 			h.press("a")
@@ -72,7 +72,7 @@ func TestBurstWhileOpeningLosesNoKey(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newCoreHarness(t, nil, nil)
+			h := newHarness(t, nil, nil)
 			h.press(tc.keys...)
 			var cmds []tea.Cmd
 			deliver := func(k string) {

@@ -11,8 +11,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepChecklists, newChecklistPage) }
-
 // checklistLists are the lists the step shows, one tab each.
 var checklistLists = []model.ChecklistKind{model.ListControls, model.ListTesting, model.ListCompliance}
 
@@ -330,12 +328,12 @@ func (p *checklistPage) ShortHelp() []key.Binding {
 
 func (p *checklistPage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	if p.confirm != nil || p.form != nil || p.list.Capturing() {
-		return [][]key.Binding{p.ShortHelp()}
+	if h, ok := focusFullHelp(p.confirm, p.form, p.list); ok {
+		return h
 	}
 	return [][]key.Binding{
-		{k.PrevList, k.NextList, l.Up, l.Down, l.Home, l.End, l.Filter},
+		{k.PrevList, k.NextList, l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End, l.Filter},
 		{cycleState(l), k.PrevState, k.Note, k.Link},
-		{l.Add, l.Edit, bind([]string{"d"}, "d", "delete team item")},
+		{l.Add, l.Edit, rebind(l.Delete, "delete team item"), p.list.clearKey()},
 	}
 }

@@ -7,12 +7,12 @@ import (
 )
 
 func TestChecklistToggleControl(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepChecklists)
 	first := model.ChecklistCatalog(model.ListControls)[0]
 	h.wantScreen("Security Controls 0/", "Testing & Validation", "Compliance", first.Group, first.Title)
 	h.press("space")
-	c, _ := h.reload().Check(first.ID)
+	c, _ := h.stored().Check(first.ID)
 	if c.State != model.StateDone {
 		t.Fatalf("state %q", c.State)
 	}
@@ -24,13 +24,13 @@ func TestChecklistToggleControl(t *testing.T) {
 	h.press("n")
 	h.typeText("bcrypt, 10 rounds")
 	h.press("ctrl+s")
-	if c, _ := h.reload().Check(first.ID); c.Note != "bcrypt, 10 rounds" {
+	if c, _ := h.stored().Check(first.ID); c.Note != "bcrypt, 10 rounds" {
 		t.Fatalf("note %q", c.Note)
 	}
 }
 
 func TestChecklistCustomItems(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepChecklists)
 	h.press("]") // Testing & Validation
 	h.wantScreen(model.ChecklistCatalog(model.ListTesting)[0].Title)
@@ -38,7 +38,7 @@ func TestChecklistCustomItems(t *testing.T) {
 	// Catalog items are not deleted: the status line says what to do instead.
 	h.press("d")
 	h.wantScreen("mark them not applicable")
-	if scrPage[*checklistPage](h).confirm != nil {
+	if pageOf[*checklistPage](h).confirm != nil {
 		t.Fatal("asked to delete a catalog item")
 	}
 
@@ -49,7 +49,7 @@ func TestChecklistCustomItems(t *testing.T) {
 	h.typeText("Fuzz the webhook parser")
 	h.press("ctrl+s")
 	var added model.CheckItem
-	for _, c := range h.reload().Checklist(model.ListTesting) {
+	for _, c := range h.stored().Checklist(model.ListTesting) {
 		if c.Title == "Fuzz the webhook parser" {
 			added = c
 		}
@@ -57,7 +57,7 @@ func TestChecklistCustomItems(t *testing.T) {
 	if added.ID == "" || added.List != model.ListTesting {
 		t.Fatalf("custom item not stored: %+v", added)
 	}
-	if got := scrPage[*checklistPage](h).Selected(); got != added.ID {
+	if got := pageOf[*checklistPage](h).Selected(); got != added.ID {
 		t.Fatalf("cursor on %s, want %s", got, added.ID)
 	}
 	h.wantScreen("(team item)")
@@ -65,7 +65,7 @@ func TestChecklistCustomItems(t *testing.T) {
 	h.press("d")
 	h.wantScreen("Delete “Fuzz the webhook parser”?")
 	h.press("y")
-	if _, ok := h.reload().Check(added.ID); ok {
+	if _, ok := h.stored().Check(added.ID); ok {
 		t.Fatal("custom item not deleted")
 	}
 }

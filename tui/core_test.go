@@ -14,17 +14,17 @@ import (
 )
 
 func TestWelcomeOffersTheThreeStarts(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.wantScreen("Welcome to threatdeck", "New threat model", "Open the example", "Import a file")
 
 	// Without Example and Import wired, only "new" is offered.
-	h2 := newCoreHarness(t, nil, func(o *Options) { o.Example, o.Import = nil, nil })
+	h2 := newHarness(t, nil, func(o *Options) { o.Example, o.Import = nil, nil })
 	h2.wantScreen("New threat model")
 	h2.dontWantScreen("Open the example", "Import a file")
 }
 
 func TestWelcomeNewModelIsSavedAndOpened(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.press("enter") // first menu entry: new model
 	h.wantScreen("New threat model", "Title *")
 	h.press("enter") // empty title
@@ -41,7 +41,7 @@ func TestWelcomeNewModelIsSavedAndOpened(t *testing.T) {
 }
 
 func TestWelcomeOpensTheExample(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.press("down", "enter")
 	if h.a.s == nil {
 		t.Fatalf("example not opened:\n%s", h.screen())
@@ -54,7 +54,7 @@ func TestWelcomeOpensTheExample(t *testing.T) {
 }
 
 func TestWelcomeImportErrorKeepsThePath(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.press("down", "down", "enter")
 	h.typeText("bad.json")
 	h.press("enter")
@@ -71,7 +71,7 @@ func TestWelcomeImportErrorKeepsThePath(t *testing.T) {
 }
 
 func TestModelListFiltersAndOpens(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	for _, title := range []string{"Payments API", "Mobile app", "Admin portal"} {
 		m, _ := model.New(title, "", coreNow)
 		if _, err := h.st.Create(m); err != nil {
@@ -94,7 +94,7 @@ func TestModelListFiltersAndOpens(t *testing.T) {
 }
 
 func TestResumesWhereTheUserStopped(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepActors)
 	h.press("j")
@@ -109,7 +109,7 @@ func TestResumesWhereTheUserStopped(t *testing.T) {
 
 // On the Review step the selection is a gap, remembered by its key.
 func TestResumesOnTheSelectedGap(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepReview)
 	h.press("j", "j")
@@ -129,7 +129,7 @@ func TestResumesOnTheSelectedGap(t *testing.T) {
 }
 
 func TestAssetsAddEditDelete(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.newModel("Shop", "Bob")
 	h.goTo(StepAssets)
 	h.wantScreen("No assets yet")
@@ -167,7 +167,7 @@ func TestAssetsAddEditDelete(t *testing.T) {
 }
 
 func TestFormShowsValidationBesideTheField(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepAssets)
 	h.press("a", "tab")
@@ -183,7 +183,7 @@ func TestFormShowsValidationBesideTheField(t *testing.T) {
 }
 
 func TestWriteFailureKeepsTheTextAndTheModel(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	fw := &failingWorkbook{Workbook: h.st, fail: true}
 	h.a.s.wb = fw
@@ -205,7 +205,7 @@ func TestWriteFailureKeepsTheTextAndTheModel(t *testing.T) {
 }
 
 func TestUndoRevertsAndPersists(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepActors)
 	h.press("d", "y")
@@ -222,7 +222,7 @@ func TestUndoRevertsAndPersists(t *testing.T) {
 }
 
 func TestActorFormSelects(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepActors)
 	h.press("a")
@@ -239,7 +239,7 @@ func TestActorFormSelects(t *testing.T) {
 }
 
 func TestSurfaceFlowEnds(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepSurface)
 	h.wantScreen("SE-001>SE-002")
@@ -267,7 +267,7 @@ func TestSurfaceFlowEnds(t *testing.T) {
 }
 
 func TestOverviewForm(t *testing.T) {
-	h := newCoreHarness(t, []int{120, 40}, nil)
+	h := newHarness(t, []int{120, 40}, nil)
 	h.seed(fixtureModel(t))
 	h.press("e")
 	h.press("tab") // owner
@@ -285,7 +285,7 @@ func TestOverviewForm(t *testing.T) {
 }
 
 func TestQInsideATextFieldTypesQ(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepAssets)
 	h.press("a")
@@ -310,7 +310,7 @@ func TestQInsideATextFieldTypesQ(t *testing.T) {
 }
 
 func TestParkingLot(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepSurface)
 	h.press("p")
@@ -351,7 +351,7 @@ func TestParkingLot(t *testing.T) {
 }
 
 func TestSizeGuard(t *testing.T) {
-	h := newCoreHarness(t, []int{79, 30}, nil)
+	h := newHarness(t, []int{79, 30}, nil)
 	h.seed(fixtureModel(t))
 	h.wantScreen("at least 80×24", "79×30")
 	h.press("2")
@@ -371,7 +371,7 @@ func TestSizeGuard(t *testing.T) {
 // Every frame fills the terminal exactly: no line wider than it, no more
 // lines than it has, at every size and on every core screen.
 func TestFramesFitEveryTerminalSize(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	sizes := [][2]int{{80, 24}, {81, 25}, {100, 30}, {120, 40}, {200, 60}}
 	for _, st := range []Step{StepOverview, StepAssets, StepActors, StepSurface} {
@@ -397,7 +397,7 @@ func TestFramesFitEveryTerminalSize(t *testing.T) {
 }
 
 func TestMouseWheelScrollsTheList(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	m := fixtureModel(t)
 	for i := range 30 {
 		if _, err := m.PutAsset(model.Asset{Name: "Asset " + itoa(i)}, coreNow); err != nil {
@@ -417,7 +417,7 @@ func TestMouseWheelScrollsTheList(t *testing.T) {
 }
 
 func TestPresenterModeHidesHelpClutter(t *testing.T) {
-	h := newCoreHarness(t, []int{120, 40}, nil)
+	h := newHarness(t, []int{120, 40}, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepAssets)
 	h.wantScreen("d delete", "p park an idea")
@@ -433,7 +433,7 @@ func TestPresenterModeHidesHelpClutter(t *testing.T) {
 
 func TestTimerTurnsAmberThenRed(t *testing.T) {
 	clk := &coreClock{now: coreNow}
-	h := newCoreHarness(t, []int{120, 40}, func(o *Options) {
+	h := newHarness(t, []int{120, 40}, func(o *Options) {
 		o.Clock = clk.Now
 		o.Timebox = 10 * time.Minute
 	})
@@ -493,7 +493,7 @@ func TestStoredEscapesNeverReachTheTerminal(t *testing.T) {
 	m.Surface[0].TrustZone += evil
 	m.Parking = append(m.Parking, model.ParkingItem{ID: "P-001", Text: evil, Created: coreNow})
 	wb := &rawWorkbook{m: m}
-	h := newCoreHarness(t, []int{120, 40}, func(o *Options) { o.Workbook = wb; o.ModelID = "raw" })
+	h := newHarness(t, []int{120, 40}, func(o *Options) { o.Workbook = wb; o.ModelID = "raw" })
 	h.wb = wb
 	h.start([]int{120, 40})
 	if h.a.s == nil {
@@ -546,7 +546,7 @@ func (w *rawWorkbook) SetPosition(p model.Position) error {
 func (w *rawWorkbook) ModelPosition(string) (model.Position, error) { return w.pos, nil }
 
 func TestPasteIsCleaned(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepAssets)
 	h.press("a")
@@ -560,7 +560,7 @@ func TestPasteIsCleaned(t *testing.T) {
 // NO_COLOR turns colour off but keeps the layout and a visible cursor.
 func TestNoColorEnvironment(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
-	h := newCoreHarness(t, []int{120, 40}, func(o *Options) { o.NoColor = false })
+	h := newHarness(t, []int{120, 40}, func(o *Options) { o.NoColor = false })
 	h.seed(fixtureModel(t))
 	for _, st := range []Step{StepOverview, StepAssets, StepActors, StepSurface} {
 		h.goTo(st)
@@ -577,7 +577,7 @@ func TestNoColorEnvironment(t *testing.T) {
 // Accessible mode: no alternate screen, no mouse, and no box or
 // decorative glyphs a screen reader would spell out.
 func TestAccessibleMode(t *testing.T) {
-	h := newCoreHarness(t, []int{120, 40}, func(o *Options) { o.Accessible = true })
+	h := newHarness(t, []int{120, 40}, func(o *Options) { o.Accessible = true })
 	h.seed(fixtureModel(t))
 	if v := h.a.View(); v.AltScreen || v.MouseMode != tea.MouseModeNone {
 		t.Fatalf("alt screen %v, mouse %v", v.AltScreen, v.MouseMode)

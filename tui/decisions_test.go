@@ -33,12 +33,12 @@ func focusField(t *testing.T, f *form, k string) {
 }
 
 func TestThreatFormDecision(t *testing.T) {
-	h := newScrHarness(t, decisionModel(t), 100, 40)
+	h := openHarness(t, decisionModel(t), 100, 40)
 	h.a.s.opts.User = "ana"
 	h.goTo(StepThreats)
 	h.press("G") // T-002, lowest risk last
 	h.press("e")
-	p := scrPage[*threatsPage](h)
+	p := pageOf[*threatsPage](h)
 	if p.form == nil || p.formThreat != "T-002" {
 		t.Fatalf("form for %q:\n%s", p.formThreat, h.screen())
 	}
@@ -52,7 +52,7 @@ func TestThreatFormDecision(t *testing.T) {
 	}
 	h.press("ctrl+s")
 	h.wantScreen("is required when the treatment is accept")
-	if th, _ := h.reload().Threat("T-002"); th.Treatment != "" {
+	if th, _ := h.stored().Threat("T-002"); th.Treatment != "" {
 		t.Fatalf("a refused decision was saved: %+v", th)
 	}
 	focusField(t, p.form, "rationale")
@@ -69,7 +69,7 @@ func TestThreatFormDecision(t *testing.T) {
 	if p.form != nil {
 		t.Fatalf("form still open:\n%s", h.screen())
 	}
-	th, _ := h.reload().Threat("T-002")
+	th, _ := h.stored().Threat("T-002")
 	if th.Status != model.StatusAccepted {
 		t.Errorf("accepting an open threat left it %s", th.Status)
 	}
@@ -81,11 +81,11 @@ func TestThreatFormDecision(t *testing.T) {
 }
 
 func TestMitigationOwnerTicketAndFilters(t *testing.T) {
-	h := newScrHarness(t, decisionModel(t), 100, 40)
+	h := openHarness(t, decisionModel(t), 100, 40)
 	h.goTo(StepThreats)
 	h.press("enter") // T-001's detail
 	h.press("e")     // its first mitigation
-	p := scrPage[*threatsPage](h)
+	p := pageOf[*threatsPage](h)
 	if p.form == nil {
 		t.Fatalf("no mitigation form:\n%s", h.screen())
 	}
@@ -105,7 +105,7 @@ func TestMitigationOwnerTicketAndFilters(t *testing.T) {
 	if p.form != nil {
 		t.Fatalf("form still open:\n%s", h.screen())
 	}
-	th, _ := h.reload().Threat("T-001")
+	th, _ := h.stored().Threat("T-001")
 	if mt := th.Mitigations[0]; mt.Owner != "Bo" || mt.Due != "2025-03-01" || mt.Ticket != "https://jira.example.com/browse/SEC-1" {
 		t.Fatalf("stored mitigation: %+v", mt)
 	}
@@ -115,18 +115,18 @@ func TestMitigationOwnerTicketAndFilters(t *testing.T) {
 	h.press("esc")
 	h.press("w")
 	h.wantScreen("owner Bo", "T-001")
-	h.dontWantScreen("Replay")
+	h.dontWantBody("Replay")
 	h.press("w") // back to every owner
 	h.wantScreen("Replay")
 	h.press("!")
 	h.wantScreen("overdue", "T-001")
-	h.dontWantScreen("Replay")
+	h.dontWantBody("Replay")
 	h.press("esc")
 	h.wantScreen("Replay")
 }
 
 func TestStrideDismissWithReasonAndRestore(t *testing.T) {
-	h := newScrHarness(t, scrModel(t), 100, 40)
+	h := openHarness(t, scrModel(t), 100, 40)
 	h.goTo(StepStride)
 	h.press("j")
 	sug := strideCurrent(t, h)
@@ -134,17 +134,17 @@ func TestStrideDismissWithReasonAndRestore(t *testing.T) {
 	h.wantScreen("Why does it not apply?")
 	h.typeText("We have no SDKs\x1b[31m")
 	h.press("enter")
-	m := h.reload()
+	m := h.stored()
 	d, ok := m.DismissalOf(sug.Threat.ID)
 	if !ok || d.Reason != "We have no SDKs[31m" {
 		t.Fatalf("dismissal %+v %v", d, ok)
 	}
-	h.dontWantScreen(sug.Threat.Title)
+	h.dontWantBody(sug.Threat.Title)
 
 	h.press("X")
 	h.wantScreen("Dismissed suggestions", sug.Threat.ID, "We have no SDKs")
 	h.press("r")
-	if _, ok := h.reload().DismissalOf(sug.Threat.ID); ok {
+	if _, ok := h.stored().DismissalOf(sug.Threat.ID); ok {
 		t.Fatal("restored suggestion is still dismissed")
 	}
 	h.wantScreen("Nothing dismissed")
@@ -153,7 +153,7 @@ func TestStrideDismissWithReasonAndRestore(t *testing.T) {
 }
 
 func TestHistoryView(t *testing.T) {
-	h := newScrHarness(t, decisionModel(t), 100, 30)
+	h := openHarness(t, decisionModel(t), 100, 30)
 	h.goTo(StepThreats)
 	h.press("space") // cycle T-001's status
 	h.press("H")
@@ -163,7 +163,7 @@ func TestHistoryView(t *testing.T) {
 		t.Errorf("history is not newest first:\n%s", body)
 	}
 	h.press("esc")
-	h.dontWantScreen("Created model Payments API")
+	h.dontWantBody("Created model Payments API")
 }
 
 func TestDecisionsGolden(t *testing.T) {

@@ -136,19 +136,6 @@ func (p *entityPage) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// recordKind is the record kind a step's list holds.
-func recordKind(s Step) model.RecordKind {
-	switch s {
-	case StepAssets:
-		return model.RecAsset
-	case StepActors:
-		return model.RecActor
-	case StepSurface:
-		return model.RecSurface
-	}
-	return ""
-}
-
 // View shows the list beside (wide) or above (narrow) the selected
 // record's details; an open form takes the whole body.
 func (p *entityPage) View(width, height int) string {
@@ -211,10 +198,10 @@ func (p *entityPage) ShortHelp() []key.Binding {
 }
 
 func (p *entityPage) FullHelp() [][]key.Binding {
-	if p.form != nil || p.confirm != nil || p.ls.Capturing() {
-		return [][]key.Binding{p.ShortHelp()}
+	if h, ok := focusFullHelp(p.confirm, p.form, p.ls); ok {
+		return h
 	}
-	return p.s.keys.ListFullHelp()
+	return append(p.s.keys.ListFullHelp(), []key.Binding{p.ls.clearKey()})
 }
 
 // detailLines lays out "Label: value" lines for a detail pane, wrapping

@@ -26,7 +26,7 @@ func TestFilterSpaceTypesASpace(t *testing.T) {
 		return m
 	}
 	t.Run("threats text filter", func(t *testing.T) {
-		h := newCoreHarness(t, []int{100, 30}, nil)
+		h := newHarness(t, []int{100, 30}, nil)
 		h.seed(withThreats(t))
 		h.goTo(StepThreats)
 		h.press("/")
@@ -37,7 +37,7 @@ func TestFilterSpaceTypesASpace(t *testing.T) {
 		h.wantScreen("No rate limit on login")
 	})
 	t.Run("threats text filter paste", func(t *testing.T) {
-		h := newCoreHarness(t, []int{100, 30}, nil)
+		h := newHarness(t, []int{100, 30}, nil)
 		h.seed(withThreats(t))
 		h.goTo(StepThreats)
 		h.press("/")
@@ -47,7 +47,7 @@ func TestFilterSpaceTypesASpace(t *testing.T) {
 		h.dontWantScreen("Rate of refunds")
 	})
 	t.Run("list filter", func(t *testing.T) {
-		h := newCoreHarness(t, []int{100, 30}, nil)
+		h := newHarness(t, []int{100, 30}, nil)
 		h.seed(withThreats(t))
 		h.goTo(StepSurface)
 		h.press("/")
@@ -56,7 +56,7 @@ func TestFilterSpaceTypesASpace(t *testing.T) {
 		h.dontWantScreen("Payment provider")
 	})
 	t.Run("select filter", func(t *testing.T) {
-		h := newCoreHarness(t, []int{100, 30}, nil)
+		h := newHarness(t, []int{100, 30}, nil)
 		h.seed(withThreats(t))
 		h.goTo(StepSurface)
 		h.press("a")
@@ -76,7 +76,7 @@ func TestFilterSpaceTypesASpace(t *testing.T) {
 		}
 	})
 	t.Run("multi-select filter: space types, enter picks", func(t *testing.T) {
-		h := newCoreHarness(t, []int{100, 30}, nil)
+		h := newHarness(t, []int{100, 30}, nil)
 		h.seed(withThreats(t))
 		h.goTo(StepThreats)
 		h.press("a")

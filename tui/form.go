@@ -342,18 +342,58 @@ func (f *form) focusField(i int) {
 // help lists the keys the focused field answers to.
 func (f *form) help() []key.Binding {
 	k := f.s.keys.Form
-	switch f.fields[f.focus].kind {
+	fl := f.fields[f.focus]
+	out := f.fieldKeys()
+	switch fl.kind {
 	case fieldArea:
-		return []key.Binding{k.Next, k.Prev, k.Newline, k.Save, k.Cancel}
+		return append(out, k.Newline, k.Save, k.Cancel)
 	case fieldSelect:
-		return []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Submit, k.Cancel}
+		return append(out, k.Up, k.Down, k.Submit, k.Cancel)
 	case fieldMulti:
-		if f.fields[f.focus].filter != "" {
-			return []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Pick, k.Save, k.Cancel}
+		if fl.filter != "" {
+			return append(out, k.Up, k.Down, k.Pick, k.Save, k.Cancel)
 		}
-		return []key.Binding{k.Next, k.Prev, k.Up, k.Down, k.Toggle, k.Submit, k.Cancel}
+		return append(out, k.Up, k.Down, k.Toggle, k.Submit, k.Cancel)
 	}
-	return []key.Binding{k.Next, k.Prev, k.Submit, k.Save, k.Cancel}
+	return append(out, k.Submit, k.Save, k.Cancel)
+}
+
+// fullHelp is every key the focused field answers to besides typing.
+func (f *form) fullHelp() [][]key.Binding {
+	k := f.s.keys.Form
+	fl := f.fields[f.focus]
+	move := f.fieldKeys()
+	var act []key.Binding
+	switch fl.kind {
+	case fieldArea:
+		// ↑/↓ move the cursor between the text's lines, like ←/→.
+		act = []key.Binding{k.Newline, k.Save, k.Cancel}
+	case fieldSelect:
+		move = append(move, k.Up, k.Down, k.Left, k.Right)
+		act = []key.Binding{k.Submit, k.Save, k.Cancel}
+	case fieldMulti:
+		move = append(move, k.Up, k.Down)
+		if fl.filter != "" {
+			act = []key.Binding{k.Pick, k.Save, k.Cancel}
+		} else {
+			act = []key.Binding{k.Toggle, k.Submit, k.Save, k.Cancel}
+		}
+	default:
+		if len(f.fields) > 1 {
+			move = append(move, k.Up, k.Down)
+		}
+		act = []key.Binding{k.Submit, k.Save, k.Cancel}
+	}
+	return [][]key.Binding{move, act}
+}
+
+// fieldKeys are the keys that move between fields; a one-field form has
+// none (they would do nothing).
+func (f *form) fieldKeys() []key.Binding {
+	if len(f.fields) < 2 {
+		return nil
+	}
+	return []key.Binding{f.s.keys.Form.Next, f.s.keys.Form.Prev}
 }
 
 // Update handles one message while the form is open.

@@ -20,7 +20,7 @@ func TestAccessibleFormsNeverCutValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, size := range [][2]int{{80, 40}, {100, 30}} {
-		h := newScrHarness(t, m, size[0], size[1])
+		h := openHarness(t, m, size[0], size[1])
 		h.a.s.accessible = true
 		h.goTo(StepAssets)
 		h.press("e")

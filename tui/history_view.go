@@ -181,6 +181,9 @@ func (h *historyView) ShortHelp() []key.Binding {
 }
 
 func (h *historyView) FullHelp() [][]key.Binding {
+	if h.ls.Capturing() {
+		return h.ls.fullHelp()
+	}
 	lk := h.s.keys.List
-	return [][]key.Binding{h.ShortHelp(), {lk.PageUp, lk.PageDown, lk.Home, lk.End}}
+	return [][]key.Binding{h.ShortHelp(), {lk.PageUp, lk.PageDown, lk.Home, lk.End, rebind(h.s.keys.Global.History, "close history"), h.ls.clearKey()}}
 }

@@ -227,9 +227,9 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(k, l.Add):
 		return h.start(actNew)
-	case k.String() == "x" && h.a.opts.Example != nil:
+	case key.Matches(k, h.s.keys.Home.Example) && h.a.opts.Example != nil:
 		return h.start(actExample)
-	case k.String() == "i" && h.a.opts.Import != nil:
+	case key.Matches(k, h.s.keys.Home.Import) && h.a.opts.Import != nil:
 		return h.start(actImport)
 	case key.Matches(k, l.Delete) && len(h.models) > 0:
 		if h.a.isLive() && !h.a.facilitator() {
@@ -441,23 +441,26 @@ func (h *home) ShortHelp() []key.Binding {
 	if len(h.models) == 0 {
 		return []key.Binding{l.Up, l.Down, l.Open}
 	}
-	out := []key.Binding{l.Up, l.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")), l.Add, l.Delete, l.Filter}
+	out := []key.Binding{l.Up, l.Down, l.Open, l.Add, l.Delete, l.Filter}
 	return append(out, h.extraKeys()...)
 }
 
 // extraKeys are the welcome actions that also work from the model list.
 func (h *home) extraKeys() []key.Binding {
-	var out []key.Binding
-	if h.a.opts.Example != nil {
-		out = append(out, bind([]string{"x"}, "x", "example"))
-	}
-	if h.a.opts.Import != nil {
-		out = append(out, bind([]string{"i"}, "i", "import"))
-	}
-	return out
+	k := h.s.keys.Home
+	return []key.Binding{enabled(k.Example, h.a.opts.Example != nil), enabled(k.Import, h.a.opts.Import != nil)}
 }
 
 func (h *home) FullHelp() [][]key.Binding {
+	if fh, ok := focusFullHelp(h.confirm, h.form, h.ls); ok {
+		return fh
+	}
 	l := h.s.keys.List
-	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown}, append([]key.Binding{l.Open, l.Add, l.Delete, l.Filter}, h.extraKeys()...)}
+	// u only says why a deleted model cannot come back.
+	undo := rebind(h.s.keys.Global.Undo, "undo (says why not)")
+	if len(h.models) == 0 {
+		return [][]key.Binding{{l.Up, l.Down, l.Open}, append([]key.Binding{l.Add}, h.extraKeys()...), {undo}}
+	}
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End},
+		append([]key.Binding{l.Open, l.Add, l.Delete, l.Filter}, h.extraKeys()...), {undo, h.ls.clearKey()}}
 }

@@ -12,7 +12,7 @@ import (
 // with the reason and says the workbook is read-only; enter on it explains
 // instead of opening; the healthy model beside it opens normally.
 func TestHomeListsDamagedModels(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	broken, err := model.New("Broken model", "Ana", coreNow)
 	if err != nil {
 		t.Fatal(err)

@@ -11,10 +11,10 @@ import (
 func TestModelsAfterNewShowsTheList(t *testing.T) {
 	tests := []struct {
 		name string
-		open func(h *coreHarness)
+		open func(h *harness)
 	}{
-		{"new", func(h *coreHarness) { h.newModel("Scratch2", "") }},
-		{"new after ctrl+o", func(h *coreHarness) {
+		{"new", func(h *harness) { h.newModel("Scratch2", "") }},
+		{"new after ctrl+o", func(h *harness) {
 			h.newModel("Scratch1", "")
 			h.press("ctrl+o")
 			h.newModel("Scratch2", "")
@@ -22,7 +22,7 @@ func TestModelsAfterNewShowsTheList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newCoreHarness(t, []int{80, 24}, nil)
+			h := newHarness(t, []int{80, 24}, nil)
 			tt.open(h)
 			h.press("ctrl+o")
 			h.dontWantScreen("New threat model", "Saving")
@@ -36,7 +36,7 @@ func TestModelsAfterNewShowsTheList(t *testing.T) {
 		})
 	}
 	t.Run("import", func(t *testing.T) {
-		h := newCoreHarness(t, []int{80, 24}, func(o *Options) {
+		h := newHarness(t, []int{80, 24}, func(o *Options) {
 			o.Import = func(string) (*model.Model, error) { return model.New("Imported", "", coreNow) }
 		})
 		h.press("i")
@@ -54,7 +54,7 @@ func TestModelsAfterNewShowsTheList(t *testing.T) {
 // A model imported in the TUI with a data flow from an element back to
 // itself opens, and the status line warns about the flow.
 func TestImportWarnsOfSelfLoopsInTheTUI(t *testing.T) {
-	h := newCoreHarness(t, []int{120, 40}, func(o *Options) {
+	h := newHarness(t, []int{120, 40}, func(o *Options) {
 		o.Import = func(string) (*model.Model, error) {
 			m, err := model.New("Loops", "", coreNow)
 			if err != nil {

@@ -1,10 +1,18 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // KeyMap is every key binding of the TUI, grouped by where it applies. The
 // help bar is built from these same bindings, so what the help says is
-// what the handlers match.
+// what the handlers match: a handler matches a binding of KeyMap or
+// ScreenKeys (never a raw key name), and help shows that binding, relabelled
+// for the screen with rebind or joined with pair, never a binding of its
+// own. FullHelp lists every key that acts in the current mode;
+// TestHelpListsExactlyTheHandledKeys presses them all.
 type KeyMap struct {
 	Global  GlobalKeys
 	List    ListKeys
@@ -12,6 +20,10 @@ type KeyMap struct {
 	Confirm ConfirmKeys
 	Parking ParkingKeys
 	Poker   PokerKeys
+	// Filter drives a list's text filter while it has focus.
+	Filter FilterKeys
+	// Home holds the welcome screen's actions besides the list keys.
+	Home HomeKeys
 	// Conflict answers "someone changed what you are editing".
 	Conflict ConflictKeys
 }
@@ -39,8 +51,10 @@ type ParkingKeys struct {
 // ForceQuit does).
 type GlobalKeys struct {
 	NextStep, PrevStep key.Binding
-	// Steps holds "1"…"9"; StepKeys shows them as one help entry.
-	Steps      [9]key.Binding
+	// Steps holds the number key of each step, in walk order ("1" is the
+	// first step; a walk longer than nine has no keys past "9"); StepKeys
+	// is all of them as one help entry.
+	Steps      []key.Binding
 	StepKeys   key.Binding
 	Help       key.Binding
 	Quit       key.Binding
@@ -84,6 +98,20 @@ type FormKeys struct {
 	Newline key.Binding
 }
 
+// FilterKeys drive a text filter while it has focus; every other key types.
+type FilterKeys struct {
+	Keep, Clear key.Binding
+	// Prev and Next move through the matches without leaving the filter.
+	Prev, Next key.Binding
+	// Erase deletes the last character (an editing key, so not in help).
+	Erase key.Binding
+}
+
+// HomeKeys start a model from the welcome screen or the model list.
+type HomeKeys struct {
+	Example, Import key.Binding
+}
+
 // ConfirmKeys answer a yes/no question.
 type ConfirmKeys struct {
 	Yes, No key.Binding
@@ -93,6 +121,32 @@ func bind(keys []string, helpKey, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, desc))
 }
 
+// rebind is b with another help text, for a key that means something
+// else here (↑ on the map means likelier); the keys stay b's own.
+func rebind(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// pair is one help entry for bindings a handler tells apart ("pgup/pgdn
+// scroll preview"): their keys and help keys joined, so it changes with
+// them. It is for help only; handlers match the bindings themselves.
+func pair(desc string, bs ...key.Binding) key.Binding {
+	var keys, help []string
+	for _, b := range bs {
+		keys = append(keys, b.Keys()...)
+		help = append(help, b.Help().Key)
+	}
+	return bind(keys, strings.Join(help, "/"), desc)
+}
+
+// enabled is b, turned off unless on: help leaves out a binding that does
+// nothing where the cursor is.
+func enabled(b key.Binding, on bool) key.Binding {
+	b.SetEnabled(on)
+	return b
+}
+
 // DefaultKeyMap is the key map the TUI ships with; the keys follow the
 // spec's conventions (arrows and j/k, enter, esc, a/e/d, /, space, ?, q).
 func DefaultKeyMap() KeyMap {
@@ -100,11 +154,13 @@ func DefaultKeyMap() KeyMap {
 	g := &k.Global
 	g.NextStep = bind([]string{"tab"}, "tab", "next step")
 	g.PrevStep = bind([]string{"shift+tab"}, "shift+tab", "prev step")
-	for i := range g.Steps {
-		n := string(rune('1' + i))
-		g.Steps[i] = bind([]string{n}, n, Steps[i].String())
+	var numbers []string
+	for _, s := range Steps[:min(len(Steps), 9)] {
+		n := itoa(int(s) + 1)
+		numbers = append(numbers, n)
+		g.Steps = append(g.Steps, bind([]string{n}, n, s.String()))
 	}
-	g.StepKeys = bind([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "go to step")
+	g.StepKeys = bind(numbers, numbers[0]+"-"+numbers[len(numbers)-1], "go to step")
 	g.Help = bind([]string{"?"}, "?", "help")
 	g.Quit = bind([]string{"q"}, "q", "quit")
 	g.ForceQuit = bind([]string{"ctrl+c"}, "ctrl+c", "quit now")
@@ -163,6 +219,17 @@ func DefaultKeyMap() KeyMap {
 	f.Right = bind([]string{"right"}, "→", "next option")
 	f.Newline = bind([]string{"enter"}, "enter", "new line")
 
+	fk := &k.Filter
+	fk.Keep = bind([]string{"enter"}, "enter", "keep filter")
+	fk.Clear = bind([]string{"esc"}, "esc", "clear filter")
+	fk.Prev = bind([]string{"up"}, "↑", "previous match")
+	fk.Next = bind([]string{"down"}, "↓", "next match")
+	fk.Erase = bind([]string{"backspace", "ctrl+h"}, "backspace", "delete a character")
+
+	hk := &k.Home
+	hk.Example = bind([]string{"x"}, "x", "example")
+	hk.Import = bind([]string{"i"}, "i", "import")
+
 	c := &k.Confirm
 	c.Yes = bind([]string{"y", "Y"}, "y", "yes")
 	c.No = bind([]string{"n", "N", "esc"}, "n/esc", "no")
@@ -207,6 +274,32 @@ func (k KeyMap) ListFullHelp() [][]key.Binding {
 func (k KeyMap) FormHelp() []key.Binding {
 	f := k.Form
 	return []key.Binding{f.Next, f.Prev, f.Submit, f.Save, f.Cancel}
+}
+
+// FilterHelp is the short help while a text filter has focus.
+func (k KeyMap) FilterHelp() []key.Binding {
+	return []key.Binding{k.Filter.Keep, k.Filter.Clear}
+}
+
+// FilterFullHelp is every key of a focused text filter.
+func (k KeyMap) FilterFullHelp() [][]key.Binding {
+	f := k.Filter
+	return [][]key.Binding{{f.Prev, f.Next, f.Keep, f.Clear}}
+}
+
+// focusFullHelp is the full help of what has focus over a page: a
+// question, a form or a list's text filter (ls may be nil); ok is false
+// when none has, and the page's own keys apply.
+func focusFullHelp(c *confirm, f *form, ls *list) (help [][]key.Binding, ok bool) {
+	switch {
+	case c != nil:
+		return [][]key.Binding{c.help()}, true
+	case f != nil:
+		return f.fullHelp(), true
+	case ls != nil && ls.Capturing():
+		return ls.fullHelp(), true
+	}
+	return nil, false
 }
 
 // ConfirmHelp is the help of a yes/no question.

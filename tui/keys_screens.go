@@ -36,6 +36,8 @@ type ScreenKeys struct {
 	ScrollDown          key.Binding
 	RiskMap, Sections   key.Binding
 	CellLeft, CellRight key.Binding
+	// PreviewPage pages the full-screen preview down, like pgdn.
+	PreviewPage key.Binding
 }
 
 // DefaultScreenKeys is the screens' key map.
@@ -72,6 +74,7 @@ func DefaultScreenKeys() ScreenKeys {
 	k.Export = bind([]string{"x"}, "x", "export")
 	k.ScrollUp = bind([]string{"up", "k"}, "↑/k", "scroll up")
 	k.ScrollDown = bind([]string{"down", "j"}, "↓/j", "scroll down")
+	k.PreviewPage = bind([]string{"space"}, "space", "page down")
 	k.RiskMap = bind([]string{"m"}, "m", "risk map")
 	k.Sections = bind([]string{"w"}, "w", "write report sections")
 	k.CellLeft = bind([]string{"left", "h"}, "←/h", "lower impact")

@@ -188,15 +188,18 @@ func (l *list) Update(msg tea.Msg) bool {
 		}
 	case tea.KeyPressMsg:
 		if l.filtering {
-			switch msg.String() {
-			case "esc":
+			fk := l.s.keys.Filter
+			switch {
+			case key.Matches(msg, fk.Clear):
 				l.clearFilter()
-			case "enter":
+			case key.Matches(msg, fk.Keep):
 				l.filtering = false
 				l.filter.Blur()
-			case "up", "down":
+			case key.Matches(msg, fk.Prev):
 				// Arrows move through the matches without leaving the filter.
-				l.move(map[string]int{"up": -1, "down": 1}[msg.String()])
+				l.move(-1)
+			case key.Matches(msg, fk.Next):
+				l.move(1)
 			default:
 				l.filter, _ = l.filter.Update(msg)
 				if v := l.filter.Value(); v != l.query {
@@ -243,12 +246,22 @@ func (l *list) move(d int) {
 // help lists the list's own keys (the page adds its actions).
 func (l *list) help() []key.Binding {
 	if l.filtering {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
+		return l.s.keys.FilterHelp()
 	}
 	return []key.Binding{l.s.keys.List.Up, l.s.keys.List.Down, l.s.keys.List.Filter}
+}
+
+// clearKey is esc while a kept filter narrows the list: it clears it.
+func (l *list) clearKey() key.Binding {
+	return enabled(rebind(l.s.keys.List.Back, "clear filter"), l.query != "")
+}
+
+// fullHelp is every key of the focused filter (nil while it has none).
+func (l *list) fullHelp() [][]key.Binding {
+	if l.filtering {
+		return l.s.keys.FilterFullHelp()
+	}
+	return nil
 }
 
 // widths resolves the column widths for a total width.

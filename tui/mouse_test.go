@@ -31,7 +31,7 @@ func click(x, y int) tea.MouseClickMsg {
 func TestMouseClicksSelect(t *testing.T) {
 	for _, size := range [][]int{{80, 24}, {120, 40}} {
 		t.Run(itoa(size[0])+"x"+itoa(size[1]), func(t *testing.T) {
-			h := newCoreHarness(t, size, nil)
+			h := newHarness(t, size, nil)
 			h.seed(fixtureModel(t))
 			x, y := where(t, h.screen(), "Surface")
 			h.send(click(x+1, y))
@@ -84,7 +84,7 @@ func TestMouseClicksSelect(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		h := newCoreHarness(t, []int{80, 24}, nil)
+		h := newHarness(t, []int{80, 24}, nil)
 		h.seed(m)
 		h.goTo(StepThreats)
 		x, y := where(t, h.screen(), "Log leak")
@@ -105,7 +105,7 @@ func TestMouseClicksSelect(t *testing.T) {
 		}
 	})
 	t.Run("model list", func(t *testing.T) {
-		h := newCoreHarness(t, []int{80, 24}, nil)
+		h := newHarness(t, []int{80, 24}, nil)
 		for _, title := range []string{"First", "Second", "Third"} {
 			m, _ := model.New(title, "", coreNow)
 			if _, err := h.st.Create(m); err != nil {
@@ -124,7 +124,7 @@ func TestMouseClicksSelect(t *testing.T) {
 // A list whose page does not say where it draws it ignores clicks rather
 // than selecting a row it guessed.
 func TestListIgnoresClicksWithoutItsPlace(t *testing.T) {
-	h := newCoreHarness(t, []int{80, 24}, nil)
+	h := newHarness(t, []int{80, 24}, nil)
 	h.seed(fixtureModel(t))
 	l := newList(h.a.s, []column{{Title: "Name"}}, "none")
 	l.setItems([]listItem{newListItem("a", "A"), newListItem("b", "B"), newListItem("c", "C")})

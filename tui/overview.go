@@ -9,8 +9,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepOverview, newOverviewPage) }
-
 // overviewPage is the title page of the model: what is under review, by
 // whom, and how far the model has got.
 type overviewPage struct {
@@ -173,7 +171,7 @@ func (p *overviewPage) compactProgress(width int) string {
 	st := p.s.styles
 	var parts []string
 	for _, pr := range p.s.completion() {
-		parts = append(parts, Step(pr.Section).Short()+" "+itoa(pr.Percent())+"%")
+		parts = append(parts, StepFor(pr.Section).Short()+" "+itoa(pr.Percent())+"%")
 	}
 	return st.Bold.Render("Progress ") + st.Muted.Render(wrap(strings.Join(parts, st.Glyphs.Separator), width-10))
 }
@@ -187,7 +185,7 @@ func (p *overviewPage) ShortHelp() []key.Binding {
 
 func (p *overviewPage) FullHelp() [][]key.Binding {
 	if p.form != nil {
-		return [][]key.Binding{p.form.help()}
+		return p.form.fullHelp()
 	}
 	return [][]key.Binding{{p.s.keys.List.Edit, p.s.keys.List.Open}}
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepOWASP, newOWASPPage) }
-
 // owaspPage is the OWASP Top 10 step: the ten items of the model's edition
 // with their assessment, and for the item under the cursor its
 // description, check questions, note and linked threats. Switching
@@ -292,21 +290,27 @@ func (p *owaspPage) ShortHelp() []key.Binding {
 	case p.list.Capturing():
 		return p.list.help()
 	}
-	open := bind([]string{"enter"}, "enter", "details")
+	return []key.Binding{l.Up, l.Down, cycleState(l), k.Note, k.Link, l.Edit, k.Edition, p.openKey()}
+}
+
+// openKey is enter as it reads now: open the item's details, or (with
+// esc) go back to the list.
+func (p *owaspPage) openKey() key.Binding {
+	l := p.s.keys.List
 	if p.detailOnly {
-		open = bind([]string{"enter", "esc"}, "enter/esc", "back to list")
+		return pair("back to list", l.Open, l.Back)
 	}
-	return []key.Binding{l.Up, l.Down, cycleState(l), k.Note, k.Link, l.Edit, k.Edition, open}
+	return rebind(l.Open, "details")
 }
 
 func (p *owaspPage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	if p.form != nil || p.list.Capturing() {
-		return [][]key.Binding{p.ShortHelp()}
+	if h, ok := focusFullHelp(nil, p.form, p.list); ok {
+		return h
 	}
 	return [][]key.Binding{
-		{l.Up, l.Down, l.Home, l.End, l.Filter},
+		{l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End, l.Filter},
 		{cycleState(l), k.PrevState, k.Note, k.Link, l.Edit},
-		{k.Edition, bind([]string{"enter"}, "enter", "details")},
+		{k.Edition, p.openKey(), p.list.clearKey()},
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func TestOWASPCycleStateAndSwitchEdition(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepOWASP)
 	items := model.OWASPCatalog(model.OWASP2025)
 	if len(items) != 10 {
@@ -24,7 +24,7 @@ func TestOWASPCycleStateAndSwitchEdition(t *testing.T) {
 	// space cycles through every state and wraps.
 	for _, want := range append(model.ItemStates[1:], model.NotAssessed) {
 		h.press("space")
-		c, _ := h.reload().Check("A01:2025")
+		c, _ := h.stored().Check("A01:2025")
 		if c.State != want {
 			t.Fatalf("state %q, want %q", c.State, want)
 		}
@@ -34,7 +34,7 @@ func TestOWASPCycleStateAndSwitchEdition(t *testing.T) {
 
 	// E switches to 2021; the 2025 answer is kept, the cursor keeps its rank.
 	h.press("j", "E")
-	m := h.reload()
+	m := h.stored()
 	if m.Edition() != model.OWASP2021 {
 		t.Fatalf("edition %s", m.Edition())
 	}
@@ -42,12 +42,12 @@ func TestOWASPCycleStateAndSwitchEdition(t *testing.T) {
 		t.Fatalf("2025 answer lost: %+v", c)
 	}
 	h.wantScreen("A01:2021", "0/10 assessed")
-	h.dontWantScreen("A01:2025")
-	if got := scrPage[*owaspPage](h).Selected(); got != "A02:2021" {
+	h.dontWantBody("A01:2025")
+	if got := pageOf[*owaspPage](h).Selected(); got != "A02:2021" {
 		t.Fatalf("cursor on %s", got)
 	}
 	h.press("space")
-	if c, _ := h.reload().Check("A02:2021"); c.State != model.StateDone {
+	if c, _ := h.stored().Check("A02:2021"); c.State != model.StateDone {
 		t.Fatalf("2021 item not set: %+v", c)
 	}
 	h.press("E")
@@ -55,7 +55,7 @@ func TestOWASPCycleStateAndSwitchEdition(t *testing.T) {
 }
 
 func TestOWASPNoteAndLinkedThreats(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepOWASP)
 	h.press("n")
 	h.typeText("Enforced in the gateway")
@@ -66,7 +66,7 @@ func TestOWASPNoteAndLinkedThreats(t *testing.T) {
 	h.press("l")
 	h.wantScreen("Linked threats", "T-001 Session fixation")
 	h.press("space", "down", "down", "space", "ctrl+s")
-	c, _ := h.reload().Check("A01:2025")
+	c, _ := h.stored().Check("A01:2025")
 	if c.Note != "Enforced in the gateway" || !slices.Equal(c.Threats, []string{"T-001", "T-003"}) {
 		t.Fatalf("item %+v", c)
 	}
@@ -76,15 +76,15 @@ func TestOWASPNoteAndLinkedThreats(t *testing.T) {
 	h.press("e")
 	h.wantScreen("State", "Note", "Linked threats")
 	h.press("esc")
-	if c2, _ := h.reload().Check("A01:2025"); !slices.Equal(c2.Threats, c.Threats) {
+	if c2, _ := h.stored().Check("A01:2025"); !slices.Equal(c2.Threats, c.Threats) {
 		t.Fatal("esc changed the item")
 	}
 }
 
 func TestOWASPSelectFromMissing(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepOWASP)
-	p := scrPage[*owaspPage](h)
+	p := pageOf[*owaspPage](h)
 	p.Select("A05:2025")
 	if got := p.Selected(); got != "A05:2025" {
 		t.Fatalf("selected %s", got)
@@ -109,7 +109,7 @@ func TestOWASPShowsThreatsOwnTags(t *testing.T) {
 	if _, err := m.PutThreat(th, scrNow); err != nil {
 		t.Fatal(err)
 	}
-	h := newScrHarness(t, m, 120, 40)
+	h := openHarness(t, m, 120, 40)
 	h.goTo(StepOWASP)
 	row := ""
 	for _, l := range strings.Split(h.body(), "\n") {

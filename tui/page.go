@@ -47,22 +47,9 @@ type editorPage interface {
 	Edit(id string) tea.Cmd
 }
 
-// pageFactory builds a step's page for an opened model.
+// pageFactory builds a step's page for an opened model; each step names
+// its own in walk (step.go).
 type pageFactory func(s *session) page
-
-var pageFactories = map[Step]pageFactory{}
-
-// registerPage installs the constructor of a step's screen. Each screen
-// registers itself from an init func in its own file, so engineers working
-// on different screens never edit the same table:
-//
-//	func init() { registerPage(StepStride, newStridePage) }
-func registerPage(s Step, f pageFactory) {
-	if _, dup := pageFactories[s]; dup {
-		panic("tui: two pages registered for step " + s.String())
-	}
-	pageFactories[s] = f
-}
 
 // Messages the root sends to pages.
 type (

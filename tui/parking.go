@@ -320,6 +320,9 @@ func (l *parkingLot) ShortHelp() []key.Binding {
 }
 
 func (l *parkingLot) FullHelp() [][]key.Binding {
+	if h, ok := focusFullHelp(l.confirm, l.form, l.ls); ok {
+		return h
+	}
 	lk := l.s.keys.List
-	return [][]key.Binding{l.ShortHelp(), {lk.Filter, lk.PageUp, lk.PageDown, lk.Home, lk.End}}
+	return [][]key.Binding{l.ShortHelp(), {lk.Filter, lk.PageUp, lk.PageDown, lk.Home, lk.End, l.ls.clearKey()}}
 }

@@ -111,10 +111,10 @@ func (p *pokerScreen) key(km tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(km, k.Axis):
 		// Up and down go to that row (so "4 ↓ 5" reads as it looks);
 		// tab switches.
-		switch km.String() {
-		case "up", "k":
+		switch l := a.keys.List; {
+		case key.Matches(km, l.Up):
 			p.axis = 0
-		case "down", "j":
+		case key.Matches(km, l.Down):
 			p.axis = 1
 		default:
 			p.axis = 1 - p.axis

@@ -26,7 +26,7 @@ func resumeModel(t *testing.T) *model.Model {
 }
 
 // filterActors types a text filter on the Actors step and keeps it.
-func (h *coreHarness) filterActors(q string) {
+func (h *harness) filterActors(q string) {
 	h.t.Helper()
 	h.goTo(StepActors)
 	h.press("/")
@@ -36,7 +36,7 @@ func (h *coreHarness) filterActors(q string) {
 
 // quitAndRestart quits the way q does (every write landed) and starts
 // again on the same file.
-func (h *coreHarness) quitAndRestart(size ...int) {
+func (h *harness) quitAndRestart(size ...int) {
 	h.t.Helper()
 	h.press("q")
 	if !h.a.quitting {
@@ -49,7 +49,7 @@ func (h *coreHarness) quitAndRestart(size ...int) {
 }
 
 func TestResumeRestoresThreatsSortFiltersAndDetail(t *testing.T) {
-	h := newCoreHarness(t, []int{120, 40}, nil)
+	h := newHarness(t, []int{120, 40}, nil)
 	h.seed(resumeModel(t))
 	h.goTo(StepThreats)
 	h.press("o", "O") // by id, reversed
@@ -92,7 +92,7 @@ func TestResumeRestoresThreatsSortFiltersAndDetail(t *testing.T) {
 }
 
 func TestResumeRestoresListFiltersTabsAndStride(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(resumeModel(t))
 	h.filterActors("support agent")
 	h.goTo(StepStride)
@@ -119,7 +119,7 @@ func TestResumeRestoresListFiltersTabsAndStride(t *testing.T) {
 
 // A jump onto a page whose saved filter hides the target still lands on it.
 func TestResumedFilterGivesWayToAJump(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(resumeModel(t))
 	h.filterActors("support")
 	h.goTo(StepOverview)
@@ -133,7 +133,7 @@ func TestResumedFilterGivesWayToAJump(t *testing.T) {
 
 func TestResumeKeepsTimerTimeboxesAndPresenter(t *testing.T) {
 	clk := &coreClock{now: coreNow}
-	h := newCoreHarness(t, []int{120, 40}, func(o *Options) {
+	h := newHarness(t, []int{120, 40}, func(o *Options) {
 		o.Clock = clk.Now
 		o.Timebox = 10 * time.Minute
 	})
@@ -177,7 +177,7 @@ func TestResumeKeepsTimerTimeboxesAndPresenter(t *testing.T) {
 // a running timer running, with its count.
 func TestModelListAndBackKeepsRunningTimer(t *testing.T) {
 	clk := &coreClock{now: coreNow}
-	h := newCoreHarness(t, []int{120, 40}, func(o *Options) { o.Clock = clk.Now })
+	h := newHarness(t, []int{120, 40}, func(o *Options) { o.Clock = clk.Now })
 	other, _ := model.New("Other model", "", coreNow)
 	if _, err := h.st.Create(other); err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func TestModelListAndBackKeepsRunningTimer(t *testing.T) {
 // Positions stored before views, the timer and presenter mode were kept
 // still resume; fields a later version adds are ignored.
 func TestResumeReadsOldAndNewerPositions(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(resumeModel(t))
 	id := h.a.s.m.ID
 	h.a.s.writes.wait()

@@ -9,7 +9,7 @@ import (
 // A failed export says why once: the writer's error names the file, and
 // the form does not wrap it in another "could not write" naming it again.
 func TestExportErrorSaysItOnce(t *testing.T) {
-	h := newScrHarness(t, scrModel(t), 120, 40)
+	h := openHarness(t, scrModel(t), 120, 40)
 	h.goTo(StepReview)
 	path := filepath.Join(t.TempDir(), "gone", "report.md")
 	h.press("x", "ctrl+u")

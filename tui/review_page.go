@@ -16,8 +16,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepReview, newReviewPage) }
-
 // reviewPage is the last step: completion per step, what is still
 // missing (enter jumps to where it is fixed) or the risk map (m), the
 // report's written sections (w), a rendered preview of the Markdown report
@@ -27,11 +25,22 @@ type reviewPage struct {
 	k    ScreenKeys
 	gaps []model.Gap
 	list *list
+	// gapsSeq numbers the missing lists asked of commands (gapsShown: the
+	// one shown); a result for an older one is dropped.
+	gapsSeq, gapsShown int
+	// snap is a snapshot of the model at session revision snapRev, for
+	// the page's commands; they only read it, so they share it.
+	snap    *model.Model
+	snapRev uint64
 
-	// The preview: md is the Markdown it was rendered from and width the
-	// wrap width, so it is rendered again only when either changes.
+	// The preview: md is the report's Markdown as rendered at session
+	// revision mdRev (nil: not yet), renderedFor what the preview shows
+	// and renderWidth its wrap width, so it is drawn again only when
+	// either changes. The Markdown is rendered in a command, from a
+	// snapshot of the model.
 	md          []byte
-	mdStale     bool
+	mdRev       uint64
+	shownRev    uint64 // the revision the preview (or its error) is of
 	doc         *mdDoc // the report prepared for the preview, drawn as it scrolls
 	off         int    // the preview's first line on screen
 	viewH       int    // and how many lines it shows
@@ -58,9 +67,18 @@ type reviewPage struct {
 
 // Messages of the review page's commands.
 type (
+	// gapsMsg brings the missing list and the risk map worked out in a
+	// command.
+	gapsMsg struct {
+		seq  int
+		gaps []model.Gap
+		rows []listItem
+		rm   model.RiskMap
+	}
 	previewMsg struct {
 		seq   int
 		width int
+		rev   uint64 // the session revision md was rendered at
 		md    []byte
 		doc   *mdDoc
 		err   error
@@ -74,7 +92,9 @@ type (
 	exportStatMsg struct {
 		path   string
 		exists bool
-		err    error
+		// data is the report, rendered in the command.
+		data []byte
+		err  error
 	}
 	exportDoneMsg struct {
 		path string
@@ -84,21 +104,46 @@ type (
 )
 
 func newReviewPage(s *session) page {
-	p := &reviewPage{s: s, k: DefaultScreenKeys(), mdStale: true}
+	p := &reviewPage{s: s, k: DefaultScreenKeys()}
 	p.list = newList(s, []column{{Title: "Step", Width: 14}, {Title: "Still missing", Min: 10}}, "Nothing is missing: the model is complete.")
-	p.refresh()
+	// At once while the page is built, so that resume can select a gap.
+	p.setGaps(findGaps(0, s.m))
 	return p
 }
 
-// refresh recomputes the gaps.
-func (p *reviewPage) refresh() {
-	p.gaps = p.s.m.Missing()
-	rows := make([]listItem, len(p.gaps))
-	for i, g := range p.gaps {
+// snapshot is a snapshot of the model as it is now, taken once per
+// revision (copying 10,000 threats takes a couple of milliseconds).
+func (p *reviewPage) snapshot() *model.Model {
+	if p.snap == nil || p.snapRev != p.s.rev {
+		p.snap, p.snapRev = p.s.m.Snapshot(), p.s.rev
+	}
+	return p.snap
+}
+
+// refresh works out the missing list and the risk map again. model.Missing
+// reads every threat (milliseconds at 10,000), so it runs in a command, on
+// a snapshot of the model; the result arrives as a gapsMsg.
+func (p *reviewPage) refresh() tea.Cmd {
+	p.gapsSeq++
+	seq, snap := p.gapsSeq, p.snapshot()
+	return func() tea.Msg { return findGaps(seq, snap) }
+}
+
+// findGaps is the missing list of m, with its rows, and m's risk map.
+func findGaps(seq int, m *model.Model) gapsMsg {
+	gaps := m.Missing()
+	rows := make([]listItem, len(gaps))
+	for i, g := range gaps {
 		rows[i] = newListItem(g.Key(), sectionShort(g.Section), safeLine(g.Message))
 	}
-	p.list.setItems(rows)
-	p.riskMap.refresh(p.s.m)
+	return gapsMsg{seq: seq, gaps: gaps, rows: rows, rm: m.RiskMap()}
+}
+
+// setGaps shows a missing list worked out by findGaps.
+func (p *reviewPage) setGaps(msg gapsMsg) {
+	p.gaps, p.gapsShown = msg.gaps, msg.seq
+	p.list.setItems(msg.rows)
+	p.riskMap.refresh(msg.rm)
 }
 
 // sectionShort is the short name of where a section is worked on.
@@ -134,21 +179,21 @@ func (p *reviewPage) selectedGap() (model.Gap, bool) {
 func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case shownMsg, modelChangedMsg:
-		p.refresh()
-		p.mdStale = true
-		return p.ensurePreview()
+		return tea.Batch(p.refresh(), p.ensurePreview())
 	case savedMsg:
-		p.refresh()
-		p.mdStale = true
 		settle(p.s, &p.sections, msg)
-		return p.ensurePreview()
+		return tea.Batch(p.refresh(), p.ensurePreview())
 	case saveFailedMsg:
-		p.refresh()
-		p.mdStale = true
+		gaps := p.refresh()
 		if p.sections != nil {
-			return settle(p.s, &p.sections, msg)
+			return tea.Batch(gaps, settle(p.s, &p.sections, msg))
 		}
-		return p.s.fail(msg.Err)
+		return tea.Batch(gaps, p.s.fail(msg.Err))
+	case gapsMsg:
+		if msg.seq == p.gapsSeq {
+			p.setGaps(msg)
+		}
+		return nil
 	case tea.WindowSizeMsg:
 		return p.ensurePreview()
 	case previewMsg:
@@ -157,6 +202,10 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.rendering = 0
 		p.renderErr = msg.err
+		if msg.err == nil {
+			p.md, p.mdRev = msg.md, msg.rev
+		}
+		p.shownRev = msg.rev
 		p.doc, p.renderedFor, p.renderWidth = msg.doc, msg.md, msg.width
 		// A newer model may have arrived while this one rendered.
 		if cmd := p.ensurePreview(); cmd != nil || p.doc == nil {
@@ -227,6 +276,18 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		p.wheel(w)
 		return nil
 	}
+	// pgup/pgdn scroll the preview beside the list, as the help says; the
+	// list would page itself otherwise.
+	if km, ok := msg.(tea.KeyPressMsg); ok && p.wide() && !p.list.Capturing() {
+		switch l := p.s.keys.List; {
+		case key.Matches(km, l.PageDown):
+			p.scrollTo(p.off + p.viewH)
+			return nil
+		case key.Matches(km, l.PageUp):
+			p.scrollTo(p.off - p.viewH)
+			return nil
+		}
+	}
 	if p.list.Update(msg) {
 		return nil
 	}
@@ -255,10 +316,6 @@ func (p *reviewPage) Update(msg tea.Msg) tea.Cmd {
 		return p.ensurePreview()
 	case key.Matches(km, k.Export):
 		p.openExport(p.defaultPath())
-	case key.Matches(km, l.PageDown) && p.wide():
-		p.scrollTo(p.off + p.viewH)
-	case key.Matches(km, l.PageUp) && p.wide():
-		p.scrollTo(p.off - p.viewH)
 	}
 	return nil
 }
@@ -283,7 +340,7 @@ func (p *reviewPage) updatePreview(msg tea.Msg) tea.Cmd {
 		p.scrollTo(p.off + 1)
 	case key.Matches(km, l.PageUp):
 		p.scrollTo(p.off - p.viewH)
-	case key.Matches(km, l.PageDown), km.String() == "space":
+	case key.Matches(km, l.PageDown), key.Matches(km, k.PreviewPage):
 		p.scrollTo(p.off + p.viewH)
 	case key.Matches(km, l.Home):
 		p.scrollTo(0)
@@ -310,46 +367,63 @@ func (p *reviewPage) previewWidth() int {
 	return max(20, w-2)
 }
 
-// markdown renders the report from the model. It runs in Update, where
-// the model may be read; the result is plain bytes that commands can use
-// without racing the next edit.
-func (p *reviewPage) markdown() []byte {
-	if p.mdStale || p.md == nil {
-		if p.s.opts.Render != nil {
-			p.md = p.s.opts.Render(p.s.m)
-		} else {
-			p.md = []byte{}
-		}
-		p.mdStale = false
+// mdFresh reports whether md is the report of the model as it is now.
+func (p *reviewPage) mdFresh() bool { return p.md != nil && p.mdRev == p.s.rev }
+
+// markdown returns a function that gives the report's Markdown, to be
+// called in a command: md while the model has not changed since it was
+// rendered, otherwise a render of a snapshot of the model taken now
+// (rendering 10,000 threats takes tens of milliseconds; the snapshot only
+// copies the lists). The command never reads the model itself, which the
+// next edit may change under it.
+func (p *reviewPage) markdown() func() []byte {
+	render := p.s.opts.Render
+	switch {
+	case render == nil:
+		return func() []byte { return []byte{} }
+	case p.mdFresh():
+		md := p.md
+		return func() []byte { return md }
 	}
-	return p.md
+	snap := p.snapshot()
+	return func() []byte { return render(snap) }
 }
 
 // ensurePreview starts a render when the preview is on screen and the
-// report or the width changed since the last one.
+// report or the width changed since the last one. The result comes back
+// as a previewMsg; one from an older render than the latest is dropped,
+// and a render in flight is followed by another if the model changed
+// meanwhile.
 func (p *reviewPage) ensurePreview() tea.Cmd {
 	if !p.previewOnly && !p.wide() {
 		return nil
 	}
-	md := p.markdown()
 	w := p.previewWidth()
-	if p.rendering != 0 || (p.renderedFor != nil && bytes.Equal(md, p.renderedFor) && w == p.renderWidth) {
+	if p.rendering != 0 || (p.renderedFor != nil && p.shownRev == p.s.rev && w == p.renderWidth) {
 		return nil
 	}
 	p.renderSeq++
-	seq := p.renderSeq
+	seq, rev := p.renderSeq, p.s.rev
 	p.rendering = seq
+	markdown := p.markdown()
+	// The preview on screen, kept if the report and width did not change.
+	shown, shownMD, shownW := p.doc, p.renderedFor, p.renderWidth
 	style := newMDStyles(p.s.styles, p.s.styles.Theme.NoColor || p.s.accessible)
 	upto := p.off + p.s.height // what is on screen after the render
 	return func() (msg tea.Msg) {
+		md := []byte{}
 		// A renderer bug on some report must cost the preview, not the
 		// session and its unsaved form.
 		defer func() {
 			if r := recover(); r != nil {
-				msg = previewMsg{seq: seq, width: w, md: md, err: fmt.Errorf("the report could not be drawn (%v)", r)}
+				msg = previewMsg{seq: seq, width: w, rev: rev, md: md, err: fmt.Errorf("the report could not be drawn (%v)", r)}
 			}
 		}()
-		return previewMsg{seq: seq, width: w, md: md, doc: drawPreview(md, w, style, upto)}
+		md = markdown()
+		if shown != nil && shownW == w && bytes.Equal(md, shownMD) {
+			return previewMsg{seq: seq, width: w, rev: rev, md: shownMD, doc: shown}
+		}
+		return previewMsg{seq: seq, width: w, rev: rev, md: md, doc: drawPreview(md, w, style, upto)}
 	}
 }
 
@@ -477,16 +551,17 @@ func (p *reviewPage) submitExport() tea.Cmd {
 		}
 	}
 	p.exportPath = path
-	p.exportData = bytes.Clone(p.markdown())
+	p.exportData = nil
+	markdown := p.markdown()
 	return func() tea.Msg {
 		info, err := os.Stat(path)
 		switch {
 		case err == nil && info.IsDir():
 			return exportStatMsg{path: path, err: errors.New("is a directory")}
 		case err == nil:
-			return exportStatMsg{path: path, exists: true}
+			return exportStatMsg{path: path, exists: true, data: markdown()}
 		case errors.Is(err, fs.ErrNotExist):
-			return exportStatMsg{path: path}
+			return exportStatMsg{path: path, data: markdown()}
 		}
 		return exportStatMsg{path: path, err: err}
 	}
@@ -504,6 +579,7 @@ func (p *reviewPage) afterStat(msg exportStatMsg) tea.Cmd {
 		return nil
 	}
 	p.form = nil
+	p.exportData = msg.data
 	if msg.exists {
 		// The base name keeps the question on one line; the full path is
 		// what the user just typed.
@@ -651,15 +727,33 @@ func (p *reviewPage) ShortHelp() []key.Binding {
 	case p.list.Capturing():
 		return p.list.help()
 	case p.previewOnly:
-		return []key.Binding{k.ScrollUp, k.ScrollDown, l.PageUp, l.PageDown, k.Export, bind([]string{"esc", "v"}, "esc/v", "back")}
+		return []key.Binding{k.ScrollUp, k.ScrollDown, l.PageUp, l.PageDown, k.Export, pair("back", l.Back, k.Preview)}
 	}
-	out := []key.Binding{l.Up, l.Down, bind([]string{"enter"}, "enter", "go to gap"), k.Preview, k.Export, k.RiskMap, k.Sections}
+	out := []key.Binding{l.Up, l.Down, rebind(l.Open, "go to gap"), k.Preview, k.Export, k.RiskMap, k.Sections}
 	if p.wide() {
-		out = append(out, bind([]string{"pgup", "pgdown"}, "pgup/pgdn", "scroll preview"))
+		out = append(out, pair("scroll preview", l.PageUp, l.PageDown))
 	}
 	return out
 }
 
 func (p *reviewPage) FullHelp() [][]key.Binding {
-	return [][]key.Binding{p.ShortHelp()}
+	l, k := p.s.keys.List, p.k
+	if h, ok := focusFullHelp(p.confirm, p.form, nil); ok {
+		return h
+	}
+	switch {
+	case p.sections != nil:
+		return p.sections.fullHelp()
+	case p.mapOn:
+		return [][]key.Binding{p.ShortHelp(), {rebind(l.Back, "missing list"), k.Preview}}
+	case p.list.Capturing():
+		return p.list.fullHelp()
+	case p.previewOnly:
+		return [][]key.Binding{p.ShortHelp(), {k.PreviewPage, rebind(l.Home, "top"), rebind(l.End, "bottom")}}
+	}
+	more := []key.Binding{l.Home, l.End, l.Filter, p.list.clearKey()}
+	if !p.wide() {
+		more = append(more, l.PageUp, l.PageDown)
+	}
+	return [][]key.Binding{p.ShortHelp(), more}
 }

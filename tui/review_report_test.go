@@ -26,7 +26,7 @@ import (
 // `check --require stride,owasp,controls,mitigations` reports, item for
 // item and in the same order.
 func TestReportBuiltInTheTUI(t *testing.T) {
-	h := newCoreHarness(t, []int{120, 40}, func(o *Options) {
+	h := newHarness(t, []int{120, 40}, func(o *Options) {
 		o.Render, o.WriteFile = export.Markdown, export.WriteFile
 	})
 	step := func(what string, want ...string) {

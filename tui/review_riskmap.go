@@ -21,8 +21,8 @@ type riskMapView struct {
 }
 
 // refresh places the threats again; the selection stays where it is.
-func (v *riskMapView) refresh(m *model.Model) {
-	v.rm = m.RiskMap()
+func (v *riskMapView) refresh(rm model.RiskMap) {
+	v.rm = rm
 	if v.l == 0 {
 		v.l, v.i = v.worst()
 	}
@@ -149,11 +149,4 @@ func (v *riskMapView) view(s *session, width, height int) string {
 		lines[j] = truncate(l, width)
 	}
 	return clampLines(strings.Join(lines, "\n"), height)
-}
-
-// rebind is b with another help text, for a key that means something
-// else here (↑ on the map means likelier); the keys stay b's own.
-func rebind(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
 }

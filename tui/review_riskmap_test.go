@@ -10,7 +10,7 @@ import (
 // m shows the risk map on its worst occupied cell; the arrows move the
 // selection and the cell's open threats are listed; m goes back.
 func TestReviewRiskMapSelectsCells(t *testing.T) {
-	h := newScrHarness(t, threatModel(t), 80, 24)
+	h := openHarness(t, threatModel(t), 80, 24)
 	h.goTo(StepReview)
 	h.press("m")
 	h.wantScreen("Risk map", "Likelihood 4 × impact 3 = 12 High · 1 open", "T-003 Bulk export leak")
@@ -20,7 +20,7 @@ func TestReviewRiskMapSelectsCells(t *testing.T) {
 	// Down to 2×2, where the low session-fixation threat sits.
 	h.press("j", "j", "j", "h", "h", "h")
 	h.wantScreen("Likelihood 2 × impact 2 = 4 Low · 1 open", "T-001 Session fixation")
-	h.dontWantScreen("T-003 Bulk export leak")
+	h.dontWantBody("T-003 Bulk export leak")
 	// The map follows the model: accepting T-001 takes it off the map.
 	th, _ := h.m().Threat("T-001")
 	th.Status = model.StatusAccepted
@@ -28,12 +28,12 @@ func TestReviewRiskMapSelectsCells(t *testing.T) {
 	h.wantScreen("Likelihood 2 × impact 2 = 4 Low · 0 open")
 	h.press("m")
 	h.wantScreen("Still missing")
-	h.dontWantScreen("Risk map")
+	h.dontWantBody("Risk map")
 	// enter on a cell opens its first threat on the Threats step.
 	h.press("m", "k", "k", "l")
 	h.wantScreen("Likelihood 4 × impact 3 = 12 High · 1 open")
 	h.press("enter")
-	if h.a.step != StepThreats || scrPage[*threatsPage](h).Selected() != "T-003" {
+	if h.a.step != StepThreats || pageOf[*threatsPage](h).Selected() != "T-003" {
 		t.Errorf("enter went to %s on %q", h.a.step, h.a.pageFor(h.a.step).Selected())
 	}
 	for _, l := range strings.Split(h.screen(), "\n") {
@@ -46,7 +46,7 @@ func TestReviewRiskMapSelectsCells(t *testing.T) {
 // w edits the report's three written sections in one form; they count in
 // completion, and their gaps open the form on the section.
 func TestReviewWritesReportSections(t *testing.T) {
-	h := newScrHarness(t, threatModel(t), 80, 24)
+	h := openHarness(t, threatModel(t), 80, 24)
 	h.goTo(StepReview)
 	h.wantScreen("Report       0%")
 	h.press("w")
@@ -55,13 +55,13 @@ func TestReviewWritesReportSections(t *testing.T) {
 	h.press("tab")
 	h.typeText("- [Runbook](./runbook.md)")
 	h.press("ctrl+s")
-	m := h.reload()
+	m := h.stored()
 	if m.Sections.IncidentResponse != "Page the on-call lead." || m.Sections.RelatedDocs != "- [Runbook](./runbook.md)" || m.Sections.References != "" {
 		t.Fatalf("sections = %+v", m.Sections)
 	}
 	h.wantScreen("Report      66%")
 	// One report gap is left, References; enter on it opens the form there.
-	p := scrPage[*reviewPage](h)
+	p := pageOf[*reviewPage](h)
 	var left []string
 	for _, g := range p.gaps {
 		if g.Section == model.SecReport {
@@ -76,7 +76,7 @@ func TestReviewWritesReportSections(t *testing.T) {
 	h.wantScreen("Report sections", "Standards and guides")
 	h.typeText("- OWASP ASVS")
 	h.press("ctrl+s")
-	if got := h.reload().Sections.References; got != "- OWASP ASVS" {
+	if got := h.stored().Sections.References; got != "- OWASP ASVS" {
 		t.Fatalf("references = %q", got)
 	}
 	h.wantScreen("Report     100%")
@@ -86,7 +86,7 @@ func TestReviewWritesReportSections(t *testing.T) {
 // cell, and no line wider than the terminal.
 func TestReviewRiskMapFitsEveryWidth(t *testing.T) {
 	for _, w := range []int{80, 90, 110, 120, 140, 200} {
-		h := newScrHarness(t, threatModel(t), w, 30)
+		h := openHarness(t, threatModel(t), w, 30)
 		h.goTo(StepReview)
 		h.press("m")
 		h.wantScreen("[H 1]", "T-003 Bulk export leak")

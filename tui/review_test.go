@@ -15,7 +15,7 @@ import (
 )
 
 func TestReviewCompletionAndMissing(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepReview)
 	gaps := h.m().Missing()
 	h.wantScreen("Completion "+itoa(h.m().Overall())+"%", "Assets", "100%", "STRIDE", "0%",
@@ -23,7 +23,7 @@ func TestReviewCompletionAndMissing(t *testing.T) {
 }
 
 func TestReviewJumpFromMissing(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	for _, tc := range []struct {
 		sec  model.Section
 		id   string
@@ -53,7 +53,7 @@ func TestReviewJumpFromMissing(t *testing.T) {
 				t.Fatalf("on %v, want %v", h.a.step, tc.step)
 			}
 			if tc.id != "" {
-				if got := h.a.page().Selected(); got != tc.id && !(tc.step == StepStride && scrPage[*stridePage](h).category() == model.Tampering) {
+				if got := h.a.page().Selected(); got != tc.id && !(tc.step == StepStride && pageOf[*stridePage](h).category() == model.Tampering) {
 					t.Fatalf("selected %q, want %q", got, tc.id)
 				}
 			}
@@ -62,11 +62,11 @@ func TestReviewJumpFromMissing(t *testing.T) {
 }
 
 func TestReviewPreview(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepReview)
 	h.press("v")
 	h.wantScreen("Report preview", "# Payments API", "Owner:** Security Team")
-	p := scrPage[*reviewPage](h)
+	p := pageOf[*reviewPage](h)
 	first := p.renderSeq
 	// Nothing changed: leaving and coming back does not render again.
 	h.press("esc", "1", "9", "v")
@@ -92,7 +92,7 @@ func TestReviewPreview(t *testing.T) {
 }
 
 // exportTo opens the export form and replaces the path.
-func exportTo(h *scrHarness, path string) {
+func exportTo(h *harness, path string) {
 	h.t.Helper()
 	h.press("x")
 	h.wantScreen("Export the report")
@@ -102,7 +102,7 @@ func exportTo(h *scrHarness, path string) {
 }
 
 func TestReviewExport(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepReview)
 	path := filepath.Join(t.TempDir(), "report.md")
 	h.press("x")
@@ -118,7 +118,7 @@ func TestReviewExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := export.Markdown(h.reload()); !bytes.Equal(got, want) {
+	if want := export.Markdown(h.stored()); !bytes.Equal(got, want) {
 		t.Fatalf("exported file differs from the report:\n%s", got)
 	}
 	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
@@ -127,7 +127,7 @@ func TestReviewExport(t *testing.T) {
 }
 
 func TestReviewExportConfirmsOverwrite(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepReview)
 	path := filepath.Join(t.TempDir(), "report.md")
 	if err := os.WriteFile(path, []byte("keep me"), 0o600); err != nil {
@@ -150,7 +150,7 @@ func TestReviewExportConfirmsOverwrite(t *testing.T) {
 }
 
 func TestReviewExportUnwritableShowsError(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepReview)
 	dir := t.TempDir()
 	for _, tc := range []struct{ name, path, want string }{
@@ -162,7 +162,7 @@ func TestReviewExportUnwritableShowsError(t *testing.T) {
 			exportTo(h, tc.path)
 			// The form stays with the path and the error; nothing is lost.
 			h.wantScreen("Export the report", tc.want)
-			if got := scrPage[*reviewPage](h).form.value("path"); got != tc.path {
+			if got := pageOf[*reviewPage](h).form.value("path"); got != tc.path {
 				t.Fatalf("path now %q", got)
 			}
 			h.press("esc")
@@ -199,13 +199,13 @@ func TestReviewGolden(t *testing.T) {
 // A resize re-renders the preview for the new pane, and no preview line
 // ever spills past the terminal's edge.
 func TestReviewPreviewFollowsResize(t *testing.T) {
-	h := newScrHarness(t, scrModel(t), 80, 24)
+	h := openHarness(t, scrModel(t), 80, 24)
 	h.goTo(StepReview)
 	h.press("v")
 	h.wantScreen("Report preview")
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	h.press("esc")
-	p := scrPage[*reviewPage](h)
+	p := pageOf[*reviewPage](h)
 	if p.renderWidth != p.previewWidth() {
 		t.Errorf("preview rendered for %d columns, pane wants %d", p.renderWidth, p.previewWidth())
 	}
@@ -221,7 +221,7 @@ func TestReviewPreviewFailureIsShown(t *testing.T) {
 	draw := drawPreview
 	drawPreview = func([]byte, int, mdStyles, int) *mdDoc { panic("table layout") }
 	t.Cleanup(func() { drawPreview = draw })
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepReview)
 	h.press("v")
 	h.wantScreen("Preview failed: the report could not be drawn (table layout)")

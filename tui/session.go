@@ -48,6 +48,9 @@ type session struct {
 	progRev   uint64
 	progress  []model.Progress
 	progValid bool
+	// progRuns counts the times completion was worked out: app.Update
+	// does it after each message, so View only reads it.
+	progRuns int
 	// treated is each threat's treated state as the cached completion
 	// counted it.
 	treated []bool
@@ -127,11 +130,13 @@ func (s *session) threatsChangedSince(from uint64) ([]string, bool) {
 // for edited threats only their own treated state is looked at again.
 func (s *session) completion() []model.Progress {
 	if s.progValid && s.progRev != s.rev {
+		s.progRuns++
 		if ids, other := s.progressChangedSince(s.progRev); !other && s.retreat(ids) {
 			s.progRev = s.rev
 		}
 	}
 	if !s.progValid || s.progRev != s.rev {
+		s.progRuns++
 		s.progress = s.m.Completion()
 		s.treated = s.treated[:0]
 		for i := range s.m.Threats {

@@ -17,7 +17,7 @@ func TestItemStateCyclesBack(t *testing.T) {
 	for _, step := range []Step{StepOWASP, StepChecklists} {
 		for _, back := range []tea.KeyPressMsg{shiftSpace, backspace} {
 			t.Run(step.String()+"/"+back.String(), func(t *testing.T) {
-				h := newCoreHarness(t, []int{120, 40}, nil)
+				h := newHarness(t, []int{120, 40}, nil)
 				h.seed(fixtureModel(t))
 				h.goTo(step)
 				h.press("?")

@@ -11,7 +11,7 @@ import (
 // a threat set to mitigated on planned mitigations gets a hint.
 func TestStatusLines(t *testing.T) {
 	t.Run("saved and undone", func(t *testing.T) {
-		h := newCoreHarness(t, []int{100, 30}, nil)
+		h := newHarness(t, []int{100, 30}, nil)
 		h.seed(fixtureModel(t))
 		h.press("e", "ctrl+s")
 		h.wantScreen("Saved overview")
@@ -21,7 +21,7 @@ func TestStatusLines(t *testing.T) {
 		h.dontWantScreen("Undone: Saved")
 	})
 	t.Run("delete a model", func(t *testing.T) {
-		h := newCoreHarness(t, []int{100, 30}, nil)
+		h := newHarness(t, []int{100, 30}, nil)
 		h.seed(fixtureModel(t))
 		h.press("ctrl+o", "d")
 		h.wantScreen("Delete the model “Payments API” and everything in it? This cannot be undone.")
@@ -39,7 +39,7 @@ func TestStatusLines(t *testing.T) {
 			Mitigations: []model.Mitigation{{Description: "Rate limit card checks"}}}, coreNow); err != nil {
 			t.Fatal(err)
 		}
-		h := newCoreHarness(t, []int{100, 30}, nil)
+		h := newHarness(t, []int{100, 30}, nil)
 		h.seed(m)
 		h.goTo(StepThreats)
 		h.press("space") // open → mitigated

@@ -120,7 +120,15 @@ func (p *stridePage) dismissedHelp() []key.Binding {
 		return p.dismissed.help()
 	}
 	l := p.s.keys.List
-	back := l.Back
-	back.SetHelp(back.Help().Key, "close list")
-	return []key.Binding{l.Up, l.Down, p.k.Restore, l.Filter, back}
+	has := p.dismissed.len() > 0
+	return []key.Binding{l.Up, l.Down, enabled(p.k.Restore, has), l.Filter, rebind(l.Back, "close list")}
+}
+
+// dismissedFullHelp is every key of the dismissed list.
+func (p *stridePage) dismissedFullHelp() [][]key.Binding {
+	if p.dismissed.Capturing() {
+		return p.dismissed.fullHelp()
+	}
+	l := p.s.keys.List
+	return [][]key.Binding{p.dismissedHelp(), {l.PageUp, l.PageDown, l.Home, l.End, rebind(p.k.Dismissed, "close list"), p.dismissed.clearKey()}}
 }

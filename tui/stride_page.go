@@ -13,8 +13,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepStride, newStridePage) }
-
 // stridePage is the STRIDE step, the heart of a session: one category at a
 // time, what it protects and the questions that prompt the team, the
 // library's suggested threats for this model (accept or dismiss each), the
@@ -33,6 +31,8 @@ type stridePage struct {
 	cursor, offset int
 	// allQuestions shows every prompting question in the narrow layout.
 	allQuestions bool
+	// width is the body width last drawn at (the layout depends on it).
+	width int
 	// allSuggestions shows every suggestion of the category, not only the
 	// model.DefaultShown most relevant.
 	allSuggestions bool
@@ -372,7 +372,8 @@ func (p *stridePage) View(width, height int) string {
 	}
 	top := p.categoryBar(width) + "\n" + p.heading(width)
 	var body string
-	if width >= 110 && !p.s.accessible {
+	p.width = width
+	if p.sideBySide() {
 		// The rows are one line each and come first, as on every other
 		// page; the selected row is explained in the pane beside them.
 		dw := max(40, width/3)
@@ -595,10 +596,14 @@ func (p *stridePage) ShortHelp() []key.Binding {
 	if p.cursor < len(sugg) {
 		out = append(out, k.Accept, k.Dismiss)
 	} else if p.rowCount() > 0 {
-		out = append(out, bind([]string{"enter"}, "enter", "open in Threats"), l.Edit, l.Delete)
+		out = append(out, rebind(l.Open, "open in Threats"), l.Edit, l.Delete)
 	}
 	return append(out, k.Review, l.Add)
 }
+
+// sideBySide reports whether the questions are drawn beside the
+// suggestions (all of them, so i has nothing to show).
+func (p *stridePage) sideBySide() bool { return p.width >= 110 && !p.s.accessible }
 
 // allKey is the binding that toggles between the top suggestions and all
 // of them, labelled for what pressing it does now.
@@ -613,12 +618,18 @@ func (p *stridePage) allKey() key.Binding {
 // FullHelp lists every key of the step.
 func (p *stridePage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	if p.confirm != nil || p.form != nil || p.dismissed != nil {
-		return [][]key.Binding{p.ShortHelp()}
+	if h, ok := focusFullHelp(p.confirm, p.form, nil); ok {
+		return h
 	}
+	if p.dismissed != nil {
+		return p.dismissedFullHelp()
+	}
+	// What acts on the row under the cursor: a suggestion, or a threat.
+	onSugg := p.cursor < len(p.suggestions())
+	onThreat := !onSugg && p.rowCount() > 0
 	return [][]key.Binding{
-		{k.PrevCategory, k.NextCategory, l.Up, l.Down, l.Home, l.End},
-		{k.Accept, k.Dismiss, k.Dismissed, k.Review, k.Questions, p.allKey()},
-		{bind([]string{"enter"}, "enter", "open threat"), l.Add, l.Edit, l.Delete},
+		{k.PrevCategory, k.NextCategory, l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End},
+		{enabled(k.Accept, onSugg), enabled(k.Dismiss, onSugg), k.Dismissed, k.Review, enabled(k.Questions, !p.sideBySide()), p.allKey()},
+		{enabled(rebind(l.Open, "open threat"), onThreat), l.Add, enabled(l.Edit, onThreat), enabled(l.Delete, onThreat)},
 	}
 }

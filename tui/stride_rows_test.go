@@ -11,12 +11,12 @@ import (
 
 // strideRowsShown counts the suggestions whose row is on screen, and
 // checks each is one line no wider than the screen.
-func strideRowsShown(t *testing.T, h *scrHarness, width int) int {
+func strideRowsShown(t *testing.T, h *harness, width int) int {
 	t.Helper()
 	screen := h.screen()
 	lines := strings.Split(screen, "\n")
 	shown := 0
-	for _, s := range scrPage[*stridePage](h).suggestions() {
+	for _, s := range pageOf[*stridePage](h).suggestions() {
 		title := safeLine(s.Threat.Title)
 		head := title[:min(24, len(title))]
 		for _, l := range lines {
@@ -38,10 +38,10 @@ func strideRowsShown(t *testing.T, h *scrHarness, width int) int {
 }
 
 func TestStrideSuggestionsAreOneLineEach(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepStride)
 	h.press("l", "m") // Tampering, every suggestion
-	p := scrPage[*stridePage](h)
+	p := pageOf[*stridePage](h)
 	sugg := p.suggestions()
 	if len(sugg) < 8 {
 		t.Fatalf("the fixture has %d tampering suggestions; the test wants eight or more", len(sugg))
@@ -68,22 +68,22 @@ func TestStrideSuggestionsAreOneLineEach(t *testing.T) {
 	h.press("y", "esc", "G")
 	h.wantScreen("Selected threat", "T-001 · Open")
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	h.dontWantScreen("why: ")
+	h.dontWantBody("why: ")
 }
 
 // Accept and dismiss act on the row under the cursor, as before.
 func TestStrideOneLineRowsKeepAcceptAndDismiss(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepStride)
 	h.press("j")
 	second := strideCurrent(t, h)
 	h.press("x", "enter")
-	if !slices.Contains(h.reload().Dismissed, second.Threat.ID) {
+	if !slices.Contains(h.stored().Dismissed, second.Threat.ID) {
 		t.Fatalf("x did not dismiss %s", second.Threat.ID)
 	}
 	first := strideCurrent(t, h)
 	h.press("y", "esc")
-	if th, ok := h.reload().Threat("T-001"); !ok || th.LibraryID != first.Threat.ID {
+	if th, ok := h.stored().Threat("T-001"); !ok || th.LibraryID != first.Threat.ID {
 		t.Fatalf("y did not accept %s: %+v", first.Threat.ID, th)
 	}
 }

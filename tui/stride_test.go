@@ -9,9 +9,9 @@ import (
 )
 
 // strideFirst returns the suggestion under the STRIDE cursor.
-func strideCurrent(t *testing.T, h *scrHarness) model.Suggestion {
+func strideCurrent(t *testing.T, h *harness) model.Suggestion {
 	t.Helper()
-	p := scrPage[*stridePage](h)
+	p := pageOf[*stridePage](h)
 	sugg := p.suggestions()
 	if p.cursor >= len(sugg) {
 		t.Fatalf("cursor %d is not on a suggestion (%d)", p.cursor, len(sugg))
@@ -20,7 +20,7 @@ func strideCurrent(t *testing.T, h *scrHarness) model.Suggestion {
 }
 
 func TestStrideShowsCategoryQuestionsAndSuggestions(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepStride)
 	info, ok := model.StrideInfoFor(model.Spoofing)
 	if !ok || len(info.Questions) == 0 {
@@ -38,13 +38,13 @@ func TestStrideShowsCategoryQuestionsAndSuggestions(t *testing.T) {
 	h.wantScreen(info.Questions[len(info.Questions)-1][:30])
 	h.press("l")
 	h.wantScreen("Tampering protects Integrity")
-	if got := scrPage[*stridePage](h).Selected(); got == string(model.Spoofing) {
+	if got := pageOf[*stridePage](h).Selected(); got == string(model.Spoofing) {
 		t.Fatalf("selection still on spoofing: %q", got)
 	}
 }
 
 func TestStrideAcceptLinksTriggersAndPlansMitigations(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepStride)
 	h.press("l") // tampering: raised by the restricted asset, so assets get linked
 	sug := strideCurrent(t, h)
@@ -56,7 +56,7 @@ func TestStrideAcceptLinksTriggersAndPlansMitigations(t *testing.T) {
 	h.wantScreen("Accepted as T-001", "Mitigations (one per line)")
 	h.press("esc")
 
-	for name, m := range map[string]*model.Model{"session": h.m(), "workbook": h.reload()} {
+	for name, m := range map[string]*model.Model{"session": h.m(), "workbook": h.stored()} {
 		t.Run(name, func(t *testing.T) {
 			th, ok := m.Threat("T-001")
 			if !ok {
@@ -92,7 +92,7 @@ func TestStrideAcceptLinksTriggersAndPlansMitigations(t *testing.T) {
 }
 
 func TestStrideAcceptThenEditMitigations(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepStride)
 	sug := strideCurrent(t, h)
 	h.press("enter")
@@ -101,10 +101,10 @@ func TestStrideAcceptThenEditMitigations(t *testing.T) {
 	h.press("enter")
 	h.typeText("Hardware keys for staff")
 	h.press("ctrl+s")
-	if scrPage[*stridePage](h).form != nil {
+	if pageOf[*stridePage](h).form != nil {
 		t.Fatalf("form still open:\n%s", h.screen())
 	}
-	th, _ := h.reload().Threat("T-001")
+	th, _ := h.stored().Threat("T-001")
 	if n := len(sug.Threat.Mitigations) + 1; len(th.Mitigations) != n {
 		t.Fatalf("%d mitigations, want %d: %+v", len(th.Mitigations), n, th.Mitigations)
 	}
@@ -115,7 +115,7 @@ func TestStrideAcceptThenEditMitigations(t *testing.T) {
 }
 
 func TestStrideDismissDoesNotComeBack(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepStride)
 	h.press("j")
 	sug := strideCurrent(t, h)
@@ -123,9 +123,9 @@ func TestStrideDismissDoesNotComeBack(t *testing.T) {
 	// Titles may be cut with "…" at 80 columns: look for their start.
 	title := sug.Threat.Title[:min(40, len(sug.Threat.Title))]
 	h.press("x", "enter") // no reason: enter skips it
-	h.dontWantScreen(title)
+	h.dontWantBody(title)
 	h.wantScreen(suggestedHeading(before - 1))
-	m := h.reload()
+	m := h.stored()
 	if !slices.Contains(m.Dismissed, sug.Threat.ID) {
 		t.Fatalf("dismissal not stored: %v", m.Dismissed)
 	}
@@ -154,13 +154,13 @@ func suggestedHeading(n int) string {
 // model.DefaultShown most relevant suggestions; m shows the rest (the
 // cursor can reach them), m again the top ones only.
 func TestStrideShowsTopSuggestionsAndAllOnKey(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepStride)
 	all := model.SuggestFor(h.m(), model.Spoofing)
 	if len(all) <= model.DefaultShown {
 		t.Fatalf("the test model has %d spoofing suggestions; want more than %d", len(all), model.DefaultShown)
 	}
-	page := scrPage[*stridePage](h)
+	page := pageOf[*stridePage](h)
 	if got := len(page.suggestions()); got != model.DefaultShown {
 		t.Fatalf("%d suggestions shown, want %d", got, model.DefaultShown)
 	}
@@ -190,7 +190,7 @@ func TestStrideShowsTopSuggestionsAndAllOnKey(t *testing.T) {
 }
 
 func TestStrideReviewNeedsAReasonWhenNothingApplies(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepStride)
 	h.press("r")
 	h.wantScreen("Review Spoofing", "Conclusion")
@@ -203,7 +203,7 @@ func TestStrideReviewNeedsAReasonWhenNothingApplies(t *testing.T) {
 	h.typeText("Considered: none apply because all access is via mTLS")
 	h.press("ctrl+s")
 	h.wantScreen("reviewed (r)", "Considered: none apply because")
-	r := h.reload().StrideReviewFor(model.Spoofing)
+	r := h.stored().StrideReviewFor(model.Spoofing)
 	if !r.Reviewed || !strings.HasPrefix(r.Note, "Considered: none apply") {
 		t.Fatalf("review not stored: %+v", r)
 	}
@@ -213,9 +213,9 @@ func TestStrideReviewNeedsAReasonWhenNothingApplies(t *testing.T) {
 }
 
 func TestStrideSelectJumpsToCategory(t *testing.T) {
-	h := newScrHarness(t, scrModel(t))
+	h := openHarness(t, scrModel(t))
 	h.goTo(StepStride)
-	p := scrPage[*stridePage](h)
+	p := pageOf[*stridePage](h)
 	p.Select(string(model.DenialOfService))
 	if p.category() != model.DenialOfService {
 		t.Fatalf("category %s", p.category())

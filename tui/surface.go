@@ -7,8 +7,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepSurface, newSurfacePage) }
-
 // newSurfacePage is the Attack surface step: entry points, components,
 // data flows and trust boundaries — where an attacker could get in.
 func newSurfacePage(s *session) page {

@@ -6,7 +6,7 @@ import "testing"
 // the message beside Flow to, and nothing is saved; choosing another end
 // saves it.
 func TestSurfaceFormRefusesSelfLoop(t *testing.T) {
-	h := newCoreHarness(t, []int{100, 30}, nil)
+	h := newHarness(t, []int{100, 30}, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepSurface)
 	h.press("a")

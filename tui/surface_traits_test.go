@@ -14,7 +14,7 @@ import (
 // suggestions (a scheduled job that exports a spreadsheet meets formula
 // injection and no user-facing threat).
 func TestSurfaceTraitsExposureCallers(t *testing.T) {
-	h := newCoreHarness(t, nil, nil)
+	h := newHarness(t, nil, nil)
 	h.seed(fixtureModel(t))
 	h.goTo(StepSurface)
 	h.press("a")

@@ -12,8 +12,6 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-func init() { registerPage(StepThreats, newThreatsPage) }
-
 // threatsPage is the Threats step: a table of every threat, sortable and
 // filterable, with a detail view for one threat and its mitigations. The
 // table is drawn from a cached index (threatIndex) and only the rows on
@@ -283,19 +281,20 @@ func (p *threatsPage) updateTyping(msg tea.Msg) tea.Cmd {
 	case tea.PasteMsg:
 		f.text += typedText(msg.Content)
 	case tea.KeyPressMsg:
-		switch msg.String() {
-		case "esc":
+		fk := p.s.keys.Filter
+		switch {
+		case key.Matches(msg, fk.Clear):
 			f.text = ""
 			p.typing = false
-		case "enter":
+		case key.Matches(msg, fk.Keep):
 			p.typing = false
-		case "up":
+		case key.Matches(msg, fk.Prev):
 			p.move(-1)
 			return nil
-		case "down":
+		case key.Matches(msg, fk.Next):
 			p.move(1)
 			return nil
-		case "backspace":
+		case key.Matches(msg, fk.Erase):
 			if r := []rune(f.text); len(r) > 0 {
 				f.text = string(r[:len(r)-1])
 			}
@@ -841,26 +840,29 @@ func (p *threatsPage) ShortHelp() []key.Binding {
 	case p.form != nil:
 		return p.form.help()
 	case p.typing:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
+		return p.s.keys.FilterHelp()
 	case p.detail != "":
-		return []key.Binding{l.Up, l.Down, bind([]string{"space"}, "space", "mitigation status"), l.Add, l.Edit, l.Delete, k.EditThreat, p.s.keys.Poker.Open, l.Back}
+		return []key.Binding{l.Up, l.Down, rebind(l.Toggle, "mitigation status"), l.Add, l.Edit, l.Delete, k.EditThreat, p.s.keys.Poker.Open, l.Back}
 	}
-	return []key.Binding{l.Up, l.Down, l.Open, l.Add, l.Edit, l.Delete, bind([]string{"space"}, "space", "cycle status"), k.Sort, k.FilterCategory, k.FilterStatus, k.FilterOwner, k.Overdue, l.Filter, p.s.keys.Poker.Open}
+	return []key.Binding{l.Up, l.Down, l.Open, l.Add, l.Edit, l.Delete, rebind(l.Toggle, "cycle status"), k.Sort, k.FilterCategory, k.FilterStatus, k.FilterOwner, k.Overdue, l.Filter, p.s.keys.Poker.Open}
 }
 
 // FullHelp groups every key of the current mode.
 func (p *threatsPage) FullHelp() [][]key.Binding {
 	l, k := p.s.keys.List, p.k
-	if p.confirm != nil || p.form != nil || p.typing || p.detail != "" {
-		return [][]key.Binding{p.ShortHelp()}
+	if h, ok := focusFullHelp(p.confirm, p.form, nil); ok {
+		return h
+	}
+	switch {
+	case p.typing:
+		return p.s.keys.FilterFullHelp()
+	case p.detail != "":
+		return [][]key.Binding{p.ShortHelp(), {l.Home, l.End}}
 	}
 	return [][]key.Binding{
 		{l.Up, l.Down, l.PageUp, l.PageDown, l.Home, l.End},
-		{l.Open, l.Add, l.Edit, l.Delete, bind([]string{"space"}, "space", "cycle status")},
-		{k.Sort, k.Reverse, k.FilterCategory, k.FilterStatus, k.FilterAsset, k.FilterOwner, k.Overdue, l.Filter, k.ClearFilters},
+		{l.Open, l.Add, l.Edit, l.Delete, rebind(l.Toggle, "cycle status")},
+		{k.Sort, k.Reverse, k.FilterCategory, k.FilterStatus, k.FilterAsset, k.FilterOwner, k.Overdue, l.Filter, enabled(k.ClearFilters, p.idx.filter.active())},
 		{p.s.keys.Poker.Open},
 	}
 }

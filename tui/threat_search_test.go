@@ -37,7 +37,7 @@ func TestThreatSearchCoversDescriptionsAndMitigations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			h := newCoreHarness(t, []int{100, 30}, nil)
+			h := newHarness(t, []int{100, 30}, nil)
 			h.seed(build(t))
 			h.goTo(StepThreats)
 			h.press("/")

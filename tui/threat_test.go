@@ -34,7 +34,7 @@ func threatModel(t testing.TB) *model.Model {
 }
 
 // threatRows lists the threat ids in the order the table shows them.
-func threatRows(h *scrHarness) []string {
+func threatRows(h *harness) []string {
 	var ids []string
 	for _, l := range strings.Split(h.body(), "\n") {
 		f := strings.Fields(strings.TrimLeft(l, "> "))
@@ -46,7 +46,7 @@ func threatRows(h *scrHarness) []string {
 }
 
 func TestThreatsSort(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepThreats)
 	for _, tc := range []struct {
 		keys []string
@@ -70,7 +70,7 @@ func TestThreatsSort(t *testing.T) {
 }
 
 func TestThreatsFilter(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepThreats)
 	for _, tc := range []struct {
 		name string
@@ -97,18 +97,18 @@ func TestThreatsFilter(t *testing.T) {
 }
 
 func TestThreatsToggleStatusKeepsCursor(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepThreats)
 	h.press("j") // T-003, open
-	if got := scrPage[*threatsPage](h).Selected(); got != "T-003" {
+	if got := pageOf[*threatsPage](h).Selected(); got != "T-003" {
 		t.Fatalf("selected %s", got)
 	}
 	h.press("space")
-	th, _ := h.reload().Threat("T-003")
+	th, _ := h.stored().Threat("T-003")
 	if th.Status != model.StatusMitigated {
 		t.Fatalf("status %s, want mitigated", th.Status)
 	}
-	if got := scrPage[*threatsPage](h).Selected(); got != "T-003" {
+	if got := pageOf[*threatsPage](h).Selected(); got != "T-003" {
 		t.Fatalf("cursor moved to %s", got)
 	}
 	// With an "open" filter the toggled threat leaves the table.
@@ -120,7 +120,7 @@ func TestThreatsToggleStatusKeepsCursor(t *testing.T) {
 }
 
 func TestThreatsAddEditDelete(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepThreats)
 
 	// Saving without a title keeps the form with the model's message.
@@ -130,11 +130,11 @@ func TestThreatsAddEditDelete(t *testing.T) {
 	h.wantScreen("Title is required")
 	h.typeText("Token replay")
 	h.press("ctrl+s")
-	th, ok := h.reload().Threat("T-005")
+	th, ok := h.stored().Threat("T-005")
 	if !ok || th.Title != "Token replay" || th.Category != model.Spoofing || th.Likelihood != 3 || th.Status != model.StatusOpen {
 		t.Fatalf("added %+v", th)
 	}
-	if got := scrPage[*threatsPage](h).Selected(); got != "T-005" {
+	if got := pageOf[*threatsPage](h).Selected(); got != "T-005" {
 		t.Fatalf("cursor on %s, want the new threat", got)
 	}
 
@@ -143,7 +143,7 @@ func TestThreatsAddEditDelete(t *testing.T) {
 	h.wantScreen("Edit T-005")
 	h.typeText(" with stolen JWT")
 	h.press("tab", "tab", "tab", "tab", "down", "down", "ctrl+s")
-	th, _ = h.reload().Threat("T-005")
+	th, _ = h.stored().Threat("T-005")
 	if th.Title != "Token replay with stolen JWT" || th.Likelihood != 5 {
 		t.Fatalf("edited %+v", th)
 	}
@@ -156,13 +156,13 @@ func TestThreatsAddEditDelete(t *testing.T) {
 		t.Fatal("deleted after n")
 	}
 	h.press("d", "y")
-	if _, ok := h.reload().Threat("T-005"); ok {
+	if _, ok := h.stored().Threat("T-005"); ok {
 		t.Fatal("not deleted after y")
 	}
 }
 
 func TestThreatsDetailMitigations(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepThreats)
 	h.press("j", "enter") // T-003
 	h.wantScreen("T-003", "Bulk export leak", "Assets:", "AS-001 Card data", "Mitigations (2)",
@@ -170,7 +170,7 @@ func TestThreatsDetailMitigations(t *testing.T) {
 
 	// space cycles the status of the mitigation under the cursor.
 	h.press("space")
-	th, _ := h.reload().Threat("T-003")
+	th, _ := h.stored().Threat("T-003")
 	if th.Mitigations[0].Status != model.MitigationInProgress {
 		t.Fatalf("status %s", th.Mitigations[0].Status)
 	}
@@ -179,35 +179,35 @@ func TestThreatsDetailMitigations(t *testing.T) {
 	h.press("a")
 	h.typeText("Watermark exports")
 	h.press("ctrl+s")
-	th, _ = h.reload().Threat("T-003")
+	th, _ = h.stored().Threat("T-003")
 	if len(th.Mitigations) != 3 || th.Mitigations[2].Description != "Watermark exports" || th.Mitigations[2].Status != model.MitigationPlanned {
 		t.Fatalf("mitigations %+v", th.Mitigations)
 	}
 	h.press("e")
 	h.typeText(" per user")
 	h.press("tab", "down", "ctrl+s")
-	th, _ = h.reload().Threat("T-003")
+	th, _ = h.stored().Threat("T-003")
 	if m := th.Mitigations[2]; m.Description != "Watermark exports per user" || m.Status != model.MitigationInProgress {
 		t.Fatalf("edited %+v", m)
 	}
 	h.press("d")
 	h.wantScreen("Delete mitigation")
 	h.press("y")
-	th, _ = h.reload().Threat("T-003")
+	th, _ = h.stored().Threat("T-003")
 	if len(th.Mitigations) != 2 {
 		t.Fatalf("mitigations %+v", th.Mitigations)
 	}
 	h.press("esc")
-	if got := scrPage[*threatsPage](h).detail; got != "" {
+	if got := pageOf[*threatsPage](h).detail; got != "" {
 		t.Fatalf("detail still open on %s", got)
 	}
 }
 
 func TestThreatsSelectClearsHidingFilter(t *testing.T) {
-	h := newScrHarness(t, threatModel(t))
+	h := openHarness(t, threatModel(t))
 	h.goTo(StepThreats)
 	h.press("c") // spoofing only: T-001
-	p := scrPage[*threatsPage](h)
+	p := pageOf[*threatsPage](h)
 	p.Select("T-002")
 	if got := p.Selected(); got != "T-002" {
 		t.Fatalf("selected %s", got)
@@ -222,7 +222,7 @@ func TestThreatsHostileTextIsCleaned(t *testing.T) {
 	// A workbook written by another tool may hold anything.
 	m.Threats = append(m.Threats, model.Threat{ID: "T-001", Title: "evil \x1b]52;c;aGk=\x07 \x1b[2Jtitle", Category: model.Spoofing,
 		Likelihood: 3, Impact: 3, Status: model.StatusOpen, Description: "line\x1b[31m red"})
-	h := newScrHarness(t, m)
+	h := openHarness(t, m)
 	h.goTo(StepThreats)
 	h.press("enter")
 	out := h.a.render()

@@ -27,7 +27,7 @@ func lineWith(t *testing.T, screen, sub string) string {
 func TestTextIsCutWithAnEllipsis(t *testing.T) {
 	t.Run("checklist state in full at every width", func(t *testing.T) {
 		for _, w := range []int{80, 120, 200} {
-			h := newCoreHarness(t, []int{w, 30}, nil)
+			h := newHarness(t, []int{w, 30}, nil)
 			h.seed(fixtureModel(t))
 			h.goTo(StepChecklists)
 			for range len(model.ItemStates) - 1 {
@@ -41,7 +41,7 @@ func TestTextIsCutWithAnEllipsis(t *testing.T) {
 		if _, err := m.PutThreat(model.Threat{Title: "Stolen tokens replayed", Category: model.InformationDisclosure, Likelihood: 5, Impact: 5, Status: model.StatusTransferred}, coreNow); err != nil {
 			t.Fatal(err)
 		}
-		h := newCoreHarness(t, []int{80, 24}, nil)
+		h := newHarness(t, []int{80, 24}, nil)
 		h.seed(m)
 		h.goTo(StepThreats)
 		h.press("enter")
@@ -59,7 +59,7 @@ func TestTextIsCutWithAnEllipsis(t *testing.T) {
 		// split one.
 		m.Overview.Participants = []string{"Alice Anderson", "Bob Brown", "Carol Clarke", "Dan 👨‍👩‍👧‍👦 Davies", "Erin Evans", "Frank Fischer", "Grace Gupta"}
 		for _, w := range []int{80, 120} {
-			h := newCoreHarness(t, []int{w, 30}, nil)
+			h := newHarness(t, []int{w, 30}, nil)
 			h.seed(m)
 			l := strings.TrimRight(lineWith(t, h.screen(), "Participants:"), " ")
 			if w == 80 && !strings.HasSuffix(l, "…") {
@@ -71,7 +71,7 @@ func TestTextIsCutWithAnEllipsis(t *testing.T) {
 		}
 	})
 	t.Run("suggestion titles", func(t *testing.T) {
-		h := newCoreHarness(t, []int{80, 24}, nil)
+		h := newHarness(t, []int{80, 24}, nil)
 		h.seed(fixtureModel(t))
 		h.goTo(StepStride)
 		const title = "Leaked API keys used to impersonate a client or partner"
@@ -89,7 +89,7 @@ func TestTextIsCutWithAnEllipsis(t *testing.T) {
 		if _, err := m.PutElement(model.SurfaceElement{Name: name, Kind: model.KindWebhook}, coreNow); err != nil {
 			t.Fatal(err)
 		}
-		h := newCoreHarness(t, []int{120, 40}, nil)
+		h := newHarness(t, []int{120, 40}, nil)
 		h.seed(m)
 		h.goTo(StepSurface)
 		h.wantScreen(name)

@@ -5,10 +5,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// Update routes a message: frame-wide messages first, then keys by focus
+// update routes a message: frame-wide messages first, then keys by focus
 // (a capturing prompt, form or filter gets every key but ctrl+c), then the
 // global keys, then the current page.
-func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height

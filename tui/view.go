@@ -7,8 +7,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/threatdeck/threatdeck/model"
 )
 
 // View draws the frame around the current page. In accessible mode it
@@ -235,12 +233,7 @@ func (a *app) stepMarks() []string {
 	progress := a.s.completion()
 	out := make([]string, len(Steps))
 	for i, s := range Steps {
-		var p model.Progress
-		if sec, ok := s.Section(); ok && int(sec) < len(progress) {
-			p = progress[sec]
-		} else {
-			p = model.Progress{Done: a.s.overall(), Total: 100}
-		}
+		p := a.s.progressOf(s, progress)
 		switch {
 		case p.Complete():
 			out[i] = g.Done
@@ -292,7 +285,7 @@ func (a *app) helpBindings() ([]key.Binding, [][]key.Binding) {
 		short, full = a.home.ShortHelp(), a.home.FullHelp()
 	case a.park != nil:
 		short = []key.Binding{a.keys.Form.Submit, a.keys.Form.Cancel}
-		full = [][]key.Binding{short}
+		full = [][]key.Binding{{a.keys.Form.Submit, a.keys.Form.Save, a.keys.Form.Cancel}}
 	case a.poker != nil:
 		short = a.poker.help()
 		full = [][]key.Binding{short}
