@@ -226,12 +226,17 @@ func modelIDs(tx *bolt.Tx) []string {
 
 // loadIn decodes every record of model id.
 func (s *Store) loadIn(tx *bolt.Tx, id string) (*model.Model, error) {
+	return s.loadWith(tx, id, newRecordDecoder())
+}
+
+// loadWith decodes every record of model id with rd (a preview's decodes
+// threats as rows).
+func (s *Store) loadWith(tx *bolt.Tx, id string, rd *recordDecoder) (*model.Model, error) {
 	mb, err := s.bucketOf(tx, id)
 	if err != nil {
 		return nil, err
 	}
 	m := &model.Model{ID: id}
-	rd := newRecordDecoder()
 	for _, kind := range model.RecordKinds {
 		b := mb.Bucket([]byte(kind))
 		if b == nil {
@@ -331,7 +336,7 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 			// The values point into bbolt's memory map, valid while this
 			// transaction is open: guard the worker as the caller is.
 			errs[p] = guard(s.path, func() error {
-				decodePart(p, newRecordDecoder())
+				decodePart(p, rd.sibling())
 				return errs[p]
 			})
 		})

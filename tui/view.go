@@ -29,6 +29,9 @@ func (a *app) render() string {
 	if a.quitting {
 		return ""
 	}
+	if a.preview != nil && a.s == nil {
+		return a.preview.render(a)
+	}
 	if a.tooSmall() {
 		msg := "threatdeck needs a terminal of at least " + itoa(minWidth) + "×" + itoa(minHeight) +
 			";\nthis one is " + itoa(a.width) + "×" + itoa(a.height) + ".\nEnlarge the window, or press q to quit."
