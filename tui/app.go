@@ -71,6 +71,9 @@ type app struct {
 	record *model.SessionRecord
 	// preview is drawn while the resumed model loads (see previewFrame).
 	preview *previewFrame
+	// previewShown is closed once the preview is drawn, or known not to
+	// be (then nil): the load behind it waits for it (afterPreview).
+	previewShown chan struct{}
 }
 
 // Run starts the TUI and blocks until the user quits.
@@ -139,7 +142,9 @@ func (a *app) restyle() {
 func (a *app) Init() tea.Cmd {
 	load := a.home.opens(a.home.load(a.opts.ModelID, true))
 	if pv, ok := a.opts.Workbook.(Previewer); ok {
-		load = tea.Sequence(previewModel(a.opts.Workbook, pv, a.opts.ModelID), load)
+		shown := make(chan struct{})
+		a.previewShown = shown
+		load = tea.Sequence(previewModel(a.opts.Workbook, pv, a.opts.ModelID, shown), afterPreview(shown, load))
 	}
 	return tea.Batch(tea.RequestBackgroundColor, load, a.listen(), a.announce())
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -34,31 +36,70 @@ type previewedMsg struct {
 
 // previewModel reads a preview of the model resuming opens (modelID, else
 // the last position's), when the user was on its Threats step; nil when
-// there is nothing to preview. Its errors are the load's to report: it
-// comes just before the load, which reads the same.
-func previewModel(wb Workbook, pv Previewer, modelID string) tea.Cmd {
+// there is nothing to preview, and then it closes shown. Its errors are
+// the load's to report: it comes just before the load, which reads the
+// same.
+func previewModel(wb Workbook, pv Previewer, modelID string, shown chan struct{}) tea.Cmd {
 	return func() tea.Msg {
-		id := modelID
-		if id == "" {
-			pos, err := wb.Position()
-			if err != nil {
-				return nil
-			}
-			id = pos.ModelID
-		}
-		if id == "" {
+		msg := readPreview(wb, pv, modelID)
+		if msg == nil {
+			close(shown)
 			return nil
 		}
-		pos, err := wb.ModelPosition(id)
-		if step, ok := ParseStep(pos.Step); err != nil || !ok || step != StepThreats {
-			return nil
+		return msg
+	}
+}
+
+// afterPreview runs load once the preview is on screen: set up (shown is
+// closed), then one frame interval, in which the renderer writes it out.
+// Started at once, the load's decoders and collector took both CPUs from
+// the renderer, and the preview's frame came out little before the
+// model's own (BenchmarkStartToFirstFrame's frame-cpu-ms).
+func afterPreview(shown <-chan struct{}, load tea.Cmd) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case <-shown:
+			time.Sleep(frameInterval)
+		case <-time.After(time.Second): // not set up (the program is quitting)
 		}
-		m, err := pv.Preview(id)
+		return load()
+	}
+}
+
+// frameInterval is the time between frames at Run's frame rate.
+const frameInterval = time.Second / 120
+
+// readPreview is previewModel's reading: a previewedMsg, or nil.
+func readPreview(wb Workbook, pv Previewer, modelID string) tea.Msg {
+	id := modelID
+	if id == "" {
+		pos, err := wb.Position()
 		if err != nil {
 			return nil
 		}
-		m.ID, pos.ModelID = id, id
-		return previewedMsg{m: m, pos: pos}
+		id = pos.ModelID
+	}
+	if id == "" {
+		return nil
+	}
+	pos, err := wb.ModelPosition(id)
+	if step, ok := ParseStep(pos.Step); err != nil || !ok || step != StepThreats {
+		return nil
+	}
+	m, err := pv.Preview(id)
+	if err != nil {
+		return nil
+	}
+	m.ID, pos.ModelID = id, id
+	return previewedMsg{m: m, pos: pos}
+}
+
+// previewDrawn lets the load behind the preview go: the preview is set up
+// (Bubble Tea draws it right after this Update), or will not be.
+func (a *app) previewDrawn() {
+	if a.previewShown != nil {
+		close(a.previewShown)
+		a.previewShown = nil
 	}
 }
 

@@ -48,7 +48,7 @@ func previewApp(t *testing.T, st *store.Store, w, h int, color bool) (a *app, pr
 	a.timer.every = 0
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	a.Init() // counts the open on its way
-	preview = previewModel(st, st, "")()
+	preview = readPreview(st, st, "")
 	if _, ok := preview.(previewedMsg); !ok {
 		t.Fatalf("no preview: %#v", preview)
 	}
@@ -143,10 +143,10 @@ func TestPreviewOnlyThreats(t *testing.T) {
 	if err := st.SetPosition(model.Position{ModelID: id, Step: StepAssets.Name()}); err != nil {
 		t.Fatal(err)
 	}
-	if msg := previewModel(st, st, "")(); msg != nil {
+	if msg := readPreview(st, st, ""); msg != nil {
 		t.Fatalf("previewed the Assets step: %#v", msg)
 	}
-	if msg := previewModel(st, st, "99")(); msg != nil {
+	if msg := readPreview(st, st, "99"); msg != nil {
 		t.Fatalf("previewed a missing model: %#v", msg)
 	}
 }

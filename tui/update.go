@@ -37,6 +37,7 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.click(msg)
 	case previewedMsg:
 		a.showPreview(msg)
+		a.previewDrawn()
 		return a, nil
 	case timerTickMsg:
 		return a, a.timer.tick(msg, a.opts.now())
