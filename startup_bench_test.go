@@ -56,7 +56,11 @@ func frameMarkers(threats int) []string {
 // on the Threats step. ns/op is process start (fork/exec included) to the
 // first full frame; RSS-MiB is the resident set right after that frame,
 // HWM-MiB its peak so far, anon-MiB and file-MiB its anonymous and
-// file-backed parts (the worst of all runs each). With several binaries
+// file-backed parts (the worst of all runs each). quit-median-ns is the
+// time to the program's exit after q typed at the first frame, which it
+// holds until the whole model is loaded; peak-RSS-MiB the peak resident
+// set over the process's life, that load included; frame-cpu-ms the median
+// CPU time the process had used at its first frame. With several binaries
 // (startupBinsEnv) the figures carry the binary's file name as a suffix.
 func BenchmarkStartToFirstFrame(b *testing.B) {
 	if runtime.GOOS != "linux" {
@@ -92,17 +96,22 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 // reports each one's figures.
 func benchStarts(b *testing.B, bins []string, db string, markers []string) {
 	times := make([][]time.Duration, len(bins))
+	quits := make([][]time.Duration, len(bins))
+	cpus := make([][]float64, len(bins))
 	worst := make([]map[string]float64, len(bins))
 	for i := range worst {
 		worst[i] = map[string]float64{}
 	}
 	for b.Loop() {
 		for i, bin := range bins {
-			d, mem := startOnce(b, bin, db, markers)
-			times[i] = append(times[i], d)
-			for k, v := range mem {
+			r := startOnce(b, bin, db, markers)
+			times[i] = append(times[i], r.frame)
+			quits[i] = append(quits[i], r.quit)
+			for k, v := range r.mem {
 				worst[i][k] = max(worst[i][k], v)
 			}
+			cpus[i] = append(cpus[i], r.mem["cpu"])
+			worst[i]["peak"] = max(worst[i]["peak"], r.peak)
 		}
 	}
 	for i, bin := range bins {
@@ -129,6 +138,11 @@ func benchStarts(b *testing.B, bins []string, db string, markers []string) {
 		b.ReportMetric(worst[i]["VmHWM"], "HWM-MiB"+suffix)
 		b.ReportMetric(worst[i]["RssAnon"], "anon-MiB"+suffix)
 		b.ReportMetric(worst[i]["RssFile"], "file-MiB"+suffix)
+		slices.Sort(quits[i])
+		b.ReportMetric(float64(quits[i][len(quits[i])/2].Nanoseconds()), "quit-median-ns"+suffix)
+		b.ReportMetric(worst[i]["peak"], "peak-RSS-MiB"+suffix)
+		slices.Sort(cpus[i])
+		b.ReportMetric(cpus[i][len(cpus[i])/2], "frame-cpu-ms"+suffix)
 	}
 	if len(bins) > 1 {
 		// The loop's own ns/op covers every binary's start and exit.
@@ -136,9 +150,20 @@ func benchStarts(b *testing.B, bins []string, db string, markers []string) {
 	}
 }
 
-// startOnce runs the binary until its first full frame and returns the
-// time that took and the process's memory figures then (procMemory).
-func startOnce(b *testing.B, bin, db string, markers []string) (time.Duration, map[string]float64) {
+// started is what one start measured: the time to the first full frame
+// and the memory figures then (procMemory); the time until the program
+// exited after q was typed at that frame (q waits, like any key, until
+// the model is whole, then quits) and the peak resident set until then,
+// load behind the first frame included, in MiB.
+type started struct {
+	frame, quit time.Duration
+	mem         map[string]float64
+	peak        float64
+}
+
+// startOnce runs the binary until its first full frame, then types q and
+// waits for it to exit.
+func startOnce(b *testing.B, bin, db string, markers []string) started {
 	b.Helper()
 	cmd := exec.Command(bin, "--db", db)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLORTERM=truecolor")
@@ -165,21 +190,36 @@ func startOnce(b *testing.B, bin, db string, markers []string) (time.Duration, m
 			}
 		}
 	}()
-	stop := func() {
-		// ctrl+c is the program's "quit now"; kill it if that is ignored.
-		_, _ = f.Write([]byte{0x03})
+	// stop types q and waits for the exit, polling the peak resident set
+	// (VmHWM) meanwhile: the rusage of a child also counts the test
+	// process it was forked from. It returns the last peak read.
+	stop := func() (peak float64) {
+		// q is held until the model is whole, then quits (no one else is
+		// in the session, so it does not ask); kill it if it is ignored.
+		_, _ = f.Write([]byte{'q'})
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		go func() {
 			for range chunks { // keep draining so the exit never blocks on output
 			}
 		}()
-		select {
-		case <-done:
-		case <-time.After(exitDeadline):
-			_ = cmd.Process.Kill()
-			<-done
-			b.Errorf("program did not quit %v after ctrl+c; killed", exitDeadline)
+		deadline := time.After(exitDeadline)
+		poll := time.NewTicker(2 * time.Millisecond)
+		defer poll.Stop()
+		for {
+			select {
+			case <-done:
+				return peak
+			case <-poll.C:
+				if mem, err := procMemory(cmd.Process.Pid); err == nil {
+					peak = max(peak, mem["VmHWM"])
+				}
+			case <-deadline:
+				_ = cmd.Process.Kill()
+				<-done
+				b.Errorf("program did not quit %v after q; killed", exitDeadline)
+				return peak
+			}
 		}
 	}
 
@@ -199,11 +239,14 @@ func startOnce(b *testing.B, bin, db string, markers []string) (time.Duration, m
 			}
 			elapsed := time.Since(start)
 			mem, err := procMemory(cmd.Process.Pid)
-			stop()
+			if err == nil {
+				mem["cpu"], err = procCPU(cmd.Process.Pid)
+			}
+			peak := stop()
 			if err != nil {
 				b.Fatal(err)
 			}
-			return elapsed, mem
+			return started{frame: elapsed, quit: time.Since(start), mem: mem, peak: max(peak, mem["VmHWM"])}
 		case <-timeout.C:
 			_ = cmd.Process.Kill()
 			stop()
@@ -232,6 +275,33 @@ func screenText(out []byte) string {
 		s = "…" + s[len(s)-4000:]
 	}
 	return s
+}
+
+// procCPU is the CPU time all threads of a process have run so far, in
+// ms, from each thread's schedstat (nanoseconds, unlike the clock ticks of
+// /proc/<pid>/stat): steadier than wall time on a shared machine.
+func procCPU(pid int) (float64, error) {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, fmt.Errorf("no schedstat for process %d: %v", pid, err)
+	}
+	var ns float64
+	for _, t := range tasks {
+		data, err := os.ReadFile(t)
+		if err != nil {
+			continue // the thread ended meanwhile
+		}
+		f := strings.Fields(string(data))
+		if len(f) == 0 {
+			return 0, errors.New(t + " is empty")
+		}
+		v, err := strconv.ParseFloat(f[0], 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", t, err)
+		}
+		ns += v
+	}
+	return ns / 1e6, nil
 }
 
 // memFields are the /proc/<pid>/status lines reported, in kB: the
