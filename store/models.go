@@ -292,6 +292,13 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 		}
 	}
 	slices.SortStableFunc(recs, func(a, b kv) int { return a.key.Compare(b.key) })
+	// A large bucket's walk has mapped every one of its pages: let them go
+	// now and as decoding moves on, so a 100,000-threat load holds the
+	// model, not the model and the 110 MB file besides.
+	drop := len(recs) >= dropMappedMin
+	if drop {
+		dropMapped(b.Tx())
+	}
 	// List kinds are decoded straight into their place in m; the others
 	// (dismissed ids, extensions, counters) into values appended after.
 	at, inPlace := m.Extend(kind, len(recs))
@@ -315,7 +322,11 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	}
 	errs := make([]error, parts)
 	decodePart := func(p int, rd *recordDecoder) {
-		for i := p * len(recs) / parts; i < (p+1)*len(recs)/parts; i++ {
+		start := p * len(recs) / parts
+		for i := start; i < (p+1)*len(recs)/parts; i++ {
+			if drop && (i-start)%dropMappedEvery == dropMappedEvery-1 {
+				dropMapped(b.Tx())
+			}
 			data := recs[i].data
 			if sealed {
 				var ok bool
@@ -356,6 +367,12 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	}
 	return nil
 }
+
+// dropMappedMin is the number of records from which a bucket's decoding
+// lets the file's mapped pages go (dropMapped), every dropMappedEvery
+// records of each part: below it the file is small. (Variables so tests
+// can drop small buckets.)
+var dropMappedMin, dropMappedEvery = 20000, 4096
 
 // parallelDecodeMin is the number of records per CPU below which a bucket
 // is decoded on one goroutine: starting workers costs more than it saves.
