@@ -97,17 +97,12 @@ func (rd *recordDecoder) decode(kind model.RecordKind, data []byte, v any) error
 func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
 	d := jsonReader{b: data, texts: texts}
 	ok := d.object(func(key []byte) bool {
+		if ok, known := d.rowField(key, t); known {
+			return ok
+		}
 		switch string(key) {
-		case "id":
-			return d.str(&t.ID)
-		case "title":
-			return d.str(&t.Title)
 		case "description":
 			return d.str(&t.Description)
-		case "methodology":
-			return d.shared(&t.Methodology)
-		case "category":
-			return d.shared((*string)(&t.Category))
 		case "vector":
 			return d.shared(&t.Vector)
 		case "assets":
@@ -118,12 +113,6 @@ func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
 			return d.strs(&t.Actors)
 		case "owasp":
 			return d.strs(&t.OWASP)
-		case "likelihood":
-			return d.int(&t.Likelihood)
-		case "impact":
-			return d.int(&t.Impact)
-		case "status":
-			return d.shared((*string)(&t.Status))
 		case "library_id":
 			return d.str(&t.LibraryID)
 		case "mitigations":
@@ -581,21 +570,10 @@ func (s *mitSlab) take(n int) []model.Mitigation {
 func decodeThreatRow(data []byte, t *model.Threat, texts *texts, mits *mitSlab) bool {
 	d := jsonReader{b: data, texts: texts}
 	ok := d.object(func(key []byte) bool {
+		if ok, known := d.rowField(key, t); known {
+			return ok
+		}
 		switch string(key) {
-		case "id":
-			return d.str(&t.ID)
-		case "title":
-			return d.str(&t.Title)
-		case "methodology":
-			return d.shared(&t.Methodology)
-		case "category":
-			return d.shared((*string)(&t.Category))
-		case "likelihood":
-			return d.int(&t.Likelihood)
-		case "impact":
-			return d.int(&t.Impact)
-		case "status":
-			return d.shared((*string)(&t.Status))
 		case "mitigations":
 			return d.rowMitigations(&t.Mitigations, mits)
 		case "description", "vector", "library_id", "treatment", "rationale", "decided_by", "decided_at", "review_by",
@@ -616,24 +594,60 @@ func decodeThreatRow(data []byte, t *model.Threat, texts *texts, mits *mitSlab) 
 	return ok && d.i == len(d.b)
 }
 
+// rowField reads one of the fields a threat's row and its full decode
+// share, the same way for both; known is false for the other keys.
+func (d *jsonReader) rowField(key []byte, t *model.Threat) (ok, known bool) {
+	switch string(key) {
+	case "id":
+		return d.str(&t.ID), true
+	case "title":
+		return d.str(&t.Title), true
+	case "methodology":
+		return d.shared(&t.Methodology), true
+	case "category":
+		return d.shared((*string)(&t.Category)), true
+	case "likelihood":
+		return d.int(&t.Likelihood), true
+	case "impact":
+		return d.int(&t.Impact), true
+	case "status":
+		return d.shared((*string)(&t.Status)), true
+	}
+	return false, false
+}
+
+// list reads null or an array, calling each with the cursor before every
+// element; null reports a null.
+func (d *jsonReader) list(each func() bool) (null, ok bool) {
+	if d.null() {
+		return true, true
+	}
+	if !d.next('[') {
+		return false, false
+	}
+	if d.next(']') {
+		return false, true
+	}
+	for {
+		if !each() {
+			return false, false
+		}
+		if d.next(']') {
+			return false, true
+		}
+		if !d.next(',') {
+			return false, false
+		}
+	}
+}
+
 // rowMitigations reads null or an array of mitigation objects, keeping
 // only the status and due date of those with a due date.
 func (d *jsonReader) rowMitigations(out *[]model.Mitigation, mits *mitSlab) bool {
-	if d.null() {
-		*out = nil
-		return true
-	}
-	if !d.next('[') {
-		return false
-	}
-	if d.next(']') {
-		*out = []model.Mitigation{}
-		return true
-	}
 	var buf [4]model.Mitigation
 	list := buf[:0]
 	dated := false
-	for {
+	null, ok := d.list(func() bool {
 		var m model.Mitigation
 		ok := d.object(func(key []byte) bool {
 			switch string(key) {
@@ -646,28 +660,26 @@ func (d *jsonReader) rowMitigations(out *[]model.Mitigation, mits *mitSlab) bool
 			}
 			return false
 		})
-		if !ok {
-			return false
-		}
 		if m.Due == "" {
 			m = model.Mitigation{}
 		} else {
 			dated = true
 		}
 		list = append(list, m)
-		if d.next(']') {
-			if !dated {
-				*out = mits.zero(len(list))
-				return true
-			}
-			*out = mits.take(len(list))
-			copy(*out, list)
-			return true
-		}
-		if !d.next(',') {
-			return false
-		}
+		return ok
+	})
+	switch {
+	case !ok:
+		return false
+	case null:
+		*out = nil
+	case !dated:
+		*out = mits.zero(len(list))
+	default:
+		*out = mits.take(len(list))
+		copy(*out, list)
 	}
+	return true
 }
 
 // skipStr steps over a JSON string without converting it. It checks
@@ -709,24 +721,6 @@ func (d *jsonReader) skipStr() bool {
 
 // skipStrs steps over null or an array of strings.
 func (d *jsonReader) skipStrs() bool {
-	if d.null() {
-		return true
-	}
-	if !d.next('[') {
-		return false
-	}
-	if d.next(']') {
-		return true
-	}
-	for {
-		if !d.skipStr() {
-			return false
-		}
-		if d.next(']') {
-			return true
-		}
-		if !d.next(',') {
-			return false
-		}
-	}
+	_, ok := d.list(d.skipStr)
+	return ok
 }
