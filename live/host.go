@@ -303,6 +303,19 @@ func (h *Host) Find(ref string) (*model.Model, error) {
 	return h.st.Find(ref)
 }
 
+// Preview reads model id for a first frame (store.Preview): threats cut
+// down to their table rows, never to be edited. Every commit reaches the
+// store before its event, so the store's copy is the current one.
+func (h *Host) Preview(id string) (*model.Model, error) {
+	h.mu.Lock()
+	err := h.check()
+	h.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return h.st.Preview(id)
+}
+
 // Load returns a copy of model id that the caller may change.
 func (h *Host) Load(id string) (*model.Model, error) {
 	h.mu.Lock()

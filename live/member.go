@@ -79,6 +79,14 @@ func (m *Member) Load(id string) (*model.Model, error) {
 	return m.h.Load(id)
 }
 
+// Preview reads a model for a first frame, as store.Preview does.
+func (m *Member) Preview(id string) (*model.Model, error) {
+	if err := m.usableLocked(); err != nil {
+		return nil, err
+	}
+	return m.h.Preview(id)
+}
+
 // Find loads a model by id or title, as store.Find does.
 func (m *Member) Find(ref string) (*model.Model, error) {
 	if err := m.usableLocked(); err != nil {

@@ -120,9 +120,9 @@ func TestDamagedWorkbooks(t *testing.T) {
 func TestPageReferenceDamage(t *testing.T) {
 	t.Run("whole file read", testPageReferenceDamage)
 	t.Run("page by page", func(t *testing.T) {
-		old := wholeReadLimit
-		wholeReadLimit = 0
-		t.Cleanup(func() { wholeReadLimit = old })
+		old, oldMap := wholeReadLimit, mapCheckLimit
+		wholeReadLimit, mapCheckLimit = 0, 0
+		t.Cleanup(func() { wholeReadLimit, mapCheckLimit = old, oldMap })
 		testPageReferenceDamage(t)
 	})
 }

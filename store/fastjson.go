@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,10 +26,23 @@ import (
 // recordDecoder decodes the records of one load.
 type recordDecoder struct {
 	texts *texts
+	// rows decodes threats as rows (decodeThreatRow), for a preview.
+	rows bool
+	mits mitSlab
 }
 
 func newRecordDecoder() *recordDecoder {
 	return &recordDecoder{texts: newTexts()}
+}
+
+// newRowDecoder decodes threats as the rows of the threats table only.
+func newRowDecoder() *recordDecoder {
+	return &recordDecoder{texts: newTexts(), rows: true}
+}
+
+// sibling is a decoder of the same kind for another goroutine.
+func (rd *recordDecoder) sibling() *recordDecoder {
+	return &recordDecoder{texts: newTexts(), rows: rd.rows}
 }
 
 // texts makes the strings of one load's records. The short strings that
@@ -65,6 +79,9 @@ func (t *texts) copy(b []byte) string {
 
 // decode decodes one stored record into v (from model.NewRecordValue).
 func (rd *recordDecoder) decode(kind model.RecordKind, data []byte, v any) error {
+	if t, ok := v.(*model.Threat); ok && kind == model.RecThreat && rd != nil && rd.rows {
+		return rd.decodeRow(data, t)
+	}
 	if t, ok := v.(*model.Threat); ok && kind == model.RecThreat && rd != nil {
 		if decodeThreat(data, t, rd.texts) {
 			return nil
@@ -80,17 +97,12 @@ func (rd *recordDecoder) decode(kind model.RecordKind, data []byte, v any) error
 func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
 	d := jsonReader{b: data, texts: texts}
 	ok := d.object(func(key []byte) bool {
+		if ok, known := d.rowField(key, t); known {
+			return ok
+		}
 		switch string(key) {
-		case "id":
-			return d.str(&t.ID)
-		case "title":
-			return d.str(&t.Title)
 		case "description":
 			return d.str(&t.Description)
-		case "methodology":
-			return d.shared(&t.Methodology)
-		case "category":
-			return d.shared((*string)(&t.Category))
 		case "vector":
 			return d.shared(&t.Vector)
 		case "assets":
@@ -101,12 +113,6 @@ func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
 			return d.strs(&t.Actors)
 		case "owasp":
 			return d.strs(&t.OWASP)
-		case "likelihood":
-			return d.int(&t.Likelihood)
-		case "impact":
-			return d.int(&t.Impact)
-		case "status":
-			return d.shared((*string)(&t.Status))
 		case "library_id":
 			return d.str(&t.LibraryID)
 		case "mitigations":
@@ -479,4 +485,242 @@ func (d *jsonReader) raw(out any) bool {
 	}
 	d.i += int(dec.InputOffset())
 	return true
+}
+
+// A preview (Store.Preview) needs of each threat only what a row of the
+// threats table and the completion figures show: its id, title, category,
+// methodology, likelihood, impact and status, how many mitigations it has,
+// and of those with a due date their status and date (a row marks an
+// overdue one). decodeThreatRow reads just those fields and steps over the
+// rest, so a 10,000-threat model's first frame costs a few milliseconds
+// instead of a full load; when it cannot read a record it gives up and
+// encoding/json decodes it whole, as for decodeThreat.
+// FuzzDecodeThreatRow checks it agrees with encoding/json on those fields.
+
+// decodeRow decodes one threat record as a row.
+func (rd *recordDecoder) decodeRow(data []byte, t *model.Threat) error {
+	if decodeThreatRow(data, t, rd.texts, &rd.mits) {
+		return nil
+	}
+	var full model.Threat
+	if err := json.Unmarshal(data, &full); err != nil {
+		return err
+	}
+	*t = threatRow(full, &rd.mits)
+	return nil
+}
+
+// threatRow keeps of t what decodeThreatRow reads.
+func threatRow(t model.Threat, mits *mitSlab) model.Threat {
+	row := model.Threat{ID: t.ID, Title: t.Title, Methodology: t.Methodology, Category: t.Category,
+		Likelihood: t.Likelihood, Impact: t.Impact, Status: t.Status}
+	if t.Mitigations != nil {
+		if !slices.ContainsFunc(t.Mitigations, func(mt model.Mitigation) bool { return mt.Due != "" }) {
+			row.Mitigations = mits.zero(len(t.Mitigations))
+			return row
+		}
+		row.Mitigations = mits.take(len(t.Mitigations))
+		for i, mt := range t.Mitigations {
+			if mt.Due != "" {
+				row.Mitigations[i] = model.Mitigation{Status: mt.Status, Due: mt.Due}
+			}
+		}
+	}
+	return row
+}
+
+// mitSlab hands out the mitigation lists of previewed threats from shared
+// chunks: a row's mitigations are mostly counted, not read, and lists of
+// zero mitigations (none has a due date) all share one chunk.
+type mitSlab struct{ chunk, zeros []model.Mitigation }
+
+// zero returns a list of n zero mitigations that is never written: it
+// shares its memory with every other such list of the preview.
+func (s *mitSlab) zero(n int) []model.Mitigation {
+	if n == 0 || n > mitChunk/16 {
+		return s.take(n)
+	}
+	if s.zeros == nil {
+		s.zeros = make([]model.Mitigation, mitChunk/16)
+	}
+	return s.zeros[:n:n]
+}
+
+const mitChunk = 1024
+
+// take returns a list of n zero mitigations.
+func (s *mitSlab) take(n int) []model.Mitigation {
+	if n == 0 {
+		return []model.Mitigation{}
+	}
+	if n > mitChunk/4 {
+		return make([]model.Mitigation, n)
+	}
+	if cap(s.chunk)-len(s.chunk) < n {
+		s.chunk = make([]model.Mitigation, 0, mitChunk)
+	}
+	start := len(s.chunk)
+	s.chunk = s.chunk[:start+n]
+	return s.chunk[start : start+n : start+n]
+}
+
+// decodeThreatRow fills t's row fields from data (see decodeRow),
+// reporting false when data is not in the shape json.Marshal gives a
+// model.Threat.
+func decodeThreatRow(data []byte, t *model.Threat, texts *texts, mits *mitSlab) bool {
+	d := jsonReader{b: data, texts: texts}
+	ok := d.object(func(key []byte) bool {
+		if ok, known := d.rowField(key, t); known {
+			return ok
+		}
+		switch string(key) {
+		case "mitigations":
+			return d.rowMitigations(&t.Mitigations, mits)
+		case "description", "vector", "library_id", "treatment", "rationale", "decided_by", "decided_at", "review_by",
+			"created_by", "updated_by", "created_at", "updated_at":
+			// Times too are stepped over unparsed: parsing them was a
+			// third of a preview. The full load behind it still parses
+			// (and would report) every one.
+			return d.skipStr()
+		case "assets", "surface", "actors", "owasp":
+			return d.skipStrs()
+		case "risk_vote":
+			var v *model.RiskDecision
+			return d.raw(&v)
+		}
+		return false
+	})
+	d.space()
+	return ok && d.i == len(d.b)
+}
+
+// rowField reads one of the fields a threat's row and its full decode
+// share, the same way for both; known is false for the other keys.
+func (d *jsonReader) rowField(key []byte, t *model.Threat) (ok, known bool) {
+	switch string(key) {
+	case "id":
+		return d.str(&t.ID), true
+	case "title":
+		return d.str(&t.Title), true
+	case "methodology":
+		return d.shared(&t.Methodology), true
+	case "category":
+		return d.shared((*string)(&t.Category)), true
+	case "likelihood":
+		return d.int(&t.Likelihood), true
+	case "impact":
+		return d.int(&t.Impact), true
+	case "status":
+		return d.shared((*string)(&t.Status)), true
+	}
+	return false, false
+}
+
+// list reads null or an array, calling each with the cursor before every
+// element; null reports a null.
+func (d *jsonReader) list(each func() bool) (null, ok bool) {
+	if d.null() {
+		return true, true
+	}
+	if !d.next('[') {
+		return false, false
+	}
+	if d.next(']') {
+		return false, true
+	}
+	for {
+		if !each() {
+			return false, false
+		}
+		if d.next(']') {
+			return false, true
+		}
+		if !d.next(',') {
+			return false, false
+		}
+	}
+}
+
+// rowMitigations reads null or an array of mitigation objects, keeping
+// only the status and due date of those with a due date.
+func (d *jsonReader) rowMitigations(out *[]model.Mitigation, mits *mitSlab) bool {
+	var buf [4]model.Mitigation
+	list := buf[:0]
+	dated := false
+	null, ok := d.list(func() bool {
+		var m model.Mitigation
+		ok := d.object(func(key []byte) bool {
+			switch string(key) {
+			case "status":
+				return d.shared((*string)(&m.Status))
+			case "due":
+				return d.shared((*string)(&m.Due))
+			case "id", "description", "owner", "ticket", "reason", "created_by", "updated_by", "created_at", "updated_at":
+				return d.skipStr()
+			}
+			return false
+		})
+		if m.Due == "" {
+			m = model.Mitigation{}
+		} else {
+			dated = true
+		}
+		list = append(list, m)
+		return ok
+	})
+	switch {
+	case !ok:
+		return false
+	case null:
+		*out = nil
+	case !dated:
+		*out = mits.zero(len(list))
+	default:
+		*out = mits.take(len(list))
+		copy(*out, list)
+	}
+	return true
+}
+
+// skipStr steps over a JSON string without converting it. It checks
+// its escapes but not for raw control characters, which json.Marshal never
+// writes: looking at every byte of every description was most of a
+// preview. A stored record passed its checksum, and the full load behind a
+// preview still decodes every field.
+func (d *jsonReader) skipStr() bool {
+	if !d.next('"') {
+		return false
+	}
+	for {
+		j := bytes.IndexByte(d.b[d.i:], '"')
+		if j < 0 {
+			return false
+		}
+		k := bytes.IndexByte(d.b[d.i:d.i+j], '\\')
+		if k < 0 {
+			d.i += j + 1
+			return true
+		}
+		d.i += k
+		if d.i+1 >= len(d.b) {
+			return false
+		}
+		switch d.b[d.i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			d.i += 2
+		case 'u':
+			d.i += 2
+			if _, ok := d.hex4(); !ok {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+}
+
+// skipStrs steps over null or an array of strings.
+func (d *jsonReader) skipStrs() bool {
+	_, ok := d.list(d.skipStr)
+	return ok
 }

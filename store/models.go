@@ -226,12 +226,17 @@ func modelIDs(tx *bolt.Tx) []string {
 
 // loadIn decodes every record of model id.
 func (s *Store) loadIn(tx *bolt.Tx, id string) (*model.Model, error) {
+	return s.loadWith(tx, id, newRecordDecoder())
+}
+
+// loadWith decodes every record of model id with rd (a preview's decodes
+// threats as rows).
+func (s *Store) loadWith(tx *bolt.Tx, id string, rd *recordDecoder) (*model.Model, error) {
 	mb, err := s.bucketOf(tx, id)
 	if err != nil {
 		return nil, err
 	}
 	m := &model.Model{ID: id}
-	rd := newRecordDecoder()
 	for _, kind := range model.RecordKinds {
 		b := mb.Bucket([]byte(kind))
 		if b == nil {
@@ -286,7 +291,16 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 			recs = append(recs, kv{model.NewIDKey(string(k)), k, data})
 		}
 	}
-	slices.SortStableFunc(recs, func(a, b kv) int { return a.key.Compare(b.key) })
+	// Keys are unique and Compare ties only equal ids, so an unstable sort
+	// gives the same order; the stable one was 33 ms at 100,000 threats.
+	slices.SortFunc(recs, func(a, b kv) int { return a.key.Compare(b.key) })
+	// A large bucket's walk has mapped every one of its pages: let them go
+	// now and as decoding moves on, so a 100,000-threat load holds the
+	// model, not the model and the 110 MB file besides.
+	drop := len(recs) >= dropMappedMin
+	if drop {
+		dropMapped(b.Tx())
+	}
 	// List kinds are decoded straight into their place in m; the others
 	// (dismissed ids, extensions, counters) into values appended after.
 	at, inPlace := m.Extend(kind, len(recs))
@@ -310,7 +324,11 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	}
 	errs := make([]error, parts)
 	decodePart := func(p int, rd *recordDecoder) {
-		for i := p * len(recs) / parts; i < (p+1)*len(recs)/parts; i++ {
+		start := p * len(recs) / parts
+		for i := start; i < (p+1)*len(recs)/parts; i++ {
+			if drop && (i-start)%dropMappedEvery == dropMappedEvery-1 {
+				dropMapped(b.Tx())
+			}
 			data := recs[i].data
 			if sealed {
 				var ok bool
@@ -331,7 +349,7 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 			// The values point into bbolt's memory map, valid while this
 			// transaction is open: guard the worker as the caller is.
 			errs[p] = guard(s.path, func() error {
-				decodePart(p, newRecordDecoder())
+				decodePart(p, rd.sibling())
 				return errs[p]
 			})
 		})
@@ -351,6 +369,12 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	}
 	return nil
 }
+
+// dropMappedMin is the number of records from which a bucket's decoding
+// lets the file's mapped pages go (dropMapped), every dropMappedEvery
+// records of each part: below it the file is small. (Variables so tests
+// can drop small buckets.)
+var dropMappedMin, dropMappedEvery = 20000, 4096
 
 // parallelDecodeMin is the number of records per CPU below which a bucket
 // is decoded on one goroutine: starting workers costs more than it saves.

@@ -76,6 +76,11 @@ type app struct {
 	// record is the session record the facilitator keeps (nil until a
 	// session starts: live, the timer or risk poker).
 	record *model.SessionRecord
+	// preview is drawn while the resumed model loads (see previewFrame).
+	preview *previewFrame
+	// previewShown is closed once the preview is drawn, or known not to
+	// be (then nil): the load behind it waits for it (afterPreview).
+	previewShown chan struct{}
 }
 
 // Run starts the TUI and blocks until the user quits.
@@ -141,9 +146,17 @@ func (a *app) restyle() {
 	}
 }
 
-// Init asks for the terminal background and loads where the user was.
+// Init asks for the terminal background and loads where the user was:
+// when the workbook previews, a preview of the model first, to draw while
+// the whole model loads.
 func (a *app) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, a.home.opens(a.home.load(a.opts.ModelID, true)), a.listen(), a.announce())
+	load := a.home.opens(a.home.load(a.opts.ModelID, true))
+	if pv, ok := a.opts.Workbook.(Previewer); ok {
+		shown := make(chan struct{})
+		a.previewShown = shown
+		load = tea.Sequence(previewModel(a.opts.Workbook, pv, a.opts.ModelID, shown), afterPreview(shown, load))
+	}
+	return tea.Batch(tea.RequestBackgroundColor, load, a.listen(), a.announce())
 }
 
 // page returns the current step's page, building it on first use.

@@ -27,6 +27,16 @@ type Workbook interface {
 	ModelPosition(id string) (model.Position, error)
 }
 
+// Previewer is a workbook that can read a model for a first frame faster
+// than Load: every record, but each threat cut down to what a row of the
+// threats table and the completion figures show (store.Preview). The TUI
+// type-asserts its Workbook to Previewer; resuming on the Threats step it
+// draws the preview while Load reads the whole model, holding every key
+// until then.
+type Previewer interface {
+	Preview(id string) (*model.Model, error)
+}
+
 // Live is a workbook shared with other sessions: the live host's own
 // session, an SSH participant's, or a second threatdeck joined through the
 // host's socket. The TUI type-asserts its Workbook to Live.

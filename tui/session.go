@@ -292,7 +292,16 @@ func (s *session) commitFrom(origin Step, ch model.Change, err error, undo bool)
 	if err != nil {
 		return func() tea.Msg { return saveFailedMsg{Origin: origin, Err: err, Undo: undo, Form: form} }
 	}
-	s.changed()
+	// The mutator's edit is all it changed: a threat edit moves only that
+	// threat's row and completion figure, as a live edit does, instead of
+	// the whole completion being counted again (half a status toggle on
+	// 10,000 threats). The overview record that only moves Updated counts
+	// for nothing.
+	if about, restore := model.SplitStamp(ch); restore != nil {
+		s.changedBy(about.Do)
+	} else {
+		s.changedBy(ch.Do)
+	}
 	if s.gate != nil {
 		if err := s.gate(ch); err != nil {
 			return func() tea.Msg {

@@ -95,7 +95,8 @@ func TestThreatIndexTouchMatchesRebuild(t *testing.T) {
 		{"recategorised", func(t *model.Threat) { t.Category = model.StrideCategories[0] }},
 		{"mitigated", func(t *model.Threat) { t.Status = model.StatusMitigated }},
 	}
-	filters := []threatFilter{{}, {text: "replay"}, {category: model.StrideCategories[0]}, {status: model.StatusOpen}}
+	filters := []threatFilter{{}, {text: "replay"}, {category: model.StrideCategories[0]}, {status: model.StatusOpen},
+		{status: model.StatusMitigated}, {category: model.StrideCategories[0], status: model.StatusOpen}, {text: "replay", status: model.StatusOpen}}
 	for _, e := range edits {
 		for _, f := range filters {
 			for _, srt := range threatSorts {
@@ -230,5 +231,37 @@ func TestCompletionFollowsLiveEdits(t *testing.T) {
 		}
 		s.changedBy(model.Edit{Records: recs})
 		check(st.name)
+	}
+}
+
+// The category and status filters, read from the index's compact keys,
+// keep exactly the threats whose own fields pass, an empty status
+// counting as open.
+func TestThreatIndexFilterKeys(t *testing.T) {
+	m := &model.Model{}
+	statuses := append([]model.ThreatStatus{""}, model.ThreatStatuses...)
+	cats := append([]model.Stride{"custom"}, model.StrideCategories...)
+	for i := range 90 {
+		m.Threats = append(m.Threats, model.Threat{ID: model.FormatID(model.PrefixThreat, i+1), Title: "T",
+			Category: cats[i%len(cats)], Status: statuses[(i/3)%len(statuses)], Likelihood: i%5 + 1, Impact: 2})
+	}
+	for _, c := range append(cats, "", "absent") {
+		for _, st := range append(statuses, "absent") {
+			f := threatFilter{category: c, status: st}
+			x := newThreatIndex()
+			x.setSort(sortID, false)
+			x.setFilter(f)
+			x.ensure(m)
+			var want []int
+			for i := range m.Threats {
+				th := &m.Threats[i]
+				if (c == "" || th.Category == c) && (st == "" || th.Status == st || st == model.StatusOpen && th.IsOpen()) {
+					want = append(want, i)
+				}
+			}
+			if !slices.Equal(x.visible, want) {
+				t.Fatalf("filter %+v: %v, want %v", f, x.visible, want)
+			}
+		}
 	}
 }

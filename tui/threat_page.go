@@ -384,9 +384,10 @@ func (p *threatsPage) tableKey(msg tea.KeyPressMsg) tea.Cmd {
 			ch, err := p.s.m.PutThreat(t, p.s.now())
 			if err == nil {
 				// Status is no sort key, so the order stands; only a
-				// status filter can change what is shown.
+				// status filter can change what is shown. The index
+				// updates this threat's row alone.
 				p.pending = t.ID
-				p.idx.refilter()
+				p.idx.touch([]string{t.ID})
 			}
 			return p.s.apply(ch, err)
 		}

@@ -29,10 +29,20 @@ func (a *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.setStatus(msg.Text, !msg.Err)
 		return a, nil
 	case tea.MouseClickMsg:
+		if a.preview != nil {
+			// The preview is only drawn: the click acts once it is real.
+			a.preview.clicks = append(a.preview.clicks, msg)
+			return a, nil
+		}
 		return a, a.click(msg)
+	case previewedMsg:
+		a.showPreview(msg)
+		a.previewDrawn()
+		return a, nil
 	case timerTickMsg:
 		return a, a.timer.tick(msg)
 	case homeMsg:
+		a.preview = nil // the model did not open; clicks on it are moot
 		cmd := a.home.handle(msg)
 		if a.opening > 0 {
 			a.opening--
@@ -46,7 +56,7 @@ func (a *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.warn != "" {
 			a.setStatus(msg.warn, false)
 		}
-		return a, cmd
+		return a, tea.Batch(cmd, a.dropPreview())
 	case savedMsg:
 		return a, a.saved(msg)
 	case saveFailedMsg:

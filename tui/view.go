@@ -27,6 +27,9 @@ func (a *app) render() string {
 	if a.quitting {
 		return ""
 	}
+	if a.preview != nil && a.s == nil {
+		return a.preview.render(a)
+	}
 	if a.tooSmall() {
 		msg := "threatdeck needs a terminal of at least " + itoa(minWidth) + "×" + itoa(minHeight) +
 			";\nthis one is " + itoa(a.width) + "×" + itoa(a.height) + ".\nEnlarge the window, or press q to quit."
@@ -412,8 +415,22 @@ func (a *app) renderHelp(short []key.Binding) string {
 // so the help bar never wraps or runs off the screen.
 func (a *app) shortHelp(bs []key.Binding, width int) string {
 	out := a.help.ShortHelpView(bs)
-	for n := len(bs) - 1; lipgloss.Width(out) > width && n > 0; n-- {
-		out = a.help.ShortHelpView(bs[:n]) + a.styles.Help.Ellipsis.Render(" "+a.help.Ellipsis)
+	if lipgloss.Width(out) <= width || len(bs) < 2 {
+		return truncate(out, width)
 	}
-	return truncate(out, width)
+	// The most bindings that fit with the ellipsis (at least one): the
+	// bar only widens with each binding, so a binary search finds them
+	// in a few renders instead of one per binding dropped.
+	ell := a.styles.Help.Ellipsis.Render(" " + a.help.Ellipsis)
+	cut := func(n int) string { return a.help.ShortHelpView(bs[:n]) + ell }
+	lo, hi := 1, len(bs)-1 // the answer is in [lo, hi]
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if lipgloss.Width(cut(mid)) <= width {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return truncate(cut(lo), width)
 }

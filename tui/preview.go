@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// previewFrame is what the screen shows while the model it resumes loads:
+// a session over the workbook's preview of the model (Previewer), opened
+// at the resume position as app.open would, drawn in the app's frame.
+// Nothing acts on it: the app is still opening (a.s is nil), so every key
+// is held until the whole model is open and then replayed there, and it is
+// dropped when the model opens or the load fails. Only the Threats step is
+// previewed: its table, the step tabs and the header are all a preview
+// holds (Previewer), and the other steps show fields it leaves out.
+type previewFrame struct {
+	s      *session
+	pages  map[Step]page
+	step   Step
+	status string
+	// tabs and help are the frame's caches while it is drawn.
+	tabs drawnTabs
+	help helpCache
+	// clicks are mouse clicks made on it, replayed once the model opens.
+	clicks []tea.MouseClickMsg
+}
+
+// previewedMsg carries a preview of the model being resumed.
+type previewedMsg struct {
+	m   *model.Model
+	pos model.Position
+}
+
+// previewModel reads a preview of the model resuming opens (modelID, else
+// the last position's), when the user was on its Threats step; nil when
+// there is nothing to preview, and then it closes shown. Its errors are
+// the load's to report: it comes just before the load, which reads the
+// same.
+func previewModel(wb Workbook, pv Previewer, modelID string, shown chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		msg := readPreview(wb, pv, modelID)
+		if msg == nil {
+			close(shown)
+			return nil
+		}
+		return msg
+	}
+}
+
+// afterPreview runs load once the preview is on screen: set up (shown is
+// closed), then one frame interval, in which the renderer writes it out.
+// Started at once, the load's decoders and collector took both CPUs from
+// the renderer, and the preview's frame came out little before the
+// model's own (BenchmarkStartToFirstFrame's frame-cpu-ms).
+func afterPreview(shown <-chan struct{}, load tea.Cmd) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case <-shown:
+			time.Sleep(frameInterval)
+		case <-time.After(time.Second): // not set up (the program is quitting)
+		}
+		return load()
+	}
+}
+
+// frameInterval is the time between frames at Run's frame rate.
+const frameInterval = time.Second / 120
+
+// readPreview is previewModel's reading: a previewedMsg, or nil.
+func readPreview(wb Workbook, pv Previewer, modelID string) tea.Msg {
+	id := modelID
+	if id == "" {
+		pos, err := wb.Position()
+		if err != nil {
+			return nil
+		}
+		id = pos.ModelID
+	}
+	if id == "" {
+		return nil
+	}
+	pos, err := wb.ModelPosition(id)
+	if step, ok := ParseStep(pos.Step); err != nil || !ok || step != StepThreats {
+		return nil
+	}
+	m, err := pv.Preview(id)
+	if err != nil {
+		return nil
+	}
+	m.ID, pos.ModelID = id, id
+	return previewedMsg{m: m, pos: pos}
+}
+
+// previewDrawn lets the load behind the preview go: the preview is set up
+// (Bubble Tea draws it right after this Update), or will not be.
+func (a *app) previewDrawn() {
+	if a.previewShown != nil {
+		close(a.previewShown)
+		a.previewShown = nil
+	}
+}
+
+// showPreview sets up the preview frame, when the app is still opening the
+// model on its way and nothing else has been shown.
+func (a *app) showPreview(msg previewedMsg) {
+	if a.s != nil || a.opening == 0 || a.home.loaded || a.home.form != nil {
+		return
+	}
+	s := newSession(a.opts, msg.m, a.styles, a.keys)
+	s.user, s.gate, s.live = a.user(), a.gate, a.isLive()
+	s.step = StepThreats
+	pv := &previewFrame{s: s, pages: map[Step]page{}, step: StepThreats, status: "Opened " + safeLine(msg.m.Overview.Title)}
+	f := walk[StepThreats].build
+	if f == nil {
+		return
+	}
+	p := f(s)
+	pv.pages[StepThreats] = p
+	p.Update(shownMsg{})
+	if msg.pos.Item != "" {
+		p.Select(msg.pos.Item)
+	}
+	a.preview = pv
+}
+
+// dropPreview ends the preview frame (the model opened, or did not) and
+// returns what replays the clicks made on it.
+func (a *app) dropPreview() tea.Cmd {
+	pv := a.preview
+	if pv == nil {
+		return nil
+	}
+	a.preview = nil
+	var cmds []tea.Cmd
+	for _, c := range pv.clicks {
+		cmds = append(cmds, a.click(c))
+	}
+	return tea.Batch(cmds...)
+}
+
+// render draws the preview in a's frame, as a.render draws the model once
+// open: a copy of the app with the preview's session in place.
+func (pv *previewFrame) render(a *app) string {
+	pa := *a
+	pa.preview = nil
+	pa.s, pa.pages, pa.step = pv.s, pv.pages, pv.step
+	pa.timer.step = pv.step
+	pa.status, pa.statusOK = pv.status, true
+	pa.tabsCache, pa.helpCache = pv.tabs, pv.help
+	pv.s.width, pv.s.height, pv.s.styles = a.width, a.height, a.styles
+	out := pa.render()
+	pv.tabs, pv.help = pa.tabsCache, pa.helpCache
+	return out
+}
