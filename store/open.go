@@ -258,6 +258,11 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if !opts.ReadOnly && !fresh && s.damage.refusal() == nil {
+		// Models written by a threatdeck that kept no tallies, or a
+		// migration, get theirs now, while the file is ours to write.
+		s.refreshTallies()
+	}
 	return s, nil
 }
 
