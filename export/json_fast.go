@@ -1,0 +1,632 @@
+package export
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// The fast path of ParseJSON. Decoding a 10,000-threat document with
+// encoding/json was half of an import's time. fastParts reads the shape
+// JSON writes — {"schema": …, "model": {…}} with the model's own keys —
+// and decodes the threats, nearly all of the document, by hand; every
+// other member of the model, and any threat the hand decoder does not take
+// (a risk-poker decision, an escape it does not know, a key in another
+// case), goes through decodeStrict on its own bytes, exactly as the whole
+// document would. Anything else — a key it does not know, a key twice, a
+// nesting past MaxJSONDepth, a value that does not decode — makes it give
+// up, and ParseJSON's general path decides, and explains, as before. So it
+// changes no result, only the time: FuzzFastParts holds it to that.
+//
+// Strings without escapes are cut from one copy of the document rather
+// than allocated one by one, so the model keeps that copy alive: about
+// the size of the texts it holds.
+
+// fastParts decodes data into the parts of a threatdeck document, with
+// the schema it names; ok is false when it cannot say.
+func fastParts(data []byte) (pt *parts, schema string, ok bool) {
+	r := fastReader{b: data, doc: string(data)}
+	pt = &parts{}
+	var seen [2]bool
+	ok = r.object(1, func(key string) bool {
+		switch key {
+		case "schema":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			return r.str(&schema)
+		case "model":
+			if seen[1] || r.null() {
+				return false
+			}
+			seen[1] = true
+			return r.model(pt)
+		}
+		return false
+	})
+	r.space()
+	if !ok || r.i != len(r.b) || !seen[0] || !seen[1] {
+		return nil, "", false
+	}
+	return pt, schema, true
+}
+
+// fastReader is a cursor over a JSON document; doc is the document as one
+// string, for cutting strings from.
+type fastReader struct {
+	b   []byte
+	doc string
+	i   int
+	// The threats' string lists and mitigations are cut from slabs, with
+	// their capacity capped so an append copies: a list of its own for
+	// each of 10,000 threats was a third of the reader's time.
+	strSlab []string
+	mitSlab []model.Mitigation
+}
+
+// slab returns a slab's room for n more items, growing it by chunks.
+func slab[T any](s *[]T, n int) {
+	if cap(*s)-len(*s) < n {
+		*s = make([]T, 0, max(n, 4096))
+	}
+}
+
+// cut moves items onto the slab and returns them as a slice of their own
+// length and capacity.
+func cut[T any](s *[]T, items []T) []T {
+	slab(s, len(items))
+	start := len(*s)
+	*s = append(*s, items...)
+	return (*s)[start:len(*s):len(*s)]
+}
+
+func (r *fastReader) space() {
+	for r.i < len(r.b) {
+		switch r.b[r.i] {
+		case ' ', '\t', '\n', '\r':
+			r.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips space and consumes c if it comes next.
+func (r *fastReader) next(c byte) bool {
+	r.space()
+	if r.i < len(r.b) && r.b[r.i] == c {
+		r.i++
+		return true
+	}
+	return false
+}
+
+// null consumes a null literal if one comes next.
+func (r *fastReader) null() bool {
+	r.space()
+	if len(r.b)-r.i >= 4 && string(r.b[r.i:r.i+4]) == "null" {
+		r.i += 4
+		return true
+	}
+	return false
+}
+
+// object reads an object at nesting depth (its braces being the depth-th
+// level), calling field with the cursor before each member's value. Keys
+// must be plain: no escapes.
+func (r *fastReader) object(depth int, field func(key string) bool) bool {
+	if depth > MaxJSONDepth || !r.next('{') {
+		return false
+	}
+	if r.next('}') {
+		return true
+	}
+	for {
+		if !r.next('"') {
+			return false
+		}
+		start := r.i
+		for r.i < len(r.b) && r.b[r.i] != '"' && r.b[r.i] != '\\' && r.b[r.i] >= 0x20 && r.b[r.i] < 0x80 {
+			r.i++
+		}
+		if r.i >= len(r.b) || r.b[r.i] != '"' {
+			return false
+		}
+		key := r.doc[start:r.i]
+		r.i++
+		if !r.next(':') || !field(key) {
+			return false
+		}
+		if r.next('}') {
+			return true
+		}
+		if !r.next(',') {
+			return false
+		}
+	}
+}
+
+// skip moves past one value whose outermost level is at depth, checking
+// the nesting limit and the shape of strings; encoding/json checks the
+// rest when the bytes are decoded. It returns the value's bytes.
+func (r *fastReader) skip(depth int) ([]byte, bool) {
+	r.space()
+	start := r.i
+	if r.i >= len(r.b) {
+		return nil, false
+	}
+	switch r.b[r.i] {
+	case '"':
+		return r.b[start:r.i], r.skipString()
+	case '{', '[':
+	default:
+		// A number or a literal: up to what ends a value.
+		for r.i < len(r.b) {
+			switch r.b[r.i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return r.b[start:r.i], r.i > start
+			}
+			r.i++
+		}
+		return r.b[start:r.i], true
+	}
+	level := 0
+	for r.i < len(r.b) {
+		switch r.b[r.i] {
+		case '"':
+			if !r.skipString() {
+				return nil, false
+			}
+			continue
+		case '{', '[':
+			if level++; depth+level-1 > MaxJSONDepth {
+				return nil, false
+			}
+		case '}', ']':
+			if level--; level == 0 {
+				r.i++
+				return r.b[start:r.i], true
+			}
+		}
+		r.i++
+	}
+	return nil, false
+}
+
+// skipString moves past the string token at the cursor.
+func (r *fastReader) skipString() bool {
+	for r.i++; r.i < len(r.b); r.i++ {
+		switch r.b[r.i] {
+		case '\\':
+			r.i++
+		case '"':
+			r.i++
+			return true
+		}
+	}
+	return false
+}
+
+// strict decodes the next value (at depth) into v with decodeStrict.
+func (r *fastReader) strict(depth int, v any) bool {
+	raw, ok := r.skip(depth)
+	return ok && decodeStrict(raw, v) == nil
+}
+
+// model reads the model object (depth 2).
+func (r *fastReader) model(pt *parts) bool {
+	var seen [16]bool
+	return r.object(2, func(key string) bool {
+		at := -1
+		var v any
+		switch key {
+		case "overview":
+			at, v = 0, &pt.Overview
+		case "assets":
+			at, v = 1, &pt.Assets
+		case "actors":
+			at, v = 2, &pt.Actors
+		case "surface":
+			at, v = 3, &pt.Surface
+		case "threats":
+			at = 4
+		case "stride":
+			at, v = 5, &pt.Stride
+		case "checklists":
+			at, v = 6, &pt.Checklists
+		case "sections":
+			at, v = 7, &pt.Sections
+		case "parking":
+			at, v = 8, &pt.Parking
+		case "dismissed":
+			at, v = 9, &pt.Dismissed
+		case "dismissals":
+			at, v = 10, &pt.Dismissals
+		case "extensions":
+			at, v = 11, &pt.Extensions
+		case "seq":
+			at, v = 12, &pt.Seq
+		case "votes":
+			at, v = 13, &pt.Votes
+		case "poker":
+			at, v = 14, &pt.Poker
+		case "sessions":
+			at, v = 15, &pt.Sessions
+		}
+		if at < 0 || seen[at] {
+			return false
+		}
+		seen[at] = true
+		if at == 4 {
+			return r.threats(&pt.Threats)
+		}
+		return r.strict(3, v)
+	})
+}
+
+// threats reads the threats list (depth 3): null or an array of threats.
+func (r *fastReader) threats(out *[]model.Threat) bool {
+	if r.null() {
+		return true
+	}
+	if !r.next('[') {
+		return false
+	}
+	// A threat takes about 1.3 KB as JSON writes it: the guess saves most
+	// of the growing of a list of large structs, and a wrong one only
+	// costs that.
+	list := make([]model.Threat, 0, len(r.b)/1536)
+	if r.next(']') {
+		*out = list
+		return true
+	}
+	for {
+		list = append(list, model.Threat{})
+		t := &list[len(list)-1]
+		r.space()
+		start := r.i
+		if !r.threat(t) {
+			// Not the shape written: the element alone, through
+			// encoding/json.
+			*t = model.Threat{}
+			r.i = start
+			if !r.strict(4, t) {
+				return false
+			}
+		}
+		if r.next(']') {
+			*out = list
+			return true
+		}
+		if !r.next(',') {
+			return false
+		}
+	}
+}
+
+// threat reads one threat object (depth 4) in the shape JSON writes it:
+// every field once, strings, integers, string lists, mitigations.
+func (r *fastReader) threat(t *model.Threat) bool {
+	var seen uint32
+	once := func(bit uint32) bool {
+		if seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		return true
+	}
+	return r.object(4, func(key string) bool {
+		switch key {
+		case "id":
+			return once(1<<0) && r.str(&t.ID)
+		case "title":
+			return once(1<<1) && r.str(&t.Title)
+		case "description":
+			return once(1<<2) && r.str(&t.Description)
+		case "methodology":
+			return once(1<<3) && r.str(&t.Methodology)
+		case "category":
+			return once(1<<4) && r.str((*string)(&t.Category))
+		case "vector":
+			return once(1<<5) && r.str(&t.Vector)
+		case "assets":
+			return once(1<<6) && r.strs(&t.Assets)
+		case "surface":
+			return once(1<<7) && r.strs(&t.Surface)
+		case "actors":
+			return once(1<<8) && r.strs(&t.Actors)
+		case "owasp":
+			return once(1<<9) && r.strs(&t.OWASP)
+		case "likelihood":
+			return once(1<<10) && r.int(&t.Likelihood)
+		case "impact":
+			return once(1<<11) && r.int(&t.Impact)
+		case "status":
+			return once(1<<12) && r.str((*string)(&t.Status))
+		case "mitigations":
+			return once(1<<13) && r.mitigations(&t.Mitigations)
+		case "library_id":
+			return once(1<<14) && r.str(&t.LibraryID)
+		case "treatment":
+			return once(1<<15) && r.str((*string)(&t.Treatment))
+		case "rationale":
+			return once(1<<16) && r.str(&t.Rationale)
+		case "decided_by":
+			return once(1<<17) && r.str(&t.DecidedBy)
+		case "decided_at":
+			return once(1<<18) && r.str((*string)(&t.DecidedAt))
+		case "review_by":
+			return once(1<<19) && r.str((*string)(&t.ReviewBy))
+		}
+		bit, ok := stampBit(key)
+		return ok && once(1<<(20+bit)) && r.stamp(key, &t.Stamps)
+	})
+}
+
+// mitigations reads null or an array of mitigation objects (depth 5).
+func (r *fastReader) mitigations(out *[]model.Mitigation) bool {
+	if r.null() {
+		*out = nil
+		return true
+	}
+	if !r.next('[') {
+		return false
+	}
+	var buf [4]model.Mitigation
+	list := buf[:0]
+	if r.next(']') {
+		*out = []model.Mitigation{}
+		return true
+	}
+	for {
+		var m model.Mitigation
+		var seen uint16
+		ok := r.object(6, func(key string) bool {
+			bit := -1
+			var s *string
+			switch key {
+			case "id":
+				bit, s = 0, &m.ID
+			case "description":
+				bit, s = 1, &m.Description
+			case "status":
+				bit, s = 2, (*string)(&m.Status)
+			case "owner":
+				bit, s = 3, &m.Owner
+			case "due":
+				bit, s = 4, (*string)(&m.Due)
+			case "ticket":
+				bit, s = 5, &m.Ticket
+			case "reason":
+				bit, s = 6, &m.Reason
+			default:
+				sb, ok := stampBit(key)
+				if !ok {
+					return false
+				}
+				bit = 7 + sb
+			}
+			if seen&(1<<bit) != 0 {
+				return false
+			}
+			seen |= 1 << bit
+			if s != nil {
+				return r.str(s)
+			}
+			return r.stamp(key, &m.Stamps)
+		})
+		if !ok {
+			return false
+		}
+		list = append(list, m)
+		if r.next(']') {
+			*out = cut(&r.mitSlab, list)
+			return true
+		}
+		if !r.next(',') {
+			return false
+		}
+	}
+}
+
+// stampBit numbers the keys of model.Stamps.
+func stampBit(key string) (int, bool) {
+	switch key {
+	case "created_by":
+		return 0, true
+	case "created_at":
+		return 1, true
+	case "updated_by":
+		return 2, true
+	case "updated_at":
+		return 3, true
+	}
+	return 0, false
+}
+
+// stamp reads one attribution field.
+func (r *fastReader) stamp(key string, st *model.Stamps) bool {
+	switch key {
+	case "created_by":
+		return r.str(&st.CreatedBy)
+	case "updated_by":
+		return r.str(&st.UpdatedBy)
+	case "created_at":
+		return r.time(&st.CreatedAt)
+	case "updated_at":
+		return r.time(&st.UpdatedAt)
+	}
+	return false
+}
+
+// time reads a time string through time.Time's own UnmarshalJSON, as
+// encoding/json does.
+func (r *fastReader) time(out *time.Time) bool {
+	r.space()
+	start := r.i
+	var s string
+	if !r.str(&s) {
+		return false
+	}
+	return out.UnmarshalJSON(r.b[start:r.i]) == nil
+}
+
+// str reads a JSON string (not null).
+func (r *fastReader) str(out *string) bool {
+	if !r.next('"') {
+		return false
+	}
+	start, ascii := r.i, true
+	for r.i < len(r.b) {
+		c := r.b[r.i]
+		switch {
+		case c == '"':
+			// encoding/json replaces invalid UTF-8; leave that to it.
+			if !ascii && !utf8.Valid(r.b[start:r.i]) {
+				return false
+			}
+			*out = r.doc[start:r.i]
+			r.i++
+			return true
+		case c == '\\':
+			return r.escaped(start, out)
+		case c < 0x20:
+			return false
+		case c >= 0x80:
+			ascii = false
+		}
+		r.i++
+	}
+	return false
+}
+
+// escaped finishes a string holding escapes, from its start.
+func (r *fastReader) escaped(start int, out *string) bool {
+	buf := make([]byte, 0, r.i-start+16)
+	buf = append(buf, r.b[start:r.i]...)
+	for r.i < len(r.b) {
+		c := r.b[r.i]
+		switch {
+		case c == '"':
+			if !utf8.Valid(buf) {
+				return false
+			}
+			*out = string(buf)
+			r.i++
+			return true
+		case c < 0x20:
+			return false
+		case c != '\\':
+			buf = append(buf, c)
+			r.i++
+			continue
+		}
+		if r.i+1 >= len(r.b) {
+			return false
+		}
+		r.i += 2
+		switch e := r.b[r.i-1]; e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			c1, ok := r.hex4()
+			if !ok {
+				return false
+			}
+			if utf16.IsSurrogate(c1) {
+				// A lone surrogate becomes U+FFFD in encoding/json; only a
+				// proper pair is taken here.
+				if r.i+1 >= len(r.b) || r.b[r.i] != '\\' || r.b[r.i+1] != 'u' {
+					return false
+				}
+				r.i += 2
+				c2, ok := r.hex4()
+				if c1 = utf16.DecodeRune(c1, c2); !ok || c1 == utf8.RuneError {
+					return false
+				}
+			}
+			buf = utf8.AppendRune(buf, c1)
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func (r *fastReader) hex4() (rune, bool) {
+	if r.i+4 > len(r.b) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(r.doc[r.i:r.i+4], 16, 16)
+	r.i += 4
+	return rune(n), err == nil
+}
+
+// int reads a JSON integer that fits an int: no sign but minus, no leading
+// zero, fraction or exponent (encoding/json refuses or reads those
+// otherwise).
+func (r *fastReader) int(out *int) bool {
+	r.space()
+	start := r.i
+	if r.i < len(r.b) && r.b[r.i] == '-' {
+		r.i++
+	}
+	digits := r.i
+	for r.i < len(r.b) && r.b[r.i] >= '0' && r.b[r.i] <= '9' {
+		r.i++
+	}
+	if r.i == digits || (r.b[digits] == '0' && r.i-digits > 1) {
+		return false
+	}
+	if r.i < len(r.b) && (r.b[r.i] == '.' || r.b[r.i] == 'e' || r.b[r.i] == 'E') {
+		return false
+	}
+	n, err := strconv.Atoi(r.doc[start:r.i])
+	*out = n
+	return err == nil
+}
+
+// strs reads null (a nil list) or an array of strings.
+func (r *fastReader) strs(out *[]string) bool {
+	if r.null() {
+		*out = nil
+		return true
+	}
+	if !r.next('[') {
+		return false
+	}
+	if r.next(']') {
+		*out = []string{}
+		return true
+	}
+	var buf [8]string
+	list := buf[:0]
+	for {
+		var s string
+		if !r.str(&s) {
+			return false
+		}
+		list = append(list, s)
+		if r.next(']') {
+			*out = cut(&r.strSlab, list)
+			return true
+		}
+		if !r.next(',') {
+			return false
+		}
+	}
+}
