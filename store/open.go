@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -210,8 +209,6 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		// second guarantee, under the Store's own refusal, that nothing
 		// is written to it.
 		ReadOnly: opts.ReadOnly || isDamaged,
-		// See writeMapSize.
-		InitialMmapSize: writeMapSize(st.Size(), opts.ReadOnly || isDamaged),
 		OpenFile: func(name string, flag int, perm fs.FileMode) (*os.File, error) {
 			if handed.CompareAndSwap(false, true) {
 				return f, nil
@@ -267,25 +264,6 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		s.refreshTallies()
 	}
 	return s, nil
-}
-
-// writeMapSize is the initial size of bbolt's map of a writable workbook.
-// bbolt maps a file as large as it is and maps it again whenever a write
-// transaction grows it past that, and each time it copies every record the
-// transaction has touched out of the old map first: importing a model of
-// 10,000 threats into a new workbook remapped it about ten times, a third
-// of the import's time. Mapping room for the file to double (64 MiB at
-// least) costs address space, not memory. Read-only opens never grow the
-// file, and on Windows bbolt would grow the file itself to the map's size.
-func writeMapSize(size int64, readOnly bool) int {
-	if readOnly || runtime.GOOS == "windows" {
-		return 0
-	}
-	const least = 64 << 20
-	if 2*size > least && int64(int(2*size)) == 2*size {
-		return int(2 * size)
-	}
-	return least
 }
 
 // rootCause reduces a failed system call to its reason ("no space left on
