@@ -238,13 +238,13 @@ func buildModel(pt *parts) (*model.Model, error) {
 	scratch := func() *model.Model { return &model.Model{Overview: m.Overview, Seq: m.Seq} }
 	for i, a := range assets {
 		sc := scratch()
-		if _, err := sc.PutAsset(a, now); v.check(elemPath(root+".assets", i), err) {
+		if _, err := sc.PutAsset(a, now); v.at(root+".assets", i, err) {
 			m.Assets = append(m.Assets, sc.Assets[0])
 		}
 	}
 	for i, a := range actors {
 		sc := scratch()
-		if _, err := sc.PutActor(a, now); v.check(elemPath(root+".actors", i), err) {
+		if _, err := sc.PutActor(a, now); v.at(root+".actors", i, err) {
 			m.Actors = append(m.Actors, sc.Actors[0])
 		}
 	}
@@ -253,7 +253,7 @@ func buildModel(pt *parts) (*model.Model, error) {
 	for i, e := range surface {
 		e.Source, e.Target = "", ""
 		sc := scratch()
-		if _, err := sc.PutElement(e, now); v.check(elemPath(root+".surface", i), err) {
+		if _, err := sc.PutElement(e, now); v.at(root+".surface", i, err) {
 			m.Surface = append(m.Surface, sc.Surface[0])
 		}
 	}
@@ -277,7 +277,7 @@ func buildModel(pt *parts) (*model.Model, error) {
 		for _, j := range idx {
 			sc.Surface = append(sc.Surface, m.Surface[j])
 		}
-		if _, err := sc.PutElement(e, now); v.check(elemPath(root+".surface", i), err) {
+		if _, err := sc.PutElement(e, now); v.at(root+".surface", i, err) {
 			m.Surface[at] = sc.Surface[sc.SurfaceIndex(e.ID)]
 		}
 	}
@@ -290,14 +290,14 @@ func buildModel(pt *parts) (*model.Model, error) {
 	for i, t := range threats {
 		sc.Threats = sc.Threats[:0]
 		links.scratch(sc, &t)
-		if _, err := sc.PutThreat(t, now); v.check(elemPath(root+".threats", i), err) {
+		if _, err := sc.PutThreat(t, now); v.at(root+".threats", i, err) {
 			m.Threats = append(m.Threats, sc.Threats[0])
 		}
 	}
 	m.Sort()
 	for i, r := range stride {
 		sc := scratch()
-		if _, err := sc.PutStride(r, now); v.check(elemPath(root+".stride", i), err) {
+		if _, err := sc.PutStride(r, now); v.at(root+".stride", i, err) {
 			m.Stride = append(m.Stride, sc.Stride[0])
 		}
 	}
@@ -308,19 +308,19 @@ func buildModel(pt *parts) (*model.Model, error) {
 				sc.Threats = append(sc.Threats, model.Threat{ID: id})
 			}
 		}
-		if _, err := sc.PutCheck(c, now); v.check(elemPath(root+".checklists", i), err) {
+		if _, err := sc.PutCheck(c, now); v.at(root+".checklists", i, err) {
 			m.Checklists = append(m.Checklists, sc.Checklists[0])
 		}
 	}
 	for i, pk := range parking {
 		sc := scratch()
-		if _, err := sc.PutParking(pk, now); v.check(elemPath(root+".parking", i), err) {
+		if _, err := sc.PutParking(pk, now); v.at(root+".parking", i, err) {
 			m.Parking = append(m.Parking, sc.Parking[0])
 		}
 	}
 	for i, d := range pt.Dismissed {
 		_, err := m.PutDismissal(d, pt.Dismissals[d], now)
-		v.check(elemPath(root+".dismissed", i), err)
+		v.at(root+".dismissed", i, err)
 	}
 	for _, k := range slices.Sorted(maps.Keys(pt.Dismissals)) {
 		if !slices.Contains(pt.Dismissed, k) {
@@ -459,6 +459,12 @@ func idNumber(id, prefix string) (int, bool) {
 
 // validator turns the mutators' validation errors into problems at JSON paths.
 type validator struct{ p *problems }
+
+// at is check for element i of list, whose path is spelled out only for
+// a problem.
+func (v validator) at(list string, i int, err error) bool {
+	return err == nil || v.check(elemPath(list, i), err)
+}
 
 func (v validator) check(path string, err error) bool {
 	if err == nil {
