@@ -1,12 +1,10 @@
 package export
 
 import (
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
+	"github.com/threatdeck/threatdeck/internal/jsonread"
 	"github.com/threatdeck/threatdeck/model"
 )
 
@@ -29,7 +27,7 @@ import (
 // fastParts decodes data into the parts of a threatdeck document, with
 // the schema it names; ok is false when it cannot say.
 func fastParts(data []byte) (pt *parts, schema string, ok bool) {
-	r := fastReader{b: data, keys: fastKeys()}
+	r := fastReader{Reader: jsonread.Reader{B: data}, keys: fastKeys()}
 	pt = &parts{}
 	var seen [2]bool
 	ok = r.object(1, func(key string) bool {
@@ -41,7 +39,7 @@ func fastParts(data []byte) (pt *parts, schema string, ok bool) {
 			seen[0] = true
 			return r.str(&schema)
 		case "model":
-			if seen[1] || r.null() {
+			if seen[1] || r.Null() {
 				return false
 			}
 			seen[1] = true
@@ -49,8 +47,8 @@ func fastParts(data []byte) (pt *parts, schema string, ok bool) {
 		}
 		return false
 	})
-	r.space()
-	if !ok || r.i != len(r.b) || !seen[0] || !seen[1] {
+	r.Space()
+	if !ok || r.I != len(r.B) || !seen[0] || !seen[1] {
 		return nil, "", false
 	}
 	return pt, schema, true
@@ -59,8 +57,7 @@ func fastParts(data []byte) (pt *parts, schema string, ok bool) {
 // fastReader is a cursor over a JSON document; doc is the document as one
 // string, for cutting strings from.
 type fastReader struct {
-	b    []byte
-	i    int
+	jsonread.Reader
 	keys map[string]string // fastKeys
 	text strings.Builder   // the current chunk of texts
 	// The threats' string lists and mitigations are cut from slabs, with
@@ -120,104 +117,48 @@ func cut[T any](s *[]T, items []T) []T {
 	return (*s)[start:len(*s):len(*s)]
 }
 
-func (r *fastReader) space() {
-	for r.i < len(r.b) {
-		switch r.b[r.i] {
-		case ' ', '\t', '\n', '\r':
-			r.i++
-		default:
-			return
-		}
-	}
-}
-
-// next skips space and consumes c if it comes next.
-func (r *fastReader) next(c byte) bool {
-	r.space()
-	if r.i < len(r.b) && r.b[r.i] == c {
-		r.i++
-		return true
-	}
-	return false
-}
-
-// null consumes a null literal if one comes next.
-func (r *fastReader) null() bool {
-	r.space()
-	if len(r.b)-r.i >= 4 && string(r.b[r.i:r.i+4]) == "null" {
-		r.i += 4
-		return true
-	}
-	return false
-}
-
 // object reads an object at nesting depth (its braces being the depth-th
 // level), calling field with the cursor before each member's value. Keys
 // must be plain: no escapes.
 func (r *fastReader) object(depth int, field func(key string) bool) bool {
-	if depth > MaxJSONDepth || !r.next('{') {
+	if depth > MaxJSONDepth {
 		return false
 	}
-	if r.next('}') {
-		return true
-	}
-	for {
-		if !r.next('"') {
-			return false
-		}
-		start := r.i
-		for r.i < len(r.b) && r.b[r.i] != '"' && r.b[r.i] != '\\' && r.b[r.i] >= 0x20 && r.b[r.i] < 0x80 {
-			r.i++
-		}
-		if r.i >= len(r.b) || r.b[r.i] != '"' {
-			return false
-		}
+	return r.Object(func(k []byte) bool {
 		// Every key the reader takes is known: one it does not know
 		// makes it give up anyway, and the lookup costs no allocation.
-		key, known := r.keys[string(r.b[start:r.i])]
-		if !known {
-			return false
-		}
-		r.i++
-		if !r.next(':') || !field(key) {
-			return false
-		}
-		if r.next('}') {
-			return true
-		}
-		if !r.next(',') {
-			return false
-		}
-	}
+		key, known := r.keys[string(k)]
+		return known && field(key)
+	})
 }
 
 // skip moves past one value whose outermost level is at depth, checking
 // the nesting limit and the shape of strings; encoding/json checks the
 // rest when the bytes are decoded. It returns the value's bytes.
 func (r *fastReader) skip(depth int) ([]byte, bool) {
-	r.space()
-	start := r.i
-	if r.i >= len(r.b) {
+	r.Space()
+	start := r.I
+	if r.I >= len(r.B) {
 		return nil, false
 	}
-	switch r.b[r.i] {
+	switch r.B[r.I] {
 	case '"':
-		return r.b[start:r.i], r.skipString()
+		return r.B[start:r.I], r.skipString()
 	case '{', '[':
 	default:
 		// A number or a literal: up to what ends a value.
-		for r.i < len(r.b) {
-			switch r.b[r.i] {
+		for r.I < len(r.B) {
+			switch r.B[r.I] {
 			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return r.b[start:r.i], r.i > start
+				return r.B[start:r.I], r.I > start
 			}
-			r.i++
+			r.I++
 		}
-		return r.b[start:r.i], true
+		return r.B[start:r.I], true
 	}
 	level := 0
-	for r.i < len(r.b) {
-		switch r.b[r.i] {
+	for r.I < len(r.B) {
+		switch r.B[r.I] {
 		case '"':
 			if !r.skipString() {
 				return nil, false
@@ -229,23 +170,23 @@ func (r *fastReader) skip(depth int) ([]byte, bool) {
 			}
 		case '}', ']':
 			if level--; level == 0 {
-				r.i++
-				return r.b[start:r.i], true
+				r.I++
+				return r.B[start:r.I], true
 			}
 		}
-		r.i++
+		r.I++
 	}
 	return nil, false
 }
 
 // skipString moves past the string token at the cursor.
 func (r *fastReader) skipString() bool {
-	for r.i++; r.i < len(r.b); r.i++ {
-		switch r.b[r.i] {
+	for r.I++; r.I < len(r.B); r.I++ {
+		switch r.B[r.I] {
 		case '\\':
-			r.i++
+			r.I++
 		case '"':
-			r.i++
+			r.I++
 			return true
 		}
 	}
@@ -311,39 +252,39 @@ func (r *fastReader) model(pt *parts) bool {
 
 // threats reads the threats list (depth 3): null or an array of threats.
 func (r *fastReader) threats(out *[]model.Threat) bool {
-	if r.null() {
+	if r.Null() {
 		return true
 	}
-	if !r.next('[') {
+	if !r.Next('[') {
 		return false
 	}
 	// A threat takes about 1.3 KB as JSON writes it: the guess saves most
 	// of the growing of a list of large structs, and a wrong one only
 	// costs that.
-	list := make([]model.Threat, 0, len(r.b)/1536)
-	if r.next(']') {
+	list := make([]model.Threat, 0, len(r.B)/1536)
+	if r.Next(']') {
 		*out = list
 		return true
 	}
 	for {
 		list = append(list, model.Threat{})
 		t := &list[len(list)-1]
-		r.space()
-		start := r.i
+		r.Space()
+		start := r.I
 		if !r.threat(t) {
 			// Not the shape written: the element alone, through
 			// encoding/json.
 			*t = model.Threat{}
-			r.i = start
+			r.I = start
 			if !r.strict(4, t) {
 				return false
 			}
 		}
-		if r.next(']') {
+		if r.Next(']') {
 			*out = list
 			return true
 		}
-		if !r.next(',') {
+		if !r.Next(',') {
 			return false
 		}
 	}
@@ -383,9 +324,9 @@ func (r *fastReader) threat(t *model.Threat) bool {
 		case "owasp":
 			return once(1<<9) && r.strs(&t.OWASP)
 		case "likelihood":
-			return once(1<<10) && r.int(&t.Likelihood)
+			return once(1<<10) && r.Int(&t.Likelihood)
 		case "impact":
-			return once(1<<11) && r.int(&t.Impact)
+			return once(1<<11) && r.Int(&t.Impact)
 		case "status":
 			return once(1<<12) && r.str((*string)(&t.Status))
 		case "mitigations":
@@ -410,16 +351,16 @@ func (r *fastReader) threat(t *model.Threat) bool {
 
 // mitigations reads null or an array of mitigation objects (depth 5).
 func (r *fastReader) mitigations(out *[]model.Mitigation) bool {
-	if r.null() {
+	if r.Null() {
 		*out = nil
 		return true
 	}
-	if !r.next('[') {
+	if !r.Next('[') {
 		return false
 	}
 	var buf [4]model.Mitigation
 	list := buf[:0]
-	if r.next(']') {
+	if r.Next(']') {
 		*out = []model.Mitigation{}
 		return true
 	}
@@ -464,11 +405,11 @@ func (r *fastReader) mitigations(out *[]model.Mitigation) bool {
 			return false
 		}
 		list = append(list, m)
-		if r.next(']') {
+		if r.Next(']') {
 			*out = cut(&r.mitSlab, list)
 			return true
 		}
-		if !r.next(',') {
+		if !r.Next(',') {
 			return false
 		}
 	}
@@ -507,159 +448,28 @@ func (r *fastReader) stamp(key string, st *model.Stamps) bool {
 // time reads a time string through time.Time's own UnmarshalJSON, as
 // encoding/json does.
 func (r *fastReader) time(out *time.Time) bool {
-	r.space()
-	start := r.i
+	r.Space()
+	start := r.I
 	var s string
 	if !r.str(&s) {
 		return false
 	}
-	return out.UnmarshalJSON(r.b[start:r.i]) == nil
+	return out.UnmarshalJSON(r.B[start:r.I]) == nil
 }
 
-// str reads a JSON string (not null).
-func (r *fastReader) str(out *string) bool {
-	if !r.next('"') {
-		return false
-	}
-	start, ascii := r.i, true
-	for r.i < len(r.b) {
-		c := r.b[r.i]
-		switch {
-		case c == '"':
-			// encoding/json replaces invalid UTF-8; leave that to it.
-			if !ascii && !utf8.Valid(r.b[start:r.i]) {
-				return false
-			}
-			*out = r.string(r.b[start:r.i])
-			r.i++
-			return true
-		case c == '\\':
-			return r.escaped(start, out)
-		case c < 0x20:
-			return false
-		case c >= 0x80:
-			ascii = false
-		}
-		r.i++
-	}
-	return false
-}
-
-// escaped finishes a string holding escapes, from its start.
-func (r *fastReader) escaped(start int, out *string) bool {
-	buf := make([]byte, 0, r.i-start+16)
-	buf = append(buf, r.b[start:r.i]...)
-	for r.i < len(r.b) {
-		c := r.b[r.i]
-		switch {
-		case c == '"':
-			if !utf8.Valid(buf) {
-				return false
-			}
-			*out = string(buf)
-			r.i++
-			return true
-		case c < 0x20:
-			return false
-		case c != '\\':
-			buf = append(buf, c)
-			r.i++
-			continue
-		}
-		if r.i+1 >= len(r.b) {
-			return false
-		}
-		r.i += 2
-		switch e := r.b[r.i-1]; e {
-		case '"', '\\', '/':
-			buf = append(buf, e)
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
-			c1, ok := r.hex4()
-			if !ok {
-				return false
-			}
-			if utf16.IsSurrogate(c1) {
-				// A lone surrogate becomes U+FFFD in encoding/json; only a
-				// proper pair is taken here.
-				if r.i+1 >= len(r.b) || r.b[r.i] != '\\' || r.b[r.i+1] != 'u' {
-					return false
-				}
-				r.i += 2
-				c2, ok := r.hex4()
-				if c1 = utf16.DecodeRune(c1, c2); !ok || c1 == utf8.RuneError {
-					return false
-				}
-			}
-			buf = utf8.AppendRune(buf, c1)
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-func (r *fastReader) hex4() (rune, bool) {
-	if r.i+4 > len(r.b) {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(string(r.b[r.i:r.i+4]), 16, 16)
-	r.i += 4
-	return rune(n), err == nil
-}
-
-// int reads a JSON integer that fits an int: no sign but minus, no leading
-// zero, fraction or exponent (encoding/json refuses or reads those
-// otherwise).
-func (r *fastReader) int(out *int) bool {
-	r.space()
-	start := r.i
-	if r.i < len(r.b) && r.b[r.i] == '-' {
-		r.i++
-	}
-	digits := r.i
-	for r.i < len(r.b) && r.b[r.i] >= '0' && r.b[r.i] <= '9' {
-		r.i++
-	}
-	if r.i == digits || (r.b[digits] == '0' && r.i-digits > 1) {
-		return false
-	}
-	if r.i < len(r.b) && (r.b[r.i] == '.' || r.b[r.i] == 'e' || r.b[r.i] == 'E') {
-		return false
-	}
-	if n := r.i - digits; n > 18 || (strconv.IntSize == 32 && n > 9) {
-		return false // may not fit an int; encoding/json decides
-	}
-	n := 0
-	for _, c := range r.b[digits:r.i] {
-		n = n*10 + int(c-'0')
-	}
-	if r.b[start] == '-' {
-		n = -n
-	}
-	*out = n
-	return true
-}
+// str reads a JSON string (not null), its text copied into chunks.
+func (r *fastReader) str(out *string) bool { return r.Str(out, r.string) }
 
 // strs reads null (a nil list) or an array of strings.
 func (r *fastReader) strs(out *[]string) bool {
-	if r.null() {
+	if r.Null() {
 		*out = nil
 		return true
 	}
-	if !r.next('[') {
+	if !r.Next('[') {
 		return false
 	}
-	if r.next(']') {
+	if r.Next(']') {
 		*out = []string{}
 		return true
 	}
@@ -671,11 +481,11 @@ func (r *fastReader) strs(out *[]string) bool {
 			return false
 		}
 		list = append(list, s)
-		if r.next(']') {
+		if r.Next(']') {
 			*out = cut(&r.strSlab, list)
 			return true
 		}
-		if !r.next(',') {
+		if !r.Next(',') {
 			return false
 		}
 	}
