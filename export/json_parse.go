@@ -96,6 +96,15 @@ func ParseJSON(data []byte) (*model.Model, error) {
 	// A byte-order mark, as some Windows editors write, is not JSON but
 	// means no harm.
 	data = bytes.TrimPrefix(data, utf8BOM)
+	// A document in the shape JSON writes is read by the fast path
+	// (json_fast.go); anything it cannot take is read below, which also
+	// says what is wrong.
+	if pt, schema, ok := fastParts(data); ok && schema == Schema {
+		if err := checkParts(pt, "model"); err != nil {
+			return nil, err
+		}
+		return buildModel(pt)
+	}
 	if err := checkDepth(data); err != nil {
 		return nil, err
 	}

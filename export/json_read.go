@@ -177,27 +177,31 @@ func buildModel(pt *parts) (*model.Model, error) {
 
 	// Ids: each names one entity, and counters must be past every id in
 	// use so an entity added later never takes an existing id.
-	ids := idChecker{p: &p, seq: seq}
+	n := len(assets) + len(actors) + len(surface) + len(threats) + len(checks) + len(parking)
+	for _, t := range threats {
+		n += len(t.Mitigations)
+	}
+	ids := idChecker{p: &p, seq: seq, seen: make(map[[2]string]idPath, n)}
 	for i, a := range assets {
-		ids.check(elemPath(root+".assets", i), "asset", a.ID, model.PrefixAsset)
+		ids.check(idPath{list: root + ".assets", i: i}, "asset", a.ID, model.PrefixAsset)
 	}
 	for i, a := range actors {
-		ids.check(elemPath(root+".actors", i), "actor", a.ID, model.PrefixActor)
+		ids.check(idPath{list: root + ".actors", i: i}, "actor", a.ID, model.PrefixActor)
 	}
 	for i, e := range surface {
-		ids.check(elemPath(root+".surface", i), "surface element", e.ID, model.PrefixSurface)
+		ids.check(idPath{list: root + ".surface", i: i}, "surface element", e.ID, model.PrefixSurface)
 	}
 	for i, t := range threats {
-		ids.check(elemPath(root+".threats", i), "threat", t.ID, model.PrefixThreat)
+		ids.check(idPath{list: root + ".threats", i: i}, "threat", t.ID, model.PrefixThreat)
 		for j, mt := range t.Mitigations {
-			ids.check(elemPath(elemPath(root+".threats", i)+".mitigations", j), "mitigation", mt.ID, model.PrefixMitigation)
+			ids.check(idPath{list: root + ".threats", i: i, sub: ".mitigations", j: j}, "mitigation", mt.ID, model.PrefixMitigation)
 		}
 	}
 	for i, c := range checks {
-		ids.check(elemPath(root+".checklists", i), "checklist item", c.ID, model.PrefixCheck)
+		ids.check(idPath{list: root + ".checklists", i: i}, "checklist item", c.ID, model.PrefixCheck)
 	}
 	for i, pk := range parking {
-		ids.check(elemPath(root+".parking", i), "parking-lot item", pk.ID, model.PrefixParking)
+		ids.check(idPath{list: root + ".parking", i: i}, "parking-lot item", pk.ID, model.PrefixParking)
 	}
 	seenStride := map[model.Stride]int{}
 	for i, r := range stride {
@@ -234,13 +238,13 @@ func buildModel(pt *parts) (*model.Model, error) {
 	scratch := func() *model.Model { return &model.Model{Overview: m.Overview, Seq: m.Seq} }
 	for i, a := range assets {
 		sc := scratch()
-		if _, err := sc.PutAsset(a, now); v.check(elemPath(root+".assets", i), err) {
+		if _, err := sc.PutAsset(a, now); v.at(root+".assets", i, err) {
 			m.Assets = append(m.Assets, sc.Assets[0])
 		}
 	}
 	for i, a := range actors {
 		sc := scratch()
-		if _, err := sc.PutActor(a, now); v.check(elemPath(root+".actors", i), err) {
+		if _, err := sc.PutActor(a, now); v.at(root+".actors", i, err) {
 			m.Actors = append(m.Actors, sc.Actors[0])
 		}
 	}
@@ -249,7 +253,7 @@ func buildModel(pt *parts) (*model.Model, error) {
 	for i, e := range surface {
 		e.Source, e.Target = "", ""
 		sc := scratch()
-		if _, err := sc.PutElement(e, now); v.check(elemPath(root+".surface", i), err) {
+		if _, err := sc.PutElement(e, now); v.at(root+".surface", i, err) {
 			m.Surface = append(m.Surface, sc.Surface[0])
 		}
 	}
@@ -273,23 +277,27 @@ func buildModel(pt *parts) (*model.Model, error) {
 		for _, j := range idx {
 			sc.Surface = append(sc.Surface, m.Surface[j])
 		}
-		if _, err := sc.PutElement(e, now); v.check(elemPath(root+".surface", i), err) {
+		if _, err := sc.PutElement(e, now); v.at(root+".surface", i, err) {
 			m.Surface[at] = sc.Surface[sc.SurfaceIndex(e.ID)]
 		}
 	}
+	// Each threat is checked against the assets, elements and actors it
+	// links to alone, in the model's order: looking each link up among
+	// all of them was most of an import's validation.
 	sc := scratch()
-	sc.Assets, sc.Actors, sc.Surface = m.Assets, m.Actors, m.Surface
+	links := newLinkIndex(m)
 	m.Threats = make([]model.Threat, 0, len(threats))
 	for i, t := range threats {
 		sc.Threats = sc.Threats[:0]
-		if _, err := sc.PutThreat(t, now); v.check(elemPath(root+".threats", i), err) {
+		links.scratch(sc, &t)
+		if _, err := sc.PutThreat(t, now); v.at(root+".threats", i, err) {
 			m.Threats = append(m.Threats, sc.Threats[0])
 		}
 	}
 	m.Sort()
 	for i, r := range stride {
 		sc := scratch()
-		if _, err := sc.PutStride(r, now); v.check(elemPath(root+".stride", i), err) {
+		if _, err := sc.PutStride(r, now); v.at(root+".stride", i, err) {
 			m.Stride = append(m.Stride, sc.Stride[0])
 		}
 	}
@@ -300,19 +308,19 @@ func buildModel(pt *parts) (*model.Model, error) {
 				sc.Threats = append(sc.Threats, model.Threat{ID: id})
 			}
 		}
-		if _, err := sc.PutCheck(c, now); v.check(elemPath(root+".checklists", i), err) {
+		if _, err := sc.PutCheck(c, now); v.at(root+".checklists", i, err) {
 			m.Checklists = append(m.Checklists, sc.Checklists[0])
 		}
 	}
 	for i, pk := range parking {
 		sc := scratch()
-		if _, err := sc.PutParking(pk, now); v.check(elemPath(root+".parking", i), err) {
+		if _, err := sc.PutParking(pk, now); v.at(root+".parking", i, err) {
 			m.Parking = append(m.Parking, sc.Parking[0])
 		}
 	}
 	for i, d := range pt.Dismissed {
 		_, err := m.PutDismissal(d, pt.Dismissals[d], now)
-		v.check(elemPath(root+".dismissed", i), err)
+		v.at(root+".dismissed", i, err)
 	}
 	for _, k := range slices.Sorted(maps.Keys(pt.Dismissals)) {
 		if !slices.Contains(pt.Dismissed, k) {
@@ -350,29 +358,93 @@ func buildModel(pt *parts) (*model.Model, error) {
 type idChecker struct {
 	p    *problems
 	seq  map[string]int
-	seen map[string]string // "kind id" → path
+	seen map[[2]string]idPath // kind, id → where
 }
 
-func (c *idChecker) check(path, kind, id, prefix string) {
+// idPath is the JSON path of an entity (list[i]) or of one of its
+// mitigations (list[i].mitigations[j]), spelled out only for a problem:
+// ids are checked by the ten thousand.
+type idPath struct {
+	list string
+	i    int
+	sub  string // "" or ".mitigations"
+	j    int
+}
+
+func (p idPath) String() string {
+	s := elemPath(p.list, p.i)
+	if p.sub != "" {
+		s = elemPath(s+p.sub, p.j)
+	}
+	return s
+}
+
+func (c *idChecker) check(path idPath, kind, id, prefix string) {
 	if id == "" {
 		return // a new entity: the mutator gives it an id
 	}
 	if model.CleanLine(id) != id || len(id) > model.MaxTitle {
-		c.p.add(path+".id", "%q is not a valid id", id)
+		c.p.add(path.String()+".id", "%q is not a valid id", id)
 		return
 	}
-	if c.seen == nil {
-		c.seen = map[string]string{}
-	}
-	key := kind + " " + id
+	key := [2]string{kind, id}
 	if other, dup := c.seen[key]; dup {
-		c.p.add(path+".id", "%s id %q is used twice (also %s)", kind, id, other)
+		c.p.add(path.String()+".id", "%s id %q is used twice (also %s)", kind, id, other)
 		return
 	}
 	c.seen[key] = path
 	if n, ok := idNumber(id, prefix); ok && n > c.seq[prefix] {
 		c.seq[prefix] = n
 	}
+}
+
+// linkIndex finds the assets, surface elements and actors a threat links
+// to, by id.
+type linkIndex struct {
+	m                      *model.Model
+	assets, surface, actor map[string]int
+	at                     []int
+}
+
+func newLinkIndex(m *model.Model) *linkIndex {
+	ix := &linkIndex{m: m, assets: make(map[string]int, len(m.Assets)), surface: make(map[string]int, len(m.Surface)), actor: make(map[string]int, len(m.Actors))}
+	for i := range m.Assets {
+		ix.assets[m.Assets[i].ID] = i
+	}
+	for i := range m.Surface {
+		ix.surface[m.Surface[i].ID] = i
+	}
+	for i := range m.Actors {
+		ix.actor[m.Actors[i].ID] = i
+	}
+	return ix
+}
+
+// scratch gives sc the entities t links to, in the model's order, under
+// the ids validation looks them up by (cleaned); a link to nothing finds
+// nothing there, as in the whole model.
+func (ix *linkIndex) scratch(sc *model.Model, t *model.Threat) {
+	sc.Assets = pick(ix, sc.Assets[:0], ix.m.Assets, ix.assets, t.Assets)
+	sc.Surface = pick(ix, sc.Surface[:0], ix.m.Surface, ix.surface, t.Surface)
+	sc.Actors = pick(ix, sc.Actors[:0], ix.m.Actors, ix.actor, t.Actors)
+}
+
+func pick[T any](ix *linkIndex, dst, all []T, byID map[string]int, ids []string) []T {
+	ix.at = ix.at[:0]
+	for _, id := range ids {
+		j, ok := byID[id]
+		if !ok {
+			j, ok = byID[model.CleanLine(id)]
+		}
+		if ok && !slices.Contains(ix.at, j) {
+			ix.at = append(ix.at, j)
+		}
+	}
+	slices.Sort(ix.at)
+	for _, j := range ix.at {
+		dst = append(dst, all[j])
+	}
+	return dst
 }
 
 // idNumber returns n for an id "<prefix>-<n>".
@@ -387,6 +459,12 @@ func idNumber(id, prefix string) (int, bool) {
 
 // validator turns the mutators' validation errors into problems at JSON paths.
 type validator struct{ p *problems }
+
+// at is check for element i of list, whose path is spelled out only for
+// a problem.
+func (v validator) at(list string, i int, err error) bool {
+	return err == nil || v.check(elemPath(list, i), err)
+}
 
 func (v validator) check(path string, err error) bool {
 	if err == nil {

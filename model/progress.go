@@ -137,6 +137,52 @@ func (m *Model) SectionProgress(s Section) Progress {
 	return p
 }
 
+// progress measures one section from a tally, as SectionProgress does from
+// the model: keep the two in step (TestTallyMatchesSummarize compares
+// them, and TallyVersion must change with them).
+func (t *Tally) progress(s Section) Progress {
+	p := Progress{Section: s}
+	count := func(c Count) {
+		if c.N <= 0 {
+			p.Total = 1
+			return
+		}
+		p.Total, p.Done = c.N, c.Done
+	}
+	switch s {
+	case SecOverview:
+		p.Total, p.Done = 4, t.OverviewDone
+	case SecAssets:
+		count(t.Assets)
+	case SecActors:
+		count(t.Actors)
+	case SecSurface:
+		count(t.Surface)
+	case SecStride:
+		p.Total = len(StrideCategories)
+		for _, c := range StrideCategories {
+			if t.Stride[c].Done > 0 {
+				p.Done++
+			}
+		}
+	case SecThreats:
+		count(t.Threats)
+	case SecOWASP:
+		e := t.Edition
+		if !e.Valid() {
+			e = OWASP2025
+		}
+		c := t.OWASP[string(e)]
+		c.N += t.Unstored[string(e)]
+		count(c)
+	case SecChecklists:
+		count(t.Checks)
+	case SecReport:
+		p.Total, p.Done = len(ReportSections), t.ReportDone
+	}
+	return p
+}
+
 // CountsToCompletion reports whether records of kind k can move the
 // completion figures: SectionProgress reads the overview, assets, actors,
 // surface, STRIDE reviews, threats, checklists and report sections, and

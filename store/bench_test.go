@@ -195,3 +195,16 @@ func BenchmarkLoadChecksums(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkList lists a workbook holding the 10,000-threat model, from
+// its stored tally (the target of `threatdeck list` is < 20 ms whole
+// process).
+func BenchmarkList(b *testing.B) {
+	s, _ := benchStore(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if l, err := s.List(); err != nil || len(l) != 1 || l[0].Threats != 10000 {
+			b.Fatal(l, err)
+		}
+	}
+}

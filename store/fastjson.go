@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
+	"github.com/threatdeck/threatdeck/internal/jsonread"
 	"github.com/threatdeck/threatdeck/model"
 )
 
@@ -95,7 +93,7 @@ func (rd *recordDecoder) decode(kind model.RecordKind, data []byte, v any) error
 // shape json.Marshal gives a model.Threat.
 // With nil texts every string is allocated on its own.
 func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
-	d := jsonReader{b: data, texts: texts}
+	d := jsonReader{Reader: jsonread.Reader{B: data}, texts: texts}
 	ok := d.object(func(key []byte) bool {
 		if ok, known := d.rowField(key, t); known {
 			return ok
@@ -133,112 +131,24 @@ func decodeThreat(data []byte, t *model.Threat, texts *texts) bool {
 		return d.stamps(key, &t.Stamps)
 	})
 	d.space()
-	return ok && d.i == len(d.b)
+	return ok && d.I == len(d.B)
 }
 
 // jsonReader is a cursor over JSON text for decodeThreat.
 type jsonReader struct {
-	b     []byte
-	i     int
+	jsonread.Reader
 	texts *texts // may be nil
 	share bool   // the string being read is one of the recurring ones
 }
 
-func (d *jsonReader) space() {
-	for d.i < len(d.b) {
-		switch d.b[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return
-		}
-	}
-}
+func (d *jsonReader) space()                                  { d.Space() }
+func (d *jsonReader) next(c byte) bool                        { return d.Next(c) }
+func (d *jsonReader) null() bool                              { return d.Null() }
+func (d *jsonReader) object(field func(key []byte) bool) bool { return d.Object(field) }
+func (d *jsonReader) int(out *int) bool                       { return d.Int(out) }
 
-// next skips space and consumes c if it comes next.
-func (d *jsonReader) next(c byte) bool {
-	d.space()
-	if d.i < len(d.b) && d.b[d.i] == c {
-		d.i++
-		return true
-	}
-	return false
-}
-
-// null consumes a null literal if one comes next.
-func (d *jsonReader) null() bool {
-	d.space()
-	if len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "null" {
-		d.i += 4
-		return true
-	}
-	return false
-}
-
-// object reads {"key": value, …}, calling field for each key with the
-// cursor before the value. Keys must be plain (no escapes).
-func (d *jsonReader) object(field func(key []byte) bool) bool {
-	if !d.next('{') {
-		return false
-	}
-	if d.next('}') {
-		return true
-	}
-	for {
-		if !d.next('"') {
-			return false
-		}
-		start := d.i
-		for d.i < len(d.b) && d.b[d.i] != '"' && d.b[d.i] != '\\' && d.b[d.i] >= 0x20 {
-			d.i++
-		}
-		if d.i >= len(d.b) || d.b[d.i] != '"' {
-			return false
-		}
-		key := d.b[start:d.i]
-		d.i++
-		if !d.next(':') || !field(key) {
-			return false
-		}
-		if d.next('}') {
-			return true
-		}
-		if !d.next(',') {
-			return false
-		}
-	}
-}
-
-// str reads a JSON string. Strings without escapes, the common case, are
-// converted in one step.
-func (d *jsonReader) str(out *string) bool {
-	if !d.next('"') {
-		return false
-	}
-	start, ascii := d.i, true
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			s := d.b[start:d.i]
-			// encoding/json replaces invalid UTF-8; leave that to it.
-			if !ascii && !utf8.Valid(s) {
-				return false
-			}
-			*out = d.string(s)
-			d.i++
-			return true
-		case c == '\\':
-			return d.escaped(start, out)
-		case c < 0x20:
-			return false
-		case c >= 0x80:
-			ascii = false
-		}
-		d.i++
-	}
-	return false
-}
+// str reads a JSON string.
+func (d *jsonReader) str(out *string) bool { return d.Str(out, d.string) }
 
 // shared reads a string that recurs across records, such as a category.
 func (d *jsonReader) shared(out *string) bool {
@@ -262,102 +172,6 @@ func (d *jsonReader) string(b []byte) string {
 	s := string(b)
 	d.texts.intern[s] = s
 	return s
-}
-
-// escaped finishes a string that contains escapes, from its start.
-func (d *jsonReader) escaped(start int, out *string) bool {
-	buf := make([]byte, 0, d.i-start+16)
-	buf = append(buf, d.b[start:d.i]...)
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			if !utf8.Valid(buf) {
-				return false
-			}
-			*out = string(buf)
-			d.i++
-			return true
-		case c < 0x20:
-			return false
-		case c != '\\':
-			buf = append(buf, c)
-			d.i++
-			continue
-		}
-		if d.i+1 >= len(d.b) {
-			return false
-		}
-		d.i += 2
-		switch d.b[d.i-1] {
-		case '"', '\\', '/':
-			buf = append(buf, d.b[d.i-1])
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
-			r, ok := d.hex4()
-			if !ok {
-				return false
-			}
-			if utf16.IsSurrogate(r) {
-				// A lone surrogate becomes U+FFFD in encoding/json; only
-				// a proper pair is handled here.
-				if d.i+1 >= len(d.b) || d.b[d.i] != '\\' || d.b[d.i+1] != 'u' {
-					return false
-				}
-				d.i += 2
-				r2, ok := d.hex4()
-				if r = utf16.DecodeRune(r, r2); !ok || r == utf8.RuneError {
-					return false
-				}
-			}
-			buf = utf8.AppendRune(buf, r)
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-func (d *jsonReader) hex4() (rune, bool) {
-	if d.i+4 > len(d.b) {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(string(d.b[d.i:d.i+4]), 16, 16)
-	d.i += 4
-	return rune(n), err == nil
-}
-
-// int reads a JSON integer that fits an int.
-func (d *jsonReader) int(out *int) bool {
-	d.space()
-	start := d.i
-	if d.i < len(d.b) && d.b[d.i] == '-' {
-		d.i++
-	}
-	digits := d.i
-	for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
-		d.i++
-	}
-	// No leading zeros, fractions or exponents: encoding/json would reject
-	// or convert those differently.
-	if d.i == digits || (d.b[digits] == '0' && d.i-digits > 1) {
-		return false
-	}
-	if d.i < len(d.b) && (d.b[d.i] == '.' || d.b[d.i] == 'e' || d.b[d.i] == 'E') {
-		return false
-	}
-	n, err := strconv.Atoi(string(d.b[start:d.i]))
-	*out = n
-	return err == nil
 }
 
 // strs reads null (leaving a nil list) or an array of strings.
@@ -479,11 +293,11 @@ func (d *jsonReader) time(out *time.Time) bool {
 // with encoding/json, leaving the cursor after it.
 func (d *jsonReader) raw(out any) bool {
 	d.space()
-	dec := json.NewDecoder(bytes.NewReader(d.b[d.i:]))
+	dec := json.NewDecoder(bytes.NewReader(d.B[d.I:]))
 	if err := dec.Decode(out); err != nil {
 		return false
 	}
-	d.i += int(dec.InputOffset())
+	d.I += int(dec.InputOffset())
 	return true
 }
 
@@ -568,7 +382,7 @@ func (s *mitSlab) take(n int) []model.Mitigation {
 // reporting false when data is not in the shape json.Marshal gives a
 // model.Threat.
 func decodeThreatRow(data []byte, t *model.Threat, texts *texts, mits *mitSlab) bool {
-	d := jsonReader{b: data, texts: texts}
+	d := jsonReader{Reader: jsonread.Reader{B: data}, texts: texts}
 	ok := d.object(func(key []byte) bool {
 		if ok, known := d.rowField(key, t); known {
 			return ok
@@ -591,7 +405,7 @@ func decodeThreatRow(data []byte, t *model.Threat, texts *texts, mits *mitSlab) 
 		return false
 	})
 	d.space()
-	return ok && d.i == len(d.b)
+	return ok && d.I == len(d.B)
 }
 
 // rowField reads one of the fields a threat's row and its full decode
@@ -682,42 +496,10 @@ func (d *jsonReader) rowMitigations(out *[]model.Mitigation, mits *mitSlab) bool
 	return true
 }
 
-// skipStr steps over a JSON string without converting it. It checks
-// its escapes but not for raw control characters, which json.Marshal never
-// writes: looking at every byte of every description was most of a
-// preview. A stored record passed its checksum, and the full load behind a
-// preview still decodes every field.
-func (d *jsonReader) skipStr() bool {
-	if !d.next('"') {
-		return false
-	}
-	for {
-		j := bytes.IndexByte(d.b[d.i:], '"')
-		if j < 0 {
-			return false
-		}
-		k := bytes.IndexByte(d.b[d.i:d.i+j], '\\')
-		if k < 0 {
-			d.i += j + 1
-			return true
-		}
-		d.i += k
-		if d.i+1 >= len(d.b) {
-			return false
-		}
-		switch d.b[d.i+1] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			d.i += 2
-		case 'u':
-			d.i += 2
-			if _, ok := d.hex4(); !ok {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-}
+// skipStr steps over a JSON string without converting it (see
+// jsonread.Reader.SkipStr: a stored record passed its checksum, and the
+// full load behind a preview still decodes every field).
+func (d *jsonReader) skipStr() bool { return d.SkipStr() }
 
 // skipStrs steps over null or an array of strings.
 func (d *jsonReader) skipStrs() bool {

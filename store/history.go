@@ -48,10 +48,12 @@ func (s *Store) encodeHistory(e model.Edit) model.HistoryEntry {
 //
 // The bucket is sealed like every other (its bbolt sequence holds its entry
 // count), so the next sequence number is the last key's plus one.
-func putHistory(mb *bolt.Bucket, h model.HistoryEntry) error {
+//
+// It returns the entry's sequence number.
+func putHistory(mb *bolt.Bucket, h model.HistoryEntry) (uint64, error) {
 	b, err := createBucket(mb, bucketHistory)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	b.FillPercent = 1
 	seq := uint64(1)
@@ -61,15 +63,15 @@ func putHistory(mb *bolt.Bucket, h model.HistoryEntry) error {
 	h.Seq = seq
 	data, err := json.Marshal(h)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := putValue(b, bucketHistory, historyKey(seq), data); err != nil {
-		return err
+		return 0, err
 	}
 	if seq > historyLimit {
-		return deleteValue(b, historyKey(seq-historyLimit))
+		return seq, deleteValue(b, historyKey(seq-historyLimit))
 	}
-	return nil
+	return seq, nil
 }
 
 // History returns model modelID's history, newest first, at most limit

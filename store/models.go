@@ -25,6 +25,7 @@ func (s *Store) Create(m *model.Model) (string, error) {
 	}
 	// The records of a whole model are not worth naming one by one.
 	hist := s.encodeHistory(model.Edit{Label: "Created model " + m.Overview.Title})
+	tally := model.TallyOf(m)
 	var id string
 	err = s.update(func(tx *bolt.Tx) error {
 		models := tx.Bucket(bucketModels)
@@ -49,7 +50,11 @@ func (s *Store) Create(m *model.Model) (string, error) {
 		if err := putRecords(mb, recs); err != nil {
 			return err
 		}
-		return putHistory(mb, hist)
+		seq, err := putHistory(mb, hist)
+		if err != nil {
+			return err
+		}
+		return writeTally(mb, id, tally, seq)
 	})
 	if err != nil {
 		return "", s.writeErr("save the new model", err)
@@ -59,8 +64,10 @@ func (s *Store) Create(m *model.Model) (string, error) {
 }
 
 // Commit persists one edit of model modelID in one transaction: every
-// record is written (or, with a nil Value, deleted) or none is, and so is
-// the edit's entry in the model's history.
+// record is written (or, with a nil Value, deleted) or none is, and so are
+// the edit's entry in the model's history and the model's tally (see
+// keySummary): each record's old value is counted out of it and the new
+// one in, or, when the tally was missing or stale, it is rebuilt.
 func (s *Store) Commit(modelID string, e model.Edit) error {
 	recs, err := encodeRecords(e.Records)
 	if err != nil {
@@ -72,10 +79,28 @@ func (s *Store) Commit(modelID string, e model.Edit) error {
 		if err != nil {
 			return err
 		}
-		if err := putRecords(mb, recs); err != nil {
+		tally, current := readTally(mb, modelID)
+		rd := newRecordDecoder()
+		for _, r := range recs {
+			if current {
+				if err := s.tallyEdit(rd, mb, modelID, r, &tally); err != nil {
+					return err
+				}
+			}
+			if err := putRecords(mb, []encoded{r}); err != nil {
+				return err
+			}
+		}
+		seq, err := putHistory(mb, hist)
+		if err != nil {
 			return err
 		}
-		return putHistory(mb, hist)
+		if !current {
+			if tally, err = s.storedTally(tx, modelID); err != nil {
+				return err
+			}
+		}
+		return writeTally(mb, modelID, tally, seq)
 	})
 	if err != nil {
 		return s.writeErr("save the change", err)
@@ -119,16 +144,30 @@ func (s *Store) Load(id string) (*model.Model, error) {
 
 // List describes every model, in id order. A damaged model is listed with
 // Summary.Damage saying what is wrong (and its title, when that could be
-// read), so the healthy ones stay reachable.
+// read), so the healthy ones stay reachable. Each model's line comes from
+// its stored tally (see keySummary); a model without a current one is
+// decoded whole, as it was before tallies were kept.
 func (s *Store) List() ([]model.Summary, error) {
 	var out []model.Summary
 	err := s.view(func(tx *bolt.Tx) error {
 		for _, id := range modelIDs(tx) {
-			var m *model.Model
+			var sum model.Summary
 			// Each model is read under its own guard: a fault in one
 			// is that model's damage, not the listing's.
-			err := guard(s.path, func() (err error) {
-				m, err = s.loadIn(tx, id)
+			err := guard(s.path, func() error {
+				mb, err := s.bucketOf(tx, id)
+				if err != nil {
+					return err
+				}
+				if t, ok := readTally(mb, id); ok {
+					sum = t.Summary()
+					sum.ID = id
+					return nil
+				}
+				m, err := s.loadIn(tx, id)
+				if err == nil {
+					sum = m.Summarize()
+				}
 				return err
 			})
 			if ce, ok := errors.AsType[*CorruptError](err); ok {
@@ -141,7 +180,7 @@ func (s *Store) List() ([]model.Summary, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, m.Summarize())
+			out = append(out, sum)
 		}
 		return nil
 	})
@@ -230,8 +269,20 @@ func (s *Store) loadIn(tx *bolt.Tx, id string) (*model.Model, error) {
 }
 
 // loadWith decodes every record of model id with rd (a preview's decodes
-// threats as rows).
+// threats as rows), normalized.
 func (s *Store) loadWith(tx *bolt.Tx, id string, rd *recordDecoder) (*model.Model, error) {
+	m, err := s.loadRecords(tx, id, rd)
+	if err != nil {
+		return nil, err
+	}
+	// Normalize ends with Sort, which puts every list in canonical order.
+	m.Normalize()
+	return m, nil
+}
+
+// loadRecords decodes every record of model id with rd into a model, as
+// stored: not normalized.
+func (s *Store) loadRecords(tx *bolt.Tx, id string, rd *recordDecoder) (*model.Model, error) {
 	mb, err := s.bucketOf(tx, id)
 	if err != nil {
 		return nil, err
@@ -260,8 +311,6 @@ func (s *Store) loadWith(tx *bolt.Tx, id string, rd *recordDecoder) (*model.Mode
 			return nil, err
 		}
 	}
-	// Normalize ends with Sort, which puts every list in canonical order.
-	m.Normalize()
 	return m, nil
 }
 
@@ -419,11 +468,13 @@ func (s *Store) singleton(mb *bolt.Bucket, id string, kind model.RecordKind) ([]
 	return data, nil
 }
 
-// encoded is a record ready to write: its bucket, key and JSON (nil deletes).
+// encoded is a record ready to write: its bucket, key and JSON (nil
+// deletes), and the value it was marshalled from, for the model's tally.
 type encoded struct {
-	kind  []byte
-	key   []byte
-	value []byte
+	kind   []byte
+	key    []byte
+	value  []byte
+	record any
 }
 
 // encodeRecords marshals records before the write transaction starts, so
@@ -434,7 +485,7 @@ func encodeRecords(recs []model.Record) ([]encoded, error) {
 		if !knownKind(r.Kind) {
 			return nil, fmt.Errorf("cannot save a record of unknown kind %q", r.Kind)
 		}
-		e := encoded{kind: []byte(r.Kind), key: []byte(r.ID)}
+		e := encoded{kind: []byte(r.Kind), key: []byte(r.ID), record: r.Value}
 		if singleton(r.Kind) {
 			e.key = singletonKey
 		} else if r.ID == "" || len(r.ID) > bolt.MaxKeySize {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -209,6 +210,8 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		// second guarantee, under the Store's own refusal, that nothing
 		// is written to it.
 		ReadOnly: opts.ReadOnly || isDamaged,
+		// See writeMapSize.
+		InitialMmapSize: writeMapSize(st.Size(), opts.ReadOnly || isDamaged),
 		OpenFile: func(name string, flag int, perm fs.FileMode) (*os.File, error) {
 			if handed.CompareAndSwap(false, true) {
 				return f, nil
@@ -229,6 +232,9 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("cannot create workbook %s: %w", path, rootCause(err))
 		}
 		return nil, describe(path, err)
+	}
+	if bopts.InitialMmapSize > 0 {
+		db.AllocSize = growStep
 	}
 	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema, user: opts.User}
 	if isDamaged {
@@ -258,8 +264,41 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if !opts.ReadOnly && !fresh && s.damage.refusal() == nil {
+		// Models written by a threatdeck that kept no tallies, or a
+		// migration, get theirs now, while the file is ours to write.
+		s.refreshTallies()
+	}
 	return s, nil
 }
+
+// writeMapSize is the initial size of bbolt's map of a writable workbook,
+// and growStep how much room bbolt then adds to the file whenever a
+// commit needs more.
+//
+// bbolt maps a file as large as it is and maps it again, doubling, each
+// time a write transaction grows it past that; every remap first copies
+// out of the old map every record the transaction has touched. Creating
+// a model of 10,000 threats in a new workbook remapped it about ten
+// times, a quarter of an import. A map with room for the file to double
+// (64 MiB at least) costs address space, not memory. But bbolt grows the
+// file by its AllocSize past what a commit needs once the map is larger
+// than that (16 MiB by default), and to the whole map below it: growStep
+// keeps the file within 128 KiB of its pages, tighter than the doubling
+// before. Read-only opens never grow the file; on Windows bbolt would
+// grow the file itself to the map's size.
+func writeMapSize(size int64, readOnly bool) int {
+	if readOnly || runtime.GOOS == "windows" {
+		return 0
+	}
+	const least = 64 << 20
+	if 2*size > least && int64(int(2*size)) == 2*size {
+		return int(2 * size)
+	}
+	return least
+}
+
+const growStep = 128 << 10
 
 // rootCause reduces a failed system call to its reason ("no space left on
 // device"), without the temporary names or internal steps around it.

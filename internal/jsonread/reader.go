@@ -1,0 +1,265 @@
+// Package jsonread is the cursor the hand-written JSON decoders of store
+// (stored records) and export (threatdeck JSON documents) read with. It
+// takes only what encoding/json reads the same way — plain keys, strings
+// whose escapes it knows and whose text is valid UTF-8, integers without
+// fraction, exponent or leading zero — and reports false for anything
+// else, so that its callers hand that input to encoding/json instead.
+package jsonread
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Reader is a cursor over JSON text: B from I on.
+type Reader struct {
+	B []byte
+	I int
+}
+
+// Space skips JSON white space.
+func (r *Reader) Space() {
+	for r.I < len(r.B) {
+		switch r.B[r.I] {
+		case ' ', '\t', '\n', '\r':
+			r.I++
+		default:
+			return
+		}
+	}
+}
+
+// Next skips space and consumes c if it comes next.
+func (r *Reader) Next(c byte) bool {
+	r.Space()
+	if r.I < len(r.B) && r.B[r.I] == c {
+		r.I++
+		return true
+	}
+	return false
+}
+
+// Null consumes a null literal if one comes next.
+func (r *Reader) Null() bool {
+	r.Space()
+	if len(r.B)-r.I >= 4 && string(r.B[r.I:r.I+4]) == "null" {
+		r.I += 4
+		return true
+	}
+	return false
+}
+
+// Object reads {"key": value, …}, calling field for each key with the
+// cursor before its value. Keys must be plain: printable ASCII, no
+// escapes.
+func (r *Reader) Object(field func(key []byte) bool) bool {
+	if !r.Next('{') {
+		return false
+	}
+	if r.Next('}') {
+		return true
+	}
+	for {
+		if !r.Next('"') {
+			return false
+		}
+		start := r.I
+		for r.I < len(r.B) && r.B[r.I] != '"' && r.B[r.I] != '\\' && r.B[r.I] >= 0x20 && r.B[r.I] < 0x80 {
+			r.I++
+		}
+		if r.I >= len(r.B) || r.B[r.I] != '"' {
+			return false
+		}
+		key := r.B[start:r.I]
+		r.I++
+		if !r.Next(':') || !field(key) {
+			return false
+		}
+		if r.Next('}') {
+			return true
+		}
+		if !r.Next(',') {
+			return false
+		}
+	}
+}
+
+// Str reads a JSON string (not null). Strings without escapes, the
+// common case, are converted in one step, by text when it is not nil (a
+// caller may share or pool them).
+func (r *Reader) Str(out *string, text func(b []byte) string) bool {
+	if !r.Next('"') {
+		return false
+	}
+	start, ascii := r.I, true
+	for r.I < len(r.B) {
+		c := r.B[r.I]
+		switch {
+		case c == '"':
+			s := r.B[start:r.I]
+			// encoding/json replaces invalid UTF-8; leave that to it.
+			if !ascii && !utf8.Valid(s) {
+				return false
+			}
+			if text != nil {
+				*out = text(s)
+			} else {
+				*out = string(s)
+			}
+			r.I++
+			return true
+		case c == '\\':
+			return r.escaped(start, out)
+		case c < 0x20:
+			return false
+		case c >= 0x80:
+			ascii = false
+		}
+		r.I++
+	}
+	return false
+}
+
+// escaped finishes a string that holds escapes, from its start.
+func (r *Reader) escaped(start int, out *string) bool {
+	buf := make([]byte, 0, r.I-start+16)
+	buf = append(buf, r.B[start:r.I]...)
+	for r.I < len(r.B) {
+		c := r.B[r.I]
+		switch {
+		case c == '"':
+			if !utf8.Valid(buf) {
+				return false
+			}
+			*out = string(buf)
+			r.I++
+			return true
+		case c < 0x20:
+			return false
+		case c != '\\':
+			buf = append(buf, c)
+			r.I++
+			continue
+		}
+		if r.I+1 >= len(r.B) {
+			return false
+		}
+		r.I += 2
+		switch e := r.B[r.I-1]; e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			c1, ok := r.hex4()
+			if !ok {
+				return false
+			}
+			if utf16.IsSurrogate(c1) {
+				// A lone surrogate becomes U+FFFD in encoding/json; only
+				// a proper pair is taken here.
+				if r.I+1 >= len(r.B) || r.B[r.I] != '\\' || r.B[r.I+1] != 'u' {
+					return false
+				}
+				r.I += 2
+				c2, ok := r.hex4()
+				if c1 = utf16.DecodeRune(c1, c2); !ok || c1 == utf8.RuneError {
+					return false
+				}
+			}
+			buf = utf8.AppendRune(buf, c1)
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func (r *Reader) hex4() (rune, bool) {
+	if r.I+4 > len(r.B) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(r.B[r.I:r.I+4]), 16, 16)
+	r.I += 4
+	return rune(n), err == nil
+}
+
+// Int reads a JSON integer that surely fits an int: an optional minus, no
+// leading zero, fraction or exponent (encoding/json refuses or reads
+// those otherwise), and at most 18 digits (9 where int has 32 bits).
+func (r *Reader) Int(out *int) bool {
+	r.Space()
+	start := r.I
+	if r.I < len(r.B) && r.B[r.I] == '-' {
+		r.I++
+	}
+	digits := r.I
+	for r.I < len(r.B) && r.B[r.I] >= '0' && r.B[r.I] <= '9' {
+		r.I++
+	}
+	if r.I == digits || (r.B[digits] == '0' && r.I-digits > 1) {
+		return false
+	}
+	if r.I < len(r.B) && (r.B[r.I] == '.' || r.B[r.I] == 'e' || r.B[r.I] == 'E') {
+		return false
+	}
+	if n := r.I - digits; n > 18 || (strconv.IntSize == 32 && n > 9) {
+		return false
+	}
+	n := 0
+	for _, c := range r.B[digits:r.I] {
+		n = n*10 + int(c-'0')
+	}
+	if r.B[start] == '-' {
+		n = -n
+	}
+	*out = n
+	return true
+}
+
+// SkipStr steps over a JSON string without converting it. It checks its
+// escapes but not for raw control characters, which json.Marshal never
+// writes: a caller uses it only on text it trusts to come from
+// json.Marshal (store's preview of a record that passed its checksum),
+// where looking at every byte of every description was most of the time.
+func (r *Reader) SkipStr() bool {
+	if !r.Next('"') {
+		return false
+	}
+	for {
+		j := bytes.IndexByte(r.B[r.I:], '"')
+		if j < 0 {
+			return false
+		}
+		k := bytes.IndexByte(r.B[r.I:r.I+j], '\\')
+		if k < 0 {
+			r.I += j + 1
+			return true
+		}
+		r.I += k
+		if r.I+1 >= len(r.B) {
+			return false
+		}
+		switch r.B[r.I+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			r.I += 2
+		case 'u':
+			r.I += 2
+			if _, ok := r.hex4(); !ok {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+}
