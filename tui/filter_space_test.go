@@ -62,8 +62,10 @@ func TestFilterSpaceTypesASpace(t *testing.T) {
 		h.press("a")
 		h.typeText("Settlement flow")
 		h.press("tab", "tab", "tab", "tab") // kind, description, trust zone, flow from
-		h.typeText("Payment provider")
+		h.typeText("Payment providerxy")
+		h.press("backspace", "ctrl+h") // both erase, as in every filter
 		h.wantScreen("filter: Payment provider")
+		h.dontWantScreen("filter: Payment providerx")
 		h.press("tab")
 		h.typeText("Payments DB")
 		h.press("ctrl+s")

@@ -509,7 +509,7 @@ func (fl *field) choose(msg tea.KeyPressMsg, k FormKeys) {
 				}
 			}
 		}
-	case msg.Code == tea.KeyBackspace:
+	case key.Matches(msg, k.Erase):
 		if r := []rune(fl.filter); len(r) > 0 {
 			fl.filter = string(r[:len(r)-1])
 			fl.cursor = 0

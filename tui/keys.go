@@ -96,6 +96,9 @@ type FormKeys struct {
 	// Newline inserts a line break in a text area (enter submits in
 	// one-line fields but breaks lines in text areas).
 	Newline key.Binding
+	// Erase deletes the last character of an option list's filter (an
+	// editing key, so not in help).
+	Erase key.Binding
 }
 
 // FilterKeys drive a text filter while it has focus; every other key types.
@@ -218,6 +221,7 @@ func DefaultKeyMap() KeyMap {
 	f.Left = bind([]string{"left"}, "←", "previous option")
 	f.Right = bind([]string{"right"}, "→", "next option")
 	f.Newline = bind([]string{"enter"}, "enter", "new line")
+	f.Erase = bind([]string{"backspace", "ctrl+h"}, "backspace", "delete a character")
 
 	fk := &k.Filter
 	fk.Keep = bind([]string{"enter"}, "enter", "keep filter")
