@@ -1,0 +1,154 @@
+package export
+
+// decodeOTMExtension reads the data an OTM import kept through the one
+// tree decoder. The shape threatdeck writes is read directly; anything
+// else goes to encoding/json, whose reading of it is what an export has
+// always used.
+func decodeOTMExtension(raw []byte) (otmExtension, error) {
+	if ext, ok := readOTMExtension(raw); ok {
+		return ext, nil
+	}
+	var ext otmExtension
+	err := decodeExtension(raw, &ext)
+	return ext, err
+}
+
+func readOTMExtension(raw []byte) (otmExtension, bool) {
+	var ext otmExtension
+	if tooDeep(raw, MaxJSONDepth+2) >= 0 || duplicateKeys(raw, 3) {
+		return ext, false
+	}
+	v, ok := parseTree(raw)
+	root, isObj := v.(map[string]any)
+	if !ok || !isObj {
+		return ext, false
+	}
+	for k, v := range root {
+		ok := true
+		switch k {
+		case "document":
+			ext.Document, ok = keptObject(v)
+		case "project":
+			ext.Project, ok = keptObject(v)
+		case "elements":
+			ext.Elements, ok = keptObjects(v)
+		case "assets":
+			ext.Assets, ok = keptObjects(v)
+		case "threats":
+			ext.Threats, ok = keptObjects(v)
+		case "states":
+			ext.States, ok = keptStates(v)
+		case "mitigation_states":
+			ext.MitigationStates, ok = keptStates(v)
+		case "mitigations":
+			ext.Mitigations, ok = keptMitigations(v)
+		case "unlinked":
+			list, isList := v.([]any)
+			if v == nil {
+				break
+			}
+			ok = isList
+			for _, e := range list {
+				obj, isObj := e.(map[string]any)
+				if !isObj {
+					return ext, false
+				}
+				ext.Unlinked = append(ext.Unlinked, obj)
+			}
+		default:
+			ok = false
+		}
+		if !ok {
+			return ext, false
+		}
+	}
+	return ext, true
+}
+
+// keptObject is an object or null.
+func keptObject(v any) (map[string]any, bool) {
+	if v == nil {
+		return nil, true
+	}
+	obj, ok := v.(map[string]any)
+	return obj, ok
+}
+
+// keptObjects is an object of objects (entities by threatdeck id).
+func keptObjects(v any) (map[string]map[string]any, bool) {
+	obj, ok := keptObject(v)
+	if !ok || obj == nil {
+		return nil, ok
+	}
+	out := make(map[string]map[string]any, len(obj))
+	for id, e := range obj {
+		o, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		out[id] = o
+	}
+	return out, true
+}
+
+// keptStates is an object of objects of strings.
+func keptStates(v any) (map[string]map[string]string, bool) {
+	obj, ok := keptObject(v)
+	if !ok || obj == nil {
+		return nil, ok
+	}
+	out := make(map[string]map[string]string, len(obj))
+	for id, e := range obj {
+		o, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		inner := make(map[string]string, len(o))
+		for k, s := range o {
+			str, ok := s.(string)
+			if !ok {
+				return nil, false
+			}
+			inner[k] = str
+		}
+		out[id] = inner
+	}
+	return out, true
+}
+
+func keptMitigations(v any) (map[string]otmMitigationRef, bool) {
+	obj, ok := keptObject(v)
+	if !ok || obj == nil {
+		return nil, ok
+	}
+	out := make(map[string]otmMitigationRef, len(obj))
+	for id, e := range obj {
+		o, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		var ref otmMitigationRef
+		for k, f := range o {
+			switch k {
+			case "object":
+				if ref.Object, ok = keptObject(f); !ok {
+					return nil, false
+				}
+			case "state", "text":
+				s, ok := f.(string)
+				if !ok {
+					return nil, false
+				}
+				if k == "state" {
+					ref.State = s
+				} else {
+					ref.Text = s
+				}
+			default:
+				return nil, false
+			}
+		}
+		out[id] = ref
+	}
+	return out, true
+}
