@@ -487,3 +487,17 @@ func residual(obj map[string]any, drop ...string) map[string]any {
 	}
 	return out
 }
+
+// strip is residual for an entity read for the last time: the members
+// are deleted from obj itself rather than from a copy, so an import does
+// not hold every entity twice. obj nil (absent or null) gives an empty
+// object, as residual does.
+func strip(obj map[string]any, drop ...string) map[string]any {
+	if obj == nil {
+		return map[string]any{}
+	}
+	for _, k := range drop {
+		delete(obj, k)
+	}
+	return obj
+}
