@@ -48,6 +48,7 @@ func readOTMExtension(raw []byte) (otmExtension, bool) {
 				break
 			}
 			ok = isList
+			ext.Unlinked = make([]map[string]any, 0, len(list)) // [] stays [], as encoding/json reads it
 			for _, e := range list {
 				obj, isObj := e.(map[string]any)
 				if !isObj {
