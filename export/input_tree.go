@@ -158,19 +158,10 @@ func (p *treeParser) object() (any, bool) {
 			p.at = p.at[:len(p.at)-1]
 		}
 		obj[k.(string)] = v
-		p.space()
-		if p.i >= len(p.data) {
+		if more, ok := p.more('}'); !ok {
 			return nil, false
-		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case '}':
-			p.i++
+		} else if !more {
 			return obj, true
-		default:
-			return nil, false
 		}
 	}
 }
@@ -202,19 +193,10 @@ func (p *treeParser) array() (any, bool) {
 			return nil, false
 		}
 		arr = append(arr, v)
-		p.space()
-		if p.i >= len(p.data) {
+		if more, ok := p.more(']'); !ok {
 			return nil, false
-		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case ']':
-			p.i++
+		} else if !more {
 			return arr, true
-		default:
-			return nil, false
 		}
 	}
 }
@@ -340,19 +322,8 @@ func (p *treeParser) skipValue(depth int) bool {
 			if !p.skipValue(depth + 1) {
 				return false
 			}
-			p.space()
-			if p.i >= len(p.data) {
-				return false
-			}
-			switch p.data[p.i] {
-			case ',':
-				p.i++
-				p.space()
-			case closer:
-				p.i++
-				return true
-			default:
-				return false
+			if more, ok := p.more(closer); !more {
+				return ok
 			}
 		}
 	case c == '"':
@@ -509,19 +480,27 @@ func (p *treeParser) dupIn(depth int) (bool, bool) {
 		if dup, ok := p.dupIn(depth - 1); dup || !ok {
 			return dup, ok
 		}
-		p.space()
-		if p.i >= len(p.data) {
-			return false, false
-		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case closer:
-			p.i++
-			return false, true
-		default:
-			return false, false
+		if more, ok := p.more(closer); !more {
+			return false, ok
 		}
 	}
+}
+
+// more reads what follows a member or an element: a comma (more follows)
+// or closer (the container ends); anything else is not JSON.
+func (p *treeParser) more(closer byte) (more, ok bool) {
+	p.space()
+	if p.i >= len(p.data) {
+		return false, false
+	}
+	switch p.data[p.i] {
+	case ',':
+		p.i++
+		p.space()
+		return true, true
+	case closer:
+		p.i++
+		return false, true
+	}
+	return false, false
 }

@@ -75,70 +75,62 @@ func keptObject(v any) (map[string]any, bool) {
 	return obj, ok
 }
 
-// keptObjects is an object of objects (entities by threatdeck id).
-func keptObjects(v any) (map[string]map[string]any, bool) {
+// keptMap is an object (or null) whose every member each reads.
+func keptMap[T any](v any, each func(any) (T, bool)) (map[string]T, bool) {
 	obj, ok := keptObject(v)
 	if !ok || obj == nil {
 		return nil, ok
 	}
-	out := make(map[string]map[string]any, len(obj))
+	out := make(map[string]T, len(obj))
 	for id, e := range obj {
-		o, ok := e.(map[string]any)
+		t, ok := each(e)
 		if !ok {
 			return nil, false
 		}
-		out[id] = o
+		out[id] = t
 	}
 	return out, true
+}
+
+// keptObjects is an object of objects (entities by threatdeck id).
+func keptObjects(v any) (map[string]map[string]any, bool) {
+	return keptMap(v, func(e any) (map[string]any, bool) {
+		o, ok := e.(map[string]any)
+		return o, ok
+	})
 }
 
 // keptStates is an object of objects of strings.
 func keptStates(v any) (map[string]map[string]string, bool) {
-	obj, ok := keptObject(v)
-	if !ok || obj == nil {
-		return nil, ok
-	}
-	out := make(map[string]map[string]string, len(obj))
-	for id, e := range obj {
+	return keptMap(v, func(e any) (map[string]string, bool) {
 		o, ok := e.(map[string]any)
 		if !ok {
 			return nil, false
 		}
-		inner := make(map[string]string, len(o))
-		for k, s := range o {
+		return keptMap(o, func(s any) (string, bool) {
 			str, ok := s.(string)
-			if !ok {
-				return nil, false
-			}
-			inner[k] = str
-		}
-		out[id] = inner
-	}
-	return out, true
+			return str, ok
+		})
+	})
 }
 
 func keptMitigations(v any) (map[string]otmMitigationRef, bool) {
-	obj, ok := keptObject(v)
-	if !ok || obj == nil {
-		return nil, ok
-	}
-	out := make(map[string]otmMitigationRef, len(obj))
-	for id, e := range obj {
+	return keptMap(v, func(e any) (otmMitigationRef, bool) {
+		var ref otmMitigationRef
 		o, ok := e.(map[string]any)
 		if !ok {
-			return nil, false
+			return ref, false
 		}
-		var ref otmMitigationRef
 		for k, f := range o {
 			switch k {
 			case "object":
 				if ref.Object, ok = keptObject(f); !ok {
-					return nil, false
+					return ref, false
 				}
 			case "state", "text":
 				s, ok := f.(string)
 				if !ok {
-					return nil, false
+					return ref, false
 				}
 				if k == "state" {
 					ref.State = s
@@ -146,10 +138,9 @@ func keptMitigations(v any) (map[string]otmMitigationRef, bool) {
 					ref.Text = s
 				}
 			default:
-				return nil, false
+				return ref, false
 			}
 		}
-		out[id] = ref
-	}
-	return out, true
+		return ref, true
+	})
 }

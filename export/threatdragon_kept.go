@@ -58,18 +58,14 @@ func readTDExtension(raw []byte) (tdExtension, bool) {
 				ext.Threats = refs
 			}
 		case "defaults":
-			obj, ok := v.(map[string]any)
+			defaults, ok := keptMap(v, func(name any) (string, bool) {
+				s, ok := name.(string)
+				return s, ok
+			})
 			if !ok {
 				return ext, false
 			}
-			ext.Defaults = make(map[string]string, len(obj))
-			for id, name := range obj {
-				s, ok := name.(string)
-				if !ok {
-					return ext, false
-				}
-				ext.Defaults[id] = s
-			}
+			ext.Defaults = defaults
 		default:
 			return ext, false
 		}
@@ -78,27 +74,22 @@ func readTDExtension(raw []byte) (tdExtension, bool) {
 }
 
 func readTDRefs(v any) (map[string]tdRef, bool) {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, false
-	}
-	out := make(map[string]tdRef, len(obj))
-	for id, rv := range obj {
+	return keptMap(v, func(rv any) (tdRef, bool) {
+		var ref tdRef
 		ro, ok := rv.(map[string]any)
 		if !ok {
-			return nil, false
+			return ref, false
 		}
-		var ref tdRef
 		for k, f := range ro {
 			switch k {
 			case "diagram", "index":
 				n, isNum := f.(json.Number)
 				if !isNum {
-					return nil, false
+					return ref, false
 				}
 				i, err := strconv.Atoi(string(n))
 				if err != nil {
-					return nil, false
+					return ref, false
 				}
 				if k == "diagram" {
 					ref.Diagram = i
@@ -108,16 +99,15 @@ func readTDRefs(v any) (map[string]tdRef, bool) {
 			case "cell":
 				s, ok := f.(string)
 				if !ok {
-					return nil, false
+					return ref, false
 				}
 				ref.Cell = s
 			default:
-				return nil, false
+				return ref, false
 			}
 		}
-		out[id] = ref
-	}
-	return out, true
+		return ref, true
+	})
 }
 
 // cellObject gives a cell of a kept document as an object to read or
