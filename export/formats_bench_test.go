@@ -60,12 +60,14 @@ func BenchmarkFormats100k(b *testing.B) {
 		var out []byte
 		b.Run("export/"+string(f.Name), func(b *testing.B) {
 			b.ReportAllocs()
+			stop := peakHeap(b)
 			for b.Loop() {
 				var err error
 				if out, err = f.Export(m); err != nil {
 					b.Fatal(err)
 				}
 			}
+			stop()
 			b.ReportMetric(float64(len(out))/(1<<20), "MiB")
 		})
 		if f.Import == nil || out == nil {
@@ -74,6 +76,7 @@ func BenchmarkFormats100k(b *testing.B) {
 		b.Run("import/"+string(f.Name), func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(out)))
+			stop := peakHeap(b)
 			for b.Loop() {
 				got, err := f.Import(out, "scale")
 				if err != nil {
@@ -83,6 +86,7 @@ func BenchmarkFormats100k(b *testing.B) {
 					b.Fatalf("%d threats back, want %d", len(got.Threats), len(m.Threats))
 				}
 			}
+			stop()
 		})
 	}
 }
@@ -93,9 +97,11 @@ func BenchmarkSARIF100k(b *testing.B) {
 	m := scaleModel(b)
 	findings := model.Check(m, model.CheckOptions{FailOn: model.RiskLow})
 	b.ReportAllocs()
+	stop := peakHeap(b)
 	for b.Loop() {
 		if _, err := export.SARIF(m, findings, export.CheckSource{Path: "docs/scale.json"}, "bench"); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }

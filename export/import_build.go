@@ -32,9 +32,13 @@ type builder struct {
 	elements []pendingElement
 	assets   []pending[model.Asset]
 	actors   []pending[model.Actor]
-	threats  []pending[model.Threat]
-	checks   []pending[model.CheckItem]
-	ext      map[string]any
+	// threats are queued with their paths beside them, so build can
+	// replace each by its validated self in place: a second list of
+	// 100,000 threats is 40 MB.
+	threats     []model.Threat
+	threatPaths []string
+	checks      []pending[model.CheckItem]
+	ext         map[string]any
 
 	mitigations int // mitigation ids issued
 	// warnings are problems that lose nothing but deserve a look (a link
@@ -103,7 +107,16 @@ func (b *builder) threat(t *model.Threat, path string) {
 		b.mitigations++
 		t.Mitigations[i].ID = model.FormatID(model.PrefixMitigation, b.mitigations)
 	}
-	b.threats = append(b.threats, pending[model.Threat]{*t, path})
+	b.threats = append(b.threats, *t)
+	b.threatPaths = append(b.threatPaths, path)
+}
+
+// reserve makes room for the elements and threats an importer knows it
+// will queue, so the lists are allocated once.
+func (b *builder) reserve(elements, threats int) {
+	b.elements = slices.Grow(b.elements, elements)
+	b.threats = slices.Grow(b.threats, threats)
+	b.threatPaths = slices.Grow(b.threatPaths, threats)
 }
 
 // check queues a custom checklist item.
@@ -222,23 +235,24 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	}
 	m.Surface, m.Assets, m.Actors = surface, assets, actors
 
-	threats := make([]model.Threat, 0, len(b.threats))
-	for _, p := range b.threats {
-		if err := b.titleSize(p.path, "title", p.v.Title); err != nil {
+	threats := b.threats
+	for i, t := range threats {
+		path := b.threatPaths[i]
+		if err := b.titleSize(path, "title", t.Title); err != nil {
 			return nil, err
 		}
-		p.v.Title = fitTitle(p.v.Title, &p.v.Description)
-		if model.CleanLine(p.v.Title) == "" {
-			p.v.Title = "Untitled threat"
+		t.Title = fitTitle(t.Title, &t.Description)
+		if model.CleanLine(t.Title) == "" {
+			t.Title = "Untitled threat"
 		}
-		if p.v.Methodology != "" {
-			p.v.Category = model.Stride(fitTitle(string(p.v.Category), nil))
+		if t.Methodology != "" {
+			t.Category = model.Stride(fitTitle(string(t.Category), nil))
 		}
-		ch, err := m.PutThreat(p.v, b.now)
+		ch, err := m.PutThreat(t, b.now)
 		if err != nil {
-			return nil, b.fail(p.path, err)
+			return nil, b.fail(path, err)
 		}
-		threats = append(threats, recordValue[model.Threat](ch))
+		threats[i] = recordValue[model.Threat](ch)
 		m.Threats = m.Threats[:0]
 	}
 	m.Threats = threats

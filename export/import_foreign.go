@@ -81,7 +81,13 @@ func ImportForeign(data []byte, name string, format Format, now time.Time) (m *m
 			return nil, err
 		}
 	}
-	root, err := parseInput(data, file)
+	// A Threat Dragon file's cells are left unbuilt until the reader takes
+	// them one by one (tdCellsPath); sniff names the format as Import does.
+	var lazy [][]string
+	if format == FormatThreatDragon || (format == "" && sniffed(data) == FormatThreatDragon) {
+		lazy = [][]string{tdCellsPath}
+	}
+	root, err := parseInputLazy(data, file, lazy)
 	if err != nil {
 		return nil, err
 	}
@@ -114,4 +120,9 @@ func displayName(name string) string {
 		return "input"
 	}
 	return filepath.Clean(name)
+}
+
+func sniffed(data []byte) Format {
+	f, _ := sniff(data)
+	return f
 }

@@ -104,6 +104,12 @@ func checkInput(data []byte, file string) error {
 // one pass (parseTree), and only a broken one is read again token by
 // token to say where it breaks (decodeTokens), which costs far more.
 func decodeInput(data []byte, file string) (any, error) {
+	return decodeInputLazy(data, file, nil)
+}
+
+// decodeInputLazy is decodeInput leaving the objects at the lazy paths
+// unbuilt (parseTreeLazy).
+func decodeInputLazy(data []byte, file string, lazy [][]string) (any, error) {
 	if len(data) > MaxImportBytes {
 		return nil, &ImportError{File: file, Problem: fmt.Sprintf("is larger than %d MiB, the most threatdeck imports from another tool's file", MaxImportBytes>>20)}
 	}
@@ -111,7 +117,7 @@ func decodeInput(data []byte, file string) (any, error) {
 		return nil, &ImportError{File: file, Problem: "is empty"}
 	}
 	if tooDeep(data, MaxImportDepth) < 0 {
-		if v, ok := parseTree(data); ok {
+		if v, ok := parseTreeLazy(data, lazy); ok {
 			return v, nil
 		}
 	}
@@ -299,8 +305,14 @@ func indexPath(parent string, i int) string { return parent + "[" + strconv.Itoa
 // parseInput checks the limits and decodes the document into a tree of
 // map[string]any, []any, string, json.Number, bool and nil.
 func parseInput(data []byte, file string) (jnode, error) {
+	return parseInputLazy(data, file, nil)
+}
+
+// parseInputLazy is parseInput leaving the objects at the lazy paths as
+// *lazyJSON, for the reader to build one at a time.
+func parseInputLazy(data []byte, file string, lazy [][]string) (jnode, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	v, err := decodeInput(data, file)
+	v, err := decodeInputLazy(data, file, lazy)
 	if err != nil {
 		return jnode{}, err
 	}
@@ -474,4 +486,18 @@ func residual(obj map[string]any, drop ...string) map[string]any {
 		delete(out, k)
 	}
 	return out
+}
+
+// strip is residual for an entity read for the last time: the members
+// are deleted from obj itself rather than from a copy, so an import does
+// not hold every entity twice. obj nil (absent or null) gives an empty
+// object, as residual does.
+func strip(obj map[string]any, drop ...string) map[string]any {
+	if obj == nil {
+		return map[string]any{}
+	}
+	for _, k := range drop {
+		delete(obj, k)
+	}
+	return obj
 }

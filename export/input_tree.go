@@ -2,6 +2,7 @@ package export
 
 import (
 	"encoding/json"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -13,7 +14,18 @@ import (
 // token pass to say where a broken document breaks. Depth is bounded by
 // the caller's tooDeep scan.
 func parseTree(data []byte) (any, bool) {
-	p := treeParser{data: data, names: make(map[string]string, 64)}
+	return parseTreeLazy(data, nil)
+}
+
+// parseTreeLazy is parseTree leaving the objects at the given paths
+// unbuilt: each is checked (skipValue) and kept as a *lazyJSON of its
+// bytes, to be built one at a time when it is read. A path lists member
+// names from the root, "" standing for any element of an array: the
+// cells of every Threat Dragon diagram are
+// {"detail", "diagrams", "", "cells", ""}. This is what keeps a 100,000
+// cell document from being held as a whole tree of maps.
+func parseTreeLazy(data []byte, lazy [][]string) (any, bool) {
+	p := treeParser{data: data, names: make(map[string]string, 64), lazy: lazy}
 	p.space()
 	v, ok := p.value()
 	if !ok {
@@ -27,6 +39,48 @@ type treeParser struct {
 	data  []byte
 	i     int
 	names map[string]string
+	// lazy are the paths of objects left unbuilt; at is the path of the
+	// value being parsed, kept only while lazy is set.
+	lazy [][]string
+	at   []string
+}
+
+// lazyJSON is a JSON object of a document tree not built yet: its bytes,
+// valid JSON (checked when it was parsed). compact says they are exactly
+// what appendTree writes for it without indent (keys sorted, no space),
+// so they can be copied out as they are.
+type lazyJSON struct {
+	raw     []byte
+	compact bool
+}
+
+// build decodes the object. names interns member names across the
+// objects of one document (nil: for this object alone); a fresh map per
+// cell cost more than the cell.
+func (l *lazyJSON) build(names map[string]string) (map[string]any, bool) {
+	if names == nil {
+		names = make(map[string]string, 16)
+	}
+	p := treeParser{data: l.raw, names: names}
+	p.space()
+	v, ok := p.value()
+	p.space()
+	obj, isObj := v.(map[string]any)
+	return obj, ok && isObj && p.i == len(p.data)
+}
+
+// MarshalJSON writes the bytes: a tree holding lazy objects can go
+// through encoding/json too.
+func (l *lazyJSON) MarshalJSON() ([]byte, error) { return l.raw, nil }
+
+// lazyHere reports whether the value about to be parsed is at a lazy path.
+func (p *treeParser) lazyHere() bool {
+	for _, path := range p.lazy {
+		if len(path) == len(p.at) && slices.Equal(path, p.at) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *treeParser) space() {
@@ -93,24 +147,21 @@ func (p *treeParser) object() (any, bool) {
 		}
 		p.i++
 		p.space()
+		if p.lazy != nil {
+			p.at = append(p.at, k.(string))
+		}
 		v, ok := p.value()
 		if !ok {
 			return nil, false
 		}
-		obj[k.(string)] = v
-		p.space()
-		if p.i >= len(p.data) {
-			return nil, false
+		if p.lazy != nil {
+			p.at = p.at[:len(p.at)-1]
 		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case '}':
-			p.i++
-			return obj, true
-		default:
+		obj[k.(string)] = v
+		if more, ok := p.more('}'); !ok {
 			return nil, false
+		} else if !more {
+			return obj, true
 		}
 	}
 }
@@ -123,25 +174,29 @@ func (p *treeParser) array() (any, bool) {
 		p.i++
 		return arr, true
 	}
+	if p.lazy != nil {
+		p.at = append(p.at, "")
+		defer func() { p.at = p.at[:len(p.at)-1] }()
+	}
+	lazy := p.lazy != nil && p.lazyHere()
 	for {
-		v, ok := p.value()
+		var v any
+		ok := false
+		if start := p.i; lazy && p.i < len(p.data) && p.data[p.i] == '{' {
+			if ok = p.skipValue(0); ok {
+				v = &lazyJSON{raw: p.data[start:p.i]}
+			}
+		} else {
+			v, ok = p.value()
+		}
 		if !ok {
 			return nil, false
 		}
 		arr = append(arr, v)
-		p.space()
-		if p.i >= len(p.data) {
+		if more, ok := p.more(']'); !ok {
 			return nil, false
-		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case ']':
-			p.i++
+		} else if !more {
 			return arr, true
-		default:
-			return nil, false
 		}
 	}
 }
@@ -231,4 +286,221 @@ func (p *treeParser) number() (any, bool) {
 		}
 	}
 	return json.Number(p.data[start:p.i]), true
+}
+
+// skipValue checks one value by JSON's grammar without building it (see
+// parseTreeLazy); depth guards the recursion as tooDeep does for the
+// whole document.
+func (p *treeParser) skipValue(depth int) bool {
+	if p.i >= len(p.data) || depth > MaxImportDepth {
+		return false
+	}
+	switch c := p.data[p.i]; {
+	case c == '{', c == '[':
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		p.i++
+		p.space()
+		if p.i < len(p.data) && p.data[p.i] == closer {
+			p.i++
+			return true
+		}
+		for {
+			if c == '{' {
+				if p.i >= len(p.data) || p.data[p.i] != '"' || !p.skipString() {
+					return false
+				}
+				p.space()
+				if p.i >= len(p.data) || p.data[p.i] != ':' {
+					return false
+				}
+				p.i++
+				p.space()
+			}
+			if !p.skipValue(depth + 1) {
+				return false
+			}
+			if more, ok := p.more(closer); !more {
+				return ok
+			}
+		}
+	case c == '"':
+		return p.skipString()
+	case c == 't':
+		return p.literal("true")
+	case c == 'f':
+		return p.literal("false")
+	case c == 'n':
+		return p.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		_, ok := p.number()
+		return ok
+	}
+	return false
+}
+
+// skipString checks a string token as encoding/json reads one: no raw
+// control character, only its escapes, four hex digits after \u
+// (invalid UTF-8 is accepted: it decodes to U+FFFD).
+func (p *treeParser) skipString() bool {
+	p.i++ // "
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return true
+		case c == '\\':
+			if p.i+1 >= len(p.data) {
+				return false
+			}
+			switch p.data[p.i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				p.i += 2
+			case 'u':
+				if p.i+6 > len(p.data) {
+					return false
+				}
+				for _, h := range p.data[p.i+2 : p.i+6] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return false
+					}
+				}
+				p.i += 6
+			default:
+				return false
+			}
+		case c < 0x20:
+			return false
+		default:
+			p.i++
+		}
+	}
+	return false
+}
+
+// lazyMember reads the string member key of the object raw holds (the
+// last one, as building the object keeps), without building the rest.
+func lazyMember(raw []byte, key string) (string, bool) {
+	p := treeParser{data: raw}
+	p.space()
+	if p.i >= len(p.data) || p.data[p.i] != '{' {
+		return "", false
+	}
+	p.i++
+	p.space()
+	found, val := false, ""
+	for p.i < len(p.data) && p.data[p.i] == '"' {
+		k, ok := p.str(false)
+		if !ok {
+			return "", false
+		}
+		p.space()
+		if p.i >= len(p.data) || p.data[p.i] != ':' {
+			return "", false
+		}
+		p.i++
+		p.space()
+		if k == key {
+			if p.i < len(p.data) && p.data[p.i] == '"' {
+				v, ok := p.str(false)
+				if !ok {
+					return "", false
+				}
+				found, val = true, v.(string)
+			} else {
+				found = false
+				if !p.skipValue(0) {
+					return "", false
+				}
+			}
+		} else if !p.skipValue(0) {
+			return "", false
+		}
+		p.space()
+		if p.i < len(p.data) && p.data[p.i] == ',' {
+			p.i++
+			p.space()
+		}
+	}
+	return val, found
+}
+
+// duplicateKeys reports whether an object of data nested at most depth
+// levels deep names a member twice. A tree keeps the last of such
+// members, while encoding/json merges two objects decoded into one struct
+// field; readers that mirror encoding/json look here first.
+func duplicateKeys(data []byte, depth int) bool {
+	p := treeParser{data: data}
+	p.space()
+	dup, _ := p.dupIn(depth)
+	return dup
+}
+
+// dupIn checks the value at p, giving whether it holds a duplicate within
+// depth levels and whether it is valid.
+func (p *treeParser) dupIn(depth int) (bool, bool) {
+	if depth <= 0 || p.i >= len(p.data) || (p.data[p.i] != '{' && p.data[p.i] != '[') {
+		return false, p.skipValue(0)
+	}
+	object := p.data[p.i] == '{'
+	closer := byte(']')
+	if object {
+		closer = '}'
+	}
+	var seen map[string]bool
+	if object {
+		seen = map[string]bool{}
+	}
+	p.i++
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == closer {
+		p.i++
+		return false, true
+	}
+	for {
+		if object {
+			k, ok := p.str(false)
+			if !ok {
+				return false, false
+			}
+			if seen[k.(string)] {
+				return true, true
+			}
+			seen[k.(string)] = true
+			p.space()
+			if p.i >= len(p.data) || p.data[p.i] != ':' {
+				return false, false
+			}
+			p.i++
+			p.space()
+		}
+		if dup, ok := p.dupIn(depth - 1); dup || !ok {
+			return dup, ok
+		}
+		if more, ok := p.more(closer); !more {
+			return false, ok
+		}
+	}
+}
+
+// more reads what follows a member or an element: a comma (more follows)
+// or closer (the container ends); anything else is not JSON.
+func (p *treeParser) more(closer byte) (more, ok bool) {
+	p.space()
+	if p.i >= len(p.data) {
+		return false, false
+	}
+	switch p.data[p.i] {
+	case ',':
+		p.i++
+		p.space()
+		return true, true
+	case closer:
+		p.i++
+		return false, true
+	}
+	return false, false
 }

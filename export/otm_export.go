@@ -23,7 +23,8 @@ const otmVersion = "0.2.0"
 func OTM(m *model.Model) ([]byte, error) {
 	var ext otmExtension
 	if raw, ok := m.Extensions[ToolOTM]; ok {
-		if err := decodeExtension(raw, &ext); err != nil {
+		var err error
+		if ext, err = decodeOTMExtension(raw); err != nil {
 			return nil, fmt.Errorf("otm data kept with the model is damaged: %w", err)
 		}
 	}
@@ -45,11 +46,11 @@ func OTM(m *model.Model) ([]byte, error) {
 	root.set("threats", threats)
 	root.set("mitigations", mitigations)
 
-	out, err := appendTree(make([]byte, 0, 1<<20), root, "  ", 0)
+	out, err := writeTree(root, "  ")
 	if err != nil {
 		return nil, err
 	}
-	return cleanJSON(append(out, '\n')), nil
+	return cleanJSON(out), nil
 }
 
 type otmWriter struct {

@@ -118,7 +118,6 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		if id != "" {
 			elementOf[id] = eid
 		}
-		ext.Elements[eid] = residual(obj, "name", "description", "threats")
 		for _, in := range r.array(n.get("threats")) {
 			r.object(in)
 			inst := otmInstance{element: eid, state: r.str(in.get("state")), path: in.path}
@@ -129,6 +128,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 			tid := r.str(in.get("threat"))
 			instances[tid] = append(instances[tid], inst)
 		}
+		ext.Elements[eid] = strip(obj, "name", "description", "threats")
 	}
 	for _, z := range zones {
 		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZone(r, z.get("parent"), parentOf, zoneName)})
@@ -163,7 +163,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 			asset.Sensitivity = sensitivityFrom100(conf)
 		}
 		id := b.asset(asset, a.path)
-		ext.Assets[id] = residual(obj, "name", "description")
+		ext.Assets[id] = strip(obj, "name", "description")
 	}
 
 	mitigations := map[string]jnode{}
@@ -280,7 +280,7 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 		return
 	}
 	b.threat(&t, tn.path)
-	ext.Threats[t.ID] = residual(obj, "name", "description")
+	ext.Threats[t.ID] = strip(obj, "name", "description")
 	ext.States[t.ID] = states
 	for i, m := range t.Mitigations {
 		ext.Mitigations[m.ID] = origins[i]

@@ -85,6 +85,7 @@ func BenchmarkImportThreatDragon100k(b *testing.B) {
 	data := tdGenerated(b, 50000, 2)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	stop := peakHeap(b)
 	for b.Loop() {
 		m, err := export.Import(data, "generated.json")
 		if err != nil {
@@ -94,6 +95,7 @@ func BenchmarkImportThreatDragon100k(b *testing.B) {
 			b.Fatalf("%d threats", len(m.Threats))
 		}
 	}
+	stop()
 }
 
 // BenchmarkExportThreatDragon100k writes that model back.
@@ -103,9 +105,11 @@ func BenchmarkExportThreatDragon100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	stop := peakHeap(b)
 	for b.Loop() {
 		if _, err := export.ThreatDragon(m); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }

@@ -26,7 +26,8 @@ const tdVersion = "2.3.0"
 func ThreatDragon(m *model.Model) ([]byte, error) {
 	var ext tdExtension
 	if raw, ok := m.Extensions[ToolThreatDragon]; ok {
-		if err := decodeExtension(raw, &ext); err != nil {
+		var err error
+		if ext, err = decodeTDExtension(raw); err != nil {
 			return nil, fmt.Errorf("threat-dragon data kept with the model is damaged: %w", err)
 		}
 	}
@@ -52,12 +53,15 @@ type tdWriter struct {
 	homes   map[string][]model.Threat
 	top     int // highest threat number
 	elemIdx map[string]int
-	// cellIndex finds the kept document's cells by cellKey (findCell).
-	cellIndex map[string]map[string]any
+	// cellIndex finds the kept document's cells by cellKey (findCell):
+	// each is an object or, until it is written, its bytes (*lazyJSON).
+	cellIndex map[string]any
+	// names interns the member names of the cells built.
+	names map[string]string
 }
 
 func newTDWriter(m *model.Model, ext tdExtension) *tdWriter {
-	w := &tdWriter{m: m, ext: ext, cellOf: map[string]tdRef{}, imported: map[string]string{}, residuals: map[string]map[string]any{}, homes: map[string][]model.Threat{}, elemIdx: map[string]int{}}
+	w := &tdWriter{m: m, ext: ext, cellOf: map[string]tdRef{}, imported: map[string]string{}, residuals: map[string]map[string]any{}, homes: map[string][]model.Threat{}, elemIdx: map[string]int{}, names: make(map[string]string, 64)}
 	for i, e := range m.Surface {
 		w.elemIdx[e.ID] = i
 	}
@@ -99,33 +103,39 @@ func (w *tdWriter) write() ([]byte, error) {
 		first["cells"] = append(cells, w.orphanCell(cells, orphans))
 	}
 
+	// Each diagram's cells are made while the file is written, one at a
+	// time, in the order they were always made in (diagram by diagram):
+	// a new threat's number is the next one then.
 	for di, d := range w.diagrams {
-		var kept []any
-		for _, c := range arrayAt(d, "cells") {
-			cell, ok := c.(map[string]any)
-			if !ok {
-				kept = append(kept, c)
-				continue
-			}
-			id, _ := cell["id"].(string)
-			key := cellKey(di, id)
-			if eid, ok := w.imported[key]; ok {
-				if _, live := w.elemIdx[eid]; !live {
-					continue // deleted in threatdeck
+		list := arrayAt(d, "cells")
+		d["cells"] = treeStream(func(yield func(any) error) error {
+			for _, c := range list {
+				cell := cellObject(c, w.names)
+				if cell == nil {
+					if err := yield(c); err != nil {
+						return err
+					}
+					continue
 				}
-				e := m.Surface[w.elemIdx[eid]]
-				cell = w.reshape(cell, e)
-				w.updateCell(cell, e, di)
-				w.writeThreats(cell, w.homes[key])
-			} else if threats, ok := w.homes[key]; ok {
-				w.writeThreats(cell, threats)
+				id, _ := cell["id"].(string)
+				key := cellKey(di, id)
+				if eid, ok := w.imported[key]; ok {
+					if _, live := w.elemIdx[eid]; !live {
+						continue // deleted in threatdeck
+					}
+					e := m.Surface[w.elemIdx[eid]]
+					cell = w.reshape(cell, e)
+					w.updateCell(cell, e, di)
+					w.writeThreats(cell, w.homes[key])
+				} else if threats, ok := w.homes[key]; ok {
+					w.writeThreats(cell, threats)
+				}
+				if err := yield(cell); err != nil {
+					return err
+				}
 			}
-			kept = append(kept, cell)
-		}
-		if kept == nil {
-			kept = []any{}
-		}
-		d["cells"] = kept
+			return nil
+		})
 		setDefault(d, "id", json.Number(strconv.Itoa(di)))
 		setDefault(d, "title", "Diagram "+strconv.Itoa(di+1))
 		setDefault(d, "diagramType", "STRIDE")
@@ -160,19 +170,24 @@ func (w *tdWriter) write() ([]byte, error) {
 	detail["reviewer"] = reviewer
 	detail["diagrams"] = diagrams
 	setDefault(detail, "diagramTop", json.Number(strconv.Itoa(len(diagrams))))
-	top := w.top
-	if n, ok := numberAt(detail, "threatTop"); ok {
-		top = max(top, n)
-	}
-	detail["threatTop"] = json.Number(strconv.Itoa(top))
+	kept, had := numberAt(detail, "threatTop")
+	// threatTop is written after the diagrams (members are written in key
+	// order), when every new threat has its number.
+	detail["threatTop"] = treeLater(func() any {
+		top := w.top
+		if had {
+			top = max(top, kept)
+		}
+		return json.Number(strconv.Itoa(top))
+	})
 	w.doc["detail"] = detail
 	setDefault(w.doc, "version", tdVersion)
 
-	out, err := appendTree(make([]byte, 0, 1<<20), w.doc, "  ", 0)
+	out, err := writeTree(w.doc, "  ")
 	if err != nil {
 		return nil, err
 	}
-	return cleanJSON(append(out, '\n')), nil
+	return cleanJSON(out), nil
 }
 
 // collectImported indexes the kept document: which element came from
@@ -184,41 +199,59 @@ func (w *tdWriter) collectImported() {
 		}
 		key := cellKey(ref.Diagram, ref.Cell)
 		w.imported[key] = eid
-		if _, live := w.elemIdx[eid]; live && w.findCell(ref.Diagram, ref.Cell) != nil {
+		if _, live := w.elemIdx[eid]; live && w.keptCell(ref.Diagram, ref.Cell) != nil {
 			w.cellOf[eid] = ref
 		}
 	}
+	// Threats are looked up cell by cell, so each kept cell is built once.
+	type threatAt struct {
+		id  string
+		ref tdRef
+	}
+	byCell := map[string][]threatAt{}
 	for tid, ref := range w.ext.Threats {
 		if ref.Diagram < 0 || ref.Diagram >= len(w.diagrams) {
 			continue
 		}
-		cell := w.findCell(ref.Diagram, ref.Cell)
+		key := cellKey(ref.Diagram, ref.Cell)
+		byCell[key] = append(byCell[key], threatAt{tid, ref})
+	}
+	for _, list := range byCell {
+		cell := w.findCell(list[0].ref.Diagram, list[0].ref.Cell)
 		threats := arrayAt(objectAt(cell, "data"), "threats")
-		if ref.Index >= 0 && ref.Index < len(threats) {
-			if obj, ok := threats[ref.Index].(map[string]any); ok {
-				w.residuals[tid] = obj
-				if n, ok := numberAt(obj, "number"); ok {
-					w.top = max(w.top, n)
+		for _, at := range list {
+			if at.ref.Index >= 0 && at.ref.Index < len(threats) {
+				if obj, ok := threats[at.ref.Index].(map[string]any); ok {
+					w.residuals[at.id] = obj
+					if n, ok := numberAt(obj, "number"); ok {
+						w.top = max(w.top, n)
+					}
 				}
 			}
 		}
 	}
 }
 
-// findCell finds a cell of the kept document by id, through an index
-// built on first use: a scan per lookup made exporting quadratic.
+// findCell finds a cell of the kept document by id and gives it as an
+// object to read (see keptCell).
 func (w *tdWriter) findCell(diagram int, id string) map[string]any {
+	return cellObject(w.keptCell(diagram, id), w.names)
+}
+
+// keptCell finds a cell of the kept document by id, through an index
+// built on first use: a scan per lookup made exporting quadratic.
+func (w *tdWriter) keptCell(diagram int, id string) any {
 	if diagram < 0 || diagram >= len(w.diagrams) {
 		return nil
 	}
 	if w.cellIndex == nil {
-		w.cellIndex = map[string]map[string]any{}
+		w.cellIndex = map[string]any{}
 		for di, d := range w.diagrams {
 			for _, c := range arrayAt(d, "cells") {
-				if cell, ok := c.(map[string]any); ok {
-					if cid, ok := cell["id"].(string); ok {
+				if cellObjectLike(c) {
+					if cid, ok := cellID(c); ok {
 						if _, dup := w.cellIndex[cellKey(di, cid)]; !dup {
-							w.cellIndex[cellKey(di, cid)] = cell
+							w.cellIndex[cellKey(di, cid)] = c
 						}
 					}
 				}

@@ -30,6 +30,9 @@ type tdExtension struct {
 	// Defaults holds the names threatdeck gave unnamed cells, so an export
 	// leaves those cells unnamed while the name is unchanged.
 	Defaults map[string]string `json:"defaults,omitempty"`
+	// size is about how many bytes the kept cells take, for appendJSON
+	// to allocate its buffer once.
+	size int
 }
 
 // noteDefaultNames implements defaultNamer.
@@ -42,9 +45,10 @@ type tdRef struct {
 	Index   int    `json:"index,omitempty"`
 }
 
-// tdCell is a diagram cell that becomes an attack-surface element.
+// tdCell is a diagram cell that becomes an attack-surface element: what
+// the reader took from it, so the cell's tree need not be kept.
 type tdCell struct {
-	node           jnode
+	path           string
 	diagram        int
 	id, elementID  string
 	kind           model.ElementKind
@@ -54,7 +58,23 @@ type tdCell struct {
 	x, y, w, h     float64
 	hasGeometry    bool
 	zone           string
+	// traits holds the element's traits as the cell's flags imply them
+	// (tdTraits), threats the cell's threats, read with the cell.
+	traits  model.SurfaceElement
+	threats []tdPendingThreat
 }
+
+// tdPendingThreat is a threat read from a cell, queued once the cell's
+// element has its id.
+type tdPendingThreat struct {
+	t     model.Threat
+	path  string
+	index int
+}
+
+// tdCellsPath is where a Threat Dragon file keeps its cells: each is read
+// from its bytes, kept compact and its tree dropped (parseTreeLazy).
+var tdCellsPath = []string{"detail", "diagrams", "", "cells", ""}
 
 // readThreatDragon maps a Threat Dragon v2 model: every cell but the
 // free-text blocks becomes an element, each cell's threats become threats
@@ -86,6 +106,17 @@ func readThreatDragon(root jnode, r *jreader, b *builder) model.Overview {
 	var cells []*tdCell
 	byKey := map[string]*tdCell{}
 	seen := map[string]string{}
+	// Each cell is read once, whole: the reader r takes what makes the
+	// element, rt the cell's threats. A cell is then kept compact in the
+	// document and its tree dropped, so a 100,000-cell file is never
+	// held as one tree. rt's first problem counts only when r has none,
+	// as when the threats were read after every cell.
+	rt := &jreader{file: r.file}
+	names := make(map[string]string, 64)
+	// The kept cells are written one after another into arenas of about a
+	// megabyte, rather than each into its own slice.
+	var arena []byte
+	size := 0
 	for di, d := range r.array(detail.get("diagrams")) {
 		r.object(d)
 		if g := d.get("diagramJson"); g.present {
@@ -93,8 +124,18 @@ func readThreatDragon(root jnode, r *jreader, b *builder) model.Overview {
 			r.fail(g.path, "want a Threat Dragon version 1 diagram: an object with a list of cells, got %s", typeName(g.v))
 			return ov
 		}
-		for _, c := range r.array(d.get("cells")) {
-			r.object(c)
+		list := d.get("cells")
+		kept, _ := list.v.([]any)
+		for ci, c := range r.array(list) {
+			if l, ok := c.v.(*lazyJSON); ok {
+				obj, ok := l.build(names)
+				if !ok {
+					r.fail(c.path, "is not a valid JSON object")
+					return ov
+				}
+				c.v = obj
+			}
+			obj := r.object(c)
 			idNode := c.get("id")
 			id := r.str(idNode)
 			if r.err != nil {
@@ -111,23 +152,46 @@ func readThreatDragon(root jnode, r *jreader, b *builder) model.Overview {
 			}
 			seen[key] = c.path
 			cell := readTDCell(r, c, di, id)
-			if cell == nil {
-				continue
+			if cell != nil {
+				cell.elementID = model.FormatID(model.PrefixSurface, len(cells)+1)
+				cells = append(cells, cell)
+				byKey[key] = cell
+				tdTraits(&cell.traits, c.get("data"))
+				cell.threats = readTDThreats(rt, c, cell.elementID)
 			}
-			cell.elementID = model.FormatID(model.PrefixSurface, len(cells)+1)
-			cells = append(cells, cell)
-			byKey[key] = cell
+			if r.err != nil {
+				return ov
+			}
+			if cap(arena)-len(arena) < 64<<10 {
+				arena = make([]byte, 0, 1<<20)
+			}
+			start := len(arena)
+			var err error
+			if arena, err = appendTree(arena, obj, "", 0); err != nil {
+				r.fail(c.path, "cannot be kept: %v", err)
+				return ov
+			}
+			kept[ci] = &lazyJSON{raw: arena[start:len(arena):len(arena)], compact: true}
+			size += len(arena) - start
 		}
+	}
+	if r.err == nil {
+		r.err = rt.err
 	}
 	if r.err != nil {
 		return ov
 	}
 	assignZones(cells)
 
-	ext := tdExtension{Cells: map[string]tdRef{}, Threats: map[string]tdRef{}}
+	nThreats := 0
 	for _, c := range cells {
-		e := model.SurfaceElement{Name: c.name, Kind: c.kind, Description: c.desc, TrustZone: c.zone}
-		tdTraits(&e, c.node.get("data"))
+		nThreats += len(c.threats)
+	}
+	b.reserve(len(cells), nThreats)
+	ext := tdExtension{Cells: make(map[string]tdRef, len(cells)), Threats: make(map[string]tdRef, nThreats), size: size}
+	for _, c := range cells {
+		e := c.traits
+		e.Name, e.Kind, e.Description, e.TrustZone = c.name, c.kind, c.desc, c.zone
 		if c.kind == model.KindDataFlow {
 			src, tgt := byKey[strconv.Itoa(c.diagram)+"/"+c.source], byKey[strconv.Itoa(c.diagram)+"/"+c.target]
 			if src != nil {
@@ -137,15 +201,16 @@ func readThreatDragon(root jnode, r *jreader, b *builder) model.Overview {
 				e.Target = tgt.elementID
 			}
 		}
-		if id := b.element(e, c.node.path); id != c.elementID {
-			r.fail(c.node.path, "internal error: element id %s, expected %s", id, c.elementID)
+		if id := b.element(e, c.path); id != c.elementID {
+			r.fail(c.path, "internal error: element id %s, expected %s", id, c.elementID)
 			return ov
 		}
 		ext.Cells[c.elementID] = tdRef{Diagram: c.diagram, Cell: c.id}
-		readTDThreats(r, b, c, &ext)
-	}
-	if r.err != nil {
-		return ov
+		for _, p := range c.threats {
+			b.threat(&p.t, p.path)
+			ext.Threats[p.t.ID] = tdRef{Diagram: c.diagram, Cell: c.id, Index: p.index}
+		}
+		c.threats = nil // queued: the cell's copies can go
 	}
 	if doc, ok := root.v.(map[string]any); ok {
 		ext.Document = doc
@@ -162,7 +227,7 @@ func readTDCell(r *jreader, c jnode, diagram int, id string) *tdCell {
 	if typ == "tm.Text" || shape == "td-text-block" || (typ == "" && shape == "") {
 		return nil
 	}
-	cell := &tdCell{node: c, diagram: diagram, id: id, kind: tdKind(typ, shape, c)}
+	cell := &tdCell{path: c.path, diagram: diagram, id: id, kind: tdKind(typ, shape, c)}
 	// A file threatdeck wrote remembers kinds Threat Dragon has no shape for.
 	if k, ok := data.get(kindThreatdeck).v.(string); ok {
 		if kind := model.ElementKind(k); kind.Valid() && sameShape(kind, cell.kind) {
@@ -287,10 +352,11 @@ func assignZones(cells []*tdCell) {
 	}
 }
 
-// readTDThreats turns a cell's threats into threats on its element, and
+// readTDThreats reads a cell's threats as threats on its element, and
 // strips their texts from the kept document (the model holds them now).
-func readTDThreats(r *jreader, b *builder, c *tdCell, ext *tdExtension) {
-	for i, tn := range r.array(c.node.get("data").get("threats")) {
+func readTDThreats(r *jreader, c jnode, elementID string) []tdPendingThreat {
+	var out []tdPendingThreat
+	for i, tn := range r.array(c.get("data").get("threats")) {
 		obj := r.object(tn)
 		title := r.str(tn.get("title"))
 		desc := r.str(tn.get("description"))
@@ -300,7 +366,7 @@ func readTDThreats(r *jreader, b *builder, c *tdCell, ext *tdExtension) {
 		methodology, category := classify(r.str(tn.get("type")), r.str(tn.get("modelType")), "Threat Dragon")
 		r.text(tn.get("score"))
 		if r.err != nil {
-			return
+			return nil
 		}
 		t := model.Threat{
 			Title:       title,
@@ -308,7 +374,7 @@ func readTDThreats(r *jreader, b *builder, c *tdCell, ext *tdExtension) {
 			Methodology: methodology,
 			Category:    category,
 			Status:      status,
-			Surface:     []string{c.elementID},
+			Surface:     []string{elementID},
 		}
 		t.Likelihood, t.Impact = model.BandRatings(band)
 		if strings.TrimSpace(model.CleanText(mitigation)) != "" { // an escape alone is as empty as nothing
@@ -318,12 +384,12 @@ func readTDThreats(r *jreader, b *builder, c *tdCell, ext *tdExtension) {
 			}
 			t.Mitigations = []model.Mitigation{{Description: mitigation, Status: ms}}
 		}
-		b.threat(&t, tn.path)
-		ext.Threats[t.ID] = tdRef{Diagram: c.diagram, Cell: c.id, Index: i}
+		out = append(out, tdPendingThreat{t: t, path: tn.path, index: i})
 		delete(obj, "title")
 		delete(obj, "description")
 		delete(obj, "mitigation")
 	}
+	return out
 }
 
 // severityBand maps Threat Dragon's severity (TBD, Low, Medium, High,

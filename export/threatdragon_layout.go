@@ -54,13 +54,13 @@ func tdShape(k model.ElementKind) (shape, typ string) {
 }
 
 // extent is how far right and down the existing cells reach.
-func extent(cells []any) (right, bottom float64) {
+func extent(cells []any, names map[string]string) (right, bottom float64) {
 	grow := func(x, y float64) {
 		right, bottom = max(right, x), max(bottom, y)
 	}
 	for _, c := range cells {
-		cell, ok := c.(map[string]any)
-		if !ok {
+		cell := cellObject(c, names)
+		if cell == nil {
 			continue
 		}
 		x, okX := floatAtPath(cell, "position", "x")
@@ -95,7 +95,7 @@ func (w *tdWriter) layout(fresh []model.SurfaceElement, existing []any) []any {
 	if len(fresh) == 0 {
 		return nil
 	}
-	_, bottom := extent(existing)
+	_, bottom := extent(existing, w.names)
 	top := tdMargin
 	if len(existing) > 0 {
 		top = bottom + 2*tdGap
@@ -146,23 +146,41 @@ func (w *tdWriter) layout(fresh []model.SurfaceElement, existing []any) []any {
 		y := top + tdBoxPad
 		for _, e := range members[z] {
 			width, height := tdSize(e.Kind)
-			nodeCells = append(nodeCells, w.nodeCell(e, x+(tdBoxWidth-width)/2, y, width, height))
+			nodeCells = append(nodeCells, &tdNewCell{w: w, e: e, x: x + (tdBoxWidth-width)/2, y: y, width: width, height: height})
 			y += height + tdGap
 		}
 		if b, ok := boxes[z]; ok {
-			boxCells = append(boxCells, w.nodeCell(b, x, top, tdBoxWidth, y-top))
+			boxCells = append(boxCells, &tdNewCell{w: w, e: b, x: x, y: top, width: tdBoxWidth, height: y - top})
 		}
 		x += tdColumn
 	}
 	for _, b := range standalone {
-		boxCells = append(boxCells, w.nodeCell(b, x, top, 200, 120))
+		boxCells = append(boxCells, &tdNewCell{w: w, e: b, x: x, y: top, width: 200, height: 120})
 		x += tdColumn
 	}
 	for _, f := range flows {
-		flowCells = append(flowCells, w.flowCell(f, top))
+		flowCells = append(flowCells, &tdNewCell{w: w, e: f, flow: true, y: top})
 	}
 	out := append(boxCells, nodeCells...)
 	return append(out, flowCells...)
+}
+
+// tdNewCell is a cell layout placed for an element, drawn (build) only
+// when the file is written, so the new cells of a large model are not all
+// held as trees at once.
+type tdNewCell struct {
+	w             *tdWriter
+	e             model.SurfaceElement
+	flow          bool
+	x, y          float64 // a flow's y is the top of the new cells
+	width, height float64
+}
+
+func (c *tdNewCell) build() map[string]any {
+	if c.flow {
+		return c.w.flowCell(c.e, c.y)
+	}
+	return c.w.nodeCell(c.e, c.x, c.y, c.width, c.height)
 }
 
 func tdSize(k model.ElementKind) (float64, float64) {
@@ -247,7 +265,7 @@ func (w *tdWriter) flowCell(e model.SurfaceElement, top float64) map[string]any 
 // orphanCell holds the threats linked to no element: Threat Dragon keeps
 // threats on cells only, and dropping them would lose work.
 func (w *tdWriter) orphanCell(existing []any, threats []model.Threat) map[string]any {
-	right, _ := extent(existing)
+	right, _ := extent(existing, w.names)
 	e := model.SurfaceElement{ID: "unlinked", Name: "Threats not linked to an element", Kind: model.KindProcess,
 		Description: "threatdeck threats that name no attack-surface element."}
 	w.cellOf[e.ID] = tdRef{Cell: w.newID("cell", "unlinked")}

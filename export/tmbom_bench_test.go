@@ -49,6 +49,7 @@ func BenchmarkImportTMBOM100k(b *testing.B) {
 	data := tmbomGenerated(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	stop := peakHeap(b)
 	for b.Loop() {
 		m, err := export.Import(data, "scale.json")
 		if err != nil {
@@ -58,4 +59,5 @@ func BenchmarkImportTMBOM100k(b *testing.B) {
 			b.Fatalf("%d threats, %d elements", len(m.Threats), len(m.Surface))
 		}
 	}
+	stop()
 }

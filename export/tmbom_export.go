@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -33,21 +34,18 @@ func TMBOM(m *model.Model) ([]byte, error) {
 			return nil, fmt.Errorf("tm-bom data kept with the model is damaged: %w", err)
 		}
 	}
-	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: map[string]string{}, zoneSym: map[string]string{}}
+	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: map[string]string{}, zoneSym: map[string]string{}, next: map[string]int{}}
 	// User text is cleaned on the way out as on the way in: no escape
 	// sequence or bidi control reaches the file, even as \u001b.
 	doc, err := cleanTree(w.document())
 	if err != nil {
 		return nil, fmt.Errorf("cannot write TM-BOM: %w", err)
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	out, err := writeTree(doc, "  ")
+	if err != nil {
 		return nil, fmt.Errorf("cannot write TM-BOM: %w", err)
 	}
-	return b.Bytes(), nil
+	return out, nil
 }
 
 // cleanTree is v as plain JSON values with every string cleaned.
@@ -56,11 +54,9 @@ func cleanTree(v any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
-		return nil, err
+	tree, ok := parseTree(raw)
+	if !ok {
+		return nil, errors.New("the document is not valid JSON")
 	}
 	var clean func(any) any
 	clean = func(v any) any {
@@ -194,6 +190,8 @@ type tmbomWriter struct {
 	// elem maps element ids to their symbolic names; zoneSym maps trust
 	// zone titles to theirs.
 	elem, zoneSym map[string]string
+	// next is, per base name, the first n sym has not tried yet.
+	next map[string]int
 }
 
 // sym issues a unique symbolic name: the import's own when it is valid
@@ -207,9 +205,15 @@ func (w *tmbomWriter) sym(orig, name, fallback string) string {
 	if base == "threatdeck-model" || strings.TrimSpace(name) == "" {
 		base = slug(fallback)
 	}
-	s := base
-	for n := 2; w.taken[s]; n++ {
-		s = base + "-" + strconv.Itoa(n)
+	// next remembers where the search for a free "base-n" stopped: names
+	// are only ever taken, so every n below it is still taken, and 100,000
+	// controls with the same title no longer try every n before theirs.
+	s, n := base, max(2, w.next[base])
+	if w.taken[s] {
+		for s = base + "-" + strconv.Itoa(n); w.taken[s]; n++ {
+			s = base + "-" + strconv.Itoa(n+1)
+		}
+		w.next[base] = n + 1
 	}
 	w.taken[s] = true
 	return s

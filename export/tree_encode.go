@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,100 +11,203 @@ import (
 )
 
 // appendTree appends v, a decoded document tree (map[string]any, []any,
-// string, json.Number, bool, nil, and *object, whose members keep their
-// order), as JSON: what json.Marshal writes, keys
-// sorted, no HTML escaping, indented by indent per level when indent is
-// not "" (as json.Encoder.SetIndent("", indent) would). It exists because
-// encoding/json reaches every value of such a tree through reflection,
-// which made writing a 100,000-cell Threat Dragon document take seconds.
-// Any other type is written by encoding/json.
+// string, json.Number, bool, nil, *object, whose members keep their
+// order, and the lazy parts below), as JSON: what json.Marshal writes,
+// keys sorted, no HTML escaping, indented by indent per level when indent
+// is not "" (as json.Encoder.SetIndent("", indent) would). It exists
+// because encoding/json reaches every value of such a tree through
+// reflection, which made writing a 100,000-cell Threat Dragon document
+// take seconds. Any other type is written by encoding/json.
+//
+// The lazy parts keep a large document from being held whole: a
+// *lazyJSON is an object still in its bytes, built (if it must be
+// re-indented) only while it is written; a treeStream is an array whose
+// elements are made one at a time while it is written; a treeLater is a
+// value computed when it is reached.
 func appendTree(dst []byte, v any, indent string, depth int) ([]byte, error) {
+	w := treeWriter{buf: dst, indent: indent}
+	if err := w.value(v, depth); err != nil {
+		return nil, err
+	}
+	return w.buf, nil
+}
+
+// writeTree is appendTree for a whole file: the text is written in
+// chunks and copied once into a slice of its exact size with a final
+// newline, rather than grown by copying, which for a 200 MB file held
+// about three times its size at once.
+func writeTree(v any, indent string) ([]byte, error) {
+	w := treeWriter{buf: make([]byte, 0, treeChunk+treeChunk/4), indent: indent, chunked: true}
+	if err := w.value(v, 0); err != nil {
+		return nil, err
+	}
+	size := len(w.buf) + 1
+	for _, c := range w.chunks {
+		size += len(c)
+	}
+	out := make([]byte, 0, size)
+	for _, c := range w.chunks {
+		out = append(out, c...)
+	}
+	out = append(out, w.buf...)
+	return append(out, '\n'), nil
+}
+
+// treeChunk is the size writeTree's chunks are cut at.
+const treeChunk = 4 << 20
+
+// treeStream is an array made while it is written: it calls yield with
+// each element in turn, stopping at the first error yield returns.
+type treeStream func(yield func(any) error) error
+
+// treeLater is a value computed when the writer reaches it, for one that
+// depends on what was written before it (members are written in key
+// order).
+type treeLater func() any
+
+type treeWriter struct {
+	buf     []byte
+	indent  string
+	chunked bool
+	chunks  [][]byte
+}
+
+// cut moves a full buffer to the chunks (writeTree only).
+func (w *treeWriter) cut() {
+	if w.chunked && len(w.buf) >= treeChunk {
+		w.chunks = append(w.chunks, w.buf)
+		w.buf = make([]byte, 0, treeChunk+treeChunk/4)
+	}
+}
+
+func (w *treeWriter) value(v any, depth int) error {
+	indent := w.indent
 	switch x := v.(type) {
 	case nil:
-		return append(dst, "null"...), nil
+		w.buf = append(w.buf, "null"...)
 	case string:
-		return appendJSONString(dst, x), nil
+		w.buf = appendJSONString(w.buf, x)
 	case json.Number:
 		if x == "" {
-			return append(dst, '0'), nil
+			w.buf = append(w.buf, '0')
+		} else {
+			w.buf = append(w.buf, x...)
 		}
-		return append(dst, x...), nil
 	case bool:
-		return strconv.AppendBool(dst, x), nil
+		w.buf = strconv.AppendBool(w.buf, x)
 	case int:
-		return strconv.AppendInt(dst, int64(x), 10), nil
+		w.buf = strconv.AppendInt(w.buf, int64(x), 10)
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		return appendMembers(dst, keys, x, indent, depth)
+		return w.members(keys, x, depth)
 	case *object:
-		return appendMembers(dst, x.keys, x.vals, indent, depth)
+		return w.members(x.keys, x.vals, depth)
 	case []any:
 		if len(x) == 0 {
-			return append(dst, "[]"...), nil
+			w.buf = append(w.buf, "[]"...)
+			return nil
 		}
-		dst = append(dst, '[')
-		var err error
+		w.buf = append(w.buf, '[')
 		for i, e := range x {
 			if i > 0 {
-				dst = append(dst, ',')
+				w.buf = append(w.buf, ',')
 			}
-			dst = newline(dst, indent, depth+1)
-			if dst, err = appendTree(dst, e, indent, depth+1); err != nil {
-				return nil, err
+			w.buf = newline(w.buf, indent, depth+1)
+			if err := w.value(e, depth+1); err != nil {
+				return err
 			}
+			w.cut()
 		}
-		dst = newline(dst, indent, depth)
-		return append(dst, ']'), nil
+		w.buf = newline(w.buf, indent, depth)
+		w.buf = append(w.buf, ']')
+	case treeStream:
+		n := 0
+		w.buf = append(w.buf, '[')
+		err := x(func(e any) error {
+			if n > 0 {
+				w.buf = append(w.buf, ',')
+			}
+			n++
+			w.buf = newline(w.buf, indent, depth+1)
+			err := w.value(e, depth+1)
+			w.cut()
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			w.buf = append(w.buf, ']')
+			return nil
+		}
+		w.buf = newline(w.buf, indent, depth)
+		w.buf = append(w.buf, ']')
+	case treeLater:
+		return w.value(x(), depth)
+	case *lazyJSON:
+		if x.compact && indent == "" {
+			w.buf = append(w.buf, x.raw...)
+			return nil
+		}
+		tree, ok := parseTree(x.raw)
+		if !ok {
+			return errors.New("kept JSON is damaged")
+		}
+		return w.value(tree, depth)
+	default:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		raw := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		if indent == "" {
+			w.buf = append(w.buf, raw...)
+			return nil
+		}
+		var out bytes.Buffer
+		if err := json.Indent(&out, raw, prefixFor(indent, depth), indent); err != nil {
+			return err
+		}
+		w.buf = append(w.buf, out.Bytes()...)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+	return nil
+}
+
+// members writes an object's members in the order of keys.
+func (w *treeWriter) members(keys []string, vals map[string]any, depth int) error {
+	if len(keys) == 0 {
+		w.buf = append(w.buf, "{}"...)
+		return nil
 	}
-	raw := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if indent == "" {
-		return append(dst, raw...), nil
+	w.buf = append(w.buf, '{')
+	for i, k := range keys {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		w.buf = newline(w.buf, w.indent, depth+1)
+		w.buf = appendJSONString(w.buf, k)
+		w.buf = append(w.buf, ':')
+		if w.indent != "" {
+			w.buf = append(w.buf, ' ')
+		}
+		if err := w.value(vals[k], depth+1); err != nil {
+			return err
+		}
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, raw, prefixFor(indent, depth), indent); err != nil {
-		return nil, err
-	}
-	return append(dst, out.Bytes()...), nil
+	w.buf = newline(w.buf, w.indent, depth)
+	w.buf = append(w.buf, '}')
+	return nil
 }
 
 // spaces is what newline copies indentation from, in one append for
 // the usual two-space indent.
 var spaces = "\n" + strings.Repeat(" ", 2*MaxImportDepth+2)
-
-// appendMembers writes an object's members in the order of keys.
-func appendMembers(dst []byte, keys []string, vals map[string]any, indent string, depth int) ([]byte, error) {
-	if len(keys) == 0 {
-		return append(dst, "{}"...), nil
-	}
-	dst = append(dst, '{')
-	var err error
-	for i, k := range keys {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = newline(dst, indent, depth+1)
-		dst = appendJSONString(dst, k)
-		dst = append(dst, ':')
-		if indent != "" {
-			dst = append(dst, ' ')
-		}
-		if dst, err = appendTree(dst, vals[k], indent, depth+1); err != nil {
-			return nil, err
-		}
-	}
-	dst = newline(dst, indent, depth)
-	return append(dst, '}'), nil
-}
 
 func newline(dst []byte, indent string, depth int) []byte {
 	if indent == "" {
@@ -193,6 +297,9 @@ type jsonAppender interface {
 // appendJSON writes the extension as json.Marshal would, through
 // appendTree: the document is the whole Threat Dragon file.
 func (x *tdExtension) appendJSON(dst []byte) ([]byte, error) {
+	if dst == nil && x.size > 0 {
+		dst = make([]byte, 0, x.size+x.size/8+64*(len(x.Cells)+len(x.Threats))+4096)
+	}
 	dst = append(dst, `{"document":`...)
 	var err error
 	if x.Document == nil {

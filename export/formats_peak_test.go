@@ -1,0 +1,75 @@
+package export_test
+
+import (
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+)
+
+// peakHeap samples the heap in use (runtime/metrics: heap objects plus
+// free space in spans in use, HeapInuse) every millisecond while the
+// benchmark loop runs. It reports as peak-MiB the highest value less the
+// heap in use when the loop starts (after a GC): what the import or
+// export itself holds at its worst, beside its input (the file's bytes,
+// the model), which base-MiB gives; and the wall time per operation as
+// s/op. B/op counts what was allocated, not what was held at once, and
+// the scale target is about the latter. Call it right before b.Loop and
+// call the returned func right after.
+//
+// The collector lets the heap grow to about twice what was live at its
+// last cycle, the benchmark's own input included, so peak-MiB grows with
+// base-MiB too; live-MiB is the most the collector found live above the
+// base (/gc/heap/live:bytes), what the operation really holds.
+func peakHeap(b *testing.B) (stop func()) {
+	b.Helper()
+	runtime.GC()
+	samples := []metrics.Sample{
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/heap/unused:bytes"},
+		{Name: "/gc/heap/live:bytes"},
+	}
+	read := func() (inuse, live uint64) {
+		metrics.Read(samples)
+		return samples[0].Value.Uint64() + samples[1].Value.Uint64(), samples[2].Value.Uint64()
+	}
+	var (
+		mu             sync.Mutex
+		base, baseLive = read()
+		peak, peakLive = base, baseLive
+		done           = make(chan struct{})
+		wg             sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				v, l := read()
+				mu.Lock()
+				peak, peakLive = max(peak, v), max(peakLive, l)
+				mu.Unlock()
+			}
+		}
+	}()
+	start := time.Now()
+	return func() {
+		elapsed := time.Since(start)
+		close(done)
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		v, l := read()
+		peak, peakLive = max(peak, v), max(peakLive, l)
+		b.ReportMetric(float64(peak-base)/(1<<20), "peak-MiB")
+		b.ReportMetric(float64(peakLive-baseLive)/(1<<20), "live-MiB")
+		b.ReportMetric(float64(base)/(1<<20), "base-MiB")
+		b.ReportMetric(elapsed.Seconds()/float64(max(b.N, 1)), "s/op")
+	}
+}
