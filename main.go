@@ -264,6 +264,7 @@ func (c *cli) listCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of model summaries")
+	cmd.RunE = batch(cmd.RunE)
 	return cmd
 }
 
@@ -441,6 +442,7 @@ func (c *cli) exportCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", export.OrList(export.ExportNames()))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
+	cmd.RunE = batch(cmd.RunE)
 	return cmd
 }
 
@@ -572,6 +574,7 @@ func (c *cli) checkCmd() *cobra.Command {
 	cmd.Flags().StringVar(&flags.FailOn, "fail-on", "high", "lowest risk band of an open threat that fails: low, medium, high or critical")
 	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations, content, decisions (comma-separated)")
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
+	cmd.RunE = batch(cmd.RunE)
 	return cmd
 }
 
