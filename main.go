@@ -411,9 +411,9 @@ func (c *cli) exportCmd() *cobra.Command {
 			if err := outputGiven(cmd, out); err != nil {
 				return err
 			}
-			render, err := renderer(format)
+			f, err := export.ExportFormat(format)
 			if err != nil {
-				return err
+				return usageError{err}
 			}
 			var m *model.Model
 			if err := c.withStore(true, func(s workbook) (err error) {
@@ -425,16 +425,31 @@ func (c *cli) exportCmd() *cobra.Command {
 			}); err != nil {
 				return err
 			}
-			data, err := render(m)
-			if err != nil {
-				return fmt.Errorf("cannot export model %s: %w", m.ID, err)
-			}
-			if out == "" || out == "-" {
-				_, err = c.stdout.Write(data)
-				return err
-			}
-			if err := export.WriteFile(out, data); err != nil {
-				return err
+			failed := func(err error) error { return fmt.Errorf("cannot export model %s: %w", m.ID, err) }
+			switch {
+			case out != "" && out != "-" && f.Stream != nil:
+				// Written into the temporary file as it is made: the
+				// document is never whole in memory.
+				if err := export.WriteFileFrom(out, func(w io.Writer) error {
+					if err := f.Stream(w, m); err != nil {
+						return failed(err)
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
+			default:
+				data, err := f.Export(m)
+				if err != nil {
+					return failed(err)
+				}
+				if out == "" || out == "-" {
+					_, err = c.stdout.Write(data)
+					return err
+				}
+				if err := export.WriteFile(out, data); err != nil {
+					return err
+				}
 			}
 			_, err = fmt.Fprintf(c.stdout, "Exported model %s to %s\n", m.ID, out)
 			return err
@@ -444,15 +459,6 @@ func (c *cli) exportCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
 	cmd.RunE = batch(cmd.RunE)
 	return cmd
-}
-
-// renderer returns the exporter for a --format value, from export's format table.
-func renderer(format string) (func(*model.Model) ([]byte, error), error) {
-	f, err := export.ExportFormat(format)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return f.Export, nil
 }
 
 func (c *cli) importCmd() *cobra.Command {
