@@ -264,7 +264,7 @@ func (c *cli) listCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of model summaries")
-	cmd.RunE = batch(cmd.RunE)
+	cmd.RunE = batch(batchGCPercent, cmd.RunE)
 	return cmd
 }
 
@@ -457,7 +457,7 @@ func (c *cli) exportCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", export.OrList(export.ExportNames()))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
-	cmd.RunE = batch(cmd.RunE)
+	cmd.RunE = batch(batchGCPercent, cmd.RunE)
 	return cmd
 }
 
@@ -496,6 +496,7 @@ func (c *cli) importCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "force the format: "+export.OrList(export.ImportNames()))
+	cmd.RunE = batch(importGCPercent, cmd.RunE)
 	return cmd
 }
 
@@ -580,7 +581,7 @@ func (c *cli) checkCmd() *cobra.Command {
 	cmd.Flags().StringVar(&flags.FailOn, "fail-on", "high", "lowest risk band of an open threat that fails: low, medium, high or critical")
 	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations, content, decisions (comma-separated)")
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
-	cmd.RunE = batch(cmd.RunE)
+	cmd.RunE = batch(batchGCPercent, cmd.RunE)
 	return cmd
 }
 
