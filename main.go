@@ -264,6 +264,7 @@ func (c *cli) listCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of model summaries")
+	cmd.RunE = batch(batchGCPercent, cmd.RunE)
 	return cmd
 }
 
@@ -410,9 +411,9 @@ func (c *cli) exportCmd() *cobra.Command {
 			if err := outputGiven(cmd, out); err != nil {
 				return err
 			}
-			render, err := renderer(format)
+			f, err := export.ExportFormat(format)
 			if err != nil {
-				return err
+				return usageError{err}
 			}
 			var m *model.Model
 			if err := c.withStore(true, func(s workbook) (err error) {
@@ -424,16 +425,31 @@ func (c *cli) exportCmd() *cobra.Command {
 			}); err != nil {
 				return err
 			}
-			data, err := render(m)
-			if err != nil {
-				return fmt.Errorf("cannot export model %s: %w", m.ID, err)
-			}
-			if out == "" || out == "-" {
-				_, err = c.stdout.Write(data)
-				return err
-			}
-			if err := export.WriteFile(out, data); err != nil {
-				return err
+			failed := func(err error) error { return fmt.Errorf("cannot export model %s: %w", m.ID, err) }
+			switch {
+			case out != "" && out != "-" && f.Stream != nil:
+				// Written into the temporary file as it is made: the
+				// document is never whole in memory.
+				if err := export.WriteFileFrom(out, func(w io.Writer) error {
+					if err := f.Stream(w, m); err != nil {
+						return failed(err)
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
+			default:
+				data, err := f.Export(m)
+				if err != nil {
+					return failed(err)
+				}
+				if out == "" || out == "-" {
+					_, err = c.stdout.Write(data)
+					return err
+				}
+				if err := export.WriteFile(out, data); err != nil {
+					return err
+				}
 			}
 			_, err = fmt.Fprintf(c.stdout, "Exported model %s to %s\n", m.ID, out)
 			return err
@@ -441,16 +457,8 @@ func (c *cli) exportCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", export.OrList(export.ExportNames()))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
+	cmd.RunE = batch(batchGCPercent, cmd.RunE)
 	return cmd
-}
-
-// renderer returns the exporter for a --format value, from export's format table.
-func renderer(format string) (func(*model.Model) ([]byte, error), error) {
-	f, err := export.ExportFormat(format)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return f.Export, nil
 }
 
 func (c *cli) importCmd() *cobra.Command {
@@ -488,6 +496,7 @@ func (c *cli) importCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "force the format: "+export.OrList(export.ImportNames()))
+	cmd.RunE = batch(importGCPercent, cmd.RunE)
 	return cmd
 }
 
@@ -572,6 +581,7 @@ func (c *cli) checkCmd() *cobra.Command {
 	cmd.Flags().StringVar(&flags.FailOn, "fail-on", "high", "lowest risk band of an open threat that fails: low, medium, high or critical")
 	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations, content, decisions (comma-separated)")
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
+	cmd.RunE = batch(batchGCPercent, cmd.RunE)
 	return cmd
 }
 

@@ -3,6 +3,7 @@ package export
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +16,14 @@ import (
 // failure. An existing file at path is replaced by a 0600 one; the
 // directory must exist.
 func WriteFile(path string, data []byte) error {
+	return WriteFileFrom(path, writeBytes(data))
+}
+
+// WriteFileFrom is WriteFile for a document written by write as it is
+// made (WriteJSON), so it is never whole in memory. An error from write
+// leaves path as it was and is returned as it is; a failure to write the
+// temporary file is reported as WriteFile reports it.
+func WriteFileFrom(path string, write func(io.Writer) error) error {
 	if path == "" {
 		return errors.New("cannot write: no file name given")
 	}
@@ -42,12 +51,25 @@ func WriteFile(path string, data []byte) error {
 	} else if !fi.IsDir() {
 		return fmt.Errorf("cannot write %s: %s is not a directory", path, dir)
 	}
-	return writeAtomic(path, data)
+	return writeAtomicFrom(path, write)
 }
 
 // writeAtomic is WriteFile's temp-file, sync and rename, removing the
 // temporary file on any failure.
-func writeAtomic(path string, data []byte) (err error) {
+func writeAtomic(path string, data []byte) error {
+	return writeAtomicFrom(path, writeBytes(data))
+}
+
+// writeBytes writes data, for WriteFileFrom.
+func writeBytes(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
+}
+
+// writeAtomicFrom is writeAtomic for a document written by write.
+func writeAtomicFrom(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	// os.CreateTemp creates the file 0600 and with a name no one else uses.
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
@@ -62,8 +84,12 @@ func writeAtomic(path string, data []byte) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("cannot write %s: %v", path, reason(err))
+	fw := &fileWriter{f: f}
+	if err = write(fw); fw.err != nil {
+		err = fmt.Errorf("cannot write %s: %v", path, reason(fw.err))
+	}
+	if err != nil {
+		return err
 	}
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("cannot write %s: flushing to disk: %v", path, reason(err))
@@ -95,4 +121,20 @@ func reason(err error) error {
 		return le.Err
 	}
 	return err
+}
+
+// fileWriter keeps the first error writing the temporary file, so that
+// writeAtomic tells it apart from a problem of the document being written.
+type fileWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.f.Write(p)
+	w.err = err
+	return n, err
 }

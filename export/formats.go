@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/threatdeck/threatdeck/model"
@@ -31,6 +32,10 @@ type FormatSpec struct {
 	// imported. Every string it writes must pass cleanJSON (JSON formats)
 	// or model.CleanText.
 	Export func(*model.Model) ([]byte, error)
+	// Stream, when set, writes the same bytes as Export piece by piece as
+	// they are made, for an export into a file (WriteFileFrom) that need
+	// not hold the whole document in memory.
+	Stream func(io.Writer, *model.Model) error
 }
 
 // Formats the table names (FormatThreatdeck … are the imported ones).
@@ -52,6 +57,7 @@ var formatTable = []FormatSpec{
 		Detect: func(p *Probe) bool { return p.Sniffed == FormatThreatdeck },
 		Import: importNative,
 		Export: JSON,
+		Stream: WriteJSON,
 	},
 	{
 		Name: FormatThreatDragon, Aliases: []string{"threatdragon", "td"}, Title: "Threat Dragon (v1 or v2)", Ext: ".json",

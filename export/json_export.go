@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -37,6 +38,29 @@ const Schema = "threatdeck/1"
 func JSON(m *model.Model) ([]byte, error) {
 	c := canonical(m)
 	w := jsonWriter{b: make([]byte, 0, 4<<10+len(c.Threats)*1400)}
+	w.document(c)
+	if err := w.finish(); err != nil {
+		return nil, err
+	}
+	return w.b, nil
+}
+
+// WriteJSON writes the document JSON gives for m to out as it is made, a
+// piece at a time, so the whole document is never held in memory (for
+// writing into a file; WriteFileFrom makes that atomic). It fails as JSON
+// does, after the document is complete, and then what out received is
+// not the document: past MaxJSONBytes nothing more is written to out.
+func WriteJSON(out io.Writer, m *model.Model) error {
+	w := jsonWriter{b: make([]byte, 0, 2*jsonSpill), out: out}
+	w.document(canonical(m))
+	return w.finish()
+}
+
+// jsonSpill is how much WriteJSON gathers before it writes.
+const jsonSpill = 64 << 10
+
+// document writes the whole document for the canonical model c.
+func (w *jsonWriter) document(c *model.Model) {
 	w.b = append(w.b, "{\n  \"schema\": "...)
 	w.str(Schema)
 	w.b = append(w.b, ",\n  \"model\": {"...)
@@ -44,21 +68,21 @@ func JSON(m *model.Model) ([]byte, error) {
 	w.field(d, "overview", true)
 	w.value(d, c.Overview)
 	w.field(d, "assets", false)
-	list(&w, d, c.Assets, func(a *model.Asset) { w.value(d+1, a) })
+	list(w, d, c.Assets, func(a *model.Asset) { w.value(d+1, a) })
 	w.field(d, "actors", false)
-	list(&w, d, c.Actors, func(a *model.Actor) { w.value(d+1, a) })
+	list(w, d, c.Actors, func(a *model.Actor) { w.value(d+1, a) })
 	w.field(d, "surface", false)
-	list(&w, d, c.Surface, func(s *model.SurfaceElement) { w.value(d+1, s) })
+	list(w, d, c.Surface, func(s *model.SurfaceElement) { w.value(d+1, s) })
 	w.field(d, "threats", false)
-	list(&w, d, c.Threats, func(t *model.Threat) { w.threat(d+1, t) })
+	list(w, d, c.Threats, func(t *model.Threat) { w.threat(d+1, t) })
 	w.field(d, "stride", false)
-	list(&w, d, c.Stride, func(s *model.StrideReview) { w.value(d+1, s) })
+	list(w, d, c.Stride, func(s *model.StrideReview) { w.value(d+1, s) })
 	w.field(d, "checklists", false)
-	list(&w, d, c.Checklists, func(ci *model.CheckItem) { w.value(d+1, ci) })
+	list(w, d, c.Checklists, func(ci *model.CheckItem) { w.value(d+1, ci) })
 	w.field(d, "sections", false)
 	w.value(d, c.Sections)
 	w.field(d, "parking", false)
-	list(&w, d, c.Parking, func(p *model.ParkingItem) { w.value(d+1, p) })
+	list(w, d, c.Parking, func(p *model.ParkingItem) { w.value(d+1, p) })
 	w.field(d, "dismissed", false)
 	w.strs(d, c.Dismissed)
 	if len(c.Dismissals) > 0 {
@@ -84,13 +108,39 @@ func JSON(m *model.Model) ([]byte, error) {
 		w.value(d, c.Sessions)
 	}
 	w.b = append(w.b, "\n  }\n}\n"...)
+}
+
+// finish writes what WriteJSON still holds and reports the first problem.
+func (w *jsonWriter) finish() error {
+	if w.out != nil {
+		w.flush()
+	}
 	if w.err != nil {
-		return nil, w.err
+		return w.err
 	}
-	if len(w.b) > MaxJSONBytes {
-		return nil, fmt.Errorf("the model is %d MiB as threatdeck JSON, past the %d MiB threatdeck can import again; export it in another format", len(w.b)>>20, MaxJSONBytes>>20)
+	if n := w.n + len(w.b); n > MaxJSONBytes {
+		return fmt.Errorf("the model is %d MiB as threatdeck JSON, past the %d MiB threatdeck can import again; export it in another format", n>>20, MaxJSONBytes>>20)
 	}
-	return w.b, nil
+	return nil
+}
+
+// spill writes what WriteJSON gathered once it is jsonSpill or more.
+func (w *jsonWriter) spill() {
+	if w.out != nil && len(w.b) >= jsonSpill {
+		w.flush()
+	}
+}
+
+// flush hands b to out, counting it in n; past MaxJSONBytes it only
+// counts, for finish to say how large the document is.
+func (w *jsonWriter) flush() {
+	if w.err == nil && w.n+len(w.b) <= MaxJSONBytes {
+		if _, err := w.out.Write(w.b); err != nil {
+			w.fail(err)
+		}
+	}
+	w.n += len(w.b)
+	w.b = w.b[:0]
 }
 
 // canonical returns a copy of m in canonical form (Normalize: empty lists
@@ -114,6 +164,10 @@ func canonical(m *model.Model) *model.Model {
 type jsonWriter struct {
 	b   []byte
 	err error
+	// out, when set (WriteJSON), receives b whenever it grows past
+	// jsonSpill; n counts what it was given.
+	out io.Writer
+	n   int
 }
 
 // indent starts a new line at depth.
@@ -161,6 +215,7 @@ func list[T any](w *jsonWriter, depth int, items []T, elem func(*T)) {
 		}
 		w.indent(depth + 1)
 		elem(&items[i])
+		w.spill()
 	}
 	w.indent(depth)
 	w.b = append(w.b, ']')

@@ -220,12 +220,15 @@ func buildModel(pt *parts) (*model.Model, error) {
 	}
 
 	// Rebuild through the mutators, so an import is held to exactly the
-	// rules an edit is. Each entity is put into a scratch model holding only
-	// what its validation looks at (the targets of its links) and sharing
-	// the id counters, then appended to the real model, which is sorted
-	// once at the end: putting thousands of entities one by one into
-	// growing lists would cost a scan or a sort each time. now is the
-	// document's own update time, so the mutators' stamping changes nothing.
+	// rules an edit is. Assets, actors, elements and threats go through
+	// the model's build path (the Put mutators' validation without an undo
+	// record per entity); an entity whose validation looks at others is
+	// checked in a scratch model holding only those (the targets of its
+	// links) and sharing the id counters. Each result is appended to the
+	// real model, which is sorted once at the end: putting thousands of
+	// entities one by one into growing lists would cost a scan or a sort
+	// each time. now is the document's own update time, so the mutators'
+	// stamping changes nothing.
 	m := &model.Model{Seq: seq}
 	now := ov.Updated
 	v := validator{p: &p}
@@ -237,24 +240,21 @@ func buildModel(pt *parts) (*model.Model, error) {
 	}
 	scratch := func() *model.Model { return &model.Model{Overview: m.Overview, Seq: m.Seq} }
 	for i, a := range assets {
-		sc := scratch()
-		if _, err := sc.PutAsset(a, now); v.at(root+".assets", i, err) {
-			m.Assets = append(m.Assets, sc.Assets[0])
+		if a, err := m.BuildAsset(a); v.at(root+".assets", i, err) {
+			m.Assets = append(m.Assets, a)
 		}
 	}
 	for i, a := range actors {
-		sc := scratch()
-		if _, err := sc.PutActor(a, now); v.at(root+".actors", i, err) {
-			m.Actors = append(m.Actors, sc.Actors[0])
+		if a, err := m.BuildActor(a); v.at(root+".actors", i, err) {
+			m.Actors = append(m.Actors, a)
 		}
 	}
 	// Data flows name other elements, which may come later in the list:
 	// every element goes in first, then the flows get their ends.
 	for i, e := range surface {
 		e.Source, e.Target = "", ""
-		sc := scratch()
-		if _, err := sc.PutElement(e, now); v.at(root+".surface", i, err) {
-			m.Surface = append(m.Surface, sc.Surface[0])
+		if e, err := m.BuildElement(e); v.at(root+".surface", i, err) {
+			m.Surface = append(m.Surface, e)
 		}
 	}
 	m.Sort()
@@ -277,8 +277,8 @@ func buildModel(pt *parts) (*model.Model, error) {
 		for _, j := range idx {
 			sc.Surface = append(sc.Surface, m.Surface[j])
 		}
-		if _, err := sc.PutElement(e, now); v.at(root+".surface", i, err) {
-			m.Surface[at] = sc.Surface[sc.SurfaceIndex(e.ID)]
+		if e, err := sc.BuildElement(e); v.at(root+".surface", i, err) {
+			m.Surface[at] = e
 		}
 	}
 	// Each threat is checked against the assets, elements and actors it
@@ -288,10 +288,9 @@ func buildModel(pt *parts) (*model.Model, error) {
 	links := newLinkIndex(m)
 	m.Threats = make([]model.Threat, 0, len(threats))
 	for i, t := range threats {
-		sc.Threats = sc.Threats[:0]
 		links.scratch(sc, &t)
-		if _, err := sc.PutThreat(t, now); v.at(root+".threats", i, err) {
-			m.Threats = append(m.Threats, sc.Threats[0])
+		if t, err := sc.BuildThreat(t, now); v.at(root+".threats", i, err) {
+			m.Threats = append(m.Threats, t)
 		}
 	}
 	m.Sort()

@@ -161,9 +161,7 @@ func (m *Model) PutElement(s SurfaceElement, now time.Time) (Change, error) {
 // PutThreat validates and saves a threat with its mitigations; a threat or
 // mitigation without an id is added.
 func (m *Model) PutThreat(t Threat, now time.Time) (Change, error) {
-	t.Mitigations = slices.Clone(t.Mitigations)
-	m.stampDecision(&t, now)
-	if err := m.validateThreat(&t); err != nil {
+	if err := m.prepareThreat(&t, now); err != nil {
 		return Change{}, err
 	}
 	recs := m.withID(&t.ID, PrefixThreat)

@@ -37,6 +37,9 @@ func (v ValidationError) For(field string) string {
 
 type checker struct{ errs ValidationError }
 
+// linkScan is the most links a list is checked for duplicates by scanning.
+const linkScan = 16
+
 func (c *checker) add(field, format string, args ...any) {
 	c.errs = append(c.errs, FieldError{field, fmt.Sprintf(format, args...)})
 }
@@ -81,14 +84,26 @@ func enum[T ~string](c *checker, field string, v *T, def T, valid func(T) bool) 
 
 // links cleans a list of ids and checks each names an existing entity.
 func (c *checker) links(field string, ids *[]string, exists func(string) bool) {
-	seen := map[string]bool{}
-	out := (*ids)[:0:0]
+	if len(*ids) == 0 {
+		*ids = (*ids)[:0:0]
+		return
+	}
+	// Duplicates are found in what is kept so far: a threat links to a
+	// handful of entities, so a map per call (per list of every threat of
+	// an import) cost more than it saved; past linkScan ids it pays again.
+	var seen map[string]bool
+	if len(*ids) > linkScan {
+		seen = make(map[string]bool, len(*ids))
+	}
+	out := make([]string, 0, len(*ids))
 	for _, id := range *ids {
 		id = CleanLine(id)
-		if id == "" || seen[id] {
+		if id == "" || (seen == nil && slices.Contains(out, id)) || seen[id] {
 			continue
 		}
-		seen[id] = true
+		if seen != nil {
+			seen[id] = true
+		}
 		if !exists(id) {
 			c.add(field, "%q does not exist in this model", id)
 		}
@@ -205,13 +220,20 @@ func (m *Model) validateThreat(t *Threat) error {
 	for i := range t.Mitigations {
 		mt := &t.Mitigations[i]
 		cleanStamps(&mt.Stamps)
-		field := fmt.Sprintf("mitigation %d", i+1)
-		c.text(field, &mt.Description)
+		// A mitigation's fields are checked under their bare names and
+		// only a problem is named after the mitigation: building
+		// "mitigation N …" for every field of every mitigation was most of
+		// an import's allocations.
+		var mc checker
+		mc.text("", &mt.Description)
 		if mt.Description == "" {
-			c.add(field, "needs a description")
+			mc.add("", "needs a description")
 		}
-		enum(&c, field+" status", &mt.Status, MitigationPlanned, MitigationStatus.Valid)
-		c.mitigationPlan(field, mt)
+		enum(&mc, " status", &mt.Status, MitigationPlanned, MitigationStatus.Valid)
+		mc.mitigationPlan("", mt)
+		for _, e := range mc.errs {
+			c.errs = append(c.errs, FieldError{fmt.Sprintf("mitigation %d", i+1) + e.Field, e.Message})
+		}
 	}
 	c.decision(t)
 	return c.err()
