@@ -14,15 +14,6 @@ import (
 // edit in one session could show through another's or the host's model.
 func cloneModel(m *model.Model) *model.Model { return m.Share() }
 
-// cloneEach is slices.Clone with each element copied by clone.
-func cloneEach[T any](s []T, clone func(T) T) []T {
-	out := slices.Clone(s)
-	for i := range out {
-		out[i] = clone(out[i])
-	}
-	return out
-}
-
 // The clones make nil lists that Normalize makes empty empty too, as a
 // model read from the store has them, so the host's copy and the store
 // never differ; lists a model may leave out (omitempty) keep their nil.

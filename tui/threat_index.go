@@ -83,7 +83,7 @@ type threatIndex struct {
 	// fkeys are each threat's category and status as small codes, for the
 	// category and status filters (nil until one is set): one compact
 	// list is read a hundred times faster than the threats' own fields
-	// scattered over 40 MB at 100,000 threats. refilter and a rebuild drop
+	// scattered over 40 MB at 100,000 threats. invalidate and a rebuild drop
 	// them; update keeps them for the threats it moves.
 	fkeys []filterKey
 	codes map[string]uint16
@@ -105,10 +105,6 @@ func (x *threatIndex) invalidate() { x.stale, x.narrow, x.fkeys = true, false, n
 // touch marks the threats with ids out of date (put or deleted by a live
 // edit): the next ensure moves their rows rather than re-sorting all.
 func (x *threatIndex) touch(ids []string) { x.touched = append(x.touched, ids...) }
-
-// refilter marks only the visible subset out of date (an edit that
-// changed no sort key, e.g. a status).
-func (x *threatIndex) refilter() { x.filterStale, x.narrow, x.fkeys = true, false, nil }
 
 // setSort changes the order; the next ensure re-filters in that order.
 func (x *threatIndex) setSort(s threatSort, reverse bool) {
