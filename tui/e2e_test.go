@@ -91,9 +91,18 @@ func (e *e2e) start() {
 	e.runs++
 	e.name = "td" + strconv.Itoa(e.runs)
 	cmd := "exec env THREATDECK_DB=" + shellQuote(e.db) + " TERM=xterm-256color " + shellQuote(e.bin)
-	if err := e.tmux("new-session", "-d", "-s", e.name, "-x", itoa(e.width), "-y", itoa(e.height), cmd); err != nil {
-		e.t.Fatalf("tmux new-session: %v", err)
+	// The previous run's pane closing ends its tmux server, and a
+	// new-session that reaches the socket while that server is going away
+	// fails ("server exited unexpectedly"): try again on a fresh server.
+	var out string
+	var err error
+	for try := 0; try < 10; try++ {
+		if out, err = e.tmuxOut("new-session", "-d", "-s", e.name, "-x", itoa(e.width), "-y", itoa(e.height), cmd); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
+	e.t.Fatalf("tmux new-session: %v: %s", err, out)
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
