@@ -81,6 +81,9 @@ type app struct {
 	// previewShown is closed once the preview is drawn, or known not to
 	// be (then nil): the load behind it waits for it (afterPreview).
 	previewShown chan struct{}
+	// previewRead is the preview read as Run starts (readEarly), nil when
+	// Init's command reads it.
+	previewRead <-chan tea.Msg
 }
 
 // Run starts the TUI and blocks until the user quits.
@@ -89,6 +92,7 @@ func Run(opts Options) error {
 		return errors.New("tui: no workbook")
 	}
 	a := newApp(opts)
+	a.previewRead = readEarly(a.opts)
 	// 120 frames a second, Bubble Tea's most, instead of its 60: a change
 	// (the first frame, a key press) waits for the next frame tick, 4 ms on
 	// average instead of 8. When nothing changes a tick draws nothing.
@@ -154,7 +158,7 @@ func (a *app) Init() tea.Cmd {
 	if pv, ok := a.opts.Workbook.(Previewer); ok {
 		shown := make(chan struct{})
 		a.previewShown = shown
-		load = tea.Sequence(previewModel(a.opts.Workbook, pv, a.opts.ModelID, shown), afterPreview(shown, load))
+		load = tea.Sequence(previewModel(a.opts.Workbook, pv, a.opts.ModelID, shown, a.previewRead), afterPreview(shown, load))
 	}
 	return tea.Batch(tea.RequestBackgroundColor, load, a.listen(), a.announce())
 }

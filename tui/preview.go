@@ -39,9 +39,15 @@ type previewedMsg struct {
 // there is nothing to preview, and then it closes shown. Its errors are
 // the load's to report: it comes just before the load, which reads the
 // same.
-func previewModel(wb Workbook, pv Previewer, modelID string, shown chan struct{}) tea.Cmd {
+// read, when not nil, is the reading already under way (readEarly).
+func previewModel(wb Workbook, pv Previewer, modelID string, shown chan struct{}, read <-chan tea.Msg) tea.Cmd {
 	return func() tea.Msg {
-		msg := readPreview(wb, pv, modelID)
+		var msg tea.Msg
+		if read != nil {
+			msg = <-read
+		} else {
+			msg = readPreview(wb, pv, modelID)
+		}
 		if msg == nil {
 			close(shown)
 			return nil
@@ -68,6 +74,20 @@ func afterPreview(shown <-chan struct{}, load tea.Cmd) tea.Cmd {
 
 // frameInterval is the time between frames at Run's frame rate.
 const frameInterval = time.Second / 120
+
+// readEarly starts the preview's reading (readPreview) before the program
+// runs, on another CPU while Bubble Tea sets the terminal up, and returns
+// where its message arrives; nil when the workbook does not preview. The
+// preview's command takes that message instead of reading.
+func readEarly(opts Options) <-chan tea.Msg {
+	pv, ok := opts.Workbook.(Previewer)
+	if !ok {
+		return nil
+	}
+	read := make(chan tea.Msg, 1)
+	go func() { read <- readPreview(opts.Workbook, pv, opts.ModelID) }()
+	return read
+}
 
 // readPreview is previewModel's reading: a previewedMsg, or nil.
 func readPreview(wb Workbook, pv Previewer, modelID string) tea.Msg {
