@@ -63,14 +63,15 @@ type groupMitigation struct {
 func groupMitigations(m *model.Model, g vectorGroup) []groupMitigation {
 	var out []groupMitigation
 	seen := map[string]int{}
+	var key []byte // reused: a lookup by string(key) does not allocate
 	for _, i := range g.threats {
 		t := &m.Threats[i]
 		for _, mt := range t.Mitigations {
-			key := mitigationKey(mt.Description)
-			j, ok := seen[key]
+			key = appendMitigationKey(key[:0], mt.Description)
+			j, ok := seen[string(key)]
 			if !ok {
 				j = len(out)
-				seen[key] = j
+				seen[string(key)] = j
 				out = append(out, groupMitigation{text: mt.Description, status: mt.Status})
 			}
 			gm := &out[j]
@@ -111,6 +112,26 @@ func mitigationKey(s string) string {
 		}
 	}
 	return strings.ToLower(s)
+}
+
+// appendMitigationKey appends mitigationKey(s) to dst. The common text,
+// ASCII with nothing to collapse, is lowered in place without the string
+// strings.ToLower makes for every mitigation of a 10,000-threat report.
+func appendMitigationKey(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || c == '\t' || c == '\n' || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+			return append(dst, mitigationKey(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func statusRank(s model.MitigationStatus) int {
