@@ -166,6 +166,7 @@ func (r *report) vectors() {
 			continue
 		}
 		for _, gm := range ms {
+			r.spill()
 			r.s("- ")
 			r.t(gm.text)
 			r.s(" _(")
@@ -186,6 +187,7 @@ func (r *report) vectors() {
 //
 //   - **T-001 Credential stuffing attacks** - description _(Spoofing · risk 16 (High) · Open · …)_
 func (r *report) vectorThreat(t *model.Threat) {
+	r.spill()
 	r.s("- **")
 	r.t(t.ID)
 	r.s(" ")
@@ -290,6 +292,7 @@ func (r *report) register() {
 	r.s("| ID | Threat | STRIDE | Assets | Likelihood | Impact | Risk | Status | Mitigations |\n" +
 		"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for i := range r.m.Threats {
+		r.spill()
 		t := &r.m.Threats[i]
 		r.s("| ")
 		r.t(t.ID)
