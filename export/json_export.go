@@ -288,6 +288,13 @@ func (w *jsonWriter) str(s string) {
 	w.b = append(w.b, '"')
 	run := 0 // s[run:i] is plain, not yet written
 	for i := 0; i < len(s); i++ {
+		// Eight plain bytes at a time: most text has nothing to escape.
+		for i+8 <= len(s) && jsonSpecial(load8(s, i)) == 0 {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
 			continue
@@ -315,6 +322,33 @@ func (w *jsonWriter) str(s string) {
 	}
 	w.b = append(w.b, s[run:]...)
 	w.b = append(w.b, '"')
+}
+
+// load8 is the eight bytes of s from i on as a little-endian word (the
+// compiler makes it one load).
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// The SWAR constants of jsonSpecial: a one and a high bit in every byte.
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// jsonSpecial is non-zero when one of the eight bytes of x is one str does
+// not copy as it is: '"', '\\', a control (below 0x20), DEL or not ASCII.
+// (v - ones) &^ v & high is non-zero if and only if some byte of v is zero
+// (and (x - ones*0x20) &^ x if and only if some byte is below 0x20), so
+// zero means all eight are plain.
+func jsonSpecial(x uint64) uint64 {
+	quote := x ^ (swarOnes * '"')
+	slash := x ^ (swarOnes * '\\')
+	del := x ^ (swarOnes * 0x7f)
+	control := (x - swarOnes*0x20) &^ x
+	return (control | (quote-swarOnes)&^quote | (slash-swarOnes)&^slash | (del-swarOnes)&^del | x) & swarHigh
 }
 
 // threat writes a threat (at depth) as encoding/json writes model.Threat:
