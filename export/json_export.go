@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/threatdeck/threatdeck/internal/jsonread"
 	"github.com/threatdeck/threatdeck/model"
 )
 
@@ -332,23 +333,10 @@ func load8(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// The SWAR constants of jsonSpecial: a one and a high bit in every byte.
-const (
-	swarOnes = 0x0101010101010101
-	swarHigh = 0x8080808080808080
-)
-
 // jsonSpecial is non-zero when one of the eight bytes of x is one str does
-// not copy as it is: '"', '\\', a control (below 0x20), DEL or not ASCII.
-// (v - ones) &^ v & high is non-zero if and only if some byte of v is zero
-// (and (x - ones*0x20) &^ x if and only if some byte is below 0x20), so
-// zero means all eight are plain.
+// not copy as it is: those of jsonread.Special, and DEL.
 func jsonSpecial(x uint64) uint64 {
-	quote := x ^ (swarOnes * '"')
-	slash := x ^ (swarOnes * '\\')
-	del := x ^ (swarOnes * 0x7f)
-	control := (x - swarOnes*0x20) &^ x
-	return (control | (quote-swarOnes)&^quote | (slash-swarOnes)&^slash | (del-swarOnes)&^del | x) & swarHigh
+	return jsonread.Special(x) | jsonread.HasByte(x, 0x7f)
 }
 
 // threat writes a threat (at depth) as encoding/json writes model.Threat:

@@ -100,7 +100,7 @@ func (r *Reader) Str(out *string, text func(b []byte) string) bool {
 		// Eight bytes at a time while none of them ends the string, starts
 		// an escape, is a control or is not ASCII: most of a record's
 		// text, scanned at a fraction of the byte loop's cost.
-		for i+8 <= len(b) && special(binary.LittleEndian.Uint64(b[i:])) == 0 {
+		for i+8 <= len(b) && Special(binary.LittleEndian.Uint64(b[i:])) == 0 {
 			i += 8
 		}
 		if i >= len(b) {
@@ -135,21 +135,25 @@ func (r *Reader) Str(out *string, text func(b []byte) string) bool {
 	}
 }
 
-// The SWAR constants of special: a one and a high bit in every byte.
+// The SWAR constants: a one and a high bit in every byte.
 const (
 	ones = 0x0101010101010101
 	high = 0x8080808080808080
 )
 
-// special is non-zero when one of the eight bytes of x is '"', '\\', a
-// control (below 0x20) or not ASCII (0x80 and above). Each test is the
-// exact whole-word form (x - ones*n) &^ x & high, which is non-zero if and
-// only if some byte is below n (n <= 0x80), so zero means no byte is.
-func special(x uint64) uint64 {
-	quote := x ^ (ones * '"')
-	slash := x ^ (ones * '\\')
-	control := (x - ones*0x20) &^ x
-	return (control | (quote-ones)&^quote | (slash-ones)&^slash | x) & high
+// Special is non-zero when one of the eight bytes of x is '"', '\\', a
+// control (below 0x20) or not ASCII (0x80 and above): a byte that a JSON
+// string's text cannot simply be copied past, reading or writing.
+func Special(x uint64) uint64 {
+	control := (x - ones*0x20) &^ x // (x - ones*n) &^ x & high: some byte is below n (n <= 0x80)
+	return (control | HasByte(x, '"') | HasByte(x, '\\') | x) & high
+}
+
+// HasByte is non-zero when one of the eight bytes of x is c: (v - ones) &^
+// v & high is non-zero if and only if some byte of v is zero.
+func HasByte(x uint64, c byte) uint64 {
+	v := x ^ ones*uint64(c)
+	return (v - ones) &^ v & high
 }
 
 // escaped finishes a string that holds escapes, from its start.

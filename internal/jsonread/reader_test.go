@@ -83,7 +83,7 @@ func FuzzReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { agrees(t, data) })
 }
 
-// special flags a word exactly when one of its bytes would stop Str's
+// Special flags a word exactly when one of its bytes would stop Str's
 // fast scan, for every byte value in every position.
 func TestSpecial(t *testing.T) {
 	stops := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 }
@@ -96,8 +96,8 @@ func TestSpecial(t *testing.T) {
 				for i := 7; i >= 0; i-- {
 					x = x<<8 | uint64(w[i])
 				}
-				if got := special(x) != 0; got != stops(byte(c)) {
-					t.Fatalf("special(%q) = %v, want %v", w, got, stops(byte(c)))
+				if got := Special(x) != 0; got != stops(byte(c)) {
+					t.Fatalf("Special(%q) = %v, want %v", w, got, stops(byte(c)))
 				}
 			}
 		}
