@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -31,6 +32,41 @@ const (
 func batch(percent int, run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		defer debug.SetGCPercent(debug.SetGCPercent(percent))
+		return run(cmd, args)
+	}
+}
+
+// A one-shot command that loads one model of the workbook and writes it out
+// (export) runs with the collector off below a memory limit sized from the
+// workbook's file, instead of at batchGCPercent. At 400 percent a fresh
+// process still collected once, as the load passed the first 16 MiB goal,
+// and found everything live: about 7 ms of a 75 ms export of 10,000
+// threats (10 MB file). Its live heap is about 2.3 times the file, so at
+// 400 percent the heap could grow to five times that, 11.5 times the file:
+// sizedLimitPerByte keeps the limit at that, so a collection runs, if ever,
+// no later than one at 400 percent would have, and the heap is never
+// allowed to grow larger than before.
+const (
+	sizedLimitBase    = 32 << 20
+	sizedLimitPerByte = 12
+)
+
+// batchSized runs RunE with the collector off up to a memory limit of
+// sizedLimitBase plus sizedLimitPerByte times the workbook's size, restoring
+// the previous settings after; when the workbook cannot be looked at (it
+// is missing: the command reports that) it runs as batch(batchGCPercent).
+func (c *cli) batchSized(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		p, err := c.path()
+		var st os.FileInfo
+		if err == nil {
+			st, err = os.Stat(p)
+		}
+		if err != nil {
+			return batch(batchGCPercent, run)(cmd, args)
+		}
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(sizedLimitBase + sizedLimitPerByte*st.Size()))
+		defer debug.SetGCPercent(debug.SetGCPercent(-1))
 		return run(cmd, args)
 	}
 }

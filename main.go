@@ -457,7 +457,7 @@ func (c *cli) exportCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", export.OrList(export.ExportNames()))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
-	cmd.RunE = batch(batchGCPercent, cmd.RunE)
+	cmd.RunE = c.batchSized(cmd.RunE)
 	return cmd
 }
 

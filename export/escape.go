@@ -80,6 +80,16 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// inlineSyntax marks the bytes appendEscapedLine may change after a line's
+// first: every case of its switch but those that matter only at the start
+// ('-', '+', '=' and digits).
+var inlineSyntax = func() (t [256]bool) {
+	for _, c := range []byte("\\`*[]~|$_<>&#") {
+		t[c] = true
+	}
+	return t
+}()
+
 // appendEscapedLine escapes one trimmed, clean line. The line may stand at
 // the start of a Markdown line, so characters that open a block there (#,
 // -, +, =, "1." and "1)") are escaped at its start; everywhere else only
@@ -87,6 +97,18 @@ func isAlnum(c byte) bool {
 func appendEscapedLine(dst []byte, line string) []byte {
 	n := len(line)
 	for i := 0; i < n; i++ {
+		if i > 0 {
+			// Past the start only inlineSyntax bytes are looked at: the
+			// run before the next one is copied in one step.
+			j := i
+			for j < n && !inlineSyntax[line[j]] {
+				j++
+			}
+			dst = append(dst, line[i:j]...)
+			if i = j; i == n {
+				break
+			}
+		}
 		c := line[i]
 		switch c {
 		case '\\', '`', '*', '[', ']', '~', '|', '$':

@@ -51,6 +51,7 @@ var formatTable = []FormatSpec{
 	{
 		Name: FormatMarkdown, Aliases: []string{"md"}, Title: "Markdown report", Ext: ".md",
 		Export: func(m *model.Model) ([]byte, error) { return Markdown(m), nil },
+		Stream: WriteMarkdown,
 	},
 	{
 		Name: FormatThreatdeck, Aliases: []string{"json"}, Title: "threatdeck JSON", Ext: ".json",

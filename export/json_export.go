@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/threatdeck/threatdeck/internal/jsonread"
 	"github.com/threatdeck/threatdeck/model"
 )
 
@@ -288,6 +289,13 @@ func (w *jsonWriter) str(s string) {
 	w.b = append(w.b, '"')
 	run := 0 // s[run:i] is plain, not yet written
 	for i := 0; i < len(s); i++ {
+		// Eight plain bytes at a time: most text has nothing to escape.
+		for i+8 <= len(s) && jsonSpecial(load8(s, i)) == 0 {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
 			continue
@@ -315,6 +323,20 @@ func (w *jsonWriter) str(s string) {
 	}
 	w.b = append(w.b, s[run:]...)
 	w.b = append(w.b, '"')
+}
+
+// load8 is the eight bytes of s from i on as a little-endian word (the
+// compiler makes it one load).
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// jsonSpecial is non-zero when one of the eight bytes of x is one str does
+// not copy as it is: those of jsonread.Special, and DEL.
+func jsonSpecial(x uint64) uint64 {
+	return jsonread.Special(x) | jsonread.HasByte(x, 0x7f)
 }
 
 // threat writes a threat (at depth) as encoding/json writes model.Threat:

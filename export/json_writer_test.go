@@ -118,7 +118,8 @@ func TestJSONWriterMatchesEncoder(t *testing.T) {
 // FuzzJSONWriter: for any text in a threat and a mitigation, the writer
 // gives the encoder's bytes.
 func FuzzJSONWriter(f *testing.F) {
-	for _, s := range []string{"", "plain", "a\"b\\c\n\t", "\x00\x1f\x7f", "\xff\xfe", "é\u2028\u2029", "<&>", "\u202e\u200b"} {
+	for _, s := range []string{"", "plain", "a\"b\\c\n\t", "\x00\x1f\x7f", "\xff\xfe", "é\u2028\u2029", "<&>", "\u202e\u200b",
+		"a line of plain text longer than a word, with a \"quote\" at 40\x7f, é after", "0123456789abcdef\\"} {
 		f.Add(s, s+"x")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
@@ -131,4 +132,21 @@ func FuzzJSONWriter(f *testing.F) {
 			t.Fatalf("writer %q %v, encoder %q %v", got, err, want, wantErr)
 		}
 	})
+}
+
+// jsonSpecial flags a word exactly when one of its bytes is one str does
+// not copy as it is, for every byte value in every position.
+func TestJSONSpecial(t *testing.T) {
+	special := func(c byte) bool { return c < 0x20 || c >= 0x7f || c == '"' || c == '\\' }
+	for pos := range 8 {
+		for c := range 256 {
+			for _, fill := range []byte{'a', ' ', '~', '!', '#', '[', ']'} {
+				w := bytes.Repeat([]byte{fill}, 8)
+				w[pos] = byte(c)
+				if got := jsonSpecial(load8(string(w), 0)) != 0; got != special(byte(c)) {
+					t.Fatalf("jsonSpecial(%q) = %v, want %v", w, got, special(byte(c)))
+				}
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,48 @@ import (
 // of milliseconds.
 func Markdown(m *model.Model) []byte {
 	r := newReport(m)
+	// Roughly what a threat costs across the vectors list and the register,
+	// so the buffer grows once or twice at most.
+	r.b = make([]byte, 0, 16<<10+len(m.Threats)*800+len(m.Surface)*200+len(m.Assets)*160+len(m.Actors)*200)
+	r.render()
+	return r.b
+}
+
+// WriteMarkdown writes the bytes of Markdown(m) to w as they are rendered:
+// the report goes out in pieces of about spillAt bytes, so an export into a
+// file never holds the whole document (6.5 MB for 10,000 threats), and the
+// pages a whole-document buffer would fault in are never touched.
+func WriteMarkdown(w io.Writer, m *model.Model) error {
+	r := newReport(m)
+	r.w = w
+	r.b = make([]byte, 0, 2*spillAt)
+	r.render()
+	if r.err == nil && len(r.b) > 0 {
+		_, r.err = w.Write(r.b)
+	}
+	return r.err
+}
+
+// spillAt is how much of a streamed report is buffered before it is written.
+const spillAt = 64 << 10
+
+// spill writes what has been rendered when a streamed report's buffer is
+// past spillAt. It is called between rows and sections (never inside
+// one), so each write is a run of whole lines; after a failed write the
+// rest is rendered and dropped, and WriteMarkdown returns the error.
+func (r *report) spill() {
+	if r.w == nil || len(r.b) < spillAt {
+		return
+	}
+	if r.err == nil {
+		_, r.err = r.w.Write(r.b)
+	}
+	r.b = r.b[:0]
+}
+
+// render appends the whole report to r.b, spilling as it goes.
+func (r *report) render() {
+	m := r.m
 	r.header()
 	r.overview()
 	r.assets()
@@ -47,13 +90,16 @@ func Markdown(m *model.Model) []byte {
 	r.sessionRecord()
 	r.stillOpen()
 	r.dismissed()
-	return r.b
 }
 
 // report is the Markdown being built, with the lookups it needs.
 type report struct {
 	m *model.Model
 	b []byte
+	// w, when set, receives b each time it passes spillAt (see spill);
+	// err is its first write error.
+	w   io.Writer
+	err error
 	// Escaped display names by id, computed once: a threat register row
 	// names several assets, and a large model has thousands of rows.
 	assetNames, elementNames, actorNames map[string]string
@@ -102,9 +148,6 @@ const listCap = 12
 
 func newReport(m *model.Model) *report {
 	r := &report{m: m}
-	// Roughly what a threat costs across the vectors list and the register,
-	// so the buffer grows once or twice at most.
-	r.b = make([]byte, 0, 16<<10+len(m.Threats)*800+len(m.Surface)*200+len(m.Assets)*160+len(m.Actors)*200)
 	r.statusLabels = map[model.ThreatStatus]string{}
 	r.mitLabels = map[model.MitigationStatus]string{}
 	r.categoryLabels = map[model.Stride]string{}
@@ -141,6 +184,7 @@ func (r *report) t(s string) { r.b = appendInline(r.b, s) }
 func (r *report) int(n int) { r.b = strconv.AppendInt(r.b, int64(n), 10) }
 
 func (r *report) heading(level int, title string) {
+	r.spill()
 	r.b = append(r.b, "######"[:level]...)
 	r.b = append(r.b, ' ')
 	r.b = append(r.b, title...)

@@ -56,6 +56,7 @@ func (r *report) actions() {
 			return cmp.Compare(a.due, b.due)
 		})
 		for i, it := range items {
+			r.spill()
 			if i == 0 || it.owner != items[i-1].owner {
 				if i > 0 {
 					r.s("\n")
@@ -140,6 +141,7 @@ func (r *report) decisions() {
 			r.s("| Threat | Decision | Rationale | Decided by | Decided | Review by |\n| --- | --- | --- | --- | --- | --- |\n")
 		}
 		n++
+		r.spill()
 		r.s("| ")
 		r.t(t.ID)
 		r.s(" ")

@@ -342,3 +342,17 @@ func TestStillOpenIsMissing(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendMitigationKey holds the allocation-free key to mitigationKey
+// on the texts its fast path takes and those it hands back.
+func TestAppendMitigationKey(t *testing.T) {
+	for _, s := range []string{
+		"", "a", "Enforce TLS 1.3", "  Enforce  TLS ", "Rate-limit\tlogins", "line\nbreak",
+		"Übergabe prüfen", "ÀÉÎ and ascii", "trailing ", " leading", "CR\rinside", "ǅ title case",
+		"İstanbul", "MIXED case ID-42", "nbsp\u00a0here", "tab\tand  double",
+	} {
+		if got, want := string(appendMitigationKey([]byte("x"), s)), "x"+mitigationKey(s); got != want {
+			t.Errorf("appendMitigationKey(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -63,14 +63,15 @@ type groupMitigation struct {
 func groupMitigations(m *model.Model, g vectorGroup) []groupMitigation {
 	var out []groupMitigation
 	seen := map[string]int{}
+	var key []byte // reused: a lookup by string(key) does not allocate
 	for _, i := range g.threats {
 		t := &m.Threats[i]
 		for _, mt := range t.Mitigations {
-			key := mitigationKey(mt.Description)
-			j, ok := seen[key]
+			key = appendMitigationKey(key[:0], mt.Description)
+			j, ok := seen[string(key)]
 			if !ok {
 				j = len(out)
-				seen[key] = j
+				seen[string(key)] = j
 				out = append(out, groupMitigation{text: mt.Description, status: mt.Status})
 			}
 			gm := &out[j]
@@ -113,6 +114,26 @@ func mitigationKey(s string) string {
 	return strings.ToLower(s)
 }
 
+// appendMitigationKey appends mitigationKey(s) to dst. The common text,
+// ASCII with nothing to collapse, is lowered in place without the string
+// strings.ToLower makes for every mitigation of a 10,000-threat report.
+func appendMitigationKey(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || c == '\t' || c == '\n' || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+			return append(dst, mitigationKey(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 func statusRank(s model.MitigationStatus) int {
 	for i, x := range model.MitigationStatuses {
 		if x == s {
@@ -145,6 +166,7 @@ func (r *report) vectors() {
 			continue
 		}
 		for _, gm := range ms {
+			r.spill()
 			r.s("- ")
 			r.t(gm.text)
 			r.s(" _(")
@@ -165,6 +187,7 @@ func (r *report) vectors() {
 //
 //   - **T-001 Credential stuffing attacks** - description _(Spoofing · risk 16 (High) · Open · …)_
 func (r *report) vectorThreat(t *model.Threat) {
+	r.spill()
 	r.s("- **")
 	r.t(t.ID)
 	r.s(" ")
@@ -269,6 +292,7 @@ func (r *report) register() {
 	r.s("| ID | Threat | STRIDE | Assets | Likelihood | Impact | Risk | Status | Mitigations |\n" +
 		"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for i := range r.m.Threats {
+		r.spill()
 		t := &r.m.Threats[i]
 		r.s("| ")
 		r.t(t.ID)

@@ -94,29 +94,40 @@ type catalogs struct {
 }
 
 var (
-	catalogOnce sync.Once
-	catalogData catalogs
+	catalogOnce, libraryOnce sync.Once
+	catalogData              catalogs
 )
 
 // loadCatalogs parses the embedded files once. They are ours and covered by
-// tests, so a failure here is a build defect, reported loudly.
+// tests, so a failure here is a build defect, reported loudly. The threat
+// library, 205 KB of the 235, is parsed on its own first use (see
+// loadLibrary): a report or an export needs the OWASP items, which every
+// model's Normalize reads, but not the library, and decoding it was 3-4 ms
+// of a fresh export.
 func loadCatalogs() *catalogs {
 	catalogOnce.Do(func() {
-		must := func(name string, v any) {
-			data, err := catalogFS.ReadFile("catalog/" + name)
-			if err == nil {
-				err = json.Unmarshal(data, v)
-			}
-			if err != nil {
-				panic(fmt.Sprintf("threatdeck: embedded catalog %s: %v", name, err))
-			}
-		}
-		must("stride.json", &catalogData.stride)
-		must("owasp.json", &catalogData.owasp)
-		must("checklists.json", &catalogData.checklists)
-		must("library.json", &catalogData.library)
+		mustCatalog("stride.json", &catalogData.stride)
+		mustCatalog("owasp.json", &catalogData.owasp)
+		mustCatalog("checklists.json", &catalogData.checklists)
 	})
 	return &catalogData
+}
+
+// loadLibrary parses the embedded threat library once.
+func loadLibrary() *Library {
+	libraryOnce.Do(func() { mustCatalog("library.json", &catalogData.library) })
+	return &catalogData.library
+}
+
+// mustCatalog decodes one embedded catalog file into v.
+func mustCatalog(name string, v any) {
+	data, err := catalogFS.ReadFile("catalog/" + name)
+	if err == nil {
+		err = json.Unmarshal(data, v)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("threatdeck: embedded catalog %s: %v", name, err))
+	}
 }
 
 // StrideCatalog returns the explanation and prompting questions of every
@@ -167,11 +178,11 @@ func ChecklistCatalog(list ChecklistKind) []ChecklistTemplate {
 }
 
 // BuiltinLibrary returns the built-in threat library.
-func BuiltinLibrary() Library { return loadCatalogs().library }
+func BuiltinLibrary() Library { return *loadLibrary() }
 
 // LibraryThreatByID finds a threat in the built-in library.
 func LibraryThreatByID(id string) (LibraryThreat, bool) {
-	for _, t := range loadCatalogs().library.Threats {
+	for _, t := range loadLibrary().Threats {
 		if t.ID == id {
 			return t, true
 		}

@@ -344,7 +344,7 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 	// A large bucket's walk has mapped every one of its pages: let them go
 	// now and as decoding moves on, so a 100,000-threat load holds the
 	// model, not the model and the 110 MB file besides.
-	drop := len(recs) >= dropMappedMin
+	drop := len(recs) >= dropMappedMin || s.readOnly && len(recs) >= dropMappedReadOnlyMin
 	if drop {
 		dropMapped(b.Tx())
 	}
@@ -422,6 +422,15 @@ func (s *Store) decodeBucket(rd *recordDecoder, m *model.Model, id string, kind 
 // records of each part: below it the file is small. (Variables so tests
 // can drop small buckets.)
 var dropMappedMin, dropMappedEvery = 20000, 4096
+
+// dropMappedReadOnlyMin is dropMappedMin of a read-only store: export,
+// list and check load a model once and exit, and their peak resident set
+// is the model plus every page of the file they mapped. Letting the pages
+// go from 4,000 records took export --format json of 10,000 threats from
+// 41.6 to 36.4 MiB peak RSS at the same CPU (73-76 ms); the interactive
+// workbook, which opens read-write and whose start-up is measured in
+// milliseconds, keeps dropMappedMin.
+const dropMappedReadOnlyMin = 4000
 
 // parallelDecodeMin is the number of records per CPU below which a bucket
 // is decoded on one goroutine: starting workers costs more than it saves.

@@ -1,6 +1,7 @@
 package jsonread
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 )
@@ -80,4 +81,25 @@ func FuzzReader(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { agrees(t, data) })
+}
+
+// Special flags a word exactly when one of its bytes would stop Str's
+// fast scan, for every byte value in every position.
+func TestSpecial(t *testing.T) {
+	stops := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 }
+	for pos := 0; pos < 8; pos++ {
+		for c := 0; c < 256; c++ {
+			for _, fill := range []byte{'a', ' ', '~', '!', '#', '[', ']'} {
+				w := bytes.Repeat([]byte{fill}, 8)
+				w[pos] = byte(c)
+				x := uint64(0)
+				for i := 7; i >= 0; i-- {
+					x = x<<8 | uint64(w[i])
+				}
+				if got := Special(x) != 0; got != stops(byte(c)) {
+					t.Fatalf("Special(%q) = %v, want %v", w, got, stops(byte(c)))
+				}
+			}
+		}
+	}
 }

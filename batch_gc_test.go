@@ -1,0 +1,57 @@
+package main
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// batchSized turns the collector off below a limit sized from the
+// workbook's file while the command runs, falls back to batchGCPercent
+// when there is no file to size it from, and restores both settings after.
+func TestBatchSized(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "workbook.db")
+	if err := os.WriteFile(db, make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		db        string
+		gcPercent int
+		limit     int64
+	}{
+		{"sized from the file", db, -1, sizedLimitBase + sizedLimitPerByte<<20},
+		{"no workbook", filepath.Join(dir, "missing.db"), batchGCPercent, math.MaxInt64},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			beforeGC, beforeLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+			t.Cleanup(func() { debug.SetGCPercent(beforeGC); debug.SetMemoryLimit(beforeLimit) })
+			c := &cli{db: tc.db}
+			var gc int
+			var limit int64
+			err := c.batchSized(func(*cobra.Command, []string) error {
+				gc = debug.SetGCPercent(-1)
+				debug.SetGCPercent(gc)
+				limit = debug.SetMemoryLimit(-1)
+				return nil
+			})(nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gc != tc.gcPercent || limit != tc.limit {
+				t.Errorf("while running: GC percent %d, memory limit %d; want %d, %d", gc, limit, tc.gcPercent, tc.limit)
+			}
+			if gc := debug.SetGCPercent(100); gc != 100 {
+				t.Errorf("GC percent after: %d, want 100 restored", gc)
+			}
+			if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+				t.Errorf("memory limit after: %d, want none restored", l)
+			}
+		})
+	}
+}
