@@ -13,6 +13,7 @@ import (
 
 	"github.com/threatdeck/threatdeck/model"
 	"github.com/threatdeck/threatdeck/store"
+	"github.com/threatdeck/threatdeck/tui"
 )
 
 // teamFile writes a team library with the given threats into dir.
@@ -396,5 +397,29 @@ func TestLibraryRemove(t *testing.T) {
 		{[]string{"library", "remov", "acme"}, exitUsage, `did you mean "remove"`},
 	} {
 		runCLI(t, db, "", tc.args...).failed(t, tc.code, tc.want)
+	}
+}
+
+// TestTeamLibraryReachesTUI: the TUI suggests from the workbook's team
+// libraries and then the built-in one; without team libraries it is given
+// none and reads the built-in library itself when it first suggests.
+func TestTeamLibraryReachesTUI(t *testing.T) {
+	db := tempDB(t)
+	runCLI(t, db, "", "library", "add", teamFile(t, t.TempDir(), "acme", adminThreat("ACME-1", "Support tool reaches production"))).ok(t)
+	old := runTUI
+	t.Cleanup(func() { runTUI = old })
+	var libs []string
+	runTUI = func(o tui.Options) error {
+		for _, l := range o.Library {
+			libs = append(libs, l.Name)
+		}
+		return nil
+	}
+	var out, errOut bytes.Buffer
+	if code := run([]string{"--db", db}, strings.NewReader(""), &out, &errOut); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if want := []string{"acme", model.BuiltinLibrary().Name}; !slices.Equal(libs, want) {
+		t.Errorf("the TUI's libraries are %q, want %q", libs, want)
 	}
 }

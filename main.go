@@ -238,7 +238,11 @@ func runLive(wb interface {
 		return err
 	}
 	opts.Workbook = wb
-	opts.Library = model.SuggestionLibraries(team)
+	if len(team) > 0 {
+		// Without team libraries the TUI reads the built-in one itself,
+		// on the first suggestion: parsing it here cost every start 3 ms.
+		opts.Library = model.SuggestionLibraries(team)
+	}
 	return runTUI(opts)
 }
 

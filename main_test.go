@@ -344,7 +344,9 @@ func TestRootOpensTUI(t *testing.T) {
 		if got.Accessible != accessible {
 			t.Errorf("Accessible = %v, want %v", got.Accessible, accessible)
 		}
-		if got.Render == nil || got.WriteFile == nil || got.Import == nil || got.Example == nil || len(got.Library) == 0 {
+		// No team library: Library stays empty and the TUI reads the
+		// built-in one on its first suggestion.
+		if got.Render == nil || got.WriteFile == nil || got.Import == nil || got.Example == nil || len(got.Library) != 0 {
 			t.Errorf("TUI options incomplete: %+v", got)
 		}
 	}
