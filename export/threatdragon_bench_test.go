@@ -3,6 +3,7 @@ package export_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/export"
@@ -108,6 +109,23 @@ func BenchmarkExportThreatDragon100k(b *testing.B) {
 	stop := peakHeap(b)
 	for b.Loop() {
 		if _, err := export.ThreatDragon(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stop()
+}
+
+// BenchmarkStreamThreatDragon100k writes that model back as an export
+// into a file does, streamed.
+func BenchmarkStreamThreatDragon100k(b *testing.B) {
+	m, err := export.Import(tdGenerated(b, 50000, 2), "generated.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	stop := peakHeap(b)
+	for b.Loop() {
+		if err := export.WriteThreatDragon(io.Discard, m); err != nil {
 			b.Fatal(err)
 		}
 	}
