@@ -78,6 +78,7 @@ var formatTable = []FormatSpec{
 		Detect: func(p *Probe) bool { return p.Sniffed == FormatTMBOM },
 		Import: foreignParser(FormatTMBOM),
 		Export: TMBOM,
+		Stream: WriteTMBOM,
 	},
 	{
 		Name: FormatCSV, Title: "CSV threat register", Ext: ".csv",
