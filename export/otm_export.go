@@ -22,15 +22,7 @@ const otmVersion = "0.2.0"
 // threat instances on each element. A model imported from OTM keeps its
 // ids, types, representations and attributes.
 func OTM(m *model.Model) ([]byte, error) {
-	root, err := otmDocument(m)
-	if err != nil {
-		return nil, err
-	}
-	out, err := writeTree(root, "  ")
-	if err != nil {
-		return nil, err
-	}
-	return cleanJSON(out), nil
+	return treeFile(otmDocument(m))
 }
 
 // WriteOTM writes what OTM returns into out as it is made.

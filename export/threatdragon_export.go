@@ -25,15 +25,7 @@ const tdVersion = "2.3.0"
 // left out. A native model gets a simple diagram: one column per trust
 // zone, flows between the elements.
 func ThreatDragon(m *model.Model) ([]byte, error) {
-	doc, err := tdDocument(m)
-	if err != nil {
-		return nil, err
-	}
-	out, err := writeTree(doc, "  ")
-	if err != nil {
-		return nil, err
-	}
-	return cleanJSON(out), nil
+	return treeFile(tdDocument(m))
 }
 
 // WriteThreatDragon writes what ThreatDragon returns into out as it is

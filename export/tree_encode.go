@@ -70,6 +70,18 @@ func streamTree(out io.Writer, v any, indent string) error {
 	return err
 }
 
+// treeFile is a JSON export's bytes: doc written indented, cleaned.
+func treeFile(doc any, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	out, err := writeTree(doc, "  ")
+	if err != nil {
+		return nil, err
+	}
+	return cleanJSON(out), nil
+}
+
 // treeChunk is the size writeTree's chunks are cut at.
 const treeChunk = 4 << 20
 
