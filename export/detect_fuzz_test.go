@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -80,6 +81,20 @@ func checkImported(t *testing.T, m *model.Model) {
 	}
 	if _, err := export.OTM(m); err != nil {
 		t.Fatalf("OTM export: %v", err)
+	}
+	// A file export streams: the same bytes as Export, whatever came in.
+	for _, f := range export.Formats() {
+		if f.Stream == nil {
+			continue
+		}
+		want, err := f.Export(m)
+		if err != nil {
+			t.Fatalf("%s export: %v", f.Name, err)
+		}
+		var got bytes.Buffer
+		if err := f.Stream(&got, m); err != nil || !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("%s: streamed export differs from Export (%v)", f.Name, err)
+		}
 	}
 }
 

@@ -65,18 +65,21 @@ var formatTable = []FormatSpec{
 		Detect: func(p *Probe) bool { return p.Sniffed == FormatThreatDragon },
 		Import: foreignParser(FormatThreatDragon),
 		Export: ThreatDragon,
+		Stream: WriteThreatDragon,
 	},
 	{
 		Name: FormatOTM, Aliases: []string{"open-threat-model"}, Title: "Open Threat Model (OTM, JSON or YAML)", Ext: ".otm.json",
 		Detect: func(p *Probe) bool { return p.Sniffed == FormatOTM || p.yaml() },
 		Import: foreignParser(FormatOTM),
 		Export: OTM,
+		Stream: WriteOTM,
 	},
 	{
 		Name: FormatTMBOM, Aliases: []string{"tmbom"}, Title: "TM-BOM", Ext: ".tmbom.json",
 		Detect: func(p *Probe) bool { return p.Sniffed == FormatTMBOM },
 		Import: foreignParser(FormatTMBOM),
 		Export: TMBOM,
+		Stream: WriteTMBOM,
 	},
 	{
 		Name: FormatCSV, Title: "CSV threat register", Ext: ".csv",

@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/export"
@@ -49,13 +50,28 @@ func scaleModel(b *testing.B) *model.Model {
 }
 
 // BenchmarkFormats100k exports the 100k model in every format of the
-// table and imports each export that the table can read back. Run with
+// table (and streams it, for a format that streams into a file) and
+// imports each export that the table can read back. Run with
 // -bench Formats100k -benchtime 1x; it is never part of a plain test run.
 func BenchmarkFormats100k(b *testing.B) {
 	m := scaleModel(b)
 	for _, f := range export.Formats() {
 		if f.Export == nil {
 			continue
+		}
+		if f.Stream != nil {
+			// What an export into a file does: the document written as
+			// it is made, never held whole. First, while no export is held.
+			b.Run("stream/"+string(f.Name), func(b *testing.B) {
+				b.ReportAllocs()
+				stop := peakHeap(b)
+				for b.Loop() {
+					if err := f.Stream(io.Discard, m); err != nil {
+						b.Fatal(err)
+					}
+				}
+				stop()
+			})
 		}
 		var out []byte
 		b.Run("export/"+string(f.Name), func(b *testing.B) {

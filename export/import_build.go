@@ -13,7 +13,8 @@ import (
 )
 
 // builder assembles an imported model. Every entity goes through the
-// model's own mutator (PutElement, PutThreat …), so imported text is
+// model's own validation (BuildElement, BuildThreat …: the code PutElement,
+// PutThreat … run, without an edit record per entity), so imported text is
 // cleaned and validated exactly like typed text; a problem becomes an
 // ImportError naming the JSON path of the entity.
 //
@@ -192,13 +193,11 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 			p.e.Name = names[i]
 			defaulted[p.e.ID] = names[i]
 		}
-		ch, err := m.PutElement(p.e, b.now)
+		e, err := m.BuildElement(p.e)
 		if err != nil {
 			return nil, b.fail(p.path, err)
 		}
-		e := recordValue[model.SurfaceElement](ch)
-		m.Surface = nil
-		// Flow ends are checked here rather than by PutElement, which would
+		// Flow ends are checked here rather than by BuildElement, which would
 		// need every element already in the model (see the type comment).
 		for _, end := range []struct{ from, to *string }{{&p.source, &e.Source}, {&p.target, &e.Target}} {
 			if id := model.CleanLine(*end.from); issued[id] && id != e.ID {
@@ -213,12 +212,11 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 			return nil, err
 		}
 		p.v.Name = fitTitle(p.v.Name, &p.v.Description)
-		ch, err := m.PutAsset(p.v, b.now)
+		a, err := m.BuildAsset(p.v)
 		if err != nil {
 			return nil, b.fail(p.path, err)
 		}
-		assets = append(assets, recordValue[model.Asset](ch))
-		m.Assets = nil
+		assets = append(assets, a)
 	}
 	actors := make([]model.Actor, 0, len(b.actors))
 	for _, p := range b.actors {
@@ -226,12 +224,11 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 			return nil, err
 		}
 		p.v.Name = fitTitle(p.v.Name, &p.v.Description)
-		ch, err := m.PutActor(p.v, b.now)
+		a, err := m.BuildActor(p.v)
 		if err != nil {
 			return nil, b.fail(p.path, err)
 		}
-		actors = append(actors, recordValue[model.Actor](ch))
-		m.Actors = nil
+		actors = append(actors, a)
 	}
 	m.Surface, m.Assets, m.Actors = surface, assets, actors
 
@@ -248,12 +245,9 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 		if t.Methodology != "" {
 			t.Category = model.Stride(fitTitle(string(t.Category), nil))
 		}
-		ch, err := m.PutThreat(t, b.now)
-		if err != nil {
+		if threats[i], err = m.BuildThreat(t, b.now); err != nil {
 			return nil, b.fail(path, err)
 		}
-		threats[i] = recordValue[model.Threat](ch)
-		m.Threats = m.Threats[:0]
 	}
 	m.Threats = threats
 	for tool, v := range b.ext {

@@ -26,6 +26,18 @@ func parseTree(data []byte) (any, bool) {
 // cell document from being held as a whole tree of maps.
 func parseTreeLazy(data []byte, lazy [][]string) (any, bool) {
 	p := treeParser{data: data, names: make(map[string]string, 64), lazy: lazy}
+	return p.document()
+}
+
+// parseTreeNames is parseTree interning member names in names, for a
+// caller parsing many small documents with the same few names.
+func parseTreeNames(data []byte, names map[string]string) (any, bool) {
+	p := treeParser{data: data, names: names}
+	return p.document()
+}
+
+// document parses the whole of p.data as one value.
+func (p *treeParser) document() (any, bool) {
 	p.space()
 	v, ok := p.value()
 	if !ok {

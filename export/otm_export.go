@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,6 +22,20 @@ const otmVersion = "0.2.0"
 // threat instances on each element. A model imported from OTM keeps its
 // ids, types, representations and attributes.
 func OTM(m *model.Model) ([]byte, error) {
+	return treeFile(otmDocument(m))
+}
+
+// WriteOTM writes what OTM returns into out as it is made.
+func WriteOTM(out io.Writer, m *model.Model) error {
+	root, err := otmDocument(m)
+	if err != nil {
+		return err
+	}
+	return streamTree(out, root, "  ")
+}
+
+// otmDocument is the OTM document for m.
+func otmDocument(m *model.Model) (*object, error) {
 	var ext otmExtension
 	if raw, ok := m.Extensions[ToolOTM]; ok {
 		var err error
@@ -45,12 +60,7 @@ func OTM(m *model.Model) ([]byte, error) {
 	threats, mitigations := w.threats()
 	root.set("threats", threats)
 	root.set("mitigations", mitigations)
-
-	out, err := writeTree(root, "  ")
-	if err != nil {
-		return nil, err
-	}
-	return cleanJSON(out), nil
+	return root, nil
 }
 
 type otmWriter struct {

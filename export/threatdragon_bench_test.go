@@ -3,9 +3,11 @@ package export_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/export"
+	"github.com/threatdeck/threatdeck/model"
 )
 
 // tdGenerated builds a Threat Dragon model with the given number of
@@ -98,8 +100,24 @@ func BenchmarkImportThreatDragon100k(b *testing.B) {
 	stop()
 }
 
-// BenchmarkExportThreatDragon100k writes that model back.
+// BenchmarkExportThreatDragon100k writes that model back as bytes
+// (stdout, the TUI).
 func BenchmarkExportThreatDragon100k(b *testing.B) {
+	benchTDExport(b, func(m *model.Model) error {
+		_, err := export.ThreatDragon(m)
+		return err
+	})
+}
+
+// BenchmarkStreamThreatDragon100k writes that model back as an export
+// into a file does, streamed.
+func BenchmarkStreamThreatDragon100k(b *testing.B) {
+	benchTDExport(b, func(m *model.Model) error { return export.WriteThreatDragon(io.Discard, m) })
+}
+
+// benchTDExport times write on the model imported from the generated
+// 50,000-cell file.
+func benchTDExport(b *testing.B, write func(*model.Model) error) {
 	m, err := export.Import(tdGenerated(b, 50000, 2), "generated.json")
 	if err != nil {
 		b.Fatal(err)
@@ -107,7 +125,7 @@ func BenchmarkExportThreatDragon100k(b *testing.B) {
 	b.ReportAllocs()
 	stop := peakHeap(b)
 	for b.Loop() {
-		if _, err := export.ThreatDragon(m); err != nil {
+		if err := write(m); err != nil {
 			b.Fatal(err)
 		}
 	}

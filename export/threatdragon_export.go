@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,22 @@ const tdVersion = "2.3.0"
 // left out. A native model gets a simple diagram: one column per trust
 // zone, flows between the elements.
 func ThreatDragon(m *model.Model) ([]byte, error) {
+	return treeFile(tdDocument(m))
+}
+
+// WriteThreatDragon writes what ThreatDragon returns into out as it is
+// made, so a file export never holds the whole document.
+func WriteThreatDragon(out io.Writer, m *model.Model) error {
+	doc, err := tdDocument(m)
+	if err != nil {
+		return err
+	}
+	return streamTree(out, doc, "  ")
+}
+
+// tdDocument is the Threat Dragon document for m, its cells made while
+// it is written.
+func tdDocument(m *model.Model) (map[string]any, error) {
 	var ext tdExtension
 	if raw, ok := m.Extensions[ToolThreatDragon]; ok {
 		var err error
@@ -31,8 +48,7 @@ func ThreatDragon(m *model.Model) ([]byte, error) {
 			return nil, fmt.Errorf("threat-dragon data kept with the model is damaged: %w", err)
 		}
 	}
-	w := newTDWriter(m, ext)
-	return w.write()
+	return newTDWriter(m, ext).document(), nil
 }
 
 // tdWriter rebuilds a Threat Dragon document from a model and the
@@ -74,7 +90,8 @@ func newTDWriter(m *model.Model, ext tdExtension) *tdWriter {
 
 func cellKey(diagram int, cell string) string { return strconv.Itoa(diagram) + "/" + cell }
 
-func (w *tdWriter) write() ([]byte, error) {
+// document fills in the kept document (or a new one) from the model.
+func (w *tdWriter) document() map[string]any {
 	m := w.m
 	detail := objectAt(w.doc, "detail")
 	for _, d := range arrayAt(detail, "diagrams") {
@@ -182,12 +199,7 @@ func (w *tdWriter) write() ([]byte, error) {
 	})
 	w.doc["detail"] = detail
 	setDefault(w.doc, "version", tdVersion)
-
-	out, err := writeTree(w.doc, "  ")
-	if err != nil {
-		return nil, err
-	}
-	return cleanJSON(out), nil
+	return w.doc
 }
 
 // collectImported indexes the kept document: which element came from

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +28,31 @@ import (
 // address no threat. Symbolic names come from the import when there was
 // one, otherwise from names, made unique.
 func TMBOM(m *model.Model) ([]byte, error) {
+	doc, err := tmbomDocument(m)
+	if err != nil {
+		return nil, err
+	}
+	out, err := writeTree(doc, "  ")
+	if err != nil {
+		return nil, fmt.Errorf("cannot write TM-BOM: %w", err)
+	}
+	return out, nil
+}
+
+// WriteTMBOM writes what TMBOM returns into out as it is made.
+func WriteTMBOM(out io.Writer, m *model.Model) error {
+	doc, err := tmbomDocument(m)
+	if err != nil {
+		return err
+	}
+	if err := streamTree(out, doc, "  "); err != nil {
+		return fmt.Errorf("cannot write TM-BOM: %w", err)
+	}
+	return nil
+}
+
+// tmbomDocument is the TM-BOM document for m, its strings cleaned.
+func tmbomDocument(m *model.Model) (map[string]any, error) {
 	var ext tmbomExtension
 	if raw, ok := m.Extensions[ToolTMBOM]; ok {
 		dec := json.NewDecoder(bytes.NewReader(raw))
@@ -36,25 +63,46 @@ func TMBOM(m *model.Model) ([]byte, error) {
 	}
 	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: map[string]string{}, zoneSym: map[string]string{}, next: map[string]int{}}
 	// User text is cleaned on the way out as on the way in: no escape
-	// sequence or bidi control reaches the file, even as \u001b.
-	doc, err := cleanTree(w.document())
-	if err != nil {
-		return nil, fmt.Errorf("cannot write TM-BOM: %w", err)
+	// sequence or bidi control reaches the file, even as \u001b. Each
+	// list is cleaned an element at a time while it is written, rather
+	// than the whole document marshalled and parsed back at once.
+	doc := w.document()
+	names := make(map[string]string, 64)
+	for k, v := range doc {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() != reflect.Slice || rv.Len() == 0 {
+			c, err := cleanTree(v, names)
+			if err != nil {
+				return nil, fmt.Errorf("cannot write TM-BOM: %w", err)
+			}
+			doc[k] = c
+			continue
+		}
+		doc[k] = treeStream(func(yield func(any) error) error {
+			for i := range rv.Len() {
+				c, err := cleanTree(rv.Index(i).Interface(), names)
+				if err != nil {
+					return err
+				}
+				if err := yield(c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	out, err := writeTree(doc, "  ")
-	if err != nil {
-		return nil, fmt.Errorf("cannot write TM-BOM: %w", err)
-	}
-	return out, nil
+	return doc, nil
 }
 
-// cleanTree is v as plain JSON values with every string cleaned.
-func cleanTree(v any) (any, error) {
+// cleanTree is v as plain JSON values with every string cleaned; names
+// interns member names across calls (a fresh map per element of a
+// 100,000-element list cost more than the element).
+func cleanTree(v any, names map[string]string) (any, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	tree, ok := parseTree(raw)
+	tree, ok := parseTreeNames(raw, names)
 	if !ok {
 		return nil, errors.New("the document is not valid JSON")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,6 +54,34 @@ func writeTree(v any, indent string) ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
+// streamTree writes what writeTree makes into out a chunk at a time,
+// each passed through cleanJSON first, so a whole file is never held:
+// a chunk is cut only between array elements, outside any string, so
+// cleaning chunk by chunk gives exactly cleanJSON of the whole text.
+func streamTree(out io.Writer, v any, indent string) error {
+	w := treeWriter{buf: make([]byte, 0, treeChunk+treeChunk/4), indent: indent, sink: out}
+	if err := w.value(v, 0); err != nil {
+		return err
+	}
+	if w.err != nil {
+		return w.err
+	}
+	_, err := out.Write(cleanJSON(append(w.buf, '\n')))
+	return err
+}
+
+// treeFile is a JSON export's bytes: doc written indented, cleaned.
+func treeFile(doc any, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	out, err := writeTree(doc, "  ")
+	if err != nil {
+		return nil, err
+	}
+	return cleanJSON(out), nil
+}
+
 // treeChunk is the size writeTree's chunks are cut at.
 const treeChunk = 4 << 20
 
@@ -70,14 +99,27 @@ type treeWriter struct {
 	indent  string
 	chunked bool
 	chunks  [][]byte
+	// sink takes the full buffers, cleaned (streamTree); err is its first
+	// write error.
+	sink io.Writer
+	err  error
 }
 
-// cut moves a full buffer to the chunks (writeTree only).
-func (w *treeWriter) cut() {
-	if w.chunked && len(w.buf) >= treeChunk {
+// cut moves a full buffer to the chunks (writeTree) or writes it to the
+// sink (streamTree), returning the sink's error.
+func (w *treeWriter) cut() error {
+	if len(w.buf) < treeChunk {
+		return w.err
+	}
+	switch {
+	case w.sink != nil && w.err == nil:
+		_, w.err = w.sink.Write(cleanJSON(w.buf))
+		w.buf = w.buf[:0]
+	case w.chunked:
 		w.chunks = append(w.chunks, w.buf)
 		w.buf = make([]byte, 0, treeChunk+treeChunk/4)
 	}
+	return w.err
 }
 
 func (w *treeWriter) value(v any, depth int) error {
@@ -120,7 +162,9 @@ func (w *treeWriter) value(v any, depth int) error {
 			if err := w.value(e, depth+1); err != nil {
 				return err
 			}
-			w.cut()
+			if err := w.cut(); err != nil {
+				return err
+			}
 		}
 		w.buf = newline(w.buf, indent, depth)
 		w.buf = append(w.buf, ']')
@@ -133,9 +177,10 @@ func (w *treeWriter) value(v any, depth int) error {
 			}
 			n++
 			w.buf = newline(w.buf, indent, depth+1)
-			err := w.value(e, depth+1)
-			w.cut()
-			return err
+			if err := w.value(e, depth+1); err != nil {
+				return err
+			}
+			return w.cut()
 		})
 		if err != nil {
 			return err
