@@ -16,7 +16,7 @@ import (
 func bigHostileModel(t *testing.T) *model.Model {
 	t.Helper()
 	m := model.Example(interopNow)
-	for i := range 8000 {
+	for i := range 10000 {
 		m.Threats = append(m.Threats, model.Threat{
 			ID: model.FormatID(model.PrefixThreat, 1000+i), Title: fmt.Sprintf("Threat %d %s", i, hostile),
 			Description: "An attacker " + hostile + " could do something unpleasant here.",
