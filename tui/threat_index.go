@@ -60,8 +60,14 @@ type threatIndex struct {
 	filter  threatFilter
 
 	// orders holds the computed order of each sort for the current model.
-	orders  map[threatSort][]int
+	orders map[threatSort][]int
+	// visible are the rows shown, in order. With no filter and no reverse
+	// it is the cached order itself (shared), so a sort change or clearing
+	// the filter copies nothing; otherwise it is built in buf. Nothing
+	// writes through visible while it is shared.
 	visible []int
+	shared  bool
+	buf     []int
 	// lower holds each threat's searchable text lowercased, for the text
 	// filter (see lowerTitles); nil until the first one.
 	// It is built by the first text filter, not with the index: most
@@ -119,7 +125,7 @@ func (x *threatIndex) setFilter(f threatFilter) {
 	if f != x.filter {
 		same := x.filter
 		same.text = f.text
-		x.narrow = same == f && !x.filterStale && !x.stale && x.filter.text != "" &&
+		x.narrow = same == f && !x.filterStale && !x.stale &&
 			strings.Contains(strings.ToLower(f.text), strings.ToLower(x.filter.text))
 		x.filter = f
 		x.filterStale = true
@@ -144,7 +150,7 @@ func (x *threatIndex) ensure(m *model.Model) {
 	}
 	if x.filterStale {
 		if x.narrow {
-			x.narrowText()
+			x.narrowText(m)
 		} else {
 			x.applyFilter(m)
 		}
@@ -191,7 +197,9 @@ func (x *threatIndex) update(m *model.Model) bool {
 	// Without a filter the visible rows are the order itself; with one, a
 	// touched threat may have come in or gone out.
 	if moved || x.filter.active() {
-		x.filterStale = true
+		// The rows moved (in place, under a shared visible) or may have
+		// come in or gone out: narrowing the old rows would miss them.
+		x.filterStale, x.narrow = true, false
 	}
 	return true
 }
@@ -277,7 +285,12 @@ func (x *threatIndex) applyFilter(m *model.Model) {
 		}
 		x.hits = x.lower.matches(q, x.hits)
 	}
-	x.visible = x.visible[:0]
+	if !f.active() && !x.reverse {
+		x.visible, x.shared = order, true
+		return
+	}
+	x.visible, x.shared = x.buf[:0], false
+	defer func() { x.buf = x.visible }()
 	var want filterKey
 	if f.category != "" || f.status != "" {
 		if x.fkeys == nil {
@@ -365,9 +378,16 @@ const (
 
 // narrowText keeps the visible threats that match the (longer) text, in
 // place and in order: every other filter is as it was.
-func (x *threatIndex) narrowText() {
+func (x *threatIndex) narrowText(m *model.Model) {
 	q := strings.ToLower(x.filter.text)
+	if x.lower == nil {
+		// The filter being narrowed had no text.
+		x.lower = lowerTitles(m.Threats)
+	}
 	kept := x.visible[:0]
+	if x.shared {
+		kept = slices.Grow(x.buf[:0], len(x.visible))
+	}
 	if len(x.visible)*8 >= x.lower.len() {
 		// Most threats are still shown: one scan of the whole text is
 		// cheaper than a search per threat.
@@ -384,7 +404,7 @@ func (x *threatIndex) narrowText() {
 			}
 		}
 	}
-	x.visible = kept
+	x.visible, x.shared, x.buf = kept, false, kept
 }
 
 // textIndex is every threat's searchable text, lowercased, in one string:
