@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"strings"
+
 	"github.com/threatdeck/threatdeck/model"
 )
 
 // newAssetsPage is the Assets step: what the system holds that is worth
 // protecting, and how sensitive it is.
 func newAssetsPage(s *session) page {
+	links := &linkIndex{field: func(t *model.Threat) []string { return t.Assets }}
 	return newEntityPage(s, entityKind{
 		step:  StepAssets,
 		noun:  "asset",
@@ -31,7 +34,7 @@ func newAssetsPage(s *session) page {
 			return detailLines(s.styles, w, a.ID+"  "+safeLine(a.Name),
 				[2]string{"Sensitivity", a.Sensitivity.Label()},
 				[2]string{"Description", desc},
-				[2]string{"Threats", linkedThreats(s.m, id, func(t *model.Threat) []string { return t.Assets })})
+				[2]string{"Threats", links.text(s, id)})
 		},
 		form: func(s *session, id string) *form {
 			a, _ := s.m.Asset(id)
@@ -78,32 +81,76 @@ func linkCounts(m *model.Model, field func(*model.Threat) []string) map[string]i
 
 // linkedThreats lists the ids of threats linking id (at most a few, then a count).
 func linkedThreats(m *model.Model, id string, field func(*model.Threat) []string) string {
-	var ids []string
-	total := 0
+	var l threatLinks
 	for i := range m.Threats {
-		for _, l := range field(&m.Threats[i]) {
-			if l == id {
-				total++
-				if len(ids) < 6 {
-					ids = append(ids, m.Threats[i].ID)
-				}
+		for _, f := range field(&m.Threats[i]) {
+			if f == id {
+				l.add(m.Threats[i].ID)
 			}
 		}
 	}
-	if total == 0 {
+	return l.String()
+}
+
+// maxLinkedShown is how many linking threat ids a detail names.
+const maxLinkedShown = 6
+
+// threatLinks is how many threats link one record and the first few of
+// their ids.
+type threatLinks struct {
+	total int
+	ids   []string
+}
+
+func (l *threatLinks) add(id string) {
+	l.total++
+	if len(l.ids) < maxLinkedShown {
+		l.ids = append(l.ids, id)
+	}
+}
+
+// String is what a detail shows: the ids, and how many more.
+func (l threatLinks) String() string {
+	if l.total == 0 {
 		return "none yet"
 	}
-	out := ""
-	for i, t := range ids {
-		if i > 0 {
-			out += ", "
-		}
-		out += t
-	}
-	if total > len(ids) {
-		out += " and " + itoa(total-len(ids)) + " more"
+	out := strings.Join(l.ids, ", ")
+	if l.total > len(l.ids) {
+		out += " and " + itoa(l.total-len(l.ids)) + " more"
 	}
 	return out
+}
+
+// linkIndex holds the threatLinks of every linked id for one revision of
+// the session's model: the detail pane is drawn every frame, and a pass
+// over 10,000 threats per frame was a fifth of a key press.
+type linkIndex struct {
+	field func(*model.Threat) []string
+	m     *model.Model
+	rev   uint64
+	links map[string]*threatLinks
+}
+
+// text is linkedThreats(s.m, id, x.field), from the index.
+func (x *linkIndex) text(s *session, id string) string {
+	if x.links == nil || x.m != s.m || x.rev != s.rev {
+		x.m, x.rev, x.links = s.m, s.rev, map[string]*threatLinks{}
+		for i := range s.m.Threats {
+			t := &s.m.Threats[i]
+			for _, f := range x.field(t) {
+				l := x.links[f]
+				if l == nil {
+					l = &threatLinks{}
+					x.links[f] = l
+				}
+				l.add(t.ID)
+			}
+		}
+	}
+	if l := x.links[id]; l != nil {
+		return l.String()
+	}
+	return threatLinks{}.String()
 }
 
 func unlinkWarning(n int) string {
