@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -66,7 +67,27 @@ type list struct {
 	// ignored); firstRow, drawn and width record where the last Render
 	// put its rows, so a click can find its row.
 	top, firstRow, drawn, width int
+
+	// rowCache holds drawn rows (see listRowKey) for rowWidths, rowWidth
+	// and rowSig, the column widths, width and styles they were drawn
+	// with: measuring and truncating cells grapheme by grapheme was most
+	// of a frame, and the rows on screen rarely change between keys.
+	rowCache  map[listRowKey]string
+	rowWidths []int
+	rowWidth  int
+	rowSig    string
 }
+
+// listRowKey is what a drawn row depends on when no cell has its own
+// style: its cells (joined by NULs, which safe text never holds), its
+// dimming and the cursor.
+type listRowKey struct {
+	cells           string
+	muted, selected bool
+}
+
+// maxListRowsCached bounds rowCache: about four tall screens.
+const maxListRowsCached = 400
 
 func newList(s *session, cols []column, empty string) *list {
 	ti := textinput.New()
@@ -321,6 +342,10 @@ func (l *list) Render(width, height int) string {
 	l.offset = max(0, min(l.offset, len(l.shown)-rows))
 	widths := l.widths(width)
 	end := min(len(l.shown), l.offset+rows)
+	// A restyle (theme, presenter mode) redraws the rows.
+	if sig := st.Row.Render("x") + st.RowMuted.Render("x") + st.Selected.Render("x") + st.Glyphs.Pointer; sig != l.rowSig {
+		l.rowCache, l.rowSig = nil, sig
+	}
 	// Each row starts with a line break: after the header, or after an
 	// empty first line when there is none.
 	l.firstRow, l.drawn, l.width = l.top+strings.Count(b.String(), "\n")+1, end-l.offset, width
@@ -347,6 +372,25 @@ func (l *list) header(width int) string {
 }
 
 func (l *list) row(it listItem, widths []int, selected bool, width int) string {
+	if l.cellStyle != nil {
+		return l.drawRow(it, widths, selected)
+	}
+	if l.rowCache == nil || len(l.rowCache) > maxListRowsCached || width != l.rowWidth || !slices.Equal(widths, l.rowWidths) {
+		l.rowCache = make(map[listRowKey]string, 64)
+		l.rowWidths, l.rowWidth = slices.Clone(widths), width
+	}
+	key := listRowKey{cells: strings.Join(it.Cells, "\x00"), muted: it.Muted, selected: selected}
+	if out, ok := l.rowCache[key]; ok {
+		return out
+	}
+	out := l.drawRow(it, widths, selected)
+	l.rowCache[key] = out
+	return out
+}
+
+// drawRow draws one row: the pointer, then each cell truncated and padded
+// to its column.
+func (l *list) drawRow(it listItem, widths []int, selected bool) string {
 	st := l.s.styles
 	base := st.Row
 	if it.Muted {
