@@ -13,21 +13,12 @@ import (
 // with a live edit arriving between a keystroke and the next draw; every
 // step must show what a fresh index shows.
 func TestThreatIndexTypingMatchesFreshFilter(t *testing.T) {
-	newModel := func() *model.Model {
-		m := &model.Model{}
-		for i := range 60 {
-			m.Threats = append(m.Threats, model.Threat{ID: model.FormatID(model.PrefixThreat, i+1),
-				Title:    []string{"Replay", "tampering", "Spoofed login", "replay of tokens"}[i%4] + " " + itoa(i%7),
-				Category: model.StrideCategories[i%6], Likelihood: i%5 + 1, Impact: (i/5)%5 + 1, Status: model.StatusOpen})
-		}
-		return m
-	}
 	bases := []threatFilter{{}, {category: model.StrideCategories[1]}, {status: model.StatusOpen}}
-	texts := []string{"", "r", "re", "rep", "repl", "rep", "re", "", "t", "to", "tok", ""}
+	texts := []string{"", "n", "nu", "number 1", "number 1 ", "number 1", "1", "", "5", "5 a", ""}
 	for _, base := range bases {
 		for _, srt := range threatSorts {
 			for _, rev := range []bool{false, true} {
-				m := newModel()
+				m := sizedModel(t, 60)
 				x := newThreatIndex()
 				x.setSort(srt, rev)
 				for step, text := range texts {
@@ -36,8 +27,8 @@ func TestThreatIndexTypingMatchesFreshFilter(t *testing.T) {
 					x.setFilter(f)
 					if step == 4 {
 						// A live edit lands before the keystroke is drawn.
-						m.Threats[10].Title, m.Threats[10].Likelihood = "Replayed webhook", 5
-						x.touch([]string{m.Threats[10].ID})
+						m.Threats[30].Title, m.Threats[30].Likelihood = "Number 1 renamed", 5
+						x.touch([]string{m.Threats[30].ID})
 					}
 					x.ensure(m)
 					fresh := newThreatIndex()
