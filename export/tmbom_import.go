@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,6 +29,61 @@ var (
 	tmbomSkill      = map[string]model.Level{"script_kid": model.Low, "insider": model.Medium, "engineer": model.Medium, "expert_engineer": model.High, "oc_sponsored": model.High, "state_sponsored": model.High}
 )
 
+// tmbomLazyPaths are the lists of a TM-BOM file whose objects are left
+// in their bytes until the reader takes them one by one (parseTreeLazy):
+// a 100,000-threat file is then never held as one tree of maps.
+var tmbomLazyPaths = [][]string{
+	{"assumptions", ""}, {"trust_zones", ""}, {"trust_boundaries", ""}, {"actors", ""},
+	{"components", ""}, {"data_stores", ""}, {"data_flows", ""}, {"data_sets", ""},
+	{"threat_personas", ""}, {"risks", ""}, {"threats", ""}, {"controls", ""},
+}
+
+// tmbomKept is an object of a kept TM-BOM list still in its bytes. It
+// marshals as encoding/json marshals the object built (keys sorted, the
+// last of a repeated key), so the kept document is written exactly as
+// when the whole file was a tree.
+type tmbomKept struct{ l *lazyJSON }
+
+// MarshalJSON implements json.Marshaler.
+func (k tmbomKept) MarshalJSON() ([]byte, error) {
+	if k.l.compact {
+		return k.l.raw, nil
+	}
+	obj, ok := k.l.build(nil)
+	if !ok {
+		return nil, errors.New("kept TM-BOM object is damaged")
+	}
+	// appendTree writes what json.Marshal does but for HTML escaping,
+	// which encoding/json adds as it copies a Marshaler's output.
+	return appendTree(nil, obj, "", 0)
+}
+
+// lazyStr is r.str(n.get(key)) for an object n perhaps still in its
+// bytes, read without building it when the member is a string.
+func lazyStr(r *jreader, n jnode, key string, names map[string]string) string {
+	if l, ok := n.v.(*lazyJSON); ok && r.err == nil {
+		if s, ok := lazyMember(l.raw, key); ok {
+			return s
+		}
+	}
+	n = r.built(n, names)
+	r.object(n)
+	return r.str(n.get(key))
+}
+
+// keepTMBOMLists wraps the unbuilt objects of doc's lazy lists for the
+// extension's encoding (tmbomKept).
+func keepTMBOMLists(doc map[string]any) {
+	for _, path := range tmbomLazyPaths {
+		list, _ := doc[path[0]].([]any)
+		for i, v := range list {
+			if l, ok := v.(*lazyJSON); ok {
+				list[i] = tmbomKept{l}
+			}
+		}
+	}
+}
+
 // readTMBOM maps a Threat Model Bill of Materials: trust zones and trust
 // boundaries become trust-boundary elements; actors, components, data
 // stores and data flows become elements; data sets become assets; threat
@@ -45,7 +101,9 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		Scope:   r.str(scope.get("description")),
 	}
 	var assumptions []string
+	names := make(map[string]string, 64)
 	for _, a := range r.array(root.get("assumptions")) {
+		a = r.built(a, names)
 		r.object(a)
 		if d := strings.TrimSpace(r.str(a.get("description"))); d != "" {
 			assumptions = append(assumptions, "- "+d+" ("+orDefault(r.str(a.get("validity")), "unconfirmed")+")")
@@ -56,9 +114,35 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 	ext := tmbomExtension{Document: doc, Elements: map[string]string{}, Threats: map[string]string{}, Mitigations: map[string]string{}}
 
+	// An object read for the last time is kept compact in the document
+	// (what its encoding would write), so the extension is written
+	// without building it again. The bytes go into arenas of about a
+	// megabyte rather than each into its own slice.
+	var arena []byte
+	keep := func(list string, i int, n jnode) {
+		obj, isObj := n.v.(map[string]any)
+		kept, _ := doc[list].([]any)
+		if !isObj || i >= len(kept) || r.err != nil {
+			return
+		}
+		if _, lazy := kept[i].(*lazyJSON); !lazy {
+			return
+		}
+		if cap(arena)-len(arena) < 64<<10 {
+			arena = make([]byte, 0, 1<<20)
+		}
+		start := len(arena)
+		var err error
+		if arena, err = appendTree(arena, obj, "", 0); err != nil {
+			r.fail(n.path, "cannot be kept: %v", err)
+			return
+		}
+		kept[i] = tmbomKept{&lazyJSON{raw: arena[start:len(arena):len(arena)], compact: true}}
+	}
 	zones := map[string]string{} // symbolic name → title
 	zoneNodes := r.array(root.get("trust_zones"))
 	for _, z := range zoneNodes {
+		z = r.built(z, names)
 		r.object(z)
 		zones[r.str(z.get("symbolic_name"))] = r.str(z.get("title"))
 	}
@@ -84,10 +168,13 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			byName[name] = id
 		}
 	}
-	for _, z := range zoneNodes {
+	for i, z := range zoneNodes {
+		z = r.built(z, names)
 		add("trust_zones", z, model.SurfaceElement{Kind: model.KindTrustBoundary, Name: r.str(z.get("title")), Description: r.str(z.get("description"))})
+		keep("trust_zones", i, z)
 	}
 	for i, tb := range r.array(root.get("trust_boundaries")) {
+		tb = r.built(tb, names)
 		r.object(tb)
 		a, z := zoneTitle(tb.get("trust_zone_a")), zoneTitle(tb.get("trust_zone_b"))
 		desc := joinText(
@@ -100,7 +187,8 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		id := b.element(model.SurfaceElement{Kind: model.KindTrustBoundary, Name: "Boundary: " + a + " ↔ " + z, Description: desc}, tb.path)
 		ext.Elements[id] = fmt.Sprintf("trust_boundaries/%d", i)
 	}
-	for _, a := range r.array(root.get("actors")) {
+	for i, a := range r.array(root.get("actors")) {
+		a = r.built(a, names)
 		r.object(a)
 		kind := model.KindExternalEntity
 		if r.str(a.get("type")) == "third_party" {
@@ -108,15 +196,16 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		add("actors", a, model.SurfaceElement{Kind: kind, Name: r.str(a.get("title")), TrustZone: zoneTitle(a.get("trust_zone")),
 			Description: joinText(r.str(a.get("description")), prefixed("Permissions: ", r.str(a.get("permissions"))))})
+		keep("actors", i, a)
 	}
 	components := r.array(root.get("components"))
 	compZone, compParent := map[string]string{}, map[string]string{}
 	for _, c := range components {
-		r.object(c)
-		name := r.str(c.get("symbolic_name"))
-		compZone[name], compParent[name] = r.str(c.get("trust_zone")), r.str(c.get("parent_component"))
+		name := lazyStr(r, c, "symbolic_name", names)
+		compZone[name], compParent[name] = lazyStr(r, c, "trust_zone", names), lazyStr(r, c, "parent_component", names)
 	}
-	for _, c := range components {
+	for i, c := range components {
+		c = r.built(c, names)
 		zone := r.str(c.get("trust_zone"))
 		// A component without a zone sits in its parent's; parents can
 		// form a cycle in a broken file, hence the bound.
@@ -125,12 +214,15 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		add("components", c, model.SurfaceElement{Kind: kindFor(r.str(c.get("symbolic_name")), r.str(c.get("title"))), Name: r.str(c.get("title")),
 			Description: r.str(c.get("description")), TrustZone: zoneTitle(jnode{v: zone})})
+		keep("components", i, c)
 	}
-	for _, s := range r.array(root.get("data_stores")) {
+	for i, s := range r.array(root.get("data_stores")) {
+		s = r.built(s, names)
 		r.object(s)
 		product := strings.TrimSpace(r.str(s.get("vendor")) + " " + r.str(s.get("product")))
 		add("data_stores", s, model.SurfaceElement{Kind: model.KindDataStore, Name: r.str(s.get("title")), TrustZone: zoneTitle(s.get("trust_zone")),
 			Description: joinText(r.str(s.get("description")), prefixed("Type: ", r.str(s.get("type"))), prefixed("Product: ", product))})
+		keep("data_stores", i, s)
 	}
 	ref := func(n jnode) string {
 		r.object(n)
@@ -140,7 +232,8 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		return byName[name]
 	}
-	for _, f := range r.array(root.get("data_flows")) {
+	for i, f := range r.array(root.get("data_flows")) {
+		f = r.built(f, names)
 		r.object(f)
 		flags := []string{}
 		if r.boolean(f.get("has_sensitive_data")) {
@@ -153,9 +246,11 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		add("data_flows", f, model.SurfaceElement{Kind: model.KindDataFlow, Name: r.str(f.get("title")), Source: ref(f.get("source")), Target: ref(f.get("destination")),
 			Description: joinText(r.str(f.get("description")), prefixed("Flow: ", strings.Join(flags, ", ")))})
+		keep("data_flows", i, f)
 	}
 
-	for _, ds := range r.array(root.get("data_sets")) {
+	for i, ds := range r.array(root.get("data_sets")) {
+		ds = r.built(ds, names)
 		r.object(ds)
 		sens := r.strings(ds.get("data_sensitivity"))
 		var places []string
@@ -169,10 +264,12 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		b.asset(model.Asset{Name: r.str(ds.get("title")), Sensitivity: sensitivityFromTags(sens),
 			Description: joinText(r.str(ds.get("description")), listLine("Data", sens), listLine("Stored in", places))}, ds.path)
+		keep("data_sets", i, ds)
 	}
 
 	personas := map[string]string{}
-	for _, p := range r.array(root.get("threat_personas")) {
+	for i, p := range r.array(root.get("threat_personas")) {
+		p = r.built(p, names)
 		r.object(p)
 		kind := model.External
 		if r.str(p.get("skill_level")) == "insider" {
@@ -185,12 +282,14 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		id := b.actor(model.Actor{Name: r.str(p.get("title")), Description: r.str(p.get("description")), Motivation: motivation,
 			Capability: tmbomSkill[r.str(p.get("skill_level"))], Kind: kind, Risk: tmbomDegree[r.str(p.get("applicability_to_org"))]}, p.path)
 		personas[r.str(p.get("symbolic_name"))] = id
+		keep("threat_personas", i, p)
 	}
 
 	type rating struct{ likelihood, impact int }
 	ratings := map[string]rating{}
 	risksOf := map[string][]string{} // threat symbolic name → titles of the risks naming it
-	for _, rk := range r.array(root.get("risks")) {
+	for ri, rk := range r.array(root.get("risks")) {
+		rk = r.built(rk, names)
 		r.object(rk)
 		l, i := tmbomLikelihood[r.str(rk.get("likelihood"))], tmbomImpact[r.str(rk.get("impact"))]
 		title := model.CleanLine(orDefault(r.str(rk.get("title")), r.str(rk.get("symbolic_name"))))
@@ -201,23 +300,26 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 				risksOf[t] = append(risksOf[t], title)
 			}
 		}
+		keep("risks", ri, rk)
 	}
 	controls := r.array(root.get("controls"))
 	threats := r.array(root.get("threats"))
 	addressed := map[string][]jnode{} // threat symbolic name → controls
 	known := map[string]bool{}
 	for _, t := range threats {
-		r.object(t)
-		known[r.str(t.get("symbolic_name"))] = true
+		known[lazyStr(r, t, "symbolic_name", names)] = true
 	}
-	for _, c := range controls {
+	for i, kept := range controls {
+		c := r.built(kept, names)
 		r.object(c)
 		linked := false
 		seen := map[string]bool{}
 		for _, t := range r.strings(c.get("threats")) {
 			if known[t] && !seen[t] {
 				seen[t] = true
-				addressed[t] = append(addressed[t], c)
+				// The control as it was kept: built again for each threat
+				// it addresses rather than held built until then.
+				addressed[t] = append(addressed[t], kept)
 				linked = true
 			}
 		}
@@ -225,8 +327,10 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			b.check(model.CheckItem{List: model.ListControls, Group: "TM-BOM controls", Title: r.str(c.get("title")),
 				Detail: r.str(c.get("description")), State: controlState(r.str(c.get("status")))}, c.path)
 		}
+		keep("controls", i, c)
 	}
-	for _, tn := range threats {
+	for i, tn := range threats {
+		tn = r.built(tn, names)
 		name := r.str(tn.get("symbolic_name"))
 		var refs []string
 		for _, m := range r.array(tn.get("attack_mechanisms")) {
@@ -259,6 +363,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		var from, dropped []string
 		for _, c := range addressed[name] {
+			c = r.built(c, names)
 			text := joinText(r.str(c.get("title")), r.str(c.get("description")), prefixed("Priority: ", r.str(c.get("priority"))))
 			if model.CleanText(text) == "" {
 				continue
@@ -280,11 +385,13 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			return ov
 		}
 		b.threat(&t, tn.path)
+		keep("threats", i, tn)
 		ext.Threats[t.ID] = name
 		for i, m := range t.Mitigations {
 			ext.Mitigations[m.ID] = from[i]
 		}
 	}
+	keepTMBOMLists(doc)
 	b.extension(ToolTMBOM, ext)
 	return ov
 }
