@@ -1,7 +1,8 @@
 package export
 
 import (
-	"errors"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,6 +20,46 @@ type tmbomExtension struct {
 	Elements    map[string]string `json:"elements"`    // element id → "components/api-gateway"
 	Threats     map[string]string `json:"threats"`     // threat id → symbolic name
 	Mitigations map[string]string `json:"mitigations"` // mitigation id → control symbolic name
+	// size is about how many bytes the objects kept compact take, for
+	// appendJSON to allocate its buffer once.
+	size int
+}
+
+// appendJSON implements jsonAppender: the extension exactly as
+// json.Marshal writes it (fields in order, keys sorted, HTML escaped),
+// the objects kept compact copied as they are rather than through
+// encoding/json, which checks and copies each again.
+func (x tmbomExtension) appendJSON(dst []byte) ([]byte, error) {
+	o := newObject()
+	var doc any
+	if x.Document != nil {
+		doc = x.Document
+	}
+	o.set("document", doc)
+	o.set("elements", x.Elements)
+	o.set("threats", x.Threats)
+	o.set("mitigations", x.Mitigations)
+	start := len(dst)
+	dst = slices.Grow(dst, x.size+64*(len(x.Elements)+len(x.Threats)+len(x.Mitigations))+4096)
+	dst, err := appendTree(dst, o, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	if !needsHTMLEscape(dst[start:]) {
+		return dst, nil
+	}
+	var buf bytes.Buffer
+	json.HTMLEscape(&buf, dst[start:])
+	return append(dst[:start], buf.Bytes()...), nil
+}
+
+// needsHTMLEscape reports whether JSON text holds a character json.Marshal
+// escapes and appendTree does not: < > & U+2028 U+2029 (in strings only).
+func needsHTMLEscape(b []byte) bool {
+	if bytes.ContainsAny(b, "<>&") {
+		return true
+	}
+	return bytes.Contains(b, []byte("\u2028")) || bytes.Contains(b, []byte("\u2029"))
 }
 
 // TM-BOM's five-step scales, mapped onto threatdeck's 1–5.
@@ -38,26 +79,6 @@ var tmbomLazyPaths = [][]string{
 	{"threat_personas", ""}, {"risks", ""}, {"threats", ""}, {"controls", ""},
 }
 
-// tmbomKept is an object of a kept TM-BOM list still in its bytes. It
-// marshals as encoding/json marshals the object built (keys sorted, the
-// last of a repeated key), so the kept document is written exactly as
-// when the whole file was a tree.
-type tmbomKept struct{ l *lazyJSON }
-
-// MarshalJSON implements json.Marshaler.
-func (k tmbomKept) MarshalJSON() ([]byte, error) {
-	if k.l.compact {
-		return k.l.raw, nil
-	}
-	obj, ok := k.l.build(nil)
-	if !ok {
-		return nil, errors.New("kept TM-BOM object is damaged")
-	}
-	// appendTree writes what json.Marshal does but for HTML escaping,
-	// which encoding/json adds as it copies a Marshaler's output.
-	return appendTree(nil, obj, "", 0)
-}
-
 // lazyStr is r.str(n.get(key)) for an object n perhaps still in its
 // bytes, read without building it when the member is a string.
 func lazyStr(r *jreader, n jnode, key string, names map[string]string) string {
@@ -69,19 +90,6 @@ func lazyStr(r *jreader, n jnode, key string, names map[string]string) string {
 	n = r.built(n, names)
 	r.object(n)
 	return r.str(n.get(key))
-}
-
-// keepTMBOMLists wraps the unbuilt objects of doc's lazy lists for the
-// extension's encoding (tmbomKept).
-func keepTMBOMLists(doc map[string]any) {
-	for _, path := range tmbomLazyPaths {
-		list, _ := doc[path[0]].([]any)
-		for i, v := range list {
-			if l, ok := v.(*lazyJSON); ok {
-				list[i] = tmbomKept{l}
-			}
-		}
-	}
 }
 
 // readTMBOM maps a Threat Model Bill of Materials: trust zones and trust
@@ -137,7 +145,8 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			r.fail(n.path, "cannot be kept: %v", err)
 			return
 		}
-		kept[i] = tmbomKept{&lazyJSON{raw: arena[start:len(arena):len(arena)], compact: true}}
+		kept[i] = &lazyJSON{raw: arena[start:len(arena):len(arena)], compact: true}
+		ext.size += len(arena) - start
 	}
 	zones := map[string]string{} // symbolic name → title
 	zoneNodes := r.array(root.get("trust_zones"))
@@ -391,7 +400,6 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			ext.Mitigations[m.ID] = from[i]
 		}
 	}
-	keepTMBOMLists(doc)
 	b.extension(ToolTMBOM, ext)
 	return ov
 }
