@@ -83,17 +83,25 @@ func ImportForeign(data []byte, name string, format Format, now time.Time) (m *m
 	}
 	// A Threat Dragon file's cells are left unbuilt until the reader takes
 	// them one by one (tdCellsPath); sniff names the format as Import does.
-	var lazy [][]string
-	if format == FormatThreatDragon || (format == "" && sniffed(data) == FormatThreatDragon) {
-		lazy = [][]string{tdCellsPath}
+	// So are the large lists of a TM-BOM file (tmbomLazyPaths).
+	guess := format
+	if guess == "" {
+		guess = sniffed(data)
 	}
-	root, err := parseInputLazy(data, file, lazy)
+	root, err := parseInputLazy(data, file, lazyPaths(guess))
 	if err != nil {
 		return nil, err
 	}
 	if format == "" {
 		if format, err = detectTree(root, file); err != nil {
 			return nil, err
+		}
+		if format != guess && lazyPaths(guess) != nil {
+			// The sniff and the tree disagree (keys in an odd order): read
+			// the file again the way its format's reader expects it.
+			if root, err = parseInputLazy(data, file, lazyPaths(format)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	r := &jreader{file: file}
@@ -112,6 +120,18 @@ func ImportForeign(data []byte, name string, format Format, now time.Time) (m *m
 		return nil, fmt.Errorf("unknown import format %q", format)
 	}
 	return b.build(ov)
+}
+
+// lazyPaths are the objects of a file in format f its reader builds one
+// at a time (parseTreeLazy).
+func lazyPaths(f Format) [][]string {
+	switch f {
+	case FormatThreatDragon:
+		return [][]string{tdCellsPath}
+	case FormatTMBOM:
+		return tmbomLazyPaths
+	}
+	return nil
 }
 
 // displayName is how errors name the file: as the user gave it.

@@ -501,3 +501,19 @@ func strip(obj map[string]any, drop ...string) map[string]any {
 	}
 	return obj
 }
+
+// built gives n with an object left in its bytes (parseInputLazy) built,
+// its member names interned in names; any other value is n itself. The
+// built object is the caller's to drop once read, so a document's large
+// lists are never held as trees all at once.
+func (r *jreader) built(n jnode, names map[string]string) jnode {
+	if l, ok := n.v.(*lazyJSON); ok {
+		obj, ok := l.build(names)
+		if !ok {
+			r.fail(n.path, "is not a valid JSON object")
+			return jnode{path: n.path, present: true}
+		}
+		n.v = obj
+	}
+	return n
+}

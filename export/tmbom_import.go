@@ -1,6 +1,8 @@
 package export
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,6 +20,46 @@ type tmbomExtension struct {
 	Elements    map[string]string `json:"elements"`    // element id → "components/api-gateway"
 	Threats     map[string]string `json:"threats"`     // threat id → symbolic name
 	Mitigations map[string]string `json:"mitigations"` // mitigation id → control symbolic name
+	// size is about how many bytes the objects kept compact take, for
+	// appendJSON to allocate its buffer once.
+	size int
+}
+
+// appendJSON implements jsonAppender: the extension exactly as
+// json.Marshal writes it (fields in order, keys sorted, HTML escaped),
+// the objects kept compact copied as they are rather than through
+// encoding/json, which checks and copies each again.
+func (x tmbomExtension) appendJSON(dst []byte) ([]byte, error) {
+	o := newObject()
+	var doc any
+	if x.Document != nil {
+		doc = x.Document
+	}
+	o.set("document", doc)
+	o.set("elements", x.Elements)
+	o.set("threats", x.Threats)
+	o.set("mitigations", x.Mitigations)
+	start := len(dst)
+	dst = slices.Grow(dst, x.size+64*(len(x.Elements)+len(x.Threats)+len(x.Mitigations))+4096)
+	dst, err := appendTree(dst, o, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	if !needsHTMLEscape(dst[start:]) {
+		return dst, nil
+	}
+	var buf bytes.Buffer
+	json.HTMLEscape(&buf, dst[start:])
+	return append(dst[:start], buf.Bytes()...), nil
+}
+
+// needsHTMLEscape reports whether JSON text holds a character json.Marshal
+// escapes and appendTree does not: < > & U+2028 U+2029 (in strings only).
+func needsHTMLEscape(b []byte) bool {
+	if bytes.ContainsAny(b, "<>&") {
+		return true
+	}
+	return bytes.Contains(b, []byte("\u2028")) || bytes.Contains(b, []byte("\u2029"))
 }
 
 // TM-BOM's five-step scales, mapped onto threatdeck's 1–5.
@@ -27,6 +69,28 @@ var (
 	tmbomDegree     = map[string]model.Level{"minimal": model.Low, "low": model.Low, "moderate": model.Medium, "high": model.High, "maximal": model.High}
 	tmbomSkill      = map[string]model.Level{"script_kid": model.Low, "insider": model.Medium, "engineer": model.Medium, "expert_engineer": model.High, "oc_sponsored": model.High, "state_sponsored": model.High}
 )
+
+// tmbomLazyPaths are the lists of a TM-BOM file whose objects are left
+// in their bytes until the reader takes them one by one (parseTreeLazy):
+// a 100,000-threat file is then never held as one tree of maps.
+var tmbomLazyPaths = [][]string{
+	{"assumptions", ""}, {"trust_zones", ""}, {"trust_boundaries", ""}, {"actors", ""},
+	{"components", ""}, {"data_stores", ""}, {"data_flows", ""}, {"data_sets", ""},
+	{"threat_personas", ""}, {"risks", ""}, {"threats", ""}, {"controls", ""},
+}
+
+// lazyStr is r.str(n.get(key)) for an object n perhaps still in its
+// bytes, read without building it when the member is a string.
+func lazyStr(r *jreader, n jnode, key string, names map[string]string) string {
+	if l, ok := n.v.(*lazyJSON); ok && r.err == nil {
+		if s, ok := lazyMember(l.raw, key); ok {
+			return s
+		}
+	}
+	n = r.built(n, names)
+	r.object(n)
+	return r.str(n.get(key))
+}
 
 // readTMBOM maps a Threat Model Bill of Materials: trust zones and trust
 // boundaries become trust-boundary elements; actors, components, data
@@ -45,7 +109,9 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		Scope:   r.str(scope.get("description")),
 	}
 	var assumptions []string
+	names := make(map[string]string, 64)
 	for _, a := range r.array(root.get("assumptions")) {
+		a = r.built(a, names)
 		r.object(a)
 		if d := strings.TrimSpace(r.str(a.get("description"))); d != "" {
 			assumptions = append(assumptions, "- "+d+" ("+orDefault(r.str(a.get("validity")), "unconfirmed")+")")
@@ -56,9 +122,36 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 	ext := tmbomExtension{Document: doc, Elements: map[string]string{}, Threats: map[string]string{}, Mitigations: map[string]string{}}
 
+	// An object read for the last time is kept compact in the document
+	// (what its encoding would write), so the extension is written
+	// without building it again. The bytes go into arenas of about a
+	// megabyte rather than each into its own slice.
+	var arena []byte
+	keep := func(list string, i int, n jnode) {
+		obj, isObj := n.v.(map[string]any)
+		kept, _ := doc[list].([]any)
+		if !isObj || i >= len(kept) || r.err != nil {
+			return
+		}
+		if _, lazy := kept[i].(*lazyJSON); !lazy {
+			return
+		}
+		if cap(arena)-len(arena) < 64<<10 {
+			arena = make([]byte, 0, 1<<20)
+		}
+		start := len(arena)
+		var err error
+		if arena, err = appendTree(arena, obj, "", 0); err != nil {
+			r.fail(n.path, "cannot be kept: %v", err)
+			return
+		}
+		kept[i] = &lazyJSON{raw: arena[start:len(arena):len(arena)], compact: true}
+		ext.size += len(arena) - start
+	}
 	zones := map[string]string{} // symbolic name → title
 	zoneNodes := r.array(root.get("trust_zones"))
 	for _, z := range zoneNodes {
+		z = r.built(z, names)
 		r.object(z)
 		zones[r.str(z.get("symbolic_name"))] = r.str(z.get("title"))
 	}
@@ -84,10 +177,13 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			byName[name] = id
 		}
 	}
-	for _, z := range zoneNodes {
+	for i, z := range zoneNodes {
+		z = r.built(z, names)
 		add("trust_zones", z, model.SurfaceElement{Kind: model.KindTrustBoundary, Name: r.str(z.get("title")), Description: r.str(z.get("description"))})
+		keep("trust_zones", i, z)
 	}
 	for i, tb := range r.array(root.get("trust_boundaries")) {
+		tb = r.built(tb, names)
 		r.object(tb)
 		a, z := zoneTitle(tb.get("trust_zone_a")), zoneTitle(tb.get("trust_zone_b"))
 		desc := joinText(
@@ -100,7 +196,8 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		id := b.element(model.SurfaceElement{Kind: model.KindTrustBoundary, Name: "Boundary: " + a + " ↔ " + z, Description: desc}, tb.path)
 		ext.Elements[id] = fmt.Sprintf("trust_boundaries/%d", i)
 	}
-	for _, a := range r.array(root.get("actors")) {
+	for i, a := range r.array(root.get("actors")) {
+		a = r.built(a, names)
 		r.object(a)
 		kind := model.KindExternalEntity
 		if r.str(a.get("type")) == "third_party" {
@@ -108,15 +205,16 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		add("actors", a, model.SurfaceElement{Kind: kind, Name: r.str(a.get("title")), TrustZone: zoneTitle(a.get("trust_zone")),
 			Description: joinText(r.str(a.get("description")), prefixed("Permissions: ", r.str(a.get("permissions"))))})
+		keep("actors", i, a)
 	}
 	components := r.array(root.get("components"))
 	compZone, compParent := map[string]string{}, map[string]string{}
 	for _, c := range components {
-		r.object(c)
-		name := r.str(c.get("symbolic_name"))
-		compZone[name], compParent[name] = r.str(c.get("trust_zone")), r.str(c.get("parent_component"))
+		name := lazyStr(r, c, "symbolic_name", names)
+		compZone[name], compParent[name] = lazyStr(r, c, "trust_zone", names), lazyStr(r, c, "parent_component", names)
 	}
-	for _, c := range components {
+	for i, c := range components {
+		c = r.built(c, names)
 		zone := r.str(c.get("trust_zone"))
 		// A component without a zone sits in its parent's; parents can
 		// form a cycle in a broken file, hence the bound.
@@ -125,12 +223,15 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		add("components", c, model.SurfaceElement{Kind: kindFor(r.str(c.get("symbolic_name")), r.str(c.get("title"))), Name: r.str(c.get("title")),
 			Description: r.str(c.get("description")), TrustZone: zoneTitle(jnode{v: zone})})
+		keep("components", i, c)
 	}
-	for _, s := range r.array(root.get("data_stores")) {
+	for i, s := range r.array(root.get("data_stores")) {
+		s = r.built(s, names)
 		r.object(s)
 		product := strings.TrimSpace(r.str(s.get("vendor")) + " " + r.str(s.get("product")))
 		add("data_stores", s, model.SurfaceElement{Kind: model.KindDataStore, Name: r.str(s.get("title")), TrustZone: zoneTitle(s.get("trust_zone")),
 			Description: joinText(r.str(s.get("description")), prefixed("Type: ", r.str(s.get("type"))), prefixed("Product: ", product))})
+		keep("data_stores", i, s)
 	}
 	ref := func(n jnode) string {
 		r.object(n)
@@ -140,7 +241,8 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		return byName[name]
 	}
-	for _, f := range r.array(root.get("data_flows")) {
+	for i, f := range r.array(root.get("data_flows")) {
+		f = r.built(f, names)
 		r.object(f)
 		flags := []string{}
 		if r.boolean(f.get("has_sensitive_data")) {
@@ -153,9 +255,11 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		add("data_flows", f, model.SurfaceElement{Kind: model.KindDataFlow, Name: r.str(f.get("title")), Source: ref(f.get("source")), Target: ref(f.get("destination")),
 			Description: joinText(r.str(f.get("description")), prefixed("Flow: ", strings.Join(flags, ", ")))})
+		keep("data_flows", i, f)
 	}
 
-	for _, ds := range r.array(root.get("data_sets")) {
+	for i, ds := range r.array(root.get("data_sets")) {
+		ds = r.built(ds, names)
 		r.object(ds)
 		sens := r.strings(ds.get("data_sensitivity"))
 		var places []string
@@ -169,10 +273,12 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		b.asset(model.Asset{Name: r.str(ds.get("title")), Sensitivity: sensitivityFromTags(sens),
 			Description: joinText(r.str(ds.get("description")), listLine("Data", sens), listLine("Stored in", places))}, ds.path)
+		keep("data_sets", i, ds)
 	}
 
 	personas := map[string]string{}
-	for _, p := range r.array(root.get("threat_personas")) {
+	for i, p := range r.array(root.get("threat_personas")) {
+		p = r.built(p, names)
 		r.object(p)
 		kind := model.External
 		if r.str(p.get("skill_level")) == "insider" {
@@ -185,12 +291,14 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		id := b.actor(model.Actor{Name: r.str(p.get("title")), Description: r.str(p.get("description")), Motivation: motivation,
 			Capability: tmbomSkill[r.str(p.get("skill_level"))], Kind: kind, Risk: tmbomDegree[r.str(p.get("applicability_to_org"))]}, p.path)
 		personas[r.str(p.get("symbolic_name"))] = id
+		keep("threat_personas", i, p)
 	}
 
 	type rating struct{ likelihood, impact int }
 	ratings := map[string]rating{}
 	risksOf := map[string][]string{} // threat symbolic name → titles of the risks naming it
-	for _, rk := range r.array(root.get("risks")) {
+	for ri, rk := range r.array(root.get("risks")) {
+		rk = r.built(rk, names)
 		r.object(rk)
 		l, i := tmbomLikelihood[r.str(rk.get("likelihood"))], tmbomImpact[r.str(rk.get("impact"))]
 		title := model.CleanLine(orDefault(r.str(rk.get("title")), r.str(rk.get("symbolic_name"))))
@@ -201,23 +309,26 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 				risksOf[t] = append(risksOf[t], title)
 			}
 		}
+		keep("risks", ri, rk)
 	}
 	controls := r.array(root.get("controls"))
 	threats := r.array(root.get("threats"))
 	addressed := map[string][]jnode{} // threat symbolic name → controls
 	known := map[string]bool{}
 	for _, t := range threats {
-		r.object(t)
-		known[r.str(t.get("symbolic_name"))] = true
+		known[lazyStr(r, t, "symbolic_name", names)] = true
 	}
-	for _, c := range controls {
+	for i, kept := range controls {
+		c := r.built(kept, names)
 		r.object(c)
 		linked := false
 		seen := map[string]bool{}
 		for _, t := range r.strings(c.get("threats")) {
 			if known[t] && !seen[t] {
 				seen[t] = true
-				addressed[t] = append(addressed[t], c)
+				// The control as it was kept: built again for each threat
+				// it addresses rather than held built until then.
+				addressed[t] = append(addressed[t], kept)
 				linked = true
 			}
 		}
@@ -225,8 +336,10 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			b.check(model.CheckItem{List: model.ListControls, Group: "TM-BOM controls", Title: r.str(c.get("title")),
 				Detail: r.str(c.get("description")), State: controlState(r.str(c.get("status")))}, c.path)
 		}
+		keep("controls", i, c)
 	}
-	for _, tn := range threats {
+	for i, tn := range threats {
+		tn = r.built(tn, names)
 		name := r.str(tn.get("symbolic_name"))
 		var refs []string
 		for _, m := range r.array(tn.get("attack_mechanisms")) {
@@ -259,6 +372,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		var from, dropped []string
 		for _, c := range addressed[name] {
+			c = r.built(c, names)
 			text := joinText(r.str(c.get("title")), r.str(c.get("description")), prefixed("Priority: ", r.str(c.get("priority"))))
 			if model.CleanText(text) == "" {
 				continue
@@ -280,6 +394,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			return ov
 		}
 		b.threat(&t, tn.path)
+		keep("threats", i, tn)
 		ext.Threats[t.ID] = name
 		for i, m := range t.Mitigations {
 			ext.Mitigations[m.ID] = from[i]
