@@ -108,3 +108,47 @@ func TestServeHangup(t *testing.T) {
 		t.Errorf("the socket outlived serve: %v", err)
 	}
 }
+
+// TestServeUnderNohup: started with SIGHUP ignored (nohup), serve keeps
+// hosting through a hang-up, as asked, and still stops on SIGTERM.
+func TestServeUnderNohup(t *testing.T) {
+	db := tempDB(t)
+	runCLI(t, db, "", "new", "M").ok(t)
+	cmd := exec.Command("sh", "-c", `trap '' HUP; exec "$0" --db "$1" serve --name host`, threatdeckBinary(t), db)
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(db + ".sock"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve never hosted; stderr %q", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("serve under nohup ended on SIGHUP: %v; stderr %q", err, stderr.String())
+	case <-time.After(300 * time.Millisecond):
+	}
+	runCLI(t, db, "", "list").ok(t) // still answering through its socket
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve exited with %v on SIGTERM; stderr %q", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop on SIGTERM")
+	}
+}
