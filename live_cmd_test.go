@@ -424,7 +424,8 @@ func TestRefusingHost(t *testing.T) {
 
 // TestJoiner: the SSH server's way in gives a live workbook and its leave.
 func TestJoiner(t *testing.T) {
-	h, err := live.Open(tempDB(t), live.Options{})
+	db := tempDB(t)
+	h, err := live.Open(db, live.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,6 +436,16 @@ func TestJoiner(t *testing.T) {
 	}
 	if wb.Me().Name != "sam" || wb.Me().Role != model.RoleObserver {
 		t.Errorf("joined as %+v", wb.Me())
+	}
+	// A participant from another machine sees the file's name, not where
+	// the facilitator keeps it.
+	if got := wb.Path(); got != filepath.Base(db) {
+		t.Errorf("a remote participant is shown the workbook as %q, want %q", got, filepath.Base(db))
+	}
+	if _, ok := wb.(interface {
+		ActiveLibraries() ([]model.Library, error)
+	}); !ok {
+		t.Error("the remote member lost the host's team libraries")
 	}
 	leave()
 	for ev := range wb.Events() {

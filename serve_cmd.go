@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -85,9 +86,19 @@ func joiner(h *live.Host) func(model.Participant) (tui.Live, func(), error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return m, m.Leave, nil
+		return remoteMember{m}, m.Leave, nil
 	}
 }
+
+// remoteMember is a session joined from another machine. It is the host's
+// member in every way but one: the workbook is named by its file name
+// alone, because where the facilitator keeps threat models on this machine
+// (the directories often name the client or the project) is not the
+// participant's to see.
+type remoteMember struct{ *live.Member }
+
+// Path is the workbook's file name, without its directory.
+func (r remoteMember) Path() string { return filepath.Base(r.Member.Path()) }
 
 // serve runs the session until ctx ends. Everything that serves the
 // workbook beyond the local socket (the SSH server, given joiner(h))
