@@ -516,3 +516,93 @@ func (p *treeParser) more(closer byte) (more, ok bool) {
 	}
 	return false, false
 }
+
+// members reads the object at p member by member: each is called with
+// the member's name and p at its value, which it must read. It reports
+// whether the object is valid JSON and every call returned true. Names
+// are interned when p.names is set.
+func (p *treeParser) members(each func(key string) bool) bool {
+	if p.i >= len(p.data) || p.data[p.i] != '{' {
+		return false
+	}
+	p.i++
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == '}' {
+		p.i++
+		return true
+	}
+	for {
+		if p.i >= len(p.data) || p.data[p.i] != '"' {
+			return false
+		}
+		k, ok := p.str(p.names != nil)
+		if !ok {
+			return false
+		}
+		p.space()
+		if p.i >= len(p.data) || p.data[p.i] != ':' {
+			return false
+		}
+		p.i++
+		p.space()
+		if !each(k.(string)) {
+			return false
+		}
+		if more, ok := p.more('}'); !ok {
+			return false
+		} else if !more {
+			return true
+		}
+	}
+}
+
+// elements reads the array at p element by element: each is called with
+// p at an element, which it must read.
+func (p *treeParser) elements(each func() bool) bool {
+	if p.i >= len(p.data) || p.data[p.i] != '[' {
+		return false
+	}
+	p.i++
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == ']' {
+		p.i++
+		return true
+	}
+	for {
+		if !each() {
+			return false
+		}
+		if more, ok := p.more(']'); !ok {
+			return false
+		} else if !more {
+			return true
+		}
+	}
+}
+
+// lazyMemberValue decodes member key of the object raw holds (the last
+// one, as building the object keeps) without building the rest, member
+// names inside it interned in names (nil: for this call alone); raw is
+// valid JSON (checked when it was kept).
+func lazyMemberValue(raw []byte, key string, names map[string]string) (v any, found bool) {
+	if names == nil {
+		names = make(map[string]string, 4)
+	}
+	p := treeParser{data: raw}
+	p.space()
+	ok := p.members(func(k string) bool {
+		if k != key {
+			return p.skipValue(0)
+		}
+		p.names = names
+		defer func() { p.names = nil }()
+		var ok bool
+		v, ok = p.value()
+		found = ok
+		return ok
+	})
+	if !ok || !found {
+		return nil, false
+	}
+	return v, true
+}

@@ -22,10 +22,10 @@ type otmExtension struct {
 	Document map[string]any `json:"document"`
 	Project  map[string]any `json:"project"`
 	// Elements, Assets and Threats map threatdeck ids to the original
-	// object less the texts the model holds.
-	Elements map[string]map[string]any `json:"elements"`
-	Assets   map[string]map[string]any `json:"assets"`
-	Threats  map[string]map[string]any `json:"threats"`
+	// object less the texts the model holds, each in its bytes.
+	Elements otmObjects `json:"elements"`
+	Assets   otmObjects `json:"assets"`
+	Threats  otmObjects `json:"threats"`
 	// States holds each threat's original state per element, so an
 	// unchanged status is written back in the file's own words.
 	States map[string]map[string]string `json:"states"`
@@ -38,33 +38,110 @@ type otmExtension struct {
 	MitigationStates map[string]map[string]string `json:"mitigation_states,omitempty"`
 	// Unlinked are top-level mitigations no threat refers to, written
 	// back as they were.
-	Unlinked []map[string]any `json:"unlinked,omitempty"`
+	Unlinked otmObjectList `json:"unlinked,omitempty"`
+	// size is about how many bytes the kept objects take, for the
+	// buffer appendJSON writes into.
+	size int
 }
 
 // otmMitigationRef is where a threatdeck mitigation came from: the OTM
 // mitigation (shared by every threat it is linked to) and its state.
 type otmMitigationRef struct {
-	Object map[string]any `json:"object"`
-	State  string         `json:"state"`
+	Object *lazyJSON `json:"object"`
+	State  string    `json:"state"`
 	// Text is the description threatdeck composed from name and
 	// description; while unchanged, the originals are written back.
 	Text string `json:"text"`
 }
 
+// otmInstance is a threat instance on an element: the path of the
+// element and its index in the element's threats say where it is, for a
+// warning (a path for each of 100,000 instances is megabytes).
 type otmInstance struct {
 	element     string
 	state       string
-	path        string
+	at          string
+	index       int
 	mitigations []otmMitigationUse
 }
 
-type otmMitigationUse struct{ id, state, path string }
+// path is the instance's JSON path.
+func (in otmInstance) path() string { return indexPath(childPath(in.at, "threats"), in.index) }
+
+type otmMitigationUse struct {
+	id, state string
+	index     int // in the instance's mitigations
+}
+
+// otmLazyPaths are the lists of an OTM file its reader builds one object
+// at a time (parseTreeLazy): a 100,000-element file is never held as one
+// tree of maps.
+var otmLazyPaths = [][]string{
+	{"trustZones", ""}, {"components", ""}, {"dataflows", ""},
+	{"assets", ""}, {"threats", ""}, {"mitigations", ""},
+}
+
+// otmMitigation is a top-level mitigation, read (built, its text
+// composed, its object kept) the first time a threat links it: several
+// threats can share one.
+type otmMitigation struct {
+	n    jnode
+	read bool
+	text string
+	kept *lazyJSON
+}
+
+// otmKeeper keeps objects compact for the extension (see otmArena).
+type otmKeeper func(n jnode, obj map[string]any) *lazyJSON
+
+func (mit *otmMitigation) readOnce(r *jreader, names map[string]string, keep otmKeeper) string {
+	if mit.read {
+		return mit.text
+	}
+	mit.read = true
+	mn := r.built(mit.n, names)
+	mit.text = mitigationText(r.str(mn.get("name")), r.str(mn.get("description")))
+	if model.CleanText(mit.text) == "" {
+		return mit.text
+	}
+	r.number(mn.get("riskReduction"))
+	if obj, ok := mn.v.(map[string]any); ok {
+		mit.kept = keep(mn, obj)
+	}
+	return mit.text
+}
+
+// otmObject checks that n is an object (or null) as r.object does, for
+// an object perhaps still in its bytes (which is one).
+func otmObject(r *jreader, n jnode) {
+	if _, lazy := n.v.(*lazyJSON); !lazy {
+		r.object(n)
+	}
+}
+
+// otmMember is n.get(key) for an object perhaps still in its bytes,
+// decoding that member alone.
+func otmMember(n jnode, key string, names map[string]string) jnode {
+	l, lazy := n.v.(*lazyJSON)
+	if !lazy {
+		return n.get(key)
+	}
+	v, found := lazyMemberValue(l.raw, key, names)
+	return jnode{v: v, path: childPath(n.path, key), present: found}
+}
+
+// listLen is the length of the list n holds, 0 for anything else.
+func listLen(n jnode) int {
+	list, _ := n.v.([]any)
+	return len(list)
+}
 
 // readOTM maps an Open Threat Model: trust zones become trust-boundary
 // elements (and the trust zone of what they hold), components and
 // dataflows become elements, threats keep their categories and have their
 // 0–100 likelihood and impact mapped to 1–5, and the mitigations linked to
-// a threat on any component become its mitigations.
+// a threat on any component become its mitigations. Each object of the
+// file's lists is built when it is read and kept compact (otmArena).
 func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	rootObj := r.object(root)
 	project := root.get("project")
@@ -78,28 +155,38 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	ext := otmExtension{
 		Document:    residual(rootObj, "project", "trustZones", "components", "dataflows", "assets", "threats", "mitigations"),
 		Project:     residual(r.object(project), "name", "owner", "description"),
-		Elements:    map[string]map[string]any{},
-		Assets:      map[string]map[string]any{},
-		Threats:     map[string]map[string]any{},
+		Elements:    otmObjects{},
+		Assets:      otmObjects{},
+		Threats:     otmObjects{},
 		States:      map[string]map[string]string{},
 		Mitigations: map[string]otmMitigationRef{},
+	}
+	names := make(map[string]string, 64)
+	var arena otmArena
+	keep := func(n jnode, obj map[string]any) *lazyJSON {
+		l, err := arena.keep(obj)
+		if err != nil {
+			r.fail(n.path, "cannot be kept: %v", err)
+		}
+		return l
 	}
 
 	elementOf := map[string]string{} // OTM id → element id
 	zones := r.array(root.get("trustZones"))
 	components := r.array(root.get("components"))
 	dataflows := r.array(root.get("dataflows"))
+	b.reserve(len(zones)+len(components)+len(dataflows), listLen(root.get("threats")))
 	zoneName := map[string]string{}
 	parentOf := map[string]jnode{}
 	for _, n := range zones {
-		r.object(n)
-		id := r.str(n.get("id"))
-		zoneName[id] = r.str(n.get("name"))
-		parentOf[id] = n.get("parent")
+		otmObject(r, n)
+		id := r.str(otmMember(n, "id", names))
+		zoneName[id] = r.str(otmMember(n, "name", names))
+		parentOf[id] = otmMember(n, "parent", names)
 	}
 	for _, n := range components {
-		r.object(n)
-		parentOf[r.str(n.get("id"))] = n.get("parent")
+		otmObject(r, n)
+		parentOf[r.str(otmMember(n, "id", names))] = otmMember(n, "parent", names)
 	}
 	if r.err != nil {
 		return ov
@@ -118,29 +205,32 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		if id != "" {
 			elementOf[id] = eid
 		}
-		for _, in := range r.array(n.get("threats")) {
+		for i, in := range r.array(n.get("threats")) {
 			r.object(in)
-			inst := otmInstance{element: eid, state: r.str(in.get("state")), path: in.path}
-			for _, mu := range r.array(in.get("mitigations")) {
+			inst := otmInstance{element: eid, state: r.str(in.get("state")), at: n.path, index: i}
+			for k, mu := range r.array(in.get("mitigations")) {
 				r.object(mu)
-				inst.mitigations = append(inst.mitigations, otmMitigationUse{r.str(mu.get("mitigation")), r.str(mu.get("state")), mu.path})
+				inst.mitigations = append(inst.mitigations, otmMitigationUse{r.str(mu.get("mitigation")), r.str(mu.get("state")), k})
 			}
 			tid := r.str(in.get("threat"))
 			instances[tid] = append(instances[tid], inst)
 		}
-		ext.Elements[eid] = strip(obj, "name", "description", "threats")
+		ext.Elements[eid] = keep(n, strip(obj, "name", "description", "threats"))
 	}
 	for _, z := range zones {
+		z = r.built(z, names)
 		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZone(r, z.get("parent"), parentOf, zoneName)})
 		r.number(z.get("risk").get("trustRating"))
 	}
 	for _, c := range components {
+		c = r.built(c, names)
 		add(c, model.SurfaceElement{
 			Kind:      kindFor(r.str(c.get("type")), r.str(c.get("name"))),
 			TrustZone: otmZone(r, c.get("parent"), parentOf, zoneName),
 		})
 	}
 	for _, f := range dataflows {
+		f = r.built(f, names)
 		src, dst := r.str(f.get("source")), r.str(f.get("destination"))
 		for _, end := range []struct{ key, id string }{{"source", src}, {"destination", dst}} {
 			if _, ok := elementOf[end.id]; !ok && r.err == nil {
@@ -157,29 +247,31 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 
 	for _, a := range r.array(root.get("assets")) {
+		a = r.built(a, names)
 		obj := r.object(a)
 		asset := model.Asset{Name: r.str(a.get("name")), Description: r.str(a.get("description"))}
 		if conf, ok := r.number(a.get("risk").get("confidentiality")); ok {
 			asset.Sensitivity = sensitivityFrom100(conf)
 		}
 		id := b.asset(asset, a.path)
-		ext.Assets[id] = strip(obj, "name", "description")
+		ext.Assets[id] = keep(a, strip(obj, "name", "description"))
 	}
 
-	mitigations := map[string]jnode{}
+	mitigations := map[string]*otmMitigation{}
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
-		r.object(mn)
-		id := r.str(mn.get("id"))
+		otmObject(r, mn)
+		id := r.str(otmMember(mn, "id", names))
 		if _, dup := mitigations[id]; !dup {
 			mitigationOrder = append(mitigationOrder, id)
 		}
-		mitigations[id] = mn
+		mitigations[id] = &otmMitigation{n: mn}
 	}
 	defined := map[string]bool{}
 	for _, tn := range r.array(root.get("threats")) {
+		tn = r.built(tn, names)
 		defined[r.str(tn.get("id"))] = true
-		readOTMThreat(r, b, tn, instances, mitigations, &ext)
+		readOTMThreat(r, b, tn, instances, mitigations, &ext, otmReading{names, keep})
 	}
 	referenced := map[string]bool{}
 	for _, list := range instances {
@@ -192,19 +284,27 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	for _, tid := range slices.Sorted(maps.Keys(instances)) {
 		if list := instances[tid]; !defined[tid] {
 			for _, in := range list {
-				b.warn("Imported file: a threat instance refers to threat %q, which the file does not define (%s).", tid, in.path)
+				b.warn("Imported file: a threat instance refers to threat %q, which the file does not define (%s).", tid, in.path())
 			}
 		}
 	}
 	for _, id := range mitigationOrder {
 		if !referenced[id] {
-			if obj, ok := mitigations[id].v.(map[string]any); ok {
-				ext.Unlinked = append(ext.Unlinked, obj)
+			mn := r.built(mitigations[id].n, names)
+			if obj, ok := mn.v.(map[string]any); ok {
+				ext.Unlinked = append(ext.Unlinked, keep(mn, obj))
 			}
 		}
 	}
+	ext.size = arena.size
 	b.extension(ToolOTM, &ext)
 	return ov
+}
+
+// otmReading is what reading one object needs from the whole import.
+type otmReading struct {
+	names map[string]string
+	keep  otmKeeper
 }
 
 // otmZone follows parents up to the enclosing trust zone's name.
@@ -223,7 +323,7 @@ func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[s
 	return ""
 }
 
-func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmInstance, mitigations map[string]jnode, ext *otmExtension) {
+func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmInstance, mitigations map[string]*otmMitigation, ext *otmExtension, rd otmReading) {
 	obj := r.object(tn)
 	id := r.str(tn.get("id"))
 	risk := tn.get("risk")
@@ -242,8 +342,10 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 		return
 	}
 	states := map[string]string{}
-	mitIndex := map[string]int{} // OTM mitigation id → index in t.Mitigations (-1: none)
-	var occ []map[string]string  // per mitigation: state per element
+	// The mitigations linked so far, by OTM id: a threat links a few, so
+	// a list is searched rather than a map made for each threat.
+	var linked []otmLinked
+	var linkedIndex map[string]int // by id, once linked is long
 	var origins []otmMitigationRef
 	for i, in := range instances[id] {
 		t.Surface = append(t.Surface, in.element)
@@ -252,45 +354,111 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 			t.Status = s
 		}
 		for _, mu := range in.mitigations {
-			mn, ok := mitigations[mu.id]
+			mit, ok := mitigations[mu.id]
 			if !ok {
-				b.warn("Imported file: a threat instance refers to mitigation %q, which the file does not define (%s).", mu.id, mu.path)
+				b.warn("Imported file: a threat instance refers to mitigation %q, which the file does not define (%s).", mu.id, indexPath(childPath(in.path(), "mitigations"), mu.index))
 				continue
 			}
-			if at, seen := mitIndex[mu.id]; seen {
-				if at >= 0 {
-					occ[at][in.element] = mu.state
+			if at := linkedAt(linked, linkedIndex, mu.id); at >= 0 {
+				if l := &linked[at]; l.index >= 0 {
+					l.occur(in.element, mu.state)
 				}
 				continue
 			}
-			mitIndex[mu.id] = -1
-			mobj, _ := mn.v.(map[string]any)
-			text := mitigationText(r.str(mn.get("name")), r.str(mn.get("description")))
+			linked = append(linked, otmLinked{id: mu.id, index: -1})
+			if linkedIndex == nil && len(linked) > smallList {
+				linkedIndex = make(map[string]int, 2*len(linked))
+				for i, l := range linked {
+					linkedIndex[l.id] = i
+				}
+			} else if linkedIndex != nil {
+				linkedIndex[mu.id] = len(linked) - 1
+			}
+			text := mit.readOnce(r, rd.names, rd.keep)
 			if model.CleanText(text) == "" {
 				continue
 			}
-			mitIndex[mu.id] = len(t.Mitigations)
-			occ = append(occ, map[string]string{in.element: mu.state})
-			r.number(mn.get("riskReduction"))
+			l := &linked[len(linked)-1]
+			l.index = len(t.Mitigations)
+			l.occur(in.element, mu.state)
 			t.Mitigations = append(t.Mitigations, model.Mitigation{Description: text, Status: mitigationStatusFrom(mu.state)})
-			origins = append(origins, otmMitigationRef{Object: mobj, State: mu.state, Text: model.CleanText(text)})
+			origins = append(origins, otmMitigationRef{Object: mit.kept, State: mu.state, Text: model.CleanText(text)})
 		}
 	}
 	if r.err != nil {
 		return
 	}
 	b.threat(&t, tn.path)
-	ext.Threats[t.ID] = strip(obj, "name", "description")
+	ext.Threats[t.ID] = rd.keep(tn, strip(obj, "name", "description"))
 	ext.States[t.ID] = states
 	for i, m := range t.Mitigations {
 		ext.Mitigations[m.ID] = origins[i]
-		if len(occ[i]) > 1 {
+	}
+	for _, l := range linked {
+		if l.index >= 0 && len(l.states) > 1 {
 			if ext.MitigationStates == nil {
 				ext.MitigationStates = map[string]map[string]string{}
 			}
-			ext.MitigationStates[m.ID] = occ[i]
+			occ := make(map[string]string, len(l.states))
+			for _, o := range l.states {
+				occ[o.element] = o.state
+			}
+			ext.MitigationStates[t.Mitigations[l.index].ID] = occ
 		}
 	}
+}
+
+// otmLinked is a mitigation a threat links: its index in the threat's
+// mitigations (-1: none, its text is empty) and its state on each
+// element, the last one given for an element counting.
+type otmLinked struct {
+	id     string
+	index  int
+	states []otmOccurrence
+	// at indexes states by element once there are many.
+	at map[string]int
+}
+
+type otmOccurrence struct{ element, state string }
+
+// smallList is how long a list is searched before a map indexes it.
+const smallList = 16
+
+// linkedAt finds the mitigation id in linked (index: by id, or nil), -1
+// when it is not there.
+func linkedAt(linked []otmLinked, index map[string]int, id string) int {
+	if index != nil {
+		if i, ok := index[id]; ok {
+			return i
+		}
+		return -1
+	}
+	return slices.IndexFunc(linked, func(l otmLinked) bool { return l.id == id })
+}
+
+func (l *otmLinked) occur(element, state string) {
+	if l.at != nil {
+		if i, ok := l.at[element]; ok {
+			l.states[i].state = state
+			return
+		}
+		l.at[element] = len(l.states)
+	} else {
+		for i := range l.states {
+			if l.states[i].element == element {
+				l.states[i].state = state
+				return
+			}
+		}
+		if len(l.states) >= smallList {
+			l.at = make(map[string]int, 2*len(l.states))
+			for i, o := range l.states {
+				l.at[o.element] = i
+			}
+			l.at[element] = len(l.states)
+		}
+	}
+	l.states = append(l.states, otmOccurrence{element, state})
 }
 
 // firstStride picks the first category that is a STRIDE one, else the first.
