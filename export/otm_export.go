@@ -349,7 +349,7 @@ func (w *otmWriter) instancesOn(eid string) []any {
 		t := &w.m.Threats[ti]
 		inst := newObject()
 		inst.set("threat", w.ids[t.ID])
-		state := w.ext.States[t.ID][eid]
+		state, _ := w.ext.States[t.ID].get(eid)
 		if state == "" || statusFrom(state) != t.Status {
 			state = otmState(t.Status)
 		}
@@ -360,7 +360,7 @@ func (w *otmWriter) instancesOn(eid string) []any {
 			ms := ref.State
 			if ms == "" || mitigationStatusFrom(ms) != mt.Status {
 				ms = otmMitigationState(mt.Status)
-			} else if own, ok := w.ext.MitigationStates[mt.ID][eid]; ok {
+			} else if own, ok := w.ext.MitigationStates[mt.ID].get(eid); ok {
 				ms = own // unchanged: each occurrence as the file had it
 			}
 			mits = append(mits, map[string]any{"mitigation": w.mitigationID(mt), "state": ms})

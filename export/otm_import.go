@@ -28,14 +28,14 @@ type otmExtension struct {
 	Threats  otmObjects `json:"threats"`
 	// States holds each threat's original state per element, so an
 	// unchanged status is written back in the file's own words.
-	States map[string]map[string]string `json:"states"`
+	States otmStates `json:"states"`
 	// Mitigations maps threatdeck mitigation ids to their origin.
 	Mitigations map[string]otmMitigationRef `json:"mitigations"`
 	// MitigationStates holds each mitigation's state per element (by
 	// threatdeck mitigation id, then element id): OTM states it per
 	// occurrence, threatdeck once, so an unchanged status is written back
 	// as each occurrence had it ("required" here, "implemented" there).
-	MitigationStates map[string]map[string]string `json:"mitigation_states,omitempty"`
+	MitigationStates otmStates `json:"mitigation_states,omitempty"`
 	// Unlinked are top-level mitigations no threat refers to, written
 	// back as they were.
 	Unlinked otmObjectList `json:"unlinked,omitempty"`
@@ -158,7 +158,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		Elements:    otmObjects{},
 		Assets:      otmObjects{},
 		Threats:     otmObjects{},
-		States:      map[string]map[string]string{},
+		States:      otmStates{},
 		Mitigations: map[string]otmMitigationRef{},
 	}
 	names := make(map[string]string, 64)
@@ -341,7 +341,7 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 	if r.err != nil {
 		return
 	}
-	states := map[string]string{}
+	var states []otmOccurrence
 	// The mitigations linked so far, by OTM id: a threat links a few, so
 	// a list is searched rather than a map made for each threat.
 	var linked []otmLinked
@@ -349,7 +349,7 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 	var origins []otmMitigationRef
 	for i, in := range instances[id] {
 		t.Surface = append(t.Surface, in.element)
-		states[in.element] = in.state
+		states = append(states, otmOccurrence{in.element, in.state})
 		if s := statusFrom(in.state); i == 0 || s == model.StatusOpen {
 			t.Status = s
 		}
@@ -390,20 +390,16 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 	}
 	b.threat(&t, tn.path)
 	ext.Threats[t.ID] = rd.keep(tn, strip(obj, "name", "description"))
-	ext.States[t.ID] = states
+	ext.States[t.ID] = newStateList(states)
 	for i, m := range t.Mitigations {
 		ext.Mitigations[m.ID] = origins[i]
 	}
 	for _, l := range linked {
 		if l.index >= 0 && len(l.states) > 1 {
 			if ext.MitigationStates == nil {
-				ext.MitigationStates = map[string]map[string]string{}
+				ext.MitigationStates = otmStates{}
 			}
-			occ := make(map[string]string, len(l.states))
-			for _, o := range l.states {
-				occ[o.element] = o.state
-			}
-			ext.MitigationStates[t.Mitigations[l.index].ID] = occ
+			ext.MitigationStates[t.Mitigations[l.index].ID] = newStateList(l.states)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 )
 
 // The data an OTM import keeps holds nearly the whole file, entity by
@@ -135,9 +136,9 @@ func readOTMExtension(raw []byte) (otmExtension, bool) {
 			v, ok := p.value()
 			states, isStates := keptStates(v)
 			if k == "states" {
-				ext.States = states
+				ext.States = stateLists(states)
 			} else {
-				ext.MitigationStates = states
+				ext.MitigationStates = stateLists(states)
 			}
 			return ok && isStates
 		case "mitigations":
@@ -349,10 +350,10 @@ func (x *otmExtension) appendJSON(dst []byte) ([]byte, error) {
 // written into one buffer without growing it.
 func (x *otmExtension) sizeHint() int {
 	n := x.size + 4096 + 16*(len(x.Elements)+len(x.Assets)+len(x.Threats))
-	for id, inner := range x.States {
+	for id, list := range x.States {
 		n += len(id) + 8
-		for eid, s := range inner {
-			n += len(eid) + len(s) + 8
+		for _, o := range list {
+			n += len(o.element) + len(o.state) + 8
 		}
 	}
 	for id, ref := range x.Mitigations {
@@ -387,26 +388,102 @@ func appendKept(dst []byte, m otmObjects) ([]byte, error) {
 }
 
 // appendStates writes states by id, then by element id, in order.
-func appendStates(dst []byte, m map[string]map[string]string) []byte {
+func appendStates(dst []byte, m otmStates) []byte {
 	dst = append(dst, '{')
 	for i, id := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		dst = appendJSONString(dst, id)
-		dst = append(dst, ":{"...)
-		inner := m[id]
-		for k, eid := range slices.Sorted(maps.Keys(inner)) {
-			if k > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, eid)
-			dst = append(dst, ':')
-			dst = appendJSONString(dst, inner[eid])
-		}
-		dst = append(dst, '}')
+		dst = append(dst, ':')
+		dst = m[id].appendJSON(dst)
 	}
 	return append(dst, '}')
+}
+
+// otmStates are states by threatdeck id (of a threat or a mitigation),
+// then by element id: a list each, not a map, for most hold one.
+type otmStates map[string]otmStateList
+
+// otmStateList is one entity's state on each element, sorted by element.
+type otmStateList []otmOccurrence
+
+// newStateList sorts occurrences by element, the last one given for an
+// element counting, as when they are set in a map one after another.
+func newStateList(occ []otmOccurrence) otmStateList {
+	slices.SortStableFunc(occ, func(a, b otmOccurrence) int { return strings.Compare(a.element, b.element) })
+	out := occ[:0]
+	for i, o := range occ {
+		if i+1 < len(occ) && occ[i+1].element == o.element {
+			continue
+		}
+		out = append(out, o)
+	}
+	return otmStateList(slices.Clip(out))
+}
+
+// stateLists turns states read as maps into lists.
+func stateLists(m map[string]map[string]string) otmStates {
+	if m == nil {
+		return nil
+	}
+	out := make(otmStates, len(m))
+	for id, inner := range m {
+		if inner == nil {
+			out[id] = nil
+			continue
+		}
+		list := make(otmStateList, 0, len(inner))
+		for el, s := range inner {
+			list = append(list, otmOccurrence{el, s})
+		}
+		out[id] = newStateList(list)
+	}
+	return out
+}
+
+// get gives the state on element.
+func (l otmStateList) get(element string) (string, bool) {
+	i, ok := slices.BinarySearchFunc(l, element, func(o otmOccurrence, el string) int { return strings.Compare(o.element, el) })
+	if !ok {
+		return "", false
+	}
+	return l[i].state, true
+}
+
+// appendJSON writes the list as an object ({} when there is none, as
+// kept data has always been written).
+func (l otmStateList) appendJSON(dst []byte) []byte {
+	dst = append(dst, '{')
+	for i, o := range l {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, o.element)
+		dst = append(dst, ':')
+		dst = appendJSONString(dst, o.state)
+	}
+	return append(dst, '}')
+}
+
+// MarshalJSON writes the list as the object it stands for.
+func (l otmStateList) MarshalJSON() ([]byte, error) { return l.appendJSON(nil), nil }
+
+// UnmarshalJSON reads states as encoding/json read them into
+// map[string]map[string]string, with the same errors; two members of
+// one name add up, as they did.
+func (m *otmStates) UnmarshalJSON(raw []byte) error {
+	var v map[string]map[string]string
+	if err := decodeExtension(raw, &v); err != nil {
+		return err
+	}
+	lists := stateLists(v)
+	if lists == nil || *m == nil {
+		*m = lists
+		return nil
+	}
+	maps.Copy(*m, lists)
+	return nil
 }
 
 // keptValue is a kept object for a tree: null when there is none.

@@ -102,9 +102,9 @@ func TestOTMExtensionAppendJSON(t *testing.T) {
 		Elements:         otmObjects{"SE-001": kept(`{"id":"c1","type":"web"}`)},
 		Assets:           otmObjects{"AS-001": kept(`{"id":"a"}`)},
 		Threats:          otmObjects{"T-001": kept(`{"id":"t","risk":{"likelihood":75}}`)},
-		States:           map[string]map[string]string{"T-001": {"SE-001": "exposed"}},
+		States:           otmStates{"T-001": {{"SE-001", "exposed"}}},
 		Mitigations:      map[string]otmMitigationRef{"M-001": {Object: kept(`{"id":"m"}`), State: "required", Text: "x"}},
-		MitigationStates: map[string]map[string]string{"M-001": {"SE-001": "required", "SE-002": "implemented"}},
+		MitigationStates: otmStates{"M-001": {{"SE-001", "required"}, {"SE-002", "implemented"}}},
 		Unlinked:         otmObjectList{kept(`{"id":"m-waf"}`)},
 	}
 	want, err := json.Marshal(x)
