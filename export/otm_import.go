@@ -100,7 +100,7 @@ func (mit *otmMitigation) readOnce(r *jreader, names map[string]string, keep otm
 	}
 	mit.read = true
 	mn := r.built(mit.n, names)
-	mit.text = mitigationText(r.str(mn.get("name")), r.str(mn.get("description")))
+	mit.text = mitigationText(otmStr(r, mn, "name"), otmStr(r, mn, "description"))
 	if model.CleanText(mit.text) == "" {
 		return mit.text
 	}
@@ -130,6 +130,83 @@ func otmMember(n jnode, key string, names map[string]string) jnode {
 	return jnode{v: v, path: childPath(n.path, key), present: found}
 }
 
+// otmStr is r.str(n.get(key)) making the member's path only for an
+// error: a path for every member read is most of what reading costs.
+func otmStr(r *jreader, n jnode, key string) string {
+	if obj, ok := n.v.(map[string]any); ok && r.err == nil {
+		switch v := obj[key].(type) {
+		case string:
+			return v
+		case nil:
+			return ""
+		}
+	}
+	return r.str(n.get(key))
+}
+
+// readInstances reads the threat instances on element n (eid), giving
+// each with the id of its threat.
+func readInstances(r *jreader, n jnode, eid string, each func(tid string, inst otmInstance)) {
+	obj, _ := n.v.(map[string]any)
+	if list, ok := obj["threats"].([]any); ok && r.err == nil && plainInstances(list) {
+		// Nothing to report: read without a path for every value.
+		for i, v := range list {
+			in, _ := v.(map[string]any)
+			state, _ := in["state"].(string)
+			inst := otmInstance{element: eid, state: state, at: n.path, index: i}
+			uses, _ := in["mitigations"].([]any)
+			for k, u := range uses {
+				mu, _ := u.(map[string]any)
+				id, _ := mu["mitigation"].(string)
+				ms, _ := mu["state"].(string)
+				inst.mitigations = append(inst.mitigations, otmMitigationUse{id, ms, k})
+			}
+			tid, _ := in["threat"].(string)
+			each(tid, inst)
+		}
+		return
+	}
+	for i, in := range r.array(n.get("threats")) {
+		r.object(in)
+		inst := otmInstance{element: eid, state: otmStr(r, in, "state"), at: n.path, index: i}
+		for k, mu := range r.array(in.get("mitigations")) {
+			r.object(mu)
+			inst.mitigations = append(inst.mitigations, otmMitigationUse{otmStr(r, mu, "mitigation"), otmStr(r, mu, "state"), k})
+		}
+		each(otmStr(r, in, "threat"), inst)
+	}
+}
+
+// plainInstances reports whether every instance in list reads without a
+// problem: an object or null, its threat and state strings or null, its
+// mitigations a list (or null) of such objects.
+func plainInstances(list []any) bool {
+	strOrNull := func(v any) bool {
+		_, ok := v.(string)
+		return ok || v == nil
+	}
+	for _, v := range list {
+		in, ok := v.(map[string]any)
+		if v == nil {
+			continue
+		}
+		if !ok || !strOrNull(in["state"]) || !strOrNull(in["threat"]) {
+			return false
+		}
+		uses, isList := in["mitigations"].([]any)
+		if !isList && in["mitigations"] != nil {
+			return false
+		}
+		for _, u := range uses {
+			mu, ok := u.(map[string]any)
+			if u != nil && (!ok || !strOrNull(mu["mitigation"]) || !strOrNull(mu["state"])) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // listLen is the length of the list n holds, 0 for anything else.
 func listLen(n jnode) int {
 	list, _ := n.v.([]any)
@@ -147,19 +224,22 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	project := root.get("project")
 	r.requireObject(project, "an OTM file has a project with its name and id")
 	ov := model.Overview{
-		Title:   r.str(project.get("name")),
-		Owner:   r.str(project.get("owner")),
-		Summary: r.str(project.get("description")),
+		Title:   otmStr(r, project, "name"),
+		Owner:   otmStr(r, project, "owner"),
+		Summary: otmStr(r, project, "description"),
 	}
-	r.str(root.get("otmVersion"))
+	otmStr(r, root, "otmVersion")
+	// The lists' lengths size the maps, so none grows by rehashing.
+	nElements := listLen(root.get("trustZones")) + listLen(root.get("components")) + listLen(root.get("dataflows"))
+	nThreats, nMitigations := listLen(root.get("threats")), listLen(root.get("mitigations"))
 	ext := otmExtension{
 		Document:    residual(rootObj, "project", "trustZones", "components", "dataflows", "assets", "threats", "mitigations"),
 		Project:     residual(r.object(project), "name", "owner", "description"),
-		Elements:    otmObjects{},
-		Assets:      otmObjects{},
-		Threats:     otmObjects{},
-		States:      otmStates{},
-		Mitigations: map[string]otmMitigationRef{},
+		Elements:    make(otmObjects, nElements),
+		Assets:      make(otmObjects, listLen(root.get("assets"))),
+		Threats:     make(otmObjects, nThreats),
+		States:      make(otmStates, nThreats),
+		Mitigations: make(map[string]otmMitigationRef, nMitigations),
 	}
 	names := make(map[string]string, 64)
 	var arena otmArena
@@ -171,13 +251,13 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		return l
 	}
 
-	elementOf := map[string]string{} // OTM id → element id
+	elementOf := make(map[string]string, nElements) // OTM id → element id
 	zones := r.array(root.get("trustZones"))
 	components := r.array(root.get("components"))
 	dataflows := r.array(root.get("dataflows"))
-	b.reserve(len(zones)+len(components)+len(dataflows), listLen(root.get("threats")))
-	zoneName := map[string]string{}
-	parentOf := map[string]jnode{}
+	b.reserve(nElements, nThreats)
+	zoneName := make(map[string]string, len(zones))
+	parentOf := make(map[string]jnode, len(zones)+len(components))
 	for _, n := range zones {
 		otmObject(r, n)
 		id := r.str(otmMember(n, "id", names))
@@ -191,12 +271,12 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	if r.err != nil {
 		return ov
 	}
-	instances := map[string][]otmInstance{}
+	instances := make(map[string][]otmInstance, nThreats)
 	add := func(n jnode, e model.SurfaceElement) {
 		obj := r.object(n)
-		id := r.str(n.get("id"))
-		e.Name = r.str(n.get("name"))
-		e.Description = r.str(n.get("description"))
+		id := otmStr(r, n, "id")
+		e.Name = otmStr(r, n, "name")
+		e.Description = otmStr(r, n, "description")
 		if r.err != nil {
 			return
 		}
@@ -205,16 +285,9 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		if id != "" {
 			elementOf[id] = eid
 		}
-		for i, in := range r.array(n.get("threats")) {
-			r.object(in)
-			inst := otmInstance{element: eid, state: r.str(in.get("state")), at: n.path, index: i}
-			for k, mu := range r.array(in.get("mitigations")) {
-				r.object(mu)
-				inst.mitigations = append(inst.mitigations, otmMitigationUse{r.str(mu.get("mitigation")), r.str(mu.get("state")), k})
-			}
-			tid := r.str(in.get("threat"))
+		readInstances(r, n, eid, func(tid string, inst otmInstance) {
 			instances[tid] = append(instances[tid], inst)
-		}
+		})
 		ext.Elements[eid] = keep(n, strip(obj, "name", "description", "threats"))
 	}
 	for _, z := range zones {
@@ -225,18 +298,18 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	for _, c := range components {
 		c = r.built(c, names)
 		add(c, model.SurfaceElement{
-			Kind:      kindFor(r.str(c.get("type")), r.str(c.get("name"))),
+			Kind:      kindFor(otmStr(r, c, "type"), otmStr(r, c, "name")),
 			TrustZone: otmZone(r, c.get("parent"), parentOf, zoneName),
 		})
 	}
 	for _, f := range dataflows {
 		f = r.built(f, names)
-		src, dst := r.str(f.get("source")), r.str(f.get("destination"))
+		src, dst := otmStr(r, f, "source"), otmStr(r, f, "destination")
 		for _, end := range []struct{ key, id string }{{"source", src}, {"destination", dst}} {
 			if _, ok := elementOf[end.id]; !ok && r.err == nil {
 				// Kept in the extension and written back as it was; the
 				// element is a flow with that end open.
-				b.warn("Imported file: dataflow %q has %s %q, which the file does not define (%s).", r.str(f.get("name")), end.key, end.id, f.path)
+				b.warn("Imported file: dataflow %q has %s %q, which the file does not define (%s).", otmStr(r, f, "name"), end.key, end.id, f.path)
 			}
 		}
 		add(f, model.SurfaceElement{
@@ -249,7 +322,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	for _, a := range r.array(root.get("assets")) {
 		a = r.built(a, names)
 		obj := r.object(a)
-		asset := model.Asset{Name: r.str(a.get("name")), Description: r.str(a.get("description"))}
+		asset := model.Asset{Name: otmStr(r, a, "name"), Description: otmStr(r, a, "description")}
 		if conf, ok := r.number(a.get("risk").get("confidentiality")); ok {
 			asset.Sensitivity = sensitivityFrom100(conf)
 		}
@@ -257,7 +330,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		ext.Assets[id] = keep(a, strip(obj, "name", "description"))
 	}
 
-	mitigations := map[string]*otmMitigation{}
+	mitigations := make(map[string]*otmMitigation, nMitigations)
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
 		otmObject(r, mn)
@@ -267,13 +340,13 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		mitigations[id] = &otmMitigation{n: mn}
 	}
-	defined := map[string]bool{}
+	defined := make(map[string]bool, nThreats)
 	for _, tn := range r.array(root.get("threats")) {
 		tn = r.built(tn, names)
-		defined[r.str(tn.get("id"))] = true
+		defined[otmStr(r, tn, "id")] = true
 		readOTMThreat(r, b, tn, instances, mitigations, &ext, otmReading{names, keep})
 	}
-	referenced := map[string]bool{}
+	referenced := make(map[string]bool, nMitigations)
 	for _, list := range instances {
 		for _, in := range list {
 			for _, mu := range in.mitigations {
@@ -311,10 +384,10 @@ type otmReading struct {
 func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[string]string) string {
 	for range 32 { // parents can form a cycle in a broken file
 		r.object(parent)
-		if z := r.str(parent.get("trustZone")); z != "" {
+		if z := otmStr(r, parent, "trustZone"); z != "" {
 			return zoneName[z]
 		}
-		c := r.str(parent.get("component"))
+		c := otmStr(r, parent, "component")
 		if c == "" || r.err != nil {
 			return ""
 		}
@@ -325,12 +398,12 @@ func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[s
 
 func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmInstance, mitigations map[string]*otmMitigation, ext *otmExtension, rd otmReading) {
 	obj := r.object(tn)
-	id := r.str(tn.get("id"))
+	id := otmStr(r, tn, "id")
 	risk := tn.get("risk")
 	r.object(risk)
 	t := model.Threat{
-		Title:       r.str(tn.get("name")),
-		Description: r.str(tn.get("description")),
+		Title:       otmStr(r, tn, "name"),
+		Description: otmStr(r, tn, "description"),
 		Likelihood:  rating100(r, risk.get("likelihood")),
 		Impact:      rating100(r, risk.get("impact")),
 		Status:      model.StatusOpen,
