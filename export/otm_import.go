@@ -100,6 +100,7 @@ func (mit *otmMitigation) readOnce(r *jreader, names map[string]string, keep otm
 	}
 	mit.read = true
 	mn := r.built(mit.n, names)
+	mit.n = jnode{} // read for the last time: the unlinked are the unread
 	mit.text = mitigationText(otmStr(r, mn, "name"), otmStr(r, mn, "description"))
 	if model.CleanText(mit.text) == "" {
 		return mit.text
@@ -302,6 +303,9 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 			TrustZone: otmZone(r, c.get("parent"), parentOf, zoneName),
 		})
 	}
+	// What places elements in their zones is read; the zones' and
+	// components' objects are dropped as they are read.
+	parentOf, zoneName = nil, nil
 	for _, f := range dataflows {
 		f = r.built(f, names)
 		src, dst := otmStr(r, f, "source"), otmStr(r, f, "destination")
@@ -319,6 +323,12 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		})
 	}
 
+	// The elements are read: their lists (each object in its bytes and
+	// a node with its path) need not be held while the rest is read.
+	elementOf = nil
+	for _, list := range []string{"trustZones", "components", "dataflows"} {
+		delete(rootObj, list)
+	}
 	for _, a := range r.array(root.get("assets")) {
 		a = r.built(a, names)
 		obj := r.object(a)

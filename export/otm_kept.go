@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The data an OTM import keeps holds nearly the whole file, entity by
@@ -305,7 +306,7 @@ func (x *otmExtension) appendJSON(dst []byte) ([]byte, error) {
 		dst = appendStates(dst, x.MitigationStates)
 	}
 	dst = append(dst, `,"mitigations":{`...)
-	for i, id := range slices.Sorted(maps.Keys(x.Mitigations)) {
+	for i, id := range sortedKeys(x.Mitigations) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -346,18 +347,90 @@ func (x *otmExtension) appendJSON(dst []byte) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
-// sizeHint is about the size of the extension written, so it is
-// written into one buffer without growing it.
+// sizeHint is the size of the extension appendJSON writes (give or take
+// the small document and project objects), so it is written into one
+// buffer of about its size: on a 100,000-element import it is tens of
+// megabytes, held beside the kept objects it is copied from.
 func (x *otmExtension) sizeHint() int {
-	n := x.size + 4096 + 16*(len(x.Elements)+len(x.Assets)+len(x.Threats))
-	for id, list := range x.States {
-		n += len(id) + 8
-		for _, o := range list {
-			n += len(o.element) + len(o.state) + 8
+	n := 256 + 64*len(x.Document) + 64*len(x.Project) // framing, and room for the small objects
+	kept := func(m otmObjects) {
+		for id, l := range m {
+			n += jsonStringLen(id) + 1 + 1 // "id": and a comma
+			if l == nil || !l.compact {
+				n += 4 + 2*len(keptRaw(l)) // null, or re-written: about its size
+			} else {
+				n += len(l.raw)
+			}
+		}
+	}
+	kept(x.Elements)
+	kept(x.Assets)
+	kept(x.Threats)
+	for _, m := range []otmStates{x.States, x.MitigationStates} {
+		for id, list := range m {
+			n += jsonStringLen(id) + 4
+			for _, o := range list {
+				n += jsonStringLen(o.element) + jsonStringLen(o.state) + 2
+			}
 		}
 	}
 	for id, ref := range x.Mitigations {
-		n += len(id) + len(ref.State) + len(ref.Text) + 40
+		n += jsonStringLen(id) + jsonStringLen(ref.State) + jsonStringLen(ref.Text) + len(`:{"object":,"state":,"text":}`) + 1
+		if ref.Object == nil || !ref.Object.compact {
+			n += 4 + 2*len(keptRaw(ref.Object))
+		} else {
+			n += len(ref.Object.raw)
+		}
+	}
+	for _, l := range x.Unlinked {
+		n += 5 + 2*len(keptRaw(l))
+	}
+	return n
+}
+
+// sortedKeys are the keys of m in order, in a slice made once.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// keptRaw is a kept object's bytes (none for nil).
+func keptRaw(l *lazyJSON) []byte {
+	if l == nil {
+		return nil
+	}
+	return l.raw
+}
+
+// jsonStringLen is the length of what appendJSONString writes for s.
+func jsonStringLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+				n += 2
+			case c < 0x20:
+				n += 6
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1, r == '\u2028', r == '\u2029':
+			n += 6
+		default:
+			n += size
+		}
+		i += size
 	}
 	return n
 }
@@ -373,7 +446,7 @@ func appendObject(dst []byte, obj map[string]any) ([]byte, error) {
 // appendKept writes kept objects by id in id order; a missing one is null.
 func appendKept(dst []byte, m otmObjects) ([]byte, error) {
 	dst = append(dst, '{')
-	for i, id := range slices.Sorted(maps.Keys(m)) {
+	for i, id := range sortedKeys(m) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -390,7 +463,7 @@ func appendKept(dst []byte, m otmObjects) ([]byte, error) {
 // appendStates writes states by id, then by element id, in order.
 func appendStates(dst []byte, m otmStates) []byte {
 	dst = append(dst, '{')
-	for i, id := range slices.Sorted(maps.Keys(m)) {
+	for i, id := range sortedKeys(m) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
