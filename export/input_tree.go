@@ -81,6 +81,24 @@ func (l *lazyJSON) build(names map[string]string) (map[string]any, bool) {
 	return obj, ok && isObj && p.i == len(p.data)
 }
 
+// buildInto is build decoding into obj, emptied first, for a reader that
+// reads each object once and drops it: one map serves them all.
+func (l *lazyJSON) buildInto(obj map[string]any, names map[string]string) bool {
+	if names == nil {
+		names = make(map[string]string, 16)
+	}
+	clear(obj)
+	p := treeParser{data: l.raw, names: names}
+	p.space()
+	ok := p.members(func(k string) bool {
+		v, ok := p.value()
+		obj[k] = v
+		return ok
+	})
+	p.space()
+	return ok && p.i == len(p.data)
+}
+
 // MarshalJSON writes the bytes: a tree holding lazy objects can go
 // through encoding/json too.
 func (l *lazyJSON) MarshalJSON() ([]byte, error) { return l.raw, nil }

@@ -94,12 +94,12 @@ type otmMitigation struct {
 // otmKeeper keeps objects compact for the extension (see otmArena).
 type otmKeeper func(n jnode, obj map[string]any) *lazyJSON
 
-func (mit *otmMitigation) readOnce(r *jreader, names map[string]string, keep otmKeeper) string {
+func (mit *otmMitigation) readOnce(r *jreader, rd otmReading) string {
 	if mit.read {
 		return mit.text
 	}
 	mit.read = true
-	mn := r.built(mit.n, names)
+	mn := builtInto(r, mit.n, rd.scratch, rd.names)
 	mit.n = jnode{} // read for the last time: the unlinked are the unread
 	mit.text = mitigationText(otmStr(r, mn, "name"), otmStr(r, mn, "description"))
 	if model.CleanText(mit.text) == "" {
@@ -107,9 +107,25 @@ func (mit *otmMitigation) readOnce(r *jreader, names map[string]string, keep otm
 	}
 	r.number(mn.get("riskReduction"))
 	if obj, ok := mn.v.(map[string]any); ok {
-		mit.kept = keep(mn, obj)
+		mit.kept = rd.keep(mn, obj)
 	}
 	return mit.text
+}
+
+// builtInto is r.built building an object left in its bytes into obj,
+// emptied first: for an object read once and dropped, whose map need not
+// be a new one.
+func builtInto(r *jreader, n jnode, obj map[string]any, names map[string]string) jnode {
+	l, ok := n.v.(*lazyJSON)
+	if !ok {
+		return n
+	}
+	if !l.buildInto(obj, names) {
+		r.fail(n.path, "is not a valid JSON object")
+		return jnode{path: n.path, present: true}
+	}
+	n.v = obj
+	return n
 }
 
 // otmObject checks that n is an object (or null) as r.object does, for
@@ -252,6 +268,11 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		return l
 	}
 
+	// Each object of the lists is built into one map, read, kept as
+	// bytes and dropped, so one map serves them all (mitigations, read
+	// while a threat is, have their own).
+	scratch := make(map[string]any, 16)
+	built := func(n jnode) jnode { return builtInto(r, n, scratch, names) }
 	elementOf := make(map[string]string, nElements) // OTM id → element id
 	zones := r.array(root.get("trustZones"))
 	components := r.array(root.get("components"))
@@ -263,11 +284,11 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		otmObject(r, n)
 		id := r.str(otmMember(n, "id", names))
 		zoneName[id] = r.str(otmMember(n, "name", names))
-		parentOf[id] = otmMember(n, "parent", names)
+		parentOf[id] = n
 	}
 	for _, n := range components {
 		otmObject(r, n)
-		parentOf[r.str(otmMember(n, "id", names))] = otmMember(n, "parent", names)
+		parentOf[r.str(otmMember(n, "id", names))] = n
 	}
 	if r.err != nil {
 		return ov
@@ -292,22 +313,22 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		ext.Elements[eid] = keep(n, strip(obj, "name", "description", "threats"))
 	}
 	for _, z := range zones {
-		z = r.built(z, names)
-		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZone(r, z.get("parent"), parentOf, zoneName)})
+		z = built(z)
+		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZone(r, z.get("parent"), parentOf, zoneName, names)})
 		r.number(z.get("risk").get("trustRating"))
 	}
 	for _, c := range components {
-		c = r.built(c, names)
+		c = built(c)
 		add(c, model.SurfaceElement{
 			Kind:      kindFor(otmStr(r, c, "type"), otmStr(r, c, "name")),
-			TrustZone: otmZone(r, c.get("parent"), parentOf, zoneName),
+			TrustZone: otmZone(r, c.get("parent"), parentOf, zoneName, names),
 		})
 	}
 	// What places elements in their zones is read; the zones' and
 	// components' objects are dropped as they are read.
 	parentOf, zoneName = nil, nil
 	for _, f := range dataflows {
-		f = r.built(f, names)
+		f = built(f)
 		src, dst := otmStr(r, f, "source"), otmStr(r, f, "destination")
 		for _, end := range []struct{ key, id string }{{"source", src}, {"destination", dst}} {
 			if _, ok := elementOf[end.id]; !ok && r.err == nil {
@@ -330,7 +351,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		delete(rootObj, list)
 	}
 	for _, a := range r.array(root.get("assets")) {
-		a = r.built(a, names)
+		a = built(a)
 		obj := r.object(a)
 		asset := model.Asset{Name: otmStr(r, a, "name"), Description: otmStr(r, a, "description")}
 		if conf, ok := r.number(a.get("risk").get("confidentiality")); ok {
@@ -341,6 +362,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 
 	mitigations := make(map[string]*otmMitigation, nMitigations)
+	rd := otmReading{names: names, keep: keep, scratch: make(map[string]any, 8)}
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
 		otmObject(r, mn)
@@ -352,9 +374,9 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 	defined := make(map[string]bool, nThreats)
 	for _, tn := range r.array(root.get("threats")) {
-		tn = r.built(tn, names)
+		tn = built(tn)
 		defined[otmStr(r, tn, "id")] = true
-		readOTMThreat(r, b, tn, instances, mitigations, &ext, otmReading{names, keep})
+		readOTMThreat(r, b, tn, instances, mitigations, &ext, rd)
 	}
 	referenced := make(map[string]bool, nMitigations)
 	for _, list := range instances {
@@ -373,7 +395,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 	for _, id := range mitigationOrder {
 		if !referenced[id] {
-			mn := r.built(mitigations[id].n, names)
+			mn := builtInto(r, mitigations[id].n, rd.scratch, names)
 			if obj, ok := mn.v.(map[string]any); ok {
 				ext.Unlinked = append(ext.Unlinked, keep(mn, obj))
 			}
@@ -388,10 +410,14 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 type otmReading struct {
 	names map[string]string
 	keep  otmKeeper
+	// scratch is the map mitigations are built into.
+	scratch map[string]any
 }
 
-// otmZone follows parents up to the enclosing trust zone's name.
-func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[string]string) string {
+// otmZone follows parents up to the enclosing trust zone's name;
+// parentOf holds the zones and components by OTM id, perhaps still in
+// their bytes.
+func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[string]string, names map[string]string) string {
 	for range 32 { // parents can form a cycle in a broken file
 		r.object(parent)
 		if z := otmStr(r, parent, "trustZone"); z != "" {
@@ -401,7 +427,7 @@ func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[s
 		if c == "" || r.err != nil {
 			return ""
 		}
-		parent = parentOf[c]
+		parent = otmMember(parentOf[c], "parent", names)
 	}
 	return ""
 }
@@ -457,7 +483,7 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 			} else if linkedIndex != nil {
 				linkedIndex[mu.id] = len(linked) - 1
 			}
-			text := mit.readOnce(r, rd.names, rd.keep)
+			text := mit.readOnce(r, rd)
 			if model.CleanText(text) == "" {
 				continue
 			}
