@@ -48,7 +48,7 @@ func otmDocument(m *model.Model) (*object, error) {
 		}
 	}
 	w := &otmWriter{m: m, ext: ext, ids: map[string]string{}, used: map[string]bool{}, names: make(map[string]string, 64)}
-	root := newObject()
+	root := newObjectSize(8)
 	root.set("otmVersion", otmVersion)
 	if v, ok := ext.Document["otmVersion"].(string); ok && v != "" {
 		root.set("otmVersion", v)
@@ -109,7 +109,7 @@ func (w *otmWriter) keptID(l *lazyJSON) string {
 }
 
 func (w *otmWriter) project() *object {
-	p := newObject()
+	p := newObjectSize(8)
 	ov := w.m.Overview
 	p.set("name", ov.Title)
 	id, _ := w.ext.Project["id"].(string)
@@ -185,7 +185,7 @@ func (w *otmWriter) plan() {
 		}
 		w.used[id] = true
 		w.zoneIDs[key] = id
-		z := newObject()
+		z := newObjectSize(8)
 		z.set("id", id)
 		z.set("name", name)
 		z.set("risk", map[string]any{"trustRating": json.Number("50")})
@@ -332,7 +332,7 @@ func (w *otmWriter) flows(yield func(any) error) error {
 
 // base starts an element's object: id, name, description.
 func (w *otmWriter) base(e model.SurfaceElement) *object {
-	o := newObject()
+	o := newObjectSize(8)
 	o.set("id", w.ids[e.ID])
 	o.set("name", e.Name)
 	if e.Description != "" {
@@ -347,7 +347,7 @@ func (w *otmWriter) instancesOn(eid string) []any {
 	var out []any
 	for _, ti := range w.instances[eid] {
 		t := &w.m.Threats[ti]
-		inst := newObject()
+		inst := newObjectSize(3)
 		inst.set("threat", w.ids[t.ID])
 		state, _ := w.ext.States[t.ID].get(eid)
 		if state == "" || statusFrom(state) != t.Status {
@@ -394,7 +394,7 @@ func (w *otmWriter) mitigationID(mt model.Mitigation) string {
 func (w *otmWriter) assets(yield func(any) error) error {
 	for _, a := range w.m.Assets {
 		res := w.kept(w.ext.Assets[a.ID])
-		o := newObject()
+		o := newObjectSize(8)
 		o.set("id", w.ids[a.ID])
 		o.set("name", a.Name)
 		if a.Description != "" {
@@ -421,7 +421,7 @@ func (w *otmWriter) assets(yield func(any) error) error {
 func (w *otmWriter) threats(yield func(any) error) error {
 	for _, t := range w.m.Threats {
 		res := w.kept(w.ext.Threats[t.ID])
-		o := newObject()
+		o := newObjectSize(8)
 		o.set("id", w.ids[t.ID])
 		o.set("name", t.Title)
 		if t.Description != "" {
@@ -472,7 +472,7 @@ func (w *otmWriter) mitigations(yield func(any) error) error {
 			written[id] = true
 			ref := w.ext.Mitigations[mt.ID]
 			obj := w.kept(ref.Object)
-			mo := newObject()
+			mo := newObjectSize(8)
 			mo.set("id", id)
 			if name, ok := obj["name"].(string); ok && ref.Text == mt.Description {
 				mo.set("name", name)
@@ -574,6 +574,12 @@ type object struct {
 }
 
 func newObject() *object { return &object{vals: map[string]any{}} }
+
+// newObjectSize is newObject with room for n members, made at once: an
+// export makes one or more for each of 200,000 entities.
+func newObjectSize(n int) *object {
+	return &object{keys: make([]string, 0, n), vals: make(map[string]any, n)}
+}
 
 func (o *object) set(k string, v any) {
 	if _, ok := o.vals[k]; !ok {
