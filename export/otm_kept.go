@@ -452,6 +452,10 @@ func appendKept(dst []byte, m otmObjects) ([]byte, error) {
 		}
 		dst = appendJSONString(dst, id)
 		dst = append(dst, ':')
+		if l := m[id]; l != nil && l.compact {
+			dst = append(dst, l.raw...) // what appendTree writes for it
+			continue
+		}
 		var err error
 		if dst, err = appendTree(dst, keptValue(m[id]), "", 0); err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -41,8 +42,36 @@ func otmDocs(t *testing.T) map[string][]byte {
 // (as an import sniffs it) or built whole (as when the sniff misses):
 // the same model, the same kept bytes, the same error.
 func TestOTMLazyMatchesBuilt(t *testing.T) {
+	for name, data := range otmDocs(t) {
+		if msg := otmLazyVersusBuilt(t, data); msg != "" {
+			t.Errorf("%s: %s", name, msg)
+		}
+	}
+}
+
+// The same on any input.
+func FuzzOTMLazyMatchesBuilt(f *testing.F) {
+	seed, err := os.ReadFile("testdata/seeds/otm.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte(`{"otmVersion":"0.2.0","project":{"name":"p","id":"p"},"trustZones":[{"id":"z","name":"Z"},null],` +
+		`"components":[{"id":"c","name":"C","parent":{"component":"d"},"threats":[{"threat":"t","state":"exposed","mitigations":[{"mitigation":"m","state":"required"},null]}]},` +
+		`{"id":"d","name":"D","parent":{"trustZone":"z"}}],"threats":[{"id":"t","name":"T","risk":{"likelihood":50}}],` +
+		`"mitigations":[{"id":"m","name":"M"},{"id":"u","name":"U"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if msg := otmLazyVersusBuilt(t, data); msg != "" {
+			t.Fatal(msg)
+		}
+	})
+}
+
+// otmLazyVersusBuilt reads data as an OTM file both ways and says how
+// the results differ ("" when they do not).
+func otmLazyVersusBuilt(t *testing.T, data []byte) string {
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-	read := func(data []byte, lazy [][]string) (string, []byte) {
+	read := func(lazy [][]string) (string, []byte) {
 		root, err := parseInputLazy(data, "f", lazy)
 		if err != nil {
 			return err.Error(), nil
@@ -59,13 +88,12 @@ func TestOTMLazyMatchesBuilt(t *testing.T) {
 		}
 		return "", out
 	}
-	for name, data := range otmDocs(t) {
-		builtErr, built := read(data, nil)
-		lazyErr, lazy := read(data, otmLazyPaths)
-		if builtErr != lazyErr || !bytes.Equal(built, lazy) {
-			t.Errorf("%s: built %q %d bytes, lazy %q %d bytes", name, builtErr, len(built), lazyErr, len(lazy))
-		}
+	builtErr, built := read(nil)
+	lazyErr, lazy := read(otmLazyPaths)
+	if builtErr != lazyErr || !bytes.Equal(built, lazy) {
+		return fmt.Sprintf("built %q %d bytes, lazy %q %d bytes", builtErr, len(built), lazyErr, len(lazy))
 	}
+	return ""
 }
 
 // sizeHint is never less than what appendJSON writes, and close to it.
