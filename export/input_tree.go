@@ -540,49 +540,39 @@ func (p *treeParser) more(closer byte) (more, ok bool) {
 // whether the object is valid JSON and every call returned true. Names
 // are interned when p.names is set.
 func (p *treeParser) members(each func(key string) bool) bool {
-	if p.i >= len(p.data) || p.data[p.i] != '{' {
-		return false
-	}
-	p.i++
-	p.space()
-	if p.i < len(p.data) && p.data[p.i] == '}' {
-		p.i++
-		return true
-	}
-	for {
+	return p.container('{', '}', func() bool {
 		if p.i >= len(p.data) || p.data[p.i] != '"' {
 			return false
 		}
 		k, ok := p.str(p.names != nil)
-		if !ok {
-			return false
-		}
-		p.space()
-		if p.i >= len(p.data) || p.data[p.i] != ':' {
-			return false
-		}
-		p.i++
-		p.space()
-		if !each(k.(string)) {
-			return false
-		}
-		if more, ok := p.more('}'); !ok {
-			return false
-		} else if !more {
-			return true
-		}
-	}
+		return ok && p.colon() && each(k.(string))
+	})
 }
 
-// elements reads the array at p element by element: each is called with
-// p at an element, which it must read.
-func (p *treeParser) elements(each func() bool) bool {
-	if p.i >= len(p.data) || p.data[p.i] != '[' {
+// colon reads the colon after a member's name, and the space around it.
+func (p *treeParser) colon() bool {
+	p.space()
+	if p.i >= len(p.data) || p.data[p.i] != ':' {
 		return false
 	}
 	p.i++
 	p.space()
-	if p.i < len(p.data) && p.data[p.i] == ']' {
+	return true
+}
+
+// elements reads the array at p element by element: each is called with
+// p at an element, which it must read.
+func (p *treeParser) elements(each func() bool) bool { return p.container('[', ']', each) }
+
+// container reads the object or array at p (open … closer), calling
+// each at every member or element, which it must read.
+func (p *treeParser) container(open, closer byte, each func() bool) bool {
+	if p.i >= len(p.data) || p.data[p.i] != open {
+		return false
+	}
+	p.i++
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == closer {
 		p.i++
 		return true
 	}
@@ -590,7 +580,7 @@ func (p *treeParser) elements(each func() bool) bool {
 		if !each() {
 			return false
 		}
-		if more, ok := p.more(']'); !ok {
+		if more, ok := p.more(closer); !ok {
 			return false
 		} else if !more {
 			return true

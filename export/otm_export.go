@@ -57,9 +57,9 @@ func otmDocument(m *model.Model) (*object, error) {
 	root.merge(ext.Document)
 	w.assignIDs()
 	w.plan()
-	root.set("trustZones", treeStream(w.zones))
-	root.set("components", treeStream(w.components))
-	root.set("dataflows", treeStream(w.flows))
+	root.set("trustZones", w.zones())
+	root.set("components", w.components())
+	root.set("dataflows", w.flows())
 	root.set("assets", treeStream(w.assets))
 	root.set("threats", treeStream(w.threats))
 	root.set("mitigations", treeStream(w.mitigations))
@@ -253,42 +253,49 @@ func (w *otmWriter) plan() {
 	}
 }
 
-// zones writes the trust-boundary elements as trust zones, then the
-// zones other elements imply.
-func (w *otmWriter) zones(yield func(any) error) error {
-	for i, e := range w.m.Surface {
-		if e.Kind != model.KindTrustBoundary {
-			continue
+// elementList is a list of the elements want picks, each written as
+// build makes it from the element, its place and its kept object, then
+// the objects of more.
+func (w *otmWriter) elementList(want func(model.SurfaceElement, otmPlace) bool, build func(model.SurfaceElement, otmPlace, map[string]any) *object, more []any) treeStream {
+	return func(yield func(any) error) error {
+		for i, e := range w.m.Surface {
+			if !want(e, w.places[i]) {
+				continue
+			}
+			if err := yield(build(e, w.places[i], w.kept(w.ext.Elements[e.ID]))); err != nil {
+				return err
+			}
 		}
-		res := w.kept(w.ext.Elements[e.ID])
+		for _, v := range more {
+			if err := yield(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// zones are the trust-boundary elements as trust zones, then the zones
+// other elements imply.
+func (w *otmWriter) zones() treeStream {
+	isZone := func(e model.SurfaceElement, _ otmPlace) bool { return e.Kind == model.KindTrustBoundary }
+	return w.elementList(isZone, func(e model.SurfaceElement, p otmPlace, res map[string]any) *object {
 		z := w.base(e)
-		if p := w.places[i]; p.parentKey != "" {
+		if p.parentKey != "" {
 			z.set("parent", map[string]any{p.parentKey: p.parentID})
 		}
 		if _, ok := res["risk"].(map[string]any); !ok {
 			z.set("risk", map[string]any{"trustRating": json.Number("50")})
 		}
 		z.merge(res, "parent")
-		if err := yield(z); err != nil {
-			return err
-		}
-	}
-	for _, z := range w.implied {
-		if err := yield(z); err != nil {
-			return err
-		}
-	}
-	return nil
+		return z
+	}, w.implied)
 }
 
-// components writes the elements plan made components.
-func (w *otmWriter) components(yield func(any) error) error {
-	for i, e := range w.m.Surface {
-		p := w.places[i]
-		if e.Kind == model.KindTrustBoundary || p.flow {
-			continue
-		}
-		res := w.kept(w.ext.Elements[e.ID])
+// components are the elements plan made components.
+func (w *otmWriter) components() treeStream {
+	isComponent := func(e model.SurfaceElement, p otmPlace) bool { return e.Kind != model.KindTrustBoundary && !p.flow }
+	return w.elementList(isComponent, func(e model.SurfaceElement, p otmPlace, res map[string]any) *object {
 		o := w.base(e)
 		typ, _ := res["type"].(string)
 		o.set("type", orDefault(typ, string(e.Kind)))
@@ -301,21 +308,14 @@ func (w *otmWriter) components(yield func(any) error) error {
 			skip = append(skip, "assets") // a dataflow's list of ids; a component's is an object
 		}
 		o.merge(res, skip...)
-		if err := yield(o); err != nil {
-			return err
-		}
-	}
-	return nil
+		return o
+	}, nil)
 }
 
-// flows writes the elements plan made dataflows.
-func (w *otmWriter) flows(yield func(any) error) error {
-	for i, e := range w.m.Surface {
-		p := w.places[i]
-		if !p.flow {
-			continue
-		}
-		res := w.kept(w.ext.Elements[e.ID])
+// flows are the elements plan made dataflows.
+func (w *otmWriter) flows() treeStream {
+	isFlow := func(_ model.SurfaceElement, p otmPlace) bool { return p.flow }
+	return w.elementList(isFlow, func(e model.SurfaceElement, p otmPlace, res map[string]any) *object {
 		o := w.base(e)
 		o.set("source", p.src)
 		o.set("destination", p.dst)
@@ -323,11 +323,8 @@ func (w *otmWriter) flows(yield func(any) error) error {
 			o.set("threats", inst)
 		}
 		o.merge(res, "parent", "type")
-		if err := yield(o); err != nil {
-			return err
-		}
-	}
-	return nil
+		return o
+	}, nil)
 }
 
 // base starts an element's object: id, name, description.

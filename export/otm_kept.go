@@ -445,27 +445,23 @@ func appendObject(dst []byte, obj map[string]any) ([]byte, error) {
 
 // appendKept writes kept objects by id in id order; a missing one is null.
 func appendKept(dst []byte, m otmObjects) ([]byte, error) {
-	dst = append(dst, '{')
-	for i, id := range sortedKeys(m) {
-		if i > 0 {
-			dst = append(dst, ',')
+	return appendSorted(dst, m, func(dst []byte, l *lazyJSON) ([]byte, error) {
+		if l != nil && l.compact {
+			return append(dst, l.raw...), nil // what appendTree writes for it
 		}
-		dst = appendJSONString(dst, id)
-		dst = append(dst, ':')
-		if l := m[id]; l != nil && l.compact {
-			dst = append(dst, l.raw...) // what appendTree writes for it
-			continue
-		}
-		var err error
-		if dst, err = appendTree(dst, keptValue(m[id]), "", 0); err != nil {
-			return nil, err
-		}
-	}
-	return append(dst, '}'), nil
+		return appendTree(dst, keptValue(l), "", 0)
+	})
 }
 
 // appendStates writes states by id, then by element id, in order.
 func appendStates(dst []byte, m otmStates) []byte {
+	dst, _ = appendSorted(dst, m, func(dst []byte, l otmStateList) ([]byte, error) { return l.appendJSON(dst), nil })
+	return dst
+}
+
+// appendSorted writes m as a JSON object, members in key order, each
+// value written by value.
+func appendSorted[V any](dst []byte, m map[string]V, value func([]byte, V) ([]byte, error)) ([]byte, error) {
 	dst = append(dst, '{')
 	for i, id := range sortedKeys(m) {
 		if i > 0 {
@@ -473,9 +469,12 @@ func appendStates(dst []byte, m otmStates) []byte {
 		}
 		dst = appendJSONString(dst, id)
 		dst = append(dst, ':')
-		dst = m[id].appendJSON(dst)
+		var err error
+		if dst, err = value(dst, m[id]); err != nil {
+			return nil, err
+		}
 	}
-	return append(dst, '}')
+	return append(dst, '}'), nil
 }
 
 // otmStates are states by threatdeck id (of a threat or a mitigation),
