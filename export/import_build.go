@@ -206,6 +206,7 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 		}
 		surface = append(surface, e)
 	}
+	b.elements = nil // built; 100,000 pending elements are 20 MB the rest need not hold
 	assets := make([]model.Asset, 0, len(b.assets))
 	for _, p := range b.assets {
 		if err := b.titleSize(p.path, "name", p.v.Name); err != nil {
@@ -266,6 +267,7 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 		}
 		m.SetExtension(tool, cleanRaw(raw), b.now)
 	}
+	b.ext = nil // kept as bytes: what was kept to write them need not stay
 	for _, w := range b.warnings {
 		if _, err := m.PutParking(model.ParkingItem{Text: fitTitle(w, nil)}, b.now); err != nil {
 			return nil, b.fail("$", err)

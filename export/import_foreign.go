@@ -83,7 +83,8 @@ func ImportForeign(data []byte, name string, format Format, now time.Time) (m *m
 	}
 	// A Threat Dragon file's cells are left unbuilt until the reader takes
 	// them one by one (tdCellsPath); sniff names the format as Import does.
-	// So are the large lists of a TM-BOM file (tmbomLazyPaths).
+	// So are the large lists of a TM-BOM file (tmbomLazyPaths) and of an
+	// OTM file (otmLazyPaths).
 	guess := format
 	if guess == "" {
 		guess = sniffed(data)
@@ -130,6 +131,8 @@ func lazyPaths(f Format) [][]string {
 		return [][]string{tdCellsPath}
 	case FormatTMBOM:
 		return tmbomLazyPaths
+	case FormatOTM:
+		return otmLazyPaths
 	}
 	return nil
 }

@@ -81,6 +81,24 @@ func (l *lazyJSON) build(names map[string]string) (map[string]any, bool) {
 	return obj, ok && isObj && p.i == len(p.data)
 }
 
+// buildInto is build decoding into obj, emptied first, for a reader that
+// reads each object once and drops it: one map serves them all.
+func (l *lazyJSON) buildInto(obj map[string]any, names map[string]string) bool {
+	if names == nil {
+		names = make(map[string]string, 16)
+	}
+	clear(obj)
+	p := treeParser{data: l.raw, names: names}
+	p.space()
+	ok := p.members(func(k string) bool {
+		v, ok := p.value()
+		obj[k] = v
+		return ok
+	})
+	p.space()
+	return ok && p.i == len(p.data)
+}
+
 // MarshalJSON writes the bytes: a tree holding lazy objects can go
 // through encoding/json too.
 func (l *lazyJSON) MarshalJSON() ([]byte, error) { return l.raw, nil }
@@ -515,4 +533,84 @@ func (p *treeParser) more(closer byte) (more, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// members reads the object at p member by member: each is called with
+// the member's name and p at its value, which it must read. It reports
+// whether the object is valid JSON and every call returned true. Names
+// are interned when p.names is set.
+func (p *treeParser) members(each func(key string) bool) bool {
+	return p.container('{', '}', func() bool {
+		if p.i >= len(p.data) || p.data[p.i] != '"' {
+			return false
+		}
+		k, ok := p.str(p.names != nil)
+		return ok && p.colon() && each(k.(string))
+	})
+}
+
+// colon reads the colon after a member's name, and the space around it.
+func (p *treeParser) colon() bool {
+	p.space()
+	if p.i >= len(p.data) || p.data[p.i] != ':' {
+		return false
+	}
+	p.i++
+	p.space()
+	return true
+}
+
+// elements reads the array at p element by element: each is called with
+// p at an element, which it must read.
+func (p *treeParser) elements(each func() bool) bool { return p.container('[', ']', each) }
+
+// container reads the object or array at p (open … closer), calling
+// each at every member or element, which it must read.
+func (p *treeParser) container(open, closer byte, each func() bool) bool {
+	if p.i >= len(p.data) || p.data[p.i] != open {
+		return false
+	}
+	p.i++
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == closer {
+		p.i++
+		return true
+	}
+	for {
+		if !each() {
+			return false
+		}
+		if more, ok := p.more(closer); !ok {
+			return false
+		} else if !more {
+			return true
+		}
+	}
+}
+
+// lazyMemberValue decodes member key of the object raw holds (the last
+// one, as building the object keeps) without building the rest, member
+// names inside it interned in names (nil: for this call alone); raw is
+// valid JSON (checked when it was kept).
+func lazyMemberValue(raw []byte, key string, names map[string]string) (v any, found bool) {
+	if names == nil {
+		names = make(map[string]string, 4)
+	}
+	p := treeParser{data: raw}
+	p.space()
+	ok := p.members(func(k string) bool {
+		if k != key {
+			return p.skipValue(0)
+		}
+		p.names = names
+		defer func() { p.names = nil }()
+		var ok bool
+		v, ok = p.value()
+		found = ok
+		return ok
+	})
+	if !ok || !found {
+		return nil, false
+	}
+	return v, true
 }

@@ -34,7 +34,11 @@ func WriteOTM(out io.Writer, m *model.Model) error {
 	return streamTree(out, root, "  ")
 }
 
-// otmDocument is the OTM document for m.
+// otmDocument is the OTM document for m. Its lists are made one object
+// at a time as they are written (treeStream), each kept object built only
+// then, so a 100,000-element model is never held as a tree: what must be
+// decided before the first list is written (ids, the trust zones elements
+// imply) is decided first, by plan.
 func otmDocument(m *model.Model) (*object, error) {
 	var ext otmExtension
 	if raw, ok := m.Extensions[ToolOTM]; ok {
@@ -43,8 +47,8 @@ func otmDocument(m *model.Model) (*object, error) {
 			return nil, fmt.Errorf("otm data kept with the model is damaged: %w", err)
 		}
 	}
-	w := &otmWriter{m: m, ext: ext, ids: map[string]string{}, used: map[string]bool{}}
-	root := newObject()
+	w := &otmWriter{m: m, ext: ext, ids: map[string]string{}, used: map[string]bool{}, names: make(map[string]string, 64)}
+	root := newObjectSize(8)
 	root.set("otmVersion", otmVersion)
 	if v, ok := ext.Document["otmVersion"].(string); ok && v != "" {
 		root.set("otmVersion", v)
@@ -52,14 +56,13 @@ func otmDocument(m *model.Model) (*object, error) {
 	root.set("project", w.project())
 	root.merge(ext.Document)
 	w.assignIDs()
-	zones, components, flows := w.elements()
-	root.set("trustZones", zones)
-	root.set("components", components)
-	root.set("dataflows", flows)
-	root.set("assets", w.assets())
-	threats, mitigations := w.threats()
-	root.set("threats", threats)
-	root.set("mitigations", mitigations)
+	w.plan()
+	root.set("trustZones", w.zones())
+	root.set("components", w.components())
+	root.set("dataflows", w.flows())
+	root.set("assets", treeStream(w.assets))
+	root.set("threats", treeStream(w.threats))
+	root.set("mitigations", treeStream(w.mitigations))
 	return root, nil
 }
 
@@ -71,10 +74,42 @@ type otmWriter struct {
 	used map[string]bool
 	// zoneIDs maps trust-zone names to OTM trust-zone ids.
 	zoneIDs map[string]string
+	// names interns member names across the kept objects built.
+	names map[string]string
+	// places says where each element of m.Surface goes (plan); implied
+	// are the trust zones elements name but no element is.
+	places  []otmPlace
+	implied []any
+	// instances lists, per element id, the indexes in m.Threats of the
+	// threats on it, once per time the threat names it.
+	instances map[string][]int
+	// mitigationIDs caches mitigationID for mitigations kept from OTM.
+	mitigationIDs map[string]string
+}
+
+// otmPlace is where plan put an element: a dataflow with its ends or a
+// component with its parent; a trust zone's parent trust zone.
+type otmPlace struct {
+	flow                bool
+	src, dst            string
+	parentKey, parentID string
+}
+
+// kept builds a kept object (nil: none).
+func (w *otmWriter) kept(l *lazyJSON) map[string]any { return keptTree(l, w.names) }
+
+// keptID is the string member "id" of a kept object, "" when there is none.
+func (w *otmWriter) keptID(l *lazyJSON) string {
+	if l == nil {
+		return ""
+	}
+	v, _ := lazyMemberValue(l.raw, "id", w.names)
+	id, _ := v.(string)
+	return id
 }
 
 func (w *otmWriter) project() *object {
-	p := newObject()
+	p := newObjectSize(8)
 	ov := w.m.Overview
 	p.set("name", ov.Title)
 	id, _ := w.ext.Project["id"].(string)
@@ -92,8 +127,8 @@ func (w *otmWriter) project() *object {
 // assignIDs gives every entity its OTM id: the original one when it came
 // from OTM, else its threatdeck id.
 func (w *otmWriter) assignIDs() {
-	claim := func(tdID string, res map[string]any) {
-		id, _ := res["id"].(string)
+	claim := func(tdID string, kept *lazyJSON) {
+		id := w.keptID(kept)
 		if id == "" || w.used[id] {
 			id = tdID
 		}
@@ -114,21 +149,28 @@ func (w *otmWriter) assignIDs() {
 	}
 }
 
-func (w *otmWriter) elements() (zones, components, flows []any) {
+// plan decides, in the order the lists are written, which elements are
+// dataflows and which components, the parent of each, and the trust
+// zones elements imply, so the lists can then be written one object at a
+// time.
+func (w *otmWriter) plan() {
 	w.zoneIDs = map[string]string{}
-	var zoneElems []model.SurfaceElement
+	w.places = make([]otmPlace, len(w.m.Surface))
 	for _, e := range w.m.Surface {
 		if e.Kind == model.KindTrustBoundary {
-			zoneElems = append(zoneElems, e)
 			if key := strings.ToLower(e.Name); w.zoneIDs[key] == "" {
 				w.zoneIDs[key] = w.ids[e.ID]
 			}
 		}
 	}
-	instances := w.instances()
+	w.instances = map[string][]int{}
+	for ti, t := range w.m.Threats {
+		for _, eid := range t.Surface {
+			w.instances[eid] = append(w.instances[eid], ti)
+		}
+	}
 	// Zones named by elements but with no trust-boundary element of their
 	// own are written too: a component must sit in a trust zone.
-	var implied []any
 	zoneFor := func(name string) string {
 		key := strings.ToLower(name)
 		if name == "" {
@@ -143,18 +185,20 @@ func (w *otmWriter) elements() (zones, components, flows []any) {
 		}
 		w.used[id] = true
 		w.zoneIDs[key] = id
-		z := newObject()
+		z := newObjectSize(8)
 		z.set("id", id)
 		z.set("name", name)
 		z.set("risk", map[string]any{"trustRating": json.Number("50")})
-		implied = append(implied, z)
+		w.implied = append(w.implied, z)
 		return id
 	}
 	// zoneNames gives the name of each written zone by OTM id, so an
 	// element keeps the very zone it was in when two share a name.
 	zoneNames := map[string]string{}
-	for _, e := range zoneElems {
-		zoneNames[w.ids[e.ID]] = strings.ToLower(e.Name)
+	for _, e := range w.m.Surface {
+		if e.Kind == model.KindTrustBoundary {
+			zoneNames[w.ids[e.ID]] = strings.ToLower(e.Name)
+		}
 	}
 	parentZone := func(e model.SurfaceElement, res map[string]any) string {
 		if p, ok := res["parent"].(map[string]any); ok {
@@ -172,24 +216,16 @@ func (w *otmWriter) elements() (zones, components, flows []any) {
 			exported[e.ID] = true
 		}
 	}
-	for _, e := range zoneElems {
-		res := w.ext.Elements[e.ID]
-		z := w.base(e, res)
-		if e.TrustZone != "" && !strings.EqualFold(e.TrustZone, e.Name) {
-			z.set("parent", map[string]any{"trustZone": parentZone(e, res)})
+	for i, e := range w.m.Surface {
+		if e.Kind == model.KindTrustBoundary && e.TrustZone != "" && !strings.EqualFold(e.TrustZone, e.Name) {
+			w.places[i] = otmPlace{parentKey: "trustZone", parentID: parentZone(e, w.kept(w.ext.Elements[e.ID]))}
 		}
-		if _, ok := res["risk"].(map[string]any); !ok {
-			z.set("risk", map[string]any{"trustRating": json.Number("50")})
-		}
-		z.merge(res, "parent")
-		zones = append(zones, z)
 	}
-	for _, e := range w.m.Surface {
+	for i, e := range w.m.Surface {
 		if e.Kind == model.KindTrustBoundary {
 			continue
 		}
-		res := w.ext.Elements[e.ID]
-		o := w.base(e, res)
+		res := w.kept(w.ext.Elements[e.ID])
 		src, dst := w.ids[e.Source], w.ids[e.Target]
 		if e.Kind == model.KindDataFlow && (e.Source == "" || e.Target == "") {
 			// An end the imported file named but did not define is
@@ -202,27 +238,69 @@ func (w *otmWriter) elements() (zones, components, flows []any) {
 			}
 		}
 		if e.Kind == model.KindDataFlow && src != "" && dst != "" && (e.Source == "" || exported[e.Source]) && (e.Target == "" || exported[e.Target]) {
-			o.set("source", src)
-			o.set("destination", dst)
-			if inst := instances[e.ID]; len(inst) > 0 {
-				o.set("threats", inst)
-			}
-			o.merge(res, "parent", "type")
-			flows = append(flows, o)
+			w.places[i] = otmPlace{flow: true, src: src, dst: dst}
 			continue
 		}
 		// A flow missing an end cannot be an OTM dataflow; it is written
 		// as a component so its threats stay linked.
-		typ, _ := res["type"].(string)
-		o.set("type", orDefault(typ, string(e.Kind)))
-		parent := map[string]any{"trustZone": parentZone(e, res)}
+		place := otmPlace{parentKey: "trustZone", parentID: parentZone(e, res)}
 		if p, ok := res["parent"].(map[string]any); ok {
 			if c, ok := p["component"].(string); ok && w.used[c] && c != w.ids[e.ID] {
-				parent = map[string]any{"component": c}
+				place = otmPlace{parentKey: "component", parentID: c}
 			}
 		}
-		o.set("parent", parent)
-		if inst := instances[e.ID]; len(inst) > 0 {
+		w.places[i] = place
+	}
+}
+
+// elementList is a list of the elements want picks, each written as
+// build makes it from the element, its place and its kept object, then
+// the objects of more.
+func (w *otmWriter) elementList(want func(model.SurfaceElement, otmPlace) bool, build func(model.SurfaceElement, otmPlace, map[string]any) *object, more []any) treeStream {
+	return func(yield func(any) error) error {
+		for i, e := range w.m.Surface {
+			if !want(e, w.places[i]) {
+				continue
+			}
+			if err := yield(build(e, w.places[i], w.kept(w.ext.Elements[e.ID]))); err != nil {
+				return err
+			}
+		}
+		for _, v := range more {
+			if err := yield(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// zones are the trust-boundary elements as trust zones, then the zones
+// other elements imply.
+func (w *otmWriter) zones() treeStream {
+	isZone := func(e model.SurfaceElement, _ otmPlace) bool { return e.Kind == model.KindTrustBoundary }
+	return w.elementList(isZone, func(e model.SurfaceElement, p otmPlace, res map[string]any) *object {
+		z := w.base(e)
+		if p.parentKey != "" {
+			z.set("parent", map[string]any{p.parentKey: p.parentID})
+		}
+		if _, ok := res["risk"].(map[string]any); !ok {
+			z.set("risk", map[string]any{"trustRating": json.Number("50")})
+		}
+		z.merge(res, "parent")
+		return z
+	}, w.implied)
+}
+
+// components are the elements plan made components.
+func (w *otmWriter) components() treeStream {
+	isComponent := func(e model.SurfaceElement, p otmPlace) bool { return e.Kind != model.KindTrustBoundary && !p.flow }
+	return w.elementList(isComponent, func(e model.SurfaceElement, p otmPlace, res map[string]any) *object {
+		o := w.base(e)
+		typ, _ := res["type"].(string)
+		o.set("type", orDefault(typ, string(e.Kind)))
+		o.set("parent", map[string]any{p.parentKey: p.parentID})
+		if inst := w.instancesOn(e.ID); len(inst) > 0 {
 			o.set("threats", inst)
 		}
 		skip := []string{"source", "destination", "bidirectional"}
@@ -230,15 +308,28 @@ func (w *otmWriter) elements() (zones, components, flows []any) {
 			skip = append(skip, "assets") // a dataflow's list of ids; a component's is an object
 		}
 		o.merge(res, skip...)
-		components = append(components, o)
-	}
-	zones = append(zones, implied...)
-	return orEmpty(zones), orEmpty(components), orEmpty(flows)
+		return o
+	}, nil)
+}
+
+// flows are the elements plan made dataflows.
+func (w *otmWriter) flows() treeStream {
+	isFlow := func(_ model.SurfaceElement, p otmPlace) bool { return p.flow }
+	return w.elementList(isFlow, func(e model.SurfaceElement, p otmPlace, res map[string]any) *object {
+		o := w.base(e)
+		o.set("source", p.src)
+		o.set("destination", p.dst)
+		if inst := w.instancesOn(e.ID); len(inst) > 0 {
+			o.set("threats", inst)
+		}
+		o.merge(res, "parent", "type")
+		return o
+	}, nil)
 }
 
 // base starts an element's object: id, name, description.
-func (w *otmWriter) base(e model.SurfaceElement, _ map[string]any) *object {
-	o := newObject()
+func (w *otmWriter) base(e model.SurfaceElement) *object {
+	o := newObjectSize(8)
 	o.set("id", w.ids[e.ID])
 	o.set("name", e.Name)
 	if e.Description != "" {
@@ -247,35 +338,34 @@ func (w *otmWriter) base(e model.SurfaceElement, _ map[string]any) *object {
 	return o
 }
 
-// instances lists, per element, the threat instances linking it to its
+// instancesOn lists the threat instances linking element eid to its
 // threats, each with the threat's mitigations.
-func (w *otmWriter) instances() map[string][]any {
-	out := map[string][]any{}
-	for _, t := range w.m.Threats {
-		for _, eid := range t.Surface {
-			inst := newObject()
-			inst.set("threat", w.ids[t.ID])
-			state := w.ext.States[t.ID][eid]
-			if state == "" || statusFrom(state) != t.Status {
-				state = otmState(t.Status)
-			}
-			inst.set("state", state)
-			var mits []any
-			for _, mt := range t.Mitigations {
-				ref := w.ext.Mitigations[mt.ID]
-				ms := ref.State
-				if ms == "" || mitigationStatusFrom(ms) != mt.Status {
-					ms = otmMitigationState(mt.Status)
-				} else if own, ok := w.ext.MitigationStates[mt.ID][eid]; ok {
-					ms = own // unchanged: each occurrence as the file had it
-				}
-				mits = append(mits, map[string]any{"mitigation": w.mitigationID(mt), "state": ms})
-			}
-			if len(mits) > 0 {
-				inst.set("mitigations", mits)
-			}
-			out[eid] = append(out[eid], inst)
+func (w *otmWriter) instancesOn(eid string) []any {
+	var out []any
+	for _, ti := range w.instances[eid] {
+		t := &w.m.Threats[ti]
+		inst := newObjectSize(3)
+		inst.set("threat", w.ids[t.ID])
+		state, _ := w.ext.States[t.ID].get(eid)
+		if state == "" || statusFrom(state) != t.Status {
+			state = otmState(t.Status)
 		}
+		inst.set("state", state)
+		var mits []any
+		for _, mt := range t.Mitigations {
+			ref := w.ext.Mitigations[mt.ID]
+			ms := ref.State
+			if ms == "" || mitigationStatusFrom(ms) != mt.Status {
+				ms = otmMitigationState(mt.Status)
+			} else if own, ok := w.ext.MitigationStates[mt.ID].get(eid); ok {
+				ms = own // unchanged: each occurrence as the file had it
+			}
+			mits = append(mits, map[string]any{"mitigation": w.mitigationID(mt), "state": ms})
+		}
+		if len(mits) > 0 {
+			inst.set("mitigations", mits)
+		}
+		out = append(out, inst)
 	}
 	return out
 }
@@ -283,17 +373,25 @@ func (w *otmWriter) instances() map[string][]any {
 // mitigationID is the OTM id of a mitigation: the original (shared by
 // every threat it was linked to) or the threatdeck id.
 func (w *otmWriter) mitigationID(mt model.Mitigation) string {
-	if id, ok := w.ext.Mitigations[mt.ID].Object["id"].(string); ok && id != "" {
-		return id
+	kept := w.ext.Mitigations[mt.ID].Object
+	if kept == nil {
+		return mt.ID
 	}
-	return mt.ID
+	id, ok := w.mitigationIDs[mt.ID]
+	if !ok {
+		id = w.keptID(kept)
+		if w.mitigationIDs == nil {
+			w.mitigationIDs = map[string]string{}
+		}
+		w.mitigationIDs[mt.ID] = id
+	}
+	return orDefault(id, mt.ID)
 }
 
-func (w *otmWriter) assets() []any {
-	var out []any
+func (w *otmWriter) assets(yield func(any) error) error {
 	for _, a := range w.m.Assets {
-		res := w.ext.Assets[a.ID]
-		o := newObject()
+		res := w.kept(w.ext.Assets[a.ID])
+		o := newObjectSize(8)
 		o.set("id", w.ids[a.ID])
 		o.set("name", a.Name)
 		if a.Description != "" {
@@ -310,16 +408,17 @@ func (w *otmWriter) assets() []any {
 		}
 		o.set("risk", risk)
 		o.merge(res)
-		out = append(out, o)
+		if err := yield(o); err != nil {
+			return err
+		}
 	}
-	return orEmpty(out)
+	return nil
 }
 
-func (w *otmWriter) threats() (threats, mitigations []any) {
-	written := map[string]bool{}
+func (w *otmWriter) threats(yield func(any) error) error {
 	for _, t := range w.m.Threats {
-		res := w.ext.Threats[t.ID]
-		o := newObject()
+		res := w.kept(w.ext.Threats[t.ID])
+		o := newObjectSize(8)
 		o.set("id", w.ids[t.ID])
 		o.set("name", t.Title)
 		if t.Description != "" {
@@ -350,8 +449,18 @@ func (w *otmWriter) threats() (threats, mitigations []any) {
 		}
 		o.set("risk", risk)
 		o.merge(res)
-		threats = append(threats, o)
+		if err := yield(o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
+// mitigations writes each threat's mitigations once per OTM id, then the
+// kept mitigations no threat links.
+func (w *otmWriter) mitigations(yield func(any) error) error {
+	written := map[string]bool{}
+	for _, t := range w.m.Threats {
 		for _, mt := range t.Mitigations {
 			id := w.mitigationID(mt)
 			if written[id] {
@@ -359,31 +468,37 @@ func (w *otmWriter) threats() (threats, mitigations []any) {
 			}
 			written[id] = true
 			ref := w.ext.Mitigations[mt.ID]
-			mo := newObject()
+			obj := w.kept(ref.Object)
+			mo := newObjectSize(8)
 			mo.set("id", id)
-			if name, ok := ref.Object["name"].(string); ok && ref.Text == mt.Description {
+			if name, ok := obj["name"].(string); ok && ref.Text == mt.Description {
 				mo.set("name", name)
-				if d, ok := ref.Object["description"].(string); ok {
+				if d, ok := obj["description"].(string); ok {
 					mo.set("description", d)
 				}
 			} else {
 				mo.set("name", firstLine(mt.Description))
 				mo.set("description", mt.Description)
 			}
-			if _, ok := ref.Object["riskReduction"]; !ok {
+			if _, ok := obj["riskReduction"]; !ok {
 				mo.set("riskReduction", json.Number("50"))
 			}
-			mo.merge(ref.Object)
-			mitigations = append(mitigations, mo)
+			mo.merge(obj)
+			if err := yield(mo); err != nil {
+				return err
+			}
 		}
 	}
-	for _, mo := range w.ext.Unlinked {
+	for _, l := range w.ext.Unlinked {
+		mo := w.kept(l)
 		if id, _ := mo["id"].(string); id != "" && !written[id] {
 			written[id] = true
-			mitigations = append(mitigations, mo)
+			if err := yield(mo); err != nil {
+				return err
+			}
 		}
 	}
-	return orEmpty(threats), orEmpty(mitigations)
+	return nil
 }
 
 func otmCategories(v any) []string {
@@ -456,6 +571,12 @@ type object struct {
 }
 
 func newObject() *object { return &object{vals: map[string]any{}} }
+
+// newObjectSize is newObject with room for n members, made at once: an
+// export makes one or more for each of 200,000 entities.
+func newObjectSize(n int) *object {
+	return &object{keys: make([]string, 0, n), vals: make(map[string]any, n)}
+}
 
 func (o *object) set(k string, v any) {
 	if _, ok := o.vals[k]; !ok {

@@ -22,94 +22,283 @@ type otmExtension struct {
 	Document map[string]any `json:"document"`
 	Project  map[string]any `json:"project"`
 	// Elements, Assets and Threats map threatdeck ids to the original
-	// object less the texts the model holds.
-	Elements map[string]map[string]any `json:"elements"`
-	Assets   map[string]map[string]any `json:"assets"`
-	Threats  map[string]map[string]any `json:"threats"`
+	// object less the texts the model holds, each in its bytes.
+	Elements otmObjects `json:"elements"`
+	Assets   otmObjects `json:"assets"`
+	Threats  otmObjects `json:"threats"`
 	// States holds each threat's original state per element, so an
 	// unchanged status is written back in the file's own words.
-	States map[string]map[string]string `json:"states"`
+	States otmStates `json:"states"`
 	// Mitigations maps threatdeck mitigation ids to their origin.
 	Mitigations map[string]otmMitigationRef `json:"mitigations"`
 	// MitigationStates holds each mitigation's state per element (by
 	// threatdeck mitigation id, then element id): OTM states it per
 	// occurrence, threatdeck once, so an unchanged status is written back
 	// as each occurrence had it ("required" here, "implemented" there).
-	MitigationStates map[string]map[string]string `json:"mitigation_states,omitempty"`
+	MitigationStates otmStates `json:"mitigation_states,omitempty"`
 	// Unlinked are top-level mitigations no threat refers to, written
 	// back as they were.
-	Unlinked []map[string]any `json:"unlinked,omitempty"`
+	Unlinked otmObjectList `json:"unlinked,omitempty"`
+	// size is about how many bytes the kept objects take, for the
+	// buffer appendJSON writes into.
+	size int
 }
 
 // otmMitigationRef is where a threatdeck mitigation came from: the OTM
 // mitigation (shared by every threat it is linked to) and its state.
 type otmMitigationRef struct {
-	Object map[string]any `json:"object"`
-	State  string         `json:"state"`
+	Object *lazyJSON `json:"object"`
+	State  string    `json:"state"`
 	// Text is the description threatdeck composed from name and
 	// description; while unchanged, the originals are written back.
 	Text string `json:"text"`
 }
 
+// otmInstance is a threat instance on an element: the path of the
+// element and its index in the element's threats say where it is, for a
+// warning (a path for each of 100,000 instances is megabytes).
 type otmInstance struct {
 	element     string
 	state       string
-	path        string
+	at          string
+	index       int
 	mitigations []otmMitigationUse
 }
 
-type otmMitigationUse struct{ id, state, path string }
+// path is the instance's JSON path.
+func (in otmInstance) path() string { return indexPath(childPath(in.at, "threats"), in.index) }
+
+type otmMitigationUse struct {
+	id, state string
+	index     int // in the instance's mitigations
+}
+
+// otmLazyPaths are the lists of an OTM file its reader builds one object
+// at a time (parseTreeLazy): a 100,000-element file is never held as one
+// tree of maps.
+var otmLazyPaths = [][]string{
+	{"trustZones", ""}, {"components", ""}, {"dataflows", ""},
+	{"assets", ""}, {"threats", ""}, {"mitigations", ""},
+}
+
+// otmMitigation is a top-level mitigation, read (built, its text
+// composed, its object kept) the first time a threat links it: several
+// threats can share one.
+type otmMitigation struct {
+	n    jnode
+	read bool
+	text string
+	kept *lazyJSON
+}
+
+// otmKeeper keeps objects compact for the extension (see otmArena).
+type otmKeeper func(n jnode, obj map[string]any) *lazyJSON
+
+func (mit *otmMitigation) readOnce(r *jreader, rd otmReading) string {
+	if mit.read {
+		return mit.text
+	}
+	mit.read = true
+	mn := builtInto(r, mit.n, rd.scratch, rd.names)
+	mit.n = jnode{} // read for the last time: the unlinked are the unread
+	mit.text = mitigationText(otmStr(r, mn, "name"), otmStr(r, mn, "description"))
+	if model.CleanText(mit.text) == "" {
+		return mit.text
+	}
+	r.number(mn.get("riskReduction"))
+	if obj, ok := mn.v.(map[string]any); ok {
+		mit.kept = rd.keep(mn, obj)
+	}
+	return mit.text
+}
+
+// builtInto is r.built building an object left in its bytes into obj,
+// emptied first: for an object read once and dropped, whose map need not
+// be a new one.
+func builtInto(r *jreader, n jnode, obj map[string]any, names map[string]string) jnode {
+	l, ok := n.v.(*lazyJSON)
+	if !ok {
+		return n
+	}
+	if !l.buildInto(obj, names) {
+		r.fail(n.path, "is not a valid JSON object")
+		return jnode{path: n.path, present: true}
+	}
+	n.v = obj
+	return n
+}
+
+// otmObject checks that n is an object (or null) as r.object does, for
+// an object perhaps still in its bytes (which is one).
+func otmObject(r *jreader, n jnode) {
+	if _, lazy := n.v.(*lazyJSON); !lazy {
+		r.object(n)
+	}
+}
+
+// otmMember is n.get(key) for an object perhaps still in its bytes,
+// decoding that member alone.
+func otmMember(n jnode, key string, names map[string]string) jnode {
+	l, lazy := n.v.(*lazyJSON)
+	if !lazy {
+		return n.get(key)
+	}
+	v, found := lazyMemberValue(l.raw, key, names)
+	return jnode{v: v, path: childPath(n.path, key), present: found}
+}
+
+// otmStr is r.str(n.get(key)) making the member's path only for an
+// error: a path for every member read is most of what reading costs.
+func otmStr(r *jreader, n jnode, key string) string {
+	if obj, ok := n.v.(map[string]any); ok && r.err == nil {
+		switch v := obj[key].(type) {
+		case string:
+			return v
+		case nil:
+			return ""
+		}
+	}
+	return r.str(n.get(key))
+}
+
+// readInstances reads the threat instances on element n (eid), giving
+// each with the id of its threat.
+func readInstances(r *jreader, n jnode, eid string, each func(tid string, inst otmInstance)) {
+	obj, _ := n.v.(map[string]any)
+	if list, ok := obj["threats"].([]any); ok && r.err == nil && plainInstances(list) {
+		// Nothing to report: read without a path for every value.
+		for i, v := range list {
+			in, _ := v.(map[string]any)
+			state, _ := in["state"].(string)
+			inst := otmInstance{element: eid, state: state, at: n.path, index: i}
+			uses, _ := in["mitigations"].([]any)
+			for k, u := range uses {
+				mu, _ := u.(map[string]any)
+				id, _ := mu["mitigation"].(string)
+				ms, _ := mu["state"].(string)
+				inst.mitigations = append(inst.mitigations, otmMitigationUse{id, ms, k})
+			}
+			tid, _ := in["threat"].(string)
+			each(tid, inst)
+		}
+		return
+	}
+	for i, in := range r.array(n.get("threats")) {
+		r.object(in)
+		inst := otmInstance{element: eid, state: otmStr(r, in, "state"), at: n.path, index: i}
+		for k, mu := range r.array(in.get("mitigations")) {
+			r.object(mu)
+			inst.mitigations = append(inst.mitigations, otmMitigationUse{otmStr(r, mu, "mitigation"), otmStr(r, mu, "state"), k})
+		}
+		each(otmStr(r, in, "threat"), inst)
+	}
+}
+
+// plainInstances reports whether every instance in list reads without a
+// problem: an object or null, its threat and state strings or null, its
+// mitigations a list (or null) of such objects.
+func plainInstances(list []any) bool {
+	strOrNull := func(v any) bool {
+		_, ok := v.(string)
+		return ok || v == nil
+	}
+	for _, v := range list {
+		in, ok := v.(map[string]any)
+		if v == nil {
+			continue
+		}
+		if !ok || !strOrNull(in["state"]) || !strOrNull(in["threat"]) {
+			return false
+		}
+		uses, isList := in["mitigations"].([]any)
+		if !isList && in["mitigations"] != nil {
+			return false
+		}
+		for _, u := range uses {
+			mu, ok := u.(map[string]any)
+			if u != nil && (!ok || !strOrNull(mu["mitigation"]) || !strOrNull(mu["state"])) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// listLen is the length of the list n holds, 0 for anything else.
+func listLen(n jnode) int {
+	list, _ := n.v.([]any)
+	return len(list)
+}
 
 // readOTM maps an Open Threat Model: trust zones become trust-boundary
 // elements (and the trust zone of what they hold), components and
 // dataflows become elements, threats keep their categories and have their
 // 0–100 likelihood and impact mapped to 1–5, and the mitigations linked to
-// a threat on any component become its mitigations.
+// a threat on any component become its mitigations. Each object of the
+// file's lists is built when it is read and kept compact (otmArena).
 func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	rootObj := r.object(root)
 	project := root.get("project")
 	r.requireObject(project, "an OTM file has a project with its name and id")
 	ov := model.Overview{
-		Title:   r.str(project.get("name")),
-		Owner:   r.str(project.get("owner")),
-		Summary: r.str(project.get("description")),
+		Title:   otmStr(r, project, "name"),
+		Owner:   otmStr(r, project, "owner"),
+		Summary: otmStr(r, project, "description"),
 	}
-	r.str(root.get("otmVersion"))
+	otmStr(r, root, "otmVersion")
+	// The lists' lengths size the maps, so none grows by rehashing.
+	nElements := listLen(root.get("trustZones")) + listLen(root.get("components")) + listLen(root.get("dataflows"))
+	nThreats, nMitigations := listLen(root.get("threats")), listLen(root.get("mitigations"))
 	ext := otmExtension{
 		Document:    residual(rootObj, "project", "trustZones", "components", "dataflows", "assets", "threats", "mitigations"),
 		Project:     residual(r.object(project), "name", "owner", "description"),
-		Elements:    map[string]map[string]any{},
-		Assets:      map[string]map[string]any{},
-		Threats:     map[string]map[string]any{},
-		States:      map[string]map[string]string{},
-		Mitigations: map[string]otmMitigationRef{},
+		Elements:    make(otmObjects, nElements),
+		Assets:      make(otmObjects, listLen(root.get("assets"))),
+		Threats:     make(otmObjects, nThreats),
+		States:      make(otmStates, nThreats),
+		Mitigations: make(map[string]otmMitigationRef, nMitigations),
+	}
+	names := make(map[string]string, 64)
+	var arena otmArena
+	keep := func(n jnode, obj map[string]any) *lazyJSON {
+		l, err := arena.keep(obj)
+		if err != nil {
+			r.fail(n.path, "cannot be kept: %v", err)
+		}
+		return l
 	}
 
-	elementOf := map[string]string{} // OTM id → element id
+	// Each object of the lists is built into one map, read, kept as
+	// bytes and dropped, so one map serves them all (mitigations, read
+	// while a threat is, have their own).
+	scratch := make(map[string]any, 16)
+	built := func(n jnode) jnode { return builtInto(r, n, scratch, names) }
+	elementOf := make(map[string]string, nElements) // OTM id → element id
 	zones := r.array(root.get("trustZones"))
 	components := r.array(root.get("components"))
 	dataflows := r.array(root.get("dataflows"))
-	zoneName := map[string]string{}
-	parentOf := map[string]jnode{}
+	b.reserve(nElements, nThreats)
+	zoneName := make(map[string]string, len(zones))
+	parentOf := make(map[string]jnode, len(zones)+len(components))
 	for _, n := range zones {
-		r.object(n)
-		id := r.str(n.get("id"))
-		zoneName[id] = r.str(n.get("name"))
-		parentOf[id] = n.get("parent")
+		otmObject(r, n)
+		id := r.str(otmMember(n, "id", names))
+		zoneName[id] = r.str(otmMember(n, "name", names))
+		parentOf[id] = n
 	}
 	for _, n := range components {
-		r.object(n)
-		parentOf[r.str(n.get("id"))] = n.get("parent")
+		otmObject(r, n)
+		parentOf[r.str(otmMember(n, "id", names))] = n
 	}
 	if r.err != nil {
 		return ov
 	}
-	instances := map[string][]otmInstance{}
+	instances := make(map[string][]otmInstance, nThreats)
 	add := func(n jnode, e model.SurfaceElement) {
 		obj := r.object(n)
-		id := r.str(n.get("id"))
-		e.Name = r.str(n.get("name"))
-		e.Description = r.str(n.get("description"))
+		id := otmStr(r, n, "id")
+		e.Name = otmStr(r, n, "name")
+		e.Description = otmStr(r, n, "description")
 		if r.err != nil {
 			return
 		}
@@ -118,35 +307,34 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		if id != "" {
 			elementOf[id] = eid
 		}
-		for _, in := range r.array(n.get("threats")) {
-			r.object(in)
-			inst := otmInstance{element: eid, state: r.str(in.get("state")), path: in.path}
-			for _, mu := range r.array(in.get("mitigations")) {
-				r.object(mu)
-				inst.mitigations = append(inst.mitigations, otmMitigationUse{r.str(mu.get("mitigation")), r.str(mu.get("state")), mu.path})
-			}
-			tid := r.str(in.get("threat"))
+		readInstances(r, n, eid, func(tid string, inst otmInstance) {
 			instances[tid] = append(instances[tid], inst)
-		}
-		ext.Elements[eid] = strip(obj, "name", "description", "threats")
+		})
+		ext.Elements[eid] = keep(n, strip(obj, "name", "description", "threats"))
 	}
 	for _, z := range zones {
-		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZone(r, z.get("parent"), parentOf, zoneName)})
+		z = built(z)
+		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZone(r, z.get("parent"), parentOf, zoneName, names)})
 		r.number(z.get("risk").get("trustRating"))
 	}
 	for _, c := range components {
+		c = built(c)
 		add(c, model.SurfaceElement{
-			Kind:      kindFor(r.str(c.get("type")), r.str(c.get("name"))),
-			TrustZone: otmZone(r, c.get("parent"), parentOf, zoneName),
+			Kind:      kindFor(otmStr(r, c, "type"), otmStr(r, c, "name")),
+			TrustZone: otmZone(r, c.get("parent"), parentOf, zoneName, names),
 		})
 	}
+	// What places elements in their zones is read; the zones' and
+	// components' objects are dropped as they are read.
+	parentOf, zoneName = nil, nil
 	for _, f := range dataflows {
-		src, dst := r.str(f.get("source")), r.str(f.get("destination"))
+		f = built(f)
+		src, dst := otmStr(r, f, "source"), otmStr(r, f, "destination")
 		for _, end := range []struct{ key, id string }{{"source", src}, {"destination", dst}} {
 			if _, ok := elementOf[end.id]; !ok && r.err == nil {
 				// Kept in the extension and written back as it was; the
 				// element is a flow with that end open.
-				b.warn("Imported file: dataflow %q has %s %q, which the file does not define (%s).", r.str(f.get("name")), end.key, end.id, f.path)
+				b.warn("Imported file: dataflow %q has %s %q, which the file does not define (%s).", otmStr(r, f, "name"), end.key, end.id, f.path)
 			}
 		}
 		add(f, model.SurfaceElement{
@@ -156,32 +344,41 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		})
 	}
 
+	// The elements are read: their lists (each object in its bytes and
+	// a node with its path) need not be held while the rest is read.
+	elementOf = nil
+	for _, list := range []string{"trustZones", "components", "dataflows"} {
+		delete(rootObj, list)
+	}
 	for _, a := range r.array(root.get("assets")) {
+		a = built(a)
 		obj := r.object(a)
-		asset := model.Asset{Name: r.str(a.get("name")), Description: r.str(a.get("description"))}
+		asset := model.Asset{Name: otmStr(r, a, "name"), Description: otmStr(r, a, "description")}
 		if conf, ok := r.number(a.get("risk").get("confidentiality")); ok {
 			asset.Sensitivity = sensitivityFrom100(conf)
 		}
 		id := b.asset(asset, a.path)
-		ext.Assets[id] = strip(obj, "name", "description")
+		ext.Assets[id] = keep(a, strip(obj, "name", "description"))
 	}
 
-	mitigations := map[string]jnode{}
+	mitigations := make(map[string]*otmMitigation, nMitigations)
+	rd := otmReading{names: names, keep: keep, scratch: make(map[string]any, 8)}
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
-		r.object(mn)
-		id := r.str(mn.get("id"))
+		otmObject(r, mn)
+		id := r.str(otmMember(mn, "id", names))
 		if _, dup := mitigations[id]; !dup {
 			mitigationOrder = append(mitigationOrder, id)
 		}
-		mitigations[id] = mn
+		mitigations[id] = &otmMitigation{n: mn}
 	}
-	defined := map[string]bool{}
+	defined := make(map[string]bool, nThreats)
 	for _, tn := range r.array(root.get("threats")) {
-		defined[r.str(tn.get("id"))] = true
-		readOTMThreat(r, b, tn, instances, mitigations, &ext)
+		tn = built(tn)
+		defined[otmStr(r, tn, "id")] = true
+		readOTMThreat(r, b, tn, instances, mitigations, &ext, rd)
 	}
-	referenced := map[string]bool{}
+	referenced := make(map[string]bool, nMitigations)
 	for _, list := range instances {
 		for _, in := range list {
 			for _, mu := range in.mitigations {
@@ -192,45 +389,57 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	for _, tid := range slices.Sorted(maps.Keys(instances)) {
 		if list := instances[tid]; !defined[tid] {
 			for _, in := range list {
-				b.warn("Imported file: a threat instance refers to threat %q, which the file does not define (%s).", tid, in.path)
+				b.warn("Imported file: a threat instance refers to threat %q, which the file does not define (%s).", tid, in.path())
 			}
 		}
 	}
 	for _, id := range mitigationOrder {
 		if !referenced[id] {
-			if obj, ok := mitigations[id].v.(map[string]any); ok {
-				ext.Unlinked = append(ext.Unlinked, obj)
+			mn := builtInto(r, mitigations[id].n, rd.scratch, names)
+			if obj, ok := mn.v.(map[string]any); ok {
+				ext.Unlinked = append(ext.Unlinked, keep(mn, obj))
 			}
 		}
 	}
+	ext.size = arena.size
 	b.extension(ToolOTM, &ext)
 	return ov
 }
 
-// otmZone follows parents up to the enclosing trust zone's name.
-func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[string]string) string {
+// otmReading is what reading one object needs from the whole import.
+type otmReading struct {
+	names map[string]string
+	keep  otmKeeper
+	// scratch is the map mitigations are built into.
+	scratch map[string]any
+}
+
+// otmZone follows parents up to the enclosing trust zone's name;
+// parentOf holds the zones and components by OTM id, perhaps still in
+// their bytes.
+func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[string]string, names map[string]string) string {
 	for range 32 { // parents can form a cycle in a broken file
 		r.object(parent)
-		if z := r.str(parent.get("trustZone")); z != "" {
+		if z := otmStr(r, parent, "trustZone"); z != "" {
 			return zoneName[z]
 		}
-		c := r.str(parent.get("component"))
+		c := otmStr(r, parent, "component")
 		if c == "" || r.err != nil {
 			return ""
 		}
-		parent = parentOf[c]
+		parent = otmMember(parentOf[c], "parent", names)
 	}
 	return ""
 }
 
-func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmInstance, mitigations map[string]jnode, ext *otmExtension) {
+func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmInstance, mitigations map[string]*otmMitigation, ext *otmExtension, rd otmReading) {
 	obj := r.object(tn)
-	id := r.str(tn.get("id"))
+	id := otmStr(r, tn, "id")
 	risk := tn.get("risk")
 	r.object(risk)
 	t := model.Threat{
-		Title:       r.str(tn.get("name")),
-		Description: r.str(tn.get("description")),
+		Title:       otmStr(r, tn, "name"),
+		Description: otmStr(r, tn, "description"),
 		Likelihood:  rating100(r, risk.get("likelihood")),
 		Impact:      rating100(r, risk.get("impact")),
 		Status:      model.StatusOpen,
@@ -241,56 +450,120 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 	if r.err != nil {
 		return
 	}
-	states := map[string]string{}
-	mitIndex := map[string]int{} // OTM mitigation id → index in t.Mitigations (-1: none)
-	var occ []map[string]string  // per mitigation: state per element
+	var states []otmOccurrence
+	// The mitigations linked so far, by OTM id: a threat links a few, so
+	// a list is searched rather than a map made for each threat.
+	var linked []otmLinked
+	var linkedIndex map[string]int // by id, once linked is long
 	var origins []otmMitigationRef
 	for i, in := range instances[id] {
 		t.Surface = append(t.Surface, in.element)
-		states[in.element] = in.state
+		states = append(states, otmOccurrence{in.element, in.state})
 		if s := statusFrom(in.state); i == 0 || s == model.StatusOpen {
 			t.Status = s
 		}
 		for _, mu := range in.mitigations {
-			mn, ok := mitigations[mu.id]
+			mit, ok := mitigations[mu.id]
 			if !ok {
-				b.warn("Imported file: a threat instance refers to mitigation %q, which the file does not define (%s).", mu.id, mu.path)
+				b.warn("Imported file: a threat instance refers to mitigation %q, which the file does not define (%s).", mu.id, indexPath(childPath(in.path(), "mitigations"), mu.index))
 				continue
 			}
-			if at, seen := mitIndex[mu.id]; seen {
-				if at >= 0 {
-					occ[at][in.element] = mu.state
+			if at := linkedAt(linked, linkedIndex, mu.id); at >= 0 {
+				if l := &linked[at]; l.index >= 0 {
+					l.occur(in.element, mu.state)
 				}
 				continue
 			}
-			mitIndex[mu.id] = -1
-			mobj, _ := mn.v.(map[string]any)
-			text := mitigationText(r.str(mn.get("name")), r.str(mn.get("description")))
+			linked = append(linked, otmLinked{id: mu.id, index: -1})
+			if linkedIndex == nil && len(linked) > smallList {
+				linkedIndex = make(map[string]int, 2*len(linked))
+				for i, l := range linked {
+					linkedIndex[l.id] = i
+				}
+			} else if linkedIndex != nil {
+				linkedIndex[mu.id] = len(linked) - 1
+			}
+			text := mit.readOnce(r, rd)
 			if model.CleanText(text) == "" {
 				continue
 			}
-			mitIndex[mu.id] = len(t.Mitigations)
-			occ = append(occ, map[string]string{in.element: mu.state})
-			r.number(mn.get("riskReduction"))
+			l := &linked[len(linked)-1]
+			l.index = len(t.Mitigations)
+			l.occur(in.element, mu.state)
 			t.Mitigations = append(t.Mitigations, model.Mitigation{Description: text, Status: mitigationStatusFrom(mu.state)})
-			origins = append(origins, otmMitigationRef{Object: mobj, State: mu.state, Text: model.CleanText(text)})
+			origins = append(origins, otmMitigationRef{Object: mit.kept, State: mu.state, Text: model.CleanText(text)})
 		}
 	}
 	if r.err != nil {
 		return
 	}
 	b.threat(&t, tn.path)
-	ext.Threats[t.ID] = strip(obj, "name", "description")
-	ext.States[t.ID] = states
+	ext.Threats[t.ID] = rd.keep(tn, strip(obj, "name", "description"))
+	ext.States[t.ID] = newStateList(states)
 	for i, m := range t.Mitigations {
 		ext.Mitigations[m.ID] = origins[i]
-		if len(occ[i]) > 1 {
+	}
+	for _, l := range linked {
+		if l.index >= 0 && len(l.states) > 1 {
 			if ext.MitigationStates == nil {
-				ext.MitigationStates = map[string]map[string]string{}
+				ext.MitigationStates = otmStates{}
 			}
-			ext.MitigationStates[m.ID] = occ[i]
+			ext.MitigationStates[t.Mitigations[l.index].ID] = newStateList(l.states)
 		}
 	}
+}
+
+// otmLinked is a mitigation a threat links: its index in the threat's
+// mitigations (-1: none, its text is empty) and its state on each
+// element, the last one given for an element counting.
+type otmLinked struct {
+	id     string
+	index  int
+	states []otmOccurrence
+	// at indexes states by element once there are many.
+	at map[string]int
+}
+
+type otmOccurrence struct{ element, state string }
+
+// smallList is how long a list is searched before a map indexes it.
+const smallList = 16
+
+// linkedAt finds the mitigation id in linked (index: by id, or nil), -1
+// when it is not there.
+func linkedAt(linked []otmLinked, index map[string]int, id string) int {
+	if index != nil {
+		if i, ok := index[id]; ok {
+			return i
+		}
+		return -1
+	}
+	return slices.IndexFunc(linked, func(l otmLinked) bool { return l.id == id })
+}
+
+func (l *otmLinked) occur(element, state string) {
+	if l.at != nil {
+		if i, ok := l.at[element]; ok {
+			l.states[i].state = state
+			return
+		}
+		l.at[element] = len(l.states)
+	} else {
+		for i := range l.states {
+			if l.states[i].element == element {
+				l.states[i].state = state
+				return
+			}
+		}
+		if len(l.states) >= smallList {
+			l.at = make(map[string]int, 2*len(l.states))
+			for i, o := range l.states {
+				l.at[o.element] = i
+			}
+			l.at[element] = len(l.states)
+		}
+	}
+	l.states = append(l.states, otmOccurrence{element, state})
 }
 
 // firstStride picks the first category that is a STRIDE one, else the first.

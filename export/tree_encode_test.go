@@ -95,16 +95,17 @@ func TestAppendTreeObject(t *testing.T) {
 
 // The OTM extension reads back the same through either writer.
 func TestOTMExtensionAppendJSON(t *testing.T) {
+	kept := func(s string) *lazyJSON { return &lazyJSON{raw: []byte(s), compact: true} }
 	x := &otmExtension{
 		Document:         map[string]any{"otmVersion": "0.2.0"},
 		Project:          map[string]any{"id": "p"},
-		Elements:         map[string]map[string]any{"SE-001": {"id": "c1", "type": "web"}},
-		Assets:           map[string]map[string]any{"AS-001": {"id": "a"}},
-		Threats:          map[string]map[string]any{"T-001": {"id": "t", "risk": map[string]any{"likelihood": json.Number("75")}}},
-		States:           map[string]map[string]string{"T-001": {"SE-001": "exposed"}},
-		Mitigations:      map[string]otmMitigationRef{"M-001": {Object: map[string]any{"id": "m"}, State: "required", Text: "x"}},
-		MitigationStates: map[string]map[string]string{"M-001": {"SE-001": "required", "SE-002": "implemented"}},
-		Unlinked:         []map[string]any{{"id": "m-waf"}},
+		Elements:         otmObjects{"SE-001": kept(`{"id":"c1","type":"web"}`)},
+		Assets:           otmObjects{"AS-001": kept(`{"id":"a"}`)},
+		Threats:          otmObjects{"T-001": kept(`{"id":"t","risk":{"likelihood":75}}`)},
+		States:           otmStates{"T-001": {{"SE-001", "exposed"}}},
+		Mitigations:      map[string]otmMitigationRef{"M-001": {Object: kept(`{"id":"m"}`), State: "required", Text: "x"}},
+		MitigationStates: otmStates{"M-001": {{"SE-001", "required"}, {"SE-002", "implemented"}}},
+		Unlinked:         otmObjectList{kept(`{"id":"m-waf"}`)},
 	}
 	want, err := json.Marshal(x)
 	if err != nil {
