@@ -555,13 +555,6 @@ func slug(s string) string {
 	return out
 }
 
-func orEmpty(list []any) []any {
-	if list == nil {
-		return []any{}
-	}
-	return list
-}
-
 // object is a JSON object that keeps its members in the order they were
 // set, so written files read naturally (id and name first), with kept
 // members from the original file after them in sorted order.
