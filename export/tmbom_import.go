@@ -102,10 +102,11 @@ func appendTMBOMDocument(dst []byte, doc map[string]any) ([]byte, error) {
 				continue
 			}
 			p := treeParser{data: kept}
-			sorted := true
-			if !p.members(nil, &dst, &sorted) || !sorted {
+			out := compactOut{buf: dst, write: true, sorted: true}
+			if !p.members(nil, &out) || !out.sorted {
 				return nil, errors.New("kept JSON is damaged")
 			}
+			dst = out.buf
 		}
 		dst = append(dst, ']')
 	}
@@ -161,13 +162,18 @@ var tmbomLazyPaths = [][]string{
 	{"threat_personas", ""}, {"risks", ""}, {"threats", ""}, {"controls", ""},
 }
 
-// tmbomRead is the state of one TM-BOM import: the document, and where
-// the objects read for the last time are kept compact.
+// tmbomRead is the state of one TM-BOM import: the document kept with
+// the model, and the names references resolve to.
 type tmbomRead struct {
 	r    *jreader
+	b    *builder
 	root jnode
 	doc  map[string]any
 	ext  *tmbomExtension
+	// zones maps trust zone symbolic names to titles; byName resolves
+	// references to elements: "type/name" first, then the bare name,
+	// because files reference a data store as a component now and then.
+	zones, byName map[string]string
 }
 
 // list is the array member name of the document, as jreader.array reads
@@ -184,8 +190,14 @@ func (t *tmbomRead) list(name string) []any {
 	return arr
 }
 
+// size is how many elements the document's list name has, or 0.
+func (t *tmbomRead) size(name string) int {
+	v, _ := t.root.get(name).v.([]any)
+	return len(v)
+}
+
 // object reads element i of list v.
-func (t *tmbomRead) object(list string, i int, v any) *tmbomObject {
+func (t *tmbomRead) object(list string, i int, v any) tmbomObject {
 	return tmbomElement(t.r, v, indexPath(childPath(t.root.path, list), i))
 }
 
@@ -203,8 +215,41 @@ func (t *tmbomRead) keep(list string, i int, o *tmbomObject) {
 	}
 	if o.sorted {
 		kept[i] = tmbomKept(o.raw)
+		t.ext.size += o.size
+	} else {
+		t.ext.size += len(o.raw)
 	}
-	t.ext.size += len(o.raw)
+}
+
+// zoneTitle is the title of the trust zone named s, or s.
+func (t *tmbomRead) zoneTitle(s string) string {
+	if title, ok := t.zones[s]; ok && strings.TrimSpace(title) != "" {
+		return title
+	}
+	return s
+}
+
+// add queues element e read from o of list, by its symbolic name.
+func (t *tmbomRead) add(list string, o *tmbomObject, e model.SurfaceElement) {
+	name := o.str(tfSymbolicName)
+	if t.r.err != nil {
+		return
+	}
+	id := t.b.element(e, o.path)
+	t.ext.Elements[id] = list + "/" + name
+	t.byName[singular(list)+"/"+name] = id
+	if _, taken := t.byName[name]; !taken {
+		t.byName[name] = id
+	}
+}
+
+// ref is the element a flow's end {type, object} names, or "".
+func (t *tmbomRead) ref(n tmbomObject) string {
+	typ, name := n.str(tfType), n.str(tfObject)
+	if id, ok := t.byName[strings.TrimPrefix(typ, "#/$defs/")+"/"+name]; ok {
+		return id
+	}
+	return t.byName[name]
 }
 
 // tmbomControlText is what a threat takes from a control addressing it.
@@ -218,8 +263,8 @@ type tmbomControlText struct {
 // personas become threat actors; threats keep their event as category
 // (TM-BOM has no STRIDE); risks set likelihood and impact; controls become
 // mitigations of the threats they address, or custom controls when they
-// address none. Each object of the large lists is read once from its
-// bytes (tmbomObject), never built as a map.
+// address none. Each object of the large lists is read from its bytes
+// (tmbomObject), never built as a map.
 func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 	doc := r.object(root)
 	scope := root.get("scope")
@@ -229,18 +274,16 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		Summary: r.str(root.get("description")),
 		Scope:   r.str(scope.get("description")),
 	}
-	ext := tmbomExtension{Document: doc, Elements: map[string]string{}, Threats: map[string]string{}, Mitigations: map[string]string{}}
-	t := &tmbomRead{r: r, root: root, doc: doc, ext: &ext}
-	// The builder's lists are allocated once, at their size.
-	count := func(lists ...string) int {
-		n := 0
-		for _, l := range lists {
-			v, _ := root.get(l).v.([]any)
-			n += len(v)
-		}
-		return n
-	}
-	b.reserve(count("trust_zones", "trust_boundaries", "actors", "components", "data_stores", "data_flows"), count("threats"))
+	t := &tmbomRead{r: r, b: b, root: root, doc: doc}
+	// Lists and maps are allocated once, at their size.
+	elements := t.size("trust_zones") + t.size("trust_boundaries") + t.size("actors") + t.size("components") + t.size("data_stores") + t.size("data_flows")
+	threatCount := t.size("threats")
+	b.reserve(elements, threatCount)
+	ext := tmbomExtension{Document: doc, Elements: make(map[string]string, elements),
+		Threats: make(map[string]string, threatCount), Mitigations: make(map[string]string, t.size("controls"))}
+	t.ext = &ext
+	t.zones, t.byName = make(map[string]string, t.size("trust_zones")), make(map[string]string, 2*elements)
+
 	var assumptions []string
 	for i, v := range t.list("assumptions") {
 		a := t.object("assumptions", i, v)
@@ -252,42 +295,19 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		ov.Scope = joinText(ov.Scope, "Assumptions:\n"+strings.Join(assumptions, "\n"))
 	}
 
-	zones := map[string]string{} // symbolic name → title
 	zoneList := t.list("trust_zones")
-	zoneObjs := make([]*tmbomObject, len(zoneList))
 	for i, v := range zoneList {
 		z := t.object("trust_zones", i, v)
-		zoneObjs[i] = z
-		zones[z.str(tfSymbolicName)] = z.str(tfTitle)
+		t.zones[z.str(tfSymbolicName)] = z.str(tfTitle)
 	}
-	zoneTitle := func(s string) string {
-		if t, ok := zones[s]; ok && strings.TrimSpace(t) != "" {
-			return t
-		}
-		return s
-	}
-	// byName resolves references: "type/name" first, then the bare name,
-	// because files reference a data store as a component now and then.
-	byName := map[string]string{}
-	add := func(list string, o *tmbomObject, e model.SurfaceElement) {
-		name := o.str(tfSymbolicName)
-		if r.err != nil {
-			return
-		}
-		id := b.element(e, o.path)
-		ext.Elements[id] = list + "/" + name
-		byName[singular(list)+"/"+name] = id
-		if _, taken := byName[name]; !taken {
-			byName[name] = id
-		}
-	}
-	for i, z := range zoneObjs {
-		add("trust_zones", z, model.SurfaceElement{Kind: model.KindTrustBoundary, Name: z.str(tfTitle), Description: z.str(tfDescription)})
-		t.keep("trust_zones", i, z)
+	for i, v := range zoneList {
+		z := t.object("trust_zones", i, v)
+		t.add("trust_zones", &z, model.SurfaceElement{Kind: model.KindTrustBoundary, Name: z.str(tfTitle), Description: z.str(tfDescription)})
+		t.keep("trust_zones", i, &z)
 	}
 	for i, v := range t.list("trust_boundaries") {
 		tb := t.object("trust_boundaries", i, v)
-		a, z := zoneTitle(tb.str(tfTrustZoneA)), zoneTitle(tb.str(tfTrustZoneB))
+		a, z := t.zoneTitle(tb.str(tfTrustZoneA)), t.zoneTitle(tb.str(tfTrustZoneB))
 		desc := joinText(
 			listLine("Access control", tb.strings(tfAccessControl)),
 			listLine("Authentication", tb.strings(tfAuthentication)),
@@ -304,20 +324,19 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		if a.str(tfType) == "third_party" {
 			kind = model.KindThirdParty
 		}
-		add("actors", a, model.SurfaceElement{Kind: kind, Name: a.str(tfTitle), TrustZone: zoneTitle(a.str(tfTrustZone)),
+		t.add("actors", &a, model.SurfaceElement{Kind: kind, Name: a.str(tfTitle), TrustZone: t.zoneTitle(a.str(tfTrustZone)),
 			Description: joinText(a.str(tfDescription), prefixed("Permissions: ", a.str(tfPermissions)))})
-		t.keep("actors", i, a)
+		t.keep("actors", i, &a)
 	}
-	componentList := t.list("components")
-	components := make([]*tmbomObject, len(componentList))
-	compZone, compParent := map[string]string{}, map[string]string{}
-	for i, v := range componentList {
+	components := t.list("components")
+	compZone, compParent := make(map[string]string, len(components)), make(map[string]string, len(components))
+	for i, v := range components {
 		c := t.object("components", i, v)
-		components[i] = c
 		name := c.str(tfSymbolicName)
 		compZone[name], compParent[name] = c.str(tfTrustZone), c.str(tfParent)
 	}
-	for i, c := range components {
+	for i, v := range components {
+		c := t.object("components", i, v)
 		zone := c.str(tfTrustZone)
 		// A component without a zone sits in its parent's; parents can
 		// form a cycle in a broken file, hence the bound.
@@ -325,24 +344,16 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			zone, p = compZone[p], compParent[p]
 		}
 		title := c.str(tfTitle)
-		add("components", c, model.SurfaceElement{Kind: kindFor(c.str(tfSymbolicName), title), Name: title,
-			Description: c.str(tfDescription), TrustZone: zoneTitle(zone)})
-		t.keep("components", i, c)
-		components[i] = nil
+		t.add("components", &c, model.SurfaceElement{Kind: kindFor(c.str(tfSymbolicName), title), Name: title,
+			Description: c.str(tfDescription), TrustZone: t.zoneTitle(zone)})
+		t.keep("components", i, &c)
 	}
 	for i, v := range t.list("data_stores") {
 		s := t.object("data_stores", i, v)
 		product := strings.TrimSpace(s.str(tfVendor) + " " + s.str(tfProduct))
-		add("data_stores", s, model.SurfaceElement{Kind: model.KindDataStore, Name: s.str(tfTitle), TrustZone: zoneTitle(s.str(tfTrustZone)),
+		t.add("data_stores", &s, model.SurfaceElement{Kind: model.KindDataStore, Name: s.str(tfTitle), TrustZone: t.zoneTitle(s.str(tfTrustZone)),
 			Description: joinText(s.str(tfDescription), prefixed("Type: ", s.str(tfType)), prefixed("Product: ", product))})
-		t.keep("data_stores", i, s)
-	}
-	ref := func(n *tmbomObject) string {
-		typ, name := n.str(tfType), n.str(tfObject)
-		if id, ok := byName[strings.TrimPrefix(typ, "#/$defs/")+"/"+name]; ok {
-			return id
-		}
-		return byName[name]
+		t.keep("data_stores", i, &s)
 	}
 	for i, v := range t.list("data_flows") {
 		f := t.object("data_flows", i, v)
@@ -355,9 +366,9 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		} else if f.has(tfEncrypted) {
 			flags = append(flags, "not encrypted")
 		}
-		add("data_flows", f, model.SurfaceElement{Kind: model.KindDataFlow, Name: f.str(tfTitle), Source: ref(f.object(tfSource)), Target: ref(f.object(tfDestination)),
+		t.add("data_flows", &f, model.SurfaceElement{Kind: model.KindDataFlow, Name: f.str(tfTitle), Source: t.ref(f.object(tfSource)), Target: t.ref(f.object(tfDestination)),
 			Description: joinText(f.str(tfDescription), prefixed("Flow: ", strings.Join(flags, ", ")))})
-		t.keep("data_flows", i, f)
+		t.keep("data_flows", i, &f)
 	}
 
 	for i, v := range t.list("data_sets") {
@@ -373,10 +384,10 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		})
 		b.asset(model.Asset{Name: ds.str(tfTitle), Sensitivity: sensitivityFromTags(sens),
 			Description: joinText(ds.str(tfDescription), listLine("Data", sens), listLine("Stored in", places))}, ds.path)
-		t.keep("data_sets", i, ds)
+		t.keep("data_sets", i, &ds)
 	}
 
-	personas := map[string]string{}
+	personas := make(map[string]string, t.size("threat_personas"))
 	for i, v := range t.list("threat_personas") {
 		p := t.object("threat_personas", i, v)
 		kind := model.External
@@ -390,12 +401,12 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		id := b.actor(model.Actor{Name: p.str(tfTitle), Description: p.str(tfDescription), Motivation: motivation,
 			Capability: tmbomSkill[p.str(tfSkill)], Kind: kind, Risk: tmbomDegree[p.str(tfApplicability)]}, p.path)
 		personas[p.str(tfSymbolicName)] = id
-		t.keep("threat_personas", i, p)
+		t.keep("threat_personas", i, &p)
 	}
 
 	type rating struct{ likelihood, impact int }
-	ratings := map[string]rating{}
-	risksOf := map[string][]string{} // threat symbolic name → titles of the risks naming it
+	ratings := make(map[string]rating, t.size("risks"))
+	risksOf := make(map[string][]string, t.size("risks")) // threat symbolic name → titles of the risks naming it
 	for ri, v := range t.list("risks") {
 		rk := t.object("risks", ri, v)
 		l, i := tmbomLikelihood[rk.str(tfLikelihood)], tmbomImpact[rk.str(tfImpact)]
@@ -407,19 +418,18 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 				risksOf[t] = append(risksOf[t], title)
 			}
 		}
-		t.keep("risks", ri, rk)
+		t.keep("risks", ri, &rk)
 	}
-	controlList := t.list("controls")
-	threatList := t.list("threats")
-	threats := make([]*tmbomObject, len(threatList))
-	known := make(map[string]bool, len(threatList))
-	for i, v := range threatList {
-		threats[i] = t.object("threats", i, v)
-		known[threats[i].str(tfSymbolicName)] = true
+	controls := t.list("controls")
+	threats := t.list("threats")
+	known := make(map[string]bool, len(threats))
+	for i, v := range threats {
+		th := t.object("threats", i, v)
+		known[th.str(tfSymbolicName)] = true
 	}
 	var texts []tmbomControlText
-	addressed := map[string][]int32{} // threat symbolic name → controls, in texts
-	for i, v := range controlList {
+	addressed := make(map[string][]int32, len(threats)) // threat symbolic name → controls, in texts
+	for i, v := range controls {
 		c := t.object("controls", i, v)
 		linked := false
 		var seen map[string]bool
@@ -442,9 +452,10 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			b.check(model.CheckItem{List: model.ListControls, Group: "TM-BOM controls", Title: c.str(tfTitle),
 				Detail: c.str(tfDescription), State: controlState(c.str(tfStatus))}, c.path)
 		}
-		t.keep("controls", i, c)
+		t.keep("controls", i, &c)
 	}
-	for i, tn := range threats {
+	for i, v := range threats {
+		tn := t.object("threats", i, v)
 		name := tn.str(tfSymbolicName)
 		var refs []string
 		tn.objects(tfMechanisms, func(m *tmbomObject) {
@@ -467,7 +478,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			Impact:     ratings[name].impact,
 		}
 		for _, c := range tn.strings(tfComponents) {
-			if id, ok := byName[c]; ok {
+			if id, ok := t.byName[c]; ok {
 				th.Surface = append(th.Surface, id)
 			}
 		}
@@ -484,7 +495,10 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			if c.status == "retired" || c.status == "wont_do" {
 				// Not a mitigation in force, nor a planned one: threatdeck has
 				// no status for it, so it is named in the description instead.
-				word := map[string]string{"retired": "retired", "wont_do": "won't do"}[c.status]
+				word := "retired"
+				if c.status == "wont_do" {
+					word = "won't do"
+				}
 				dropped = append(dropped, model.CleanLine(orDefault(c.title, c.sym))+" ("+word+")")
 				continue
 			}
@@ -498,8 +512,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			return ov
 		}
 		b.threat(&th, tn.path)
-		t.keep("threats", i, tn)
-		threats[i] = nil
+		t.keep("threats", i, &tn)
 		ext.Threats[th.ID] = name
 		for i, m := range th.Mitigations {
 			ext.Mitigations[m.ID] = from[i]

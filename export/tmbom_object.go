@@ -94,16 +94,18 @@ type tmbomObject struct {
 	// (the last one, as a map keeps), 0 when absent.
 	at [tfCount]int32
 	// sorted says the members' names (plain) came in strictly increasing
-	// order, nested objects' included, so the compact form is the scan's.
+	// order, nested objects' included, so the compact form is the scan's;
+	// size is about how many bytes that form takes.
 	sorted bool
+	size   int
 }
 
 // tmbomElement reads element v of a TM-BOM list at path: an object kept
 // in its bytes (parseInputLazy) or built (a document read as a whole
-// tree, then written compact to read it the same way); null reads as an
-// empty object, as it did built; anything else is a problem.
-func tmbomElement(r *jreader, v any, path string) *tmbomObject {
-	o := &tmbomObject{r: r, path: path}
+// tree, written compact to be read the same way); null reads as an empty
+// object, as it did built; anything else is a problem.
+func tmbomElement(r *jreader, v any, path string) tmbomObject {
+	o := tmbomObject{r: r, path: path}
 	switch x := v.(type) {
 	case *lazyJSON:
 		o.raw = x.raw
@@ -126,11 +128,11 @@ func tmbomElement(r *jreader, v any, path string) *tmbomObject {
 	return o
 }
 
-// scan finds the members of the object in raw, and whether their names
-// are in order (sorted).
+// scan finds the members of the object in raw, whether their names are
+// in order (sorted) and about how long its compact form is (size).
 func (o *tmbomObject) scan() bool {
 	p := treeParser{data: o.raw}
-	o.sorted = true
+	out := compactOut{sorted: true}
 	ok := p.members(func(key []byte, plain bool) bool {
 		f, known := tmbomFieldOf[string(key)] // no copy: a look-up
 		if !plain {
@@ -140,7 +142,8 @@ func (o *tmbomObject) scan() bool {
 			o.at[f] = int32(p.i) + 1
 		}
 		return true
-	}, nil, &o.sorted)
+	}, &out)
+	o.sorted, o.size = out.sorted, out.n
 	return ok && p.i == len(p.data)
 }
 
@@ -156,35 +159,54 @@ func decodeKey(key []byte) string {
 	return s.(string)
 }
 
-// members reads the object at p.i, calling member for each name (quoted,
-// and whether it has no escape) with p.i at its value. With w not nil the
-// object is appended there compact; sorted is cleared when two names of
-// this object or any nested one are not in strictly increasing plain
-// order, and then w holds nothing usable.
-func (p *treeParser) members(member func(key []byte, plain bool) bool, w *[]byte, sorted *bool) bool {
+// compactOut is where members and compactValue put a value's compact
+// form: appended to buf when write is set, counted in n (about: a string
+// written again is counted as it came) either way. sorted is cleared
+// when two names of an object, nested ones included, are not plain and
+// in strictly increasing order; the compact form is then not what
+// appendTree writes, as it sorts them.
+type compactOut struct {
+	buf    []byte
+	write  bool
+	n      int
+	sorted bool
+}
+
+func (w *compactOut) put(b []byte) {
+	w.n += len(b)
+	if w.write {
+		w.buf = append(w.buf, b...)
+	}
+}
+
+func (w *compactOut) putByte(c byte) {
+	w.n++
+	if w.write {
+		w.buf = append(w.buf, c)
+	}
+}
+
+// members reads the object at p.i, calling member (when not nil) for
+// each name (without its quotes, and whether it has no escape) with p.i
+// at its value, and puts the object compact into w.
+func (p *treeParser) members(member func(key []byte, plain bool) bool, w *compactOut) bool {
 	p.space()
 	if p.i >= len(p.data) || p.data[p.i] != '{' {
 		return false
 	}
 	p.i++
 	p.space()
-	if w != nil {
-		*w = append(*w, '{')
-	}
+	w.putByte('{')
 	var prev []byte
-	first := true
-	for p.i < len(p.data) && p.data[p.i] != '}' {
+	for first := true; p.i < len(p.data) && p.data[p.i] != '}'; first = false {
 		if !first {
 			if p.data[p.i] != ',' {
 				return false
 			}
 			p.i++
 			p.space()
-			if w != nil {
-				*w = append(*w, ',')
-			}
+			w.putByte(',')
 		}
-		first = false
 		start := p.i
 		if p.i >= len(p.data) || p.data[p.i] != '"' {
 			return false
@@ -196,13 +218,11 @@ func (p *treeParser) members(member func(key []byte, plain bool) bool, w *[]byte
 		quoted := p.data[start:p.i]
 		key := quoted[1 : len(quoted)-1]
 		if !plain || (prev != nil && bytes.Compare(prev, key) >= 0) {
-			*sorted = false
+			w.sorted = false
 		}
 		prev = key
-		if w != nil {
-			*w = append(*w, quoted...)
-			*w = append(*w, ':')
-		}
+		w.put(quoted)
+		w.putByte(':')
 		p.space()
 		if p.i >= len(p.data) || p.data[p.i] != ':' {
 			return false
@@ -212,7 +232,7 @@ func (p *treeParser) members(member func(key []byte, plain bool) bool, w *[]byte
 		if member != nil && !member(key, plain) {
 			return false
 		}
-		if !p.compactValue(w, sorted, 0) {
+		if !p.compactValue(w, 0) {
 			return false
 		}
 		p.space()
@@ -221,29 +241,25 @@ func (p *treeParser) members(member func(key []byte, plain bool) bool, w *[]byte
 		return false
 	}
 	p.i++
-	if w != nil {
-		*w = append(*w, '}')
-	}
+	w.putByte('}')
 	return true
 }
 
-// compactValue steps over the value at p.i, appending it to w (when not
-// nil) as appendTree writes it decoded: no space, a string as it is when
+// compactValue steps over the value at p.i, putting it into w as
+// appendTree writes it decoded: no space, a string as it is when
 // appendJSONString would write it so and written again otherwise.
-func (p *treeParser) compactValue(w *[]byte, sorted *bool, depth int) bool {
+func (p *treeParser) compactValue(w *compactOut, depth int) bool {
 	if p.i >= len(p.data) || depth > MaxImportDepth {
 		return false
 	}
 	start := p.i
 	switch c := p.data[p.i]; {
 	case c == '{':
-		return p.members(nil, w, sorted)
+		return p.members(nil, w)
 	case c == '[':
 		p.i++
 		p.space()
-		if w != nil {
-			*w = append(*w, '[')
-		}
+		w.putByte('[')
 		for n := 0; p.i < len(p.data) && p.data[p.i] != ']'; n++ {
 			if n > 0 {
 				if p.data[p.i] != ',' {
@@ -251,11 +267,9 @@ func (p *treeParser) compactValue(w *[]byte, sorted *bool, depth int) bool {
 				}
 				p.i++
 				p.space()
-				if w != nil {
-					*w = append(*w, ',')
-				}
+				w.putByte(',')
 			}
-			if !p.compactValue(w, sorted, depth+1) {
+			if !p.compactValue(w, depth+1) {
 				return false
 			}
 			p.space()
@@ -264,35 +278,28 @@ func (p *treeParser) compactValue(w *[]byte, sorted *bool, depth int) bool {
 			return false
 		}
 		p.i++
-		if w != nil {
-			*w = append(*w, ']')
-		}
+		w.putByte(']')
 		return true
 	case c == '"':
 		plain, ok := p.plainString()
 		if !ok {
 			return false
 		}
-		if w == nil {
-			return true
-		}
-		if plain {
-			*w = append(*w, p.data[start:p.i]...)
+		if plain || !w.write {
+			w.put(p.data[start:p.i])
 			return true
 		}
 		s, ok := decodeString(p.data[start:p.i])
 		if !ok {
 			return false
 		}
-		*w = appendJSONString(*w, s)
+		w.buf = appendJSONString(w.buf, s)
 		return true
 	default:
 		if !p.skipValue(depth) {
 			return false
 		}
-		if w != nil {
-			*w = append(*w, p.data[start:p.i]...)
-		}
+		w.put(p.data[start:p.i])
 		return true
 	}
 }
@@ -506,14 +513,14 @@ func (o *tmbomObject) strings(f tmbomField) []string {
 
 // object is the member read as an object of its own; absent or null is
 // an empty one, as jreader.object of it gives.
-func (o *tmbomObject) object(f tmbomField) *tmbomObject {
+func (o *tmbomObject) object(f tmbomField) tmbomObject {
 	at, c := o.value(f)
 	if c == 0 {
-		return &tmbomObject{r: o.r}
+		return tmbomObject{r: o.r}
 	}
 	if c != '{' {
 		o.wrong(f, at, "an object")
-		return &tmbomObject{r: o.r}
+		return tmbomObject{r: o.r}
 	}
 	return o.nested(at, o.fieldPath(f))
 }
@@ -526,7 +533,8 @@ func (o *tmbomObject) objects(f tmbomField, elem func(*tmbomObject)) {
 		case 'n':
 			elem(&tmbomObject{r: o.r})
 		case '{':
-			elem(o.nested(at, indexPath(o.fieldPath(f), i)))
+			n := o.nested(at, indexPath(o.fieldPath(f), i))
+			elem(&n)
 		default:
 			o.r.fail(indexPath(o.fieldPath(f), i), "want an object, got %s", rawTypeName(c))
 		}
@@ -534,13 +542,13 @@ func (o *tmbomObject) objects(f tmbomField, elem func(*tmbomObject)) {
 }
 
 // nested is the object starting at raw[at], read on its own.
-func (o *tmbomObject) nested(at int, path string) *tmbomObject {
+func (o *tmbomObject) nested(at int, path string) tmbomObject {
 	p := treeParser{data: o.raw, i: at}
 	if !p.skipValue(0) {
 		o.r.fail(o.path, "is not a valid JSON object")
-		return &tmbomObject{r: o.r}
+		return tmbomObject{r: o.r}
 	}
-	n := &tmbomObject{r: o.r, path: path, raw: o.raw[at:p.i]}
+	n := tmbomObject{r: o.r, path: path, raw: o.raw[at:p.i]}
 	if !n.scan() {
 		o.r.fail(o.path, "is not a valid JSON object")
 	}
