@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -61,7 +62,12 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 			return nil, fmt.Errorf("tm-bom data kept with the model is damaged: %w", err)
 		}
 	}
-	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: map[string]string{}, zoneSym: map[string]string{}, next: map[string]int{}}
+	// Every element, threat, risk and mitigation takes a symbolic name.
+	syms := len(m.Surface) + len(m.Assets) + len(m.Actors) + 2*len(m.Threats)
+	for _, t := range m.Threats {
+		syms += len(t.Mitigations)
+	}
+	w := &tmbomWriter{m: m, ext: ext, taken: make(map[string]bool, syms), elem: make(map[string]string, len(m.Surface)), zoneSym: map[string]string{}, next: map[string]int{}}
 	// User text is cleaned on the way out as on the way in: no escape
 	// sequence or bidi control reaches the file, even as \u001b. Each
 	// list is cleaned an element at a time while it is written, rather
@@ -71,7 +77,7 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 	for k, v := range doc {
 		rv := reflect.ValueOf(v)
 		if rv.Kind() != reflect.Slice || rv.Len() == 0 {
-			c, err := cleanTree(v, names)
+			c, err := tmbomTree(v, names)
 			if err != nil {
 				return nil, fmt.Errorf("cannot write TM-BOM: %w", err)
 			}
@@ -80,7 +86,7 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 		}
 		doc[k] = treeStream(func(yield func(any) error) error {
 			for i := range rv.Len() {
-				c, err := cleanTree(rv.Index(i).Interface(), names)
+				c, err := tmbomTree(rv.Index(i).Interface(), names)
 				if err != nil {
 					return err
 				}
@@ -249,9 +255,9 @@ func (w *tmbomWriter) sym(orig, name, fallback string) string {
 		w.taken[orig] = true
 		return orig
 	}
-	base := slug(name)
+	base := symSlug(name)
 	if base == "threatdeck-model" || strings.TrimSpace(name) == "" {
-		base = slug(fallback)
+		base = symSlug(fallback)
 	}
 	// next remembers where the search for a free "base-n" stopped: names
 	// are only ever taken, so every n below it is still taken, and 100,000
@@ -265,6 +271,38 @@ func (w *tmbomWriter) sym(orig, name, fallback string) string {
 	}
 	w.taken[s] = true
 	return s
+}
+
+// symSlug is slug(s), by hand for ASCII text: the regular expression
+// cost a fifth of a 100,000-threat export, where every threat, risk and
+// control takes a name.
+func symSlug(s string) string {
+	var buf [64]byte
+	out := buf[:0]
+	dash := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			// Lower case beyond ASCII can even give ASCII (K, the Kelvin sign).
+			return slug(s)
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		default:
+			dash = true
+			continue
+		}
+		if dash && len(out) > 0 {
+			out = append(out, '-')
+		}
+		dash = false
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return "threatdeck-model"
+	}
+	return string(out)
 }
 
 func validSymbolic(s string) bool {

@@ -1,0 +1,184 @@
+package export
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// The TM-BOM export's values as document trees, every string cleaned:
+// what cleanTree makes of them through json.Marshal and a parse back,
+// made directly. A 100,000-threat export spent most of its time
+// marshalling each element only to read it again.
+
+// tmbomTree is cleanTree(v) for the values a TM-BOM document holds; one
+// of a type it does not know goes through cleanTree.
+func tmbomTree(v any, names map[string]string) (any, error) {
+	if t, ok := tmbomTreeOf(v); ok {
+		return t, nil
+	}
+	return cleanTree(v, names)
+}
+
+// tmbomTreeOf converts v, reporting false for a type it does not know.
+func tmbomTreeOf(v any) (any, bool) {
+	switch x := v.(type) {
+	case nil:
+		return nil, true
+	case string:
+		return cleanString(x), true
+	case bool, int, json.Number:
+		return x, true
+	case []string:
+		return stringsTree(x), true
+	case []any:
+		if x == nil {
+			return nil, true
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			t, ok := tmbomTreeOf(e)
+			if !ok {
+				return nil, false
+			}
+			out[i] = t
+		}
+		return out, true
+	case map[string]any:
+		if x == nil {
+			return nil, true
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			t, ok := tmbomTreeOf(e)
+			if !ok {
+				return nil, false
+			}
+			out[cleanKey(k)] = t
+		}
+		return out, true
+	case []map[string]any:
+		if x == nil {
+			return nil, true
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			t, ok := tmbomTreeOf(e)
+			if !ok {
+				return nil, false
+			}
+			out[i] = t
+		}
+		return out, true
+	case tmbomZone:
+		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description)}, true
+	case tmbomActor:
+		o := map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description), "type": cleanString(x.Type)}
+		omitEmpty(o, "permissions", x.Permissions)
+		omitEmpty(o, "trust_zone", x.TrustZone)
+		return o, true
+	case tmbomComponent:
+		o := map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description)}
+		omitEmpty(o, "trust_zone", x.TrustZone)
+		return o, true
+	case tmbomStore:
+		o := map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description), "type": cleanString(x.Type)}
+		omitEmpty(o, "vendor", x.Vendor)
+		omitEmpty(o, "product", x.Product)
+		omitEmpty(o, "trust_zone", x.TrustZone)
+		return o, true
+	case tmbomFlow:
+		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
+			"source":             map[string]any{"type": cleanString(x.Source.Type), "object": cleanString(x.Source.Object)},
+			"destination":        map[string]any{"type": cleanString(x.Destination.Type), "object": cleanString(x.Destination.Object)},
+			"has_sensitive_data": x.Sensitive, "encrypted": x.Encrypted}, true
+	case tmbomDataSet:
+		var places any
+		if x.Placements != nil {
+			list := make([]any, len(x.Placements))
+			for i, p := range x.Placements {
+				list[i] = map[string]any{"data_store": cleanString(p.DataStore), "encrypted": p.Encrypted}
+			}
+			places = list
+		}
+		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
+			"placements": places, "data_sensitivity": stringsTree(x.Sensitivity)}, true
+	case tmbomPersona:
+		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
+			"is_person": x.IsPerson, "skill_level": cleanString(x.Skill), "access_level": cleanString(x.Access),
+			"malicious_intent": x.Malicious, "applicability_to_org": cleanString(x.Applicability)}, true
+	case tmbomThreat:
+		o := map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
+			"threat_persona": cleanString(x.Persona), "event": cleanString(x.Event), "sources": stringsTree(x.Sources)}
+		if len(x.Components) > 0 {
+			o["components_affected"] = stringsTree(x.Components)
+		}
+		for _, list := range []struct {
+			key  string
+			refs []any
+		}{{"attack_mechanisms", x.Mechanisms}, {"weaknesses", x.Weaknesses}} {
+			if len(list.refs) > 0 {
+				t, ok := tmbomTreeOf(list.refs)
+				if !ok {
+					return nil, false
+				}
+				o[list.key] = t
+			}
+		}
+		return o, true
+	case tmbomControl:
+		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
+			"threats": stringsTree(x.Threats), "status": cleanString(x.Status), "priority": cleanString(x.Priority)}, true
+	case tmbomRisk:
+		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
+			"threats": stringsTree(x.Threats), "likelihood": cleanString(x.Likelihood), "impact": cleanString(x.Impact),
+			"impact_description": cleanString(x.ImpactDesc), "score": x.Score, "level": cleanString(x.Level)}, true
+	}
+	return nil, false
+}
+
+// omitEmpty sets o[key] to s cleaned unless s is empty, as omitempty does.
+func omitEmpty(o map[string]any, key, s string) {
+	if s != "" {
+		o[key] = cleanString(s)
+	}
+}
+
+// stringsTree is a list of strings cleaned; nil stays null.
+func stringsTree(list []string) any {
+	if list == nil {
+		return nil
+	}
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = cleanString(s)
+	}
+	return out
+}
+
+// cleanString is a string as cleanTree leaves it: through JSON (each
+// invalid byte U+FFFD) and model.CleanText.
+func cleanString(s string) string { return model.CleanText(validText(s)) }
+
+// cleanKey is a member name through JSON, which cleanTree does not clean.
+func cleanKey(s string) string { return validText(s) }
+
+// validText is s as json.Marshal writes it and a parse reads it back:
+// each byte that is not valid UTF-8 becomes U+FFFD.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	out := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			out = append(out, "\uFFFD"...)
+		} else {
+			out = append(out, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(out)
+}
