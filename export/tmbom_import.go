@@ -33,7 +33,16 @@ type tmbomExtension struct {
 // straight from the file's bytes, never held twice.
 func (x tmbomExtension) appendJSON(dst []byte) ([]byte, error) {
 	start := len(dst)
-	dst = slices.Grow(dst, x.size+64*(len(x.Elements)+len(x.Threats)+len(x.Mitigations))+4096)
+	// About the size of what is written, so it is allocated once: the
+	// kept lists (counted as they were read), some room for the rest of
+	// the document, and the ids.
+	size := x.size + x.size/64 + 64<<10
+	for _, ids := range []map[string]string{x.Elements, x.Threats, x.Mitigations} {
+		for k, v := range ids {
+			size += len(k) + len(v) + 6
+		}
+	}
+	dst = slices.Grow(dst, size)
 	dst = append(dst, `{"document":`...)
 	var err error
 	if dst, err = appendTMBOMDocument(dst, x.Document); err != nil {
@@ -215,9 +224,9 @@ func (t *tmbomRead) keep(list string, i int, o *tmbomObject) {
 	}
 	if o.sorted {
 		kept[i] = tmbomKept(o.raw)
-		t.ext.size += o.size
+		t.ext.size += o.size + 1 // and its comma
 	} else {
-		t.ext.size += len(o.raw)
+		t.ext.size += len(o.raw) + 1
 	}
 }
 
@@ -287,6 +296,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 	var assumptions []string
 	for i, v := range t.list("assumptions") {
 		a := t.object("assumptions", i, v)
+		ext.size += len(a.raw) + 1
 		if d := strings.TrimSpace(a.str(tfDescription)); d != "" {
 			assumptions = append(assumptions, "- "+d+" ("+orDefault(a.str(tfValidity), "unconfirmed")+")")
 		}
@@ -307,6 +317,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 	for i, v := range t.list("trust_boundaries") {
 		tb := t.object("trust_boundaries", i, v)
+		ext.size += len(tb.raw) + 1
 		a, z := t.zoneTitle(tb.str(tfTrustZoneA)), t.zoneTitle(tb.str(tfTrustZoneB))
 		desc := joinText(
 			listLine("Access control", tb.strings(tfAccessControl)),
@@ -427,25 +438,22 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		th := t.object("threats", i, v)
 		known[th.str(tfSymbolicName)] = true
 	}
-	var texts []tmbomControlText
+	texts := make([]tmbomControlText, 0, len(controls))
 	addressed := make(map[string][]int32, len(threats)) // threat symbolic name → controls, in texts
 	for i, v := range controls {
 		c := t.object("controls", i, v)
+		at := int32(len(texts)) // this control's place in texts, once it addresses a known threat
 		linked := false
-		var seen map[string]bool
 		for _, th := range c.strings(tfThreats) {
-			if !known[th] || seen[th] {
+			// Named twice by this control: its place ends the list already.
+			if a := addressed[th]; !known[th] || (len(a) > 0 && a[len(a)-1] == at) {
 				continue
 			}
-			if seen == nil {
-				seen = map[string]bool{}
-			}
-			seen[th] = true
 			if !linked {
 				texts = append(texts, tmbomControlText{sym: c.str(tfSymbolicName), title: c.str(tfTitle),
 					description: c.str(tfDescription), priority: c.str(tfPriority), status: c.str(tfStatus)})
 			}
-			addressed[th] = append(addressed[th], int32(len(texts)-1))
+			addressed[th] = append(addressed[th], at)
 			linked = true
 		}
 		if !linked {
@@ -454,6 +462,9 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		t.keep("controls", i, &c)
 	}
+	// The mitigations of one threat are gathered here, as b.threat keeps
+	// a copy of its own.
+	var mitigations []model.Mitigation
 	for i, v := range threats {
 		tn := t.object("threats", i, v)
 		name := tn.str(tfSymbolicName)
@@ -486,6 +497,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			th.Actors = []string{id}
 		}
 		var from, dropped []string
+		th.Mitigations = mitigations[:0]
 		for _, ci := range addressed[name] {
 			c := &texts[ci]
 			text := joinText(c.title, c.description, prefixed("Priority: ", c.priority))
@@ -510,6 +522,10 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		if r.err != nil {
 			return ov
+		}
+		mitigations = th.Mitigations
+		if len(th.Mitigations) == 0 {
+			th.Mitigations = nil // as a threat without any always was
 		}
 		b.threat(&th, tn.path)
 		t.keep("threats", i, &tn)
