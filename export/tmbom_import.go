@@ -1,9 +1,6 @@
 package export
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,143 +12,13 @@ import (
 const ToolTMBOM = "tm-bom"
 
 // tmbomExtension keeps the original TM-BOM document (scope ratings, data
-// set placements, risks, diagrams …) and where each entity came from.
+// set placements, risks, diagrams …) and where each entity came from, as
+// the export reads it back (an import writes it as tmbomKeptData).
 type tmbomExtension struct {
 	Document    map[string]any    `json:"document"`
 	Elements    map[string]string `json:"elements"`    // element id → "components/api-gateway"
 	Threats     map[string]string `json:"threats"`     // threat id → symbolic name
 	Mitigations map[string]string `json:"mitigations"` // mitigation id → control symbolic name
-	// size is about how many bytes the objects kept compact take, for
-	// appendJSON to allocate its buffer once.
-	size int
-}
-
-// appendJSON implements jsonAppender: the extension exactly as
-// json.Marshal writes it (fields in order, keys sorted, HTML escaped).
-// The document is written here rather than by appendTree, so the objects
-// of its lists read for the last time (tmbomKept) are written compact
-// straight from the file's bytes, never held twice.
-func (x tmbomExtension) appendJSON(dst []byte) ([]byte, error) {
-	start := len(dst)
-	// About the size of what is written, so it is allocated once: the
-	// kept lists (counted as they were read), some room for the rest of
-	// the document, and the ids.
-	size := x.size + x.size/64 + 64<<10
-	for _, ids := range []map[string]string{x.Elements, x.Threats, x.Mitigations} {
-		for k, v := range ids {
-			size += len(k) + len(v) + 6
-		}
-	}
-	dst = slices.Grow(dst, size)
-	dst = append(dst, `{"document":`...)
-	var err error
-	if dst, err = appendTMBOMDocument(dst, x.Document); err != nil {
-		return nil, err
-	}
-	for _, part := range []struct {
-		key string
-		ids map[string]string
-	}{{"elements", x.Elements}, {"threats", x.Threats}, {"mitigations", x.Mitigations}} {
-		dst = append(dst, ',', '"')
-		dst = append(dst, part.key...)
-		dst = append(dst, '"', ':')
-		dst = appendStringMap(dst, part.ids)
-	}
-	dst = append(dst, '}')
-	if !needsHTMLEscape(dst[start:]) {
-		return dst, nil
-	}
-	var buf bytes.Buffer
-	json.HTMLEscape(&buf, dst[start:])
-	return append(dst[:start], buf.Bytes()...), nil
-}
-
-// tmbomKept is an object of a TM-BOM list read for the last time whose
-// member names, nested ones too, are plain and in order: written compact
-// from its bytes (valid JSON, checked when the file was parsed), it is
-// exactly what appendTree writes for it built.
-type tmbomKept []byte
-
-// appendTMBOMDocument is appendTree(dst, doc, "", 0) for the document a
-// TM-BOM import keeps, whose lists may hold tmbomKept objects.
-func appendTMBOMDocument(dst []byte, doc map[string]any) ([]byte, error) {
-	if doc == nil {
-		return append(dst, "null"...), nil
-	}
-	keys := make([]string, 0, len(doc))
-	for k := range doc {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	dst = append(dst, '{')
-	var err error
-	for i, k := range keys {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendJSONString(dst, k)
-		dst = append(dst, ':')
-		list, ok := doc[k].([]any)
-		if !ok || len(list) == 0 {
-			if dst, err = appendTree(dst, doc[k], "", 0); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		dst = append(dst, '[')
-		for j, e := range list {
-			if j > 0 {
-				dst = append(dst, ',')
-			}
-			kept, ok := e.(tmbomKept)
-			if !ok {
-				if dst, err = appendTree(dst, e, "", 0); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			p := treeParser{data: kept}
-			out := compactOut{buf: dst, write: true, sorted: true}
-			if !p.members(nil, &out) || !out.sorted {
-				return nil, errors.New("kept JSON is damaged")
-			}
-			dst = out.buf
-		}
-		dst = append(dst, ']')
-	}
-	return append(dst, '}'), nil
-}
-
-// appendStringMap writes m as encoding/json does (keys sorted), without
-// HTML escaping; nil is null.
-func appendStringMap(dst []byte, m map[string]string) []byte {
-	if m == nil {
-		return append(dst, "null"...)
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	dst = append(dst, '{')
-	for i, k := range keys {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendJSONString(dst, k)
-		dst = append(dst, ':')
-		dst = appendJSONString(dst, m[k])
-	}
-	return append(dst, '}')
-}
-
-// needsHTMLEscape reports whether JSON text holds a character json.Marshal
-// escapes and appendTree does not: < > & U+2028 U+2029 (in strings only).
-func needsHTMLEscape(b []byte) bool {
-	if bytes.ContainsAny(b, "<>&") {
-		return true
-	}
-	return bytes.Contains(b, []byte("\u2028")) || bytes.Contains(b, []byte("\u2029"))
 }
 
 // TM-BOM's five-step scales, mapped onto threatdeck's 1–5.
@@ -178,7 +45,7 @@ type tmbomRead struct {
 	b    *builder
 	root jnode
 	doc  map[string]any
-	ext  *tmbomExtension
+	ext  *tmbomKeptData
 	// zones maps trust zone symbolic names to titles; byName resolves
 	// references to elements: "type/name" first, then the bare name,
 	// because files reference a data store as a component now and then.
@@ -245,7 +112,7 @@ func (t *tmbomRead) add(list string, o *tmbomObject, e model.SurfaceElement) {
 		return
 	}
 	id := t.b.element(e, o.path)
-	t.ext.Elements[id] = list + "/" + name
+	t.ext.elements = append(t.ext.elements, tmbomOrigin{id, list + "/" + name})
 	t.byName[singular(list)+"/"+name] = id
 	if _, taken := t.byName[name]; !taken {
 		t.byName[name] = id
@@ -259,6 +126,50 @@ func (t *tmbomRead) ref(n tmbomObject) string {
 		return id
 	}
 	return t.byName[name]
+}
+
+// tmbomThreatNames is what the lists of a TM-BOM file say of each threat
+// symbolic name, in one map rather than one per list.
+type tmbomThreatNames struct {
+	index map[string]int32
+	names []tmbomThreatName
+	none  tmbomThreatName
+}
+
+// tmbomThreatName is what is said of one threat symbolic name.
+type tmbomThreatName struct {
+	// known: a threat has the name; likelihood and impact are the highest
+	// its risks give; risks are their titles; controls are the controls
+	// addressing it, by their place in the list of their texts.
+	known              bool
+	likelihood, impact int
+	risks              []string
+	controls           []int32
+}
+
+func newTMBOMThreatNames(n int) *tmbomThreatNames {
+	return &tmbomThreatNames{index: make(map[string]int32, n), names: make([]tmbomThreatName, 0, n)}
+}
+
+// add is the entry for name, made if there is none. It stays valid until
+// the next add.
+func (t *tmbomThreatNames) add(name string) *tmbomThreatName {
+	i, ok := t.index[name]
+	if !ok {
+		i = int32(len(t.names))
+		t.index[name] = i
+		t.names = append(t.names, tmbomThreatName{})
+	}
+	return &t.names[i]
+}
+
+// get is the entry for name, or an empty one not to be changed.
+func (t *tmbomThreatNames) get(name string) *tmbomThreatName {
+	if i, ok := t.index[name]; ok {
+		return &t.names[i]
+	}
+	t.none = tmbomThreatName{}
+	return &t.none
 }
 
 // tmbomControlText is what a threat takes from a control addressing it.
@@ -288,8 +199,8 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 	elements := t.size("trust_zones") + t.size("trust_boundaries") + t.size("actors") + t.size("components") + t.size("data_stores") + t.size("data_flows")
 	threatCount := t.size("threats")
 	b.reserve(elements, threatCount)
-	ext := tmbomExtension{Document: doc, Elements: make(map[string]string, elements),
-		Threats: make(map[string]string, threatCount), Mitigations: make(map[string]string, t.size("controls"))}
+	ext := tmbomKeptData{document: doc, elements: make([]tmbomOrigin, 0, elements),
+		threats: make([]tmbomOrigin, 0, threatCount), mitigations: make([]tmbomOrigin, 0, t.size("controls"))}
 	t.ext = &ext
 	t.zones, t.byName = make(map[string]string, t.size("trust_zones")), make(map[string]string, 2*elements)
 
@@ -327,7 +238,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			return ov
 		}
 		id := b.element(model.SurfaceElement{Kind: model.KindTrustBoundary, Name: "Boundary: " + a + " ↔ " + z, Description: desc}, tb.path)
-		ext.Elements[id] = fmt.Sprintf("trust_boundaries/%d", i)
+		ext.elements = append(ext.elements, tmbomOrigin{id, fmt.Sprintf("trust_boundaries/%d", i)})
 	}
 	for i, v := range t.list("actors") {
 		a := t.object("actors", i, v)
@@ -415,45 +326,42 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		t.keep("threat_personas", i, &p)
 	}
 
-	type rating struct{ likelihood, impact int }
-	ratings := make(map[string]rating, t.size("risks"))
-	risksOf := make(map[string][]string, t.size("risks")) // threat symbolic name → titles of the risks naming it
+	controls := t.list("controls")
+	threats := t.list("threats")
+	named := newTMBOMThreatNames(len(threats))
 	for ri, v := range t.list("risks") {
 		rk := t.object("risks", ri, v)
 		l, i := tmbomLikelihood[rk.str(tfLikelihood)], tmbomImpact[rk.str(tfImpact)]
 		title := model.CleanLine(orDefault(rk.str(tfTitle), rk.str(tfSymbolicName)))
 		for _, t := range rk.strings(tfThreats) {
-			old := ratings[t]
-			ratings[t] = rating{max(old.likelihood, l), max(old.impact, i)}
-			if title != "" && !slices.Contains(risksOf[t], title) {
-				risksOf[t] = append(risksOf[t], title)
+			n := named.add(t)
+			n.likelihood, n.impact = max(n.likelihood, l), max(n.impact, i)
+			if title != "" && !slices.Contains(n.risks, title) {
+				n.risks = append(n.risks, title)
 			}
 		}
 		t.keep("risks", ri, &rk)
 	}
-	controls := t.list("controls")
-	threats := t.list("threats")
-	known := make(map[string]bool, len(threats))
 	for i, v := range threats {
 		th := t.object("threats", i, v)
-		known[th.str(tfSymbolicName)] = true
+		named.add(th.str(tfSymbolicName)).known = true
 	}
 	texts := make([]tmbomControlText, 0, len(controls))
-	addressed := make(map[string][]int32, len(threats)) // threat symbolic name → controls, in texts
 	for i, v := range controls {
 		c := t.object("controls", i, v)
 		at := int32(len(texts)) // this control's place in texts, once it addresses a known threat
 		linked := false
 		for _, th := range c.strings(tfThreats) {
 			// Named twice by this control: its place ends the list already.
-			if a := addressed[th]; !known[th] || (len(a) > 0 && a[len(a)-1] == at) {
+			n := named.get(th)
+			if !n.known || (len(n.controls) > 0 && n.controls[len(n.controls)-1] == at) {
 				continue
 			}
 			if !linked {
 				texts = append(texts, tmbomControlText{sym: c.str(tfSymbolicName), title: c.str(tfTitle),
 					description: c.str(tfDescription), priority: c.str(tfPriority), status: c.str(tfStatus)})
 			}
-			addressed[th] = append(addressed[th], at)
+			n.controls = append(n.controls, at)
 			linked = true
 		}
 		if !linked {
@@ -468,6 +376,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 	for i, v := range threats {
 		tn := t.object("threats", i, v)
 		name := tn.str(tfSymbolicName)
+		n := named.get(name)
 		var refs []string
 		tn.objects(tfMechanisms, func(m *tmbomObject) {
 			n, _ := m.number(tfCapecID)
@@ -483,10 +392,10 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 			Title:       title,
 			Methodology: "TM-BOM",
 			Category:    model.Stride(orDefault(tn.str(tfEvent), "Unclassified")),
-			Description: joinText(tn.str(tfDescription), listLine("Risks", otherThan(risksOf[name], model.CleanLine(title))), listLine("Sources", tn.strings(tfSources)),
+			Description: joinText(tn.str(tfDescription), listLine("Risks", otherThan(n.risks, model.CleanLine(title))), listLine("Sources", tn.strings(tfSources)),
 				listLine("Attack mechanisms", refs), listLine("Weaknesses", weak)),
-			Likelihood: ratings[name].likelihood,
-			Impact:     ratings[name].impact,
+			Likelihood: n.likelihood,
+			Impact:     n.impact,
 		}
 		for _, c := range tn.strings(tfComponents) {
 			if id, ok := t.byName[c]; ok {
@@ -498,7 +407,7 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		var from, dropped []string
 		th.Mitigations = mitigations[:0]
-		for _, ci := range addressed[name] {
+		for _, ci := range n.controls {
 			c := &texts[ci]
 			text := joinText(c.title, c.description, prefixed("Priority: ", c.priority))
 			if model.CleanText(text) == "" {
@@ -529,12 +438,12 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		}
 		b.threat(&th, tn.path)
 		t.keep("threats", i, &tn)
-		ext.Threats[th.ID] = name
+		ext.threats = append(ext.threats, tmbomOrigin{th.ID, name})
 		for i, m := range th.Mitigations {
-			ext.Mitigations[m.ID] = from[i]
+			ext.mitigations = append(ext.mitigations, tmbomOrigin{m.ID, from[i]})
 		}
 	}
-	b.extension(ToolTMBOM, ext)
+	b.extension(ToolTMBOM, &ext)
 	return ov
 }
 
