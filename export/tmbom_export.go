@@ -62,12 +62,7 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 			return nil, fmt.Errorf("tm-bom data kept with the model is damaged: %w", err)
 		}
 	}
-	// Every element, threat, risk and mitigation takes a symbolic name.
-	syms := len(m.Surface) + len(m.Assets) + len(m.Actors) + 2*len(m.Threats)
-	for _, t := range m.Threats {
-		syms += len(t.Mitigations)
-	}
-	w := &tmbomWriter{m: m, ext: ext, taken: make(map[string]bool, syms), elem: make(map[string]string, len(m.Surface)), zoneSym: map[string]string{}, next: map[string]int{}}
+	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: map[string]string{}, zoneSym: map[string]string{}, next: map[string]int{}}
 	// User text is cleaned on the way out as on the way in: no escape
 	// sequence or bidi control reaches the file, even as \u001b. Each
 	// list is cleaned an element at a time while it is written, rather
