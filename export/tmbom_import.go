@@ -50,6 +50,8 @@ type tmbomRead struct {
 	// references to elements: "type/name" first, then the bare name,
 	// because files reference a data store as a component now and then.
 	zones, byName map[string]string
+	// lastList is the list last read and listPath its path.
+	lastList, listPath string
 }
 
 // list is the array member name of the document, as jreader.array reads
@@ -74,7 +76,10 @@ func (t *tmbomRead) size(name string) int {
 
 // object reads element i of list v.
 func (t *tmbomRead) object(list string, i int, v any) tmbomObject {
-	return tmbomElement(t.r, v, indexPath(childPath(t.root.path, list), i))
+	if list != t.lastList {
+		t.lastList, t.listPath = list, childPath(t.root.path, list)
+	}
+	return tmbomElement(t.r, v, indexPath(t.listPath, i))
 }
 
 // keep marks the object, read for the last time, to be written compact
