@@ -33,18 +33,7 @@ func tmbomTreeOf(v any) (any, bool) {
 	case []string:
 		return stringsTree(x), true
 	case []any:
-		if x == nil {
-			return nil, true
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			t, ok := tmbomTreeOf(e)
-			if !ok {
-				return nil, false
-			}
-			out[i] = t
-		}
-		return out, true
+		return listTree(x)
 	case map[string]any:
 		if x == nil {
 			return nil, true
@@ -59,18 +48,7 @@ func tmbomTreeOf(v any) (any, bool) {
 		}
 		return out, true
 	case []map[string]any:
-		if x == nil {
-			return nil, true
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			t, ok := tmbomTreeOf(e)
-			if !ok {
-				return nil, false
-			}
-			out[i] = t
-		}
-		return out, true
+		return listTree(x)
 	case tmbomZone:
 		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description)}, true
 	case tmbomActor:
@@ -136,6 +114,22 @@ func tmbomTreeOf(v any) (any, bool) {
 			"impact_description": cleanString(x.ImpactDesc), "score": x.Score, "level": cleanString(x.Level)}, true
 	}
 	return nil, false
+}
+
+// listTree is tmbomTreeOf for a list; nil stays null.
+func listTree[T any](list []T) (any, bool) {
+	if list == nil {
+		return nil, true
+	}
+	out := make([]any, len(list))
+	for i, e := range list {
+		t, ok := tmbomTreeOf(e)
+		if !ok {
+			return nil, false
+		}
+		out[i] = t
+	}
+	return out, true
 }
 
 // omitEmpty sets o[key] to s cleaned unless s is empty, as omitempty does.
