@@ -52,7 +52,8 @@ func WriteTMBOM(out io.Writer, m *model.Model) error {
 	return nil
 }
 
-// tmbomDocument is the TM-BOM document for m, its strings cleaned.
+// tmbomDocument is the TM-BOM document for m, its strings cleaned, to be
+// written once.
 func tmbomDocument(m *model.Model) (map[string]any, error) {
 	var ext tmbomExtension
 	if raw, ok := m.Extensions[ToolTMBOM]; ok {
@@ -72,23 +73,29 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 	for k, v := range doc {
 		rv := reflect.ValueOf(v)
 		if rv.Kind() != reflect.Slice || rv.Len() == 0 {
-			c, err := tmbomTree(v, names)
+			c, err := tmbomTree(v, names, nil)
 			if err != nil {
 				return nil, fmt.Errorf("cannot write TM-BOM: %w", err)
 			}
 			doc[k] = c
 			continue
 		}
+		// The document is written once: each element is let go once it
+		// is written, and the list once it is done, so what a 100,000
+		// threat export holds shrinks as its file grows.
 		doc[k] = treeStream(func(yield func(any) error) error {
+			scratch := make(map[string]any, 8)
 			for i := range rv.Len() {
-				c, err := tmbomTree(rv.Index(i).Interface(), names)
+				c, err := tmbomTree(rv.Index(i).Interface(), names, scratch)
 				if err != nil {
 					return err
 				}
 				if err := yield(c); err != nil {
 					return err
 				}
+				rv.Index(i).SetZero()
 			}
+			rv = reflect.Value{}
 			return nil
 		})
 	}

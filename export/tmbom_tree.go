@@ -13,16 +13,31 @@ import (
 // marshalling each element only to read it again.
 
 // tmbomTree is cleanTree(v) for the values a TM-BOM document holds; one
-// of a type it does not know goes through cleanTree.
-func tmbomTree(v any, names map[string]string) (any, error) {
-	if t, ok := tmbomTreeOf(v); ok {
+// of a type it does not know goes through cleanTree. An element of the
+// document's lists is made in scratch (when not nil), emptied first: its
+// tree is written before the next is made, and 100,000 maps made and
+// dropped in turn cost more than the element.
+func tmbomTree(v any, names map[string]string, scratch map[string]any) (any, error) {
+	if t, ok := tmbomTreeOf(v, scratch); ok {
 		return t, nil
 	}
 	return cleanTree(v, names)
 }
 
-// tmbomTreeOf converts v, reporting false for a type it does not know.
-func tmbomTreeOf(v any) (any, bool) {
+// entityTree is o (a new map when nil), emptied, with the members every
+// TM-BOM entity has.
+func entityTree(o map[string]any, sym, title, description string) map[string]any {
+	if o == nil {
+		o = make(map[string]any, 8)
+	}
+	clear(o)
+	o["symbolic_name"], o["title"], o["description"] = cleanString(sym), cleanString(title), cleanString(description)
+	return o
+}
+
+// tmbomTreeOf converts v, reporting false for a type it does not know;
+// an entity is made in o (see tmbomTree).
+func tmbomTreeOf(v any, o map[string]any) (any, bool) {
 	switch x := v.(type) {
 	case nil:
 		return nil, true
@@ -40,7 +55,7 @@ func tmbomTreeOf(v any) (any, bool) {
 		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			t, ok := tmbomTreeOf(e)
+			t, ok := tmbomTreeOf(e, nil)
 			if !ok {
 				return nil, false
 			}
@@ -50,27 +65,30 @@ func tmbomTreeOf(v any) (any, bool) {
 	case []map[string]any:
 		return listTree(x)
 	case tmbomZone:
-		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description)}, true
+		return entityTree(o, x.Sym, x.Title, x.Description), true
 	case tmbomActor:
-		o := map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description), "type": cleanString(x.Type)}
+		o = entityTree(o, x.Sym, x.Title, x.Description)
+		o["type"] = cleanString(x.Type)
 		omitEmpty(o, "permissions", x.Permissions)
 		omitEmpty(o, "trust_zone", x.TrustZone)
 		return o, true
 	case tmbomComponent:
-		o := map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description)}
+		o = entityTree(o, x.Sym, x.Title, x.Description)
 		omitEmpty(o, "trust_zone", x.TrustZone)
 		return o, true
 	case tmbomStore:
-		o := map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description), "type": cleanString(x.Type)}
+		o = entityTree(o, x.Sym, x.Title, x.Description)
+		o["type"] = cleanString(x.Type)
 		omitEmpty(o, "vendor", x.Vendor)
 		omitEmpty(o, "product", x.Product)
 		omitEmpty(o, "trust_zone", x.TrustZone)
 		return o, true
 	case tmbomFlow:
-		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
-			"source":             map[string]any{"type": cleanString(x.Source.Type), "object": cleanString(x.Source.Object)},
-			"destination":        map[string]any{"type": cleanString(x.Destination.Type), "object": cleanString(x.Destination.Object)},
-			"has_sensitive_data": x.Sensitive, "encrypted": x.Encrypted}, true
+		o = entityTree(o, x.Sym, x.Title, x.Description)
+		o["source"] = map[string]any{"type": cleanString(x.Source.Type), "object": cleanString(x.Source.Object)}
+		o["destination"] = map[string]any{"type": cleanString(x.Destination.Type), "object": cleanString(x.Destination.Object)}
+		o["has_sensitive_data"], o["encrypted"] = x.Sensitive, x.Encrypted
+		return o, true
 	case tmbomDataSet:
 		var places any
 		if x.Placements != nil {
@@ -80,15 +98,17 @@ func tmbomTreeOf(v any) (any, bool) {
 			}
 			places = list
 		}
-		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
-			"placements": places, "data_sensitivity": stringsTree(x.Sensitivity)}, true
+		o = entityTree(o, x.Sym, x.Title, x.Description)
+		o["placements"], o["data_sensitivity"] = places, stringsTree(x.Sensitivity)
+		return o, true
 	case tmbomPersona:
-		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
-			"is_person": x.IsPerson, "skill_level": cleanString(x.Skill), "access_level": cleanString(x.Access),
-			"malicious_intent": x.Malicious, "applicability_to_org": cleanString(x.Applicability)}, true
+		o = entityTree(o, x.Sym, x.Title, x.Description)
+		o["is_person"], o["skill_level"], o["access_level"] = x.IsPerson, cleanString(x.Skill), cleanString(x.Access)
+		o["malicious_intent"], o["applicability_to_org"] = x.Malicious, cleanString(x.Applicability)
+		return o, true
 	case tmbomThreat:
-		o := map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
-			"threat_persona": cleanString(x.Persona), "event": cleanString(x.Event), "sources": stringsTree(x.Sources)}
+		o = entityTree(o, x.Sym, x.Title, x.Description)
+		o["threat_persona"], o["event"], o["sources"] = cleanString(x.Persona), cleanString(x.Event), stringsTree(x.Sources)
 		if len(x.Components) > 0 {
 			o["components_affected"] = stringsTree(x.Components)
 		}
@@ -97,7 +117,7 @@ func tmbomTreeOf(v any) (any, bool) {
 			refs []any
 		}{{"attack_mechanisms", x.Mechanisms}, {"weaknesses", x.Weaknesses}} {
 			if len(list.refs) > 0 {
-				t, ok := tmbomTreeOf(list.refs)
+				t, ok := tmbomTreeOf(list.refs, nil)
 				if !ok {
 					return nil, false
 				}
@@ -106,12 +126,14 @@ func tmbomTreeOf(v any) (any, bool) {
 		}
 		return o, true
 	case tmbomControl:
-		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
-			"threats": stringsTree(x.Threats), "status": cleanString(x.Status), "priority": cleanString(x.Priority)}, true
+		o = entityTree(o, x.Sym, x.Title, x.Description)
+		o["threats"], o["status"], o["priority"] = stringsTree(x.Threats), cleanString(x.Status), cleanString(x.Priority)
+		return o, true
 	case tmbomRisk:
-		return map[string]any{"symbolic_name": cleanString(x.Sym), "title": cleanString(x.Title), "description": cleanString(x.Description),
-			"threats": stringsTree(x.Threats), "likelihood": cleanString(x.Likelihood), "impact": cleanString(x.Impact),
-			"impact_description": cleanString(x.ImpactDesc), "score": x.Score, "level": cleanString(x.Level)}, true
+		o = entityTree(o, x.Sym, x.Title, x.Description)
+		o["threats"], o["likelihood"], o["impact"] = stringsTree(x.Threats), cleanString(x.Likelihood), cleanString(x.Impact)
+		o["impact_description"], o["score"], o["level"] = cleanString(x.ImpactDesc), x.Score, cleanString(x.Level)
+		return o, true
 	}
 	return nil, false
 }
@@ -123,7 +145,7 @@ func listTree[T any](list []T) (any, bool) {
 	}
 	out := make([]any, len(list))
 	for i, e := range list {
-		t, ok := tmbomTreeOf(e)
+		t, ok := tmbomTreeOf(e, nil)
 		if !ok {
 			return nil, false
 		}
