@@ -132,35 +132,73 @@ func mitigationStatusFrom(s string) model.MitigationStatus {
 // ("CD-MICROSOFT-AZURE-DB-POSTGRESQL", "android-device-client"). The
 // guess only picks a kind; the original type is kept for export.
 func kindFor(texts ...string) model.ElementKind {
-	w := "-" + word(strings.Join(texts, " ")) + "-"
-	has := func(keys ...string) bool {
-		for _, k := range keys {
-			// Whole words, or the start of a word for longer keys ("postgresql15").
-			if strings.Contains(w, "-"+k+"-") || (len(k) > 4 && strings.Contains(w, "-"+k)) {
-				return true
+	words := strings.Split(word(strings.Join(texts, " ")), "-")
+	for _, g := range kindGuesses {
+		for _, k := range g.keys {
+			if k.in(words) {
+				return g.kind
 			}
 		}
-		return false
-	}
-	switch {
-	case has("db", "database", "sql", "postgresql", "postgres", "mysql", "mongodb", "redis", "storage", "store", "bucket", "s3", "blob", "vault", "datastore", "cache", "queue", "filesystem"):
-		return model.KindDataStore
-	case has("auth", "authentication", "identity", "idp", "oauth", "sso", "login", "keycloak", "cognito"):
-		return model.KindAuth
-	case has("admin", "bastion", "management", "console"):
-		return model.KindAdmin
-	case has("webhook"):
-		return model.KindWebhook
-	case has("upload", "download", "ftp", "sftp"):
-		return model.KindFileTransfer
-	case has("client", "browser", "mobile", "android", "ios", "desktop", "spa", "frontend"):
-		return model.KindClient
-	case has("api", "web-service", "webservice", "gateway", "endpoint", "rest", "graphql", "grpc"):
-		return model.KindAPI
-	case has("host", "server", "vm", "container", "kubernetes", "k8s", "cluster", "ec2", "instance"):
-		return model.KindHost
-	case has("third", "external", "saas", "vendor", "partner"):
-		return model.KindThirdParty
 	}
 	return model.KindProcess
+}
+
+// kindGuesses are the words that make kindFor guess each kind, in the
+// order it tries them.
+var kindGuesses = func() []struct {
+	kind model.ElementKind
+	keys []kindKey
+} {
+	table := []struct {
+		kind model.ElementKind
+		keys []string
+	}{
+		{model.KindDataStore, []string{"db", "database", "sql", "postgresql", "postgres", "mysql", "mongodb", "redis", "storage", "store", "bucket", "s3", "blob", "vault", "datastore", "cache", "queue", "filesystem"}},
+		{model.KindAuth, []string{"auth", "authentication", "identity", "idp", "oauth", "sso", "login", "keycloak", "cognito"}},
+		{model.KindAdmin, []string{"admin", "bastion", "management", "console"}},
+		{model.KindWebhook, []string{"webhook"}},
+		{model.KindFileTransfer, []string{"upload", "download", "ftp", "sftp"}},
+		{model.KindClient, []string{"client", "browser", "mobile", "android", "ios", "desktop", "spa", "frontend"}},
+		{model.KindAPI, []string{"api", "web-service", "webservice", "gateway", "endpoint", "rest", "graphql", "grpc"}},
+		{model.KindHost, []string{"host", "server", "vm", "container", "kubernetes", "k8s", "cluster", "ec2", "instance"}},
+		{model.KindThirdParty, []string{"third", "external", "saas", "vendor", "partner"}},
+	}
+	out := make([]struct {
+		kind model.ElementKind
+		keys []kindKey
+	}, len(table))
+	for i, g := range table {
+		out[i].kind = g.kind
+		for _, k := range g.keys {
+			out[i].keys = append(out[i].keys, kindKey{parts: strings.Split(k, "-"), prefix: len(k) > 4})
+		}
+	}
+	return out
+}()
+
+// kindKey is a key of kindGuesses: its words, and whether the last may
+// be only the start of a word ("postgresql15"), as it may for keys
+// longer than four letters.
+type kindKey struct {
+	parts  []string
+	prefix bool
+}
+
+// in reports whether the key's words come one after another in words,
+// whole (the last perhaps only begun).
+func (k kindKey) in(words []string) bool {
+	n := len(k.parts)
+	for i := 0; i+n <= len(words); i++ {
+		match := true
+		for j, p := range k.parts[:n-1] {
+			if words[i+j] != p {
+				match = false
+				break
+			}
+		}
+		if last := words[i+n-1]; match && (last == k.parts[n-1] || k.prefix && strings.HasPrefix(last, k.parts[n-1])) {
+			return true
+		}
+	}
+	return false
 }

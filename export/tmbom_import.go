@@ -1,8 +1,6 @@
 package export
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,52 +12,13 @@ import (
 const ToolTMBOM = "tm-bom"
 
 // tmbomExtension keeps the original TM-BOM document (scope ratings, data
-// set placements, risks, diagrams …) and where each entity came from.
+// set placements, risks, diagrams …) and where each entity came from, as
+// the export reads it back (an import writes it as tmbomKeptData).
 type tmbomExtension struct {
 	Document    map[string]any    `json:"document"`
 	Elements    map[string]string `json:"elements"`    // element id → "components/api-gateway"
 	Threats     map[string]string `json:"threats"`     // threat id → symbolic name
 	Mitigations map[string]string `json:"mitigations"` // mitigation id → control symbolic name
-	// size is about how many bytes the objects kept compact take, for
-	// appendJSON to allocate its buffer once.
-	size int
-}
-
-// appendJSON implements jsonAppender: the extension exactly as
-// json.Marshal writes it (fields in order, keys sorted, HTML escaped),
-// the objects kept compact copied as they are rather than through
-// encoding/json, which checks and copies each again.
-func (x tmbomExtension) appendJSON(dst []byte) ([]byte, error) {
-	o := newObject()
-	var doc any
-	if x.Document != nil {
-		doc = x.Document
-	}
-	o.set("document", doc)
-	o.set("elements", x.Elements)
-	o.set("threats", x.Threats)
-	o.set("mitigations", x.Mitigations)
-	start := len(dst)
-	dst = slices.Grow(dst, x.size+64*(len(x.Elements)+len(x.Threats)+len(x.Mitigations))+4096)
-	dst, err := appendTree(dst, o, "", 0)
-	if err != nil {
-		return nil, err
-	}
-	if !needsHTMLEscape(dst[start:]) {
-		return dst, nil
-	}
-	var buf bytes.Buffer
-	json.HTMLEscape(&buf, dst[start:])
-	return append(dst[:start], buf.Bytes()...), nil
-}
-
-// needsHTMLEscape reports whether JSON text holds a character json.Marshal
-// escapes and appendTree does not: < > & U+2028 U+2029 (in strings only).
-func needsHTMLEscape(b []byte) bool {
-	if bytes.ContainsAny(b, "<>&") {
-		return true
-	}
-	return bytes.Contains(b, []byte("\u2028")) || bytes.Contains(b, []byte("\u2029"))
 }
 
 // TM-BOM's five-step scales, mapped onto threatdeck's 1–5.
@@ -79,17 +38,148 @@ var tmbomLazyPaths = [][]string{
 	{"threat_personas", ""}, {"risks", ""}, {"threats", ""}, {"controls", ""},
 }
 
-// lazyStr is r.str(n.get(key)) for an object n perhaps still in its
-// bytes, read without building it when the member is a string.
-func lazyStr(r *jreader, n jnode, key string, names map[string]string) string {
-	if l, ok := n.v.(*lazyJSON); ok && r.err == nil {
-		if s, ok := lazyMember(l.raw, key); ok {
-			return s
-		}
+// tmbomRead is the state of one TM-BOM import: the document kept with
+// the model, and the names references resolve to.
+type tmbomRead struct {
+	r    *jreader
+	b    *builder
+	root jnode
+	doc  map[string]any
+	ext  *tmbomKeptData
+	// zones maps trust zone symbolic names to titles; byName resolves
+	// references to elements: "type/name" first, then the bare name,
+	// because files reference a data store as a component now and then.
+	zones, byName map[string]string
+	// lastList is the list last read and listPath its path.
+	lastList, listPath string
+}
+
+// list is the array member name of the document, as jreader.array reads
+// it: absent or null is none.
+func (t *tmbomRead) list(name string) []any {
+	n := t.root.get(name)
+	if t.r.err != nil || n.null() {
+		return nil
 	}
-	n = r.built(n, names)
-	r.object(n)
-	return r.str(n.get(key))
+	arr, ok := n.v.([]any)
+	if !ok {
+		t.r.wrongType(n, "an array")
+	}
+	return arr
+}
+
+// size is how many elements the document's list name has, or 0.
+func (t *tmbomRead) size(name string) int {
+	v, _ := t.root.get(name).v.([]any)
+	return len(v)
+}
+
+// object reads element i of list v.
+func (t *tmbomRead) object(list string, i int, v any) tmbomObject {
+	if list != t.lastList {
+		t.lastList, t.listPath = list, childPath(t.root.path, list)
+	}
+	return tmbomElement(t.r, v, indexPath(t.listPath, i))
+}
+
+// keep marks the object, read for the last time, to be written compact
+// from its bytes in the document kept with the model (tmbomKept); one
+// whose names are out of order stays as it is, built only while the
+// extension is written.
+func (t *tmbomRead) keep(list string, i int, o *tmbomObject) {
+	kept, _ := t.doc[list].([]any)
+	if o.raw == nil || i >= len(kept) || t.r.err != nil {
+		return
+	}
+	if _, lazy := kept[i].(*lazyJSON); !lazy {
+		return
+	}
+	if o.sorted {
+		kept[i] = tmbomKept(o.raw)
+		t.ext.size += o.size + 1 // and its comma
+	} else {
+		t.ext.size += len(o.raw) + 1
+	}
+}
+
+// zoneTitle is the title of the trust zone named s, or s.
+func (t *tmbomRead) zoneTitle(s string) string {
+	if title, ok := t.zones[s]; ok && strings.TrimSpace(title) != "" {
+		return title
+	}
+	return s
+}
+
+// add queues element e read from o of list, by its symbolic name.
+func (t *tmbomRead) add(list string, o *tmbomObject, e model.SurfaceElement) {
+	name := o.str(tfSymbolicName)
+	if t.r.err != nil {
+		return
+	}
+	id := t.b.element(e, o.path)
+	t.ext.elements = append(t.ext.elements, tmbomOrigin{id, list + "/" + name})
+	t.byName[singular(list)+"/"+name] = id
+	if _, taken := t.byName[name]; !taken {
+		t.byName[name] = id
+	}
+}
+
+// ref is the element a flow's end {type, object} names, or "".
+func (t *tmbomRead) ref(n tmbomObject) string {
+	typ, name := n.str(tfType), n.str(tfObject)
+	if id, ok := t.byName[strings.TrimPrefix(typ, "#/$defs/")+"/"+name]; ok {
+		return id
+	}
+	return t.byName[name]
+}
+
+// tmbomThreatNames is what the lists of a TM-BOM file say of each threat
+// symbolic name, in one map rather than one per list.
+type tmbomThreatNames struct {
+	index map[string]int32
+	names []tmbomThreatName
+	none  tmbomThreatName
+}
+
+// tmbomThreatName is what is said of one threat symbolic name.
+type tmbomThreatName struct {
+	// known: a threat has the name; likelihood and impact are the highest
+	// its risks give; risks are their titles; controls are the controls
+	// addressing it, by their place in the list of their texts.
+	known              bool
+	likelihood, impact int
+	risks              []string
+	controls           []int32
+}
+
+func newTMBOMThreatNames(n int) *tmbomThreatNames {
+	return &tmbomThreatNames{index: make(map[string]int32, n), names: make([]tmbomThreatName, 0, n)}
+}
+
+// add is the entry for name, made if there is none. It stays valid until
+// the next add.
+func (t *tmbomThreatNames) add(name string) *tmbomThreatName {
+	i, ok := t.index[name]
+	if !ok {
+		i = int32(len(t.names))
+		t.index[name] = i
+		t.names = append(t.names, tmbomThreatName{})
+	}
+	return &t.names[i]
+}
+
+// get is the entry for name, or an empty one not to be changed.
+func (t *tmbomThreatNames) get(name string) *tmbomThreatName {
+	if i, ok := t.index[name]; ok {
+		return &t.names[i]
+	}
+	t.none = tmbomThreatName{}
+	return &t.none
+}
+
+// tmbomControlText is what a threat takes from a control addressing it.
+type tmbomControlText struct {
+	sym, title, description, priority, status string
 }
 
 // readTMBOM maps a Threat Model Bill of Materials: trust zones and trust
@@ -98,7 +188,8 @@ func lazyStr(r *jreader, n jnode, key string, names map[string]string) string {
 // personas become threat actors; threats keep their event as category
 // (TM-BOM has no STRIDE); risks set likelihood and impact; controls become
 // mitigations of the threats they address, or custom controls when they
-// address none.
+// address none. Each object of the large lists is read from its bytes
+// (tmbomObject), never built as a map.
 func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 	doc := r.object(root)
 	scope := root.get("scope")
@@ -108,299 +199,256 @@ func readTMBOM(root jnode, r *jreader, b *builder) model.Overview {
 		Summary: r.str(root.get("description")),
 		Scope:   r.str(scope.get("description")),
 	}
+	t := &tmbomRead{r: r, b: b, root: root, doc: doc}
+	// Lists and maps are allocated once, at their size.
+	elements := t.size("trust_zones") + t.size("trust_boundaries") + t.size("actors") + t.size("components") + t.size("data_stores") + t.size("data_flows")
+	threatCount := t.size("threats")
+	b.reserve(elements, threatCount)
+	ext := tmbomKeptData{document: doc, elements: make([]tmbomOrigin, 0, elements),
+		threats: make([]tmbomOrigin, 0, threatCount), mitigations: make([]tmbomOrigin, 0, t.size("controls"))}
+	t.ext = &ext
+	t.zones, t.byName = make(map[string]string, t.size("trust_zones")), make(map[string]string, 2*elements)
+
 	var assumptions []string
-	names := make(map[string]string, 64)
-	for _, a := range r.array(root.get("assumptions")) {
-		a = r.built(a, names)
-		r.object(a)
-		if d := strings.TrimSpace(r.str(a.get("description"))); d != "" {
-			assumptions = append(assumptions, "- "+d+" ("+orDefault(r.str(a.get("validity")), "unconfirmed")+")")
+	for i, v := range t.list("assumptions") {
+		a := t.object("assumptions", i, v)
+		ext.size += len(a.raw) + 1
+		if d := strings.TrimSpace(a.str(tfDescription)); d != "" {
+			assumptions = append(assumptions, "- "+d+" ("+orDefault(a.str(tfValidity), "unconfirmed")+")")
 		}
 	}
 	if len(assumptions) > 0 {
 		ov.Scope = joinText(ov.Scope, "Assumptions:\n"+strings.Join(assumptions, "\n"))
 	}
-	ext := tmbomExtension{Document: doc, Elements: map[string]string{}, Threats: map[string]string{}, Mitigations: map[string]string{}}
 
-	// An object read for the last time is kept compact in the document
-	// (what its encoding would write), so the extension is written
-	// without building it again. The bytes go into arenas of about a
-	// megabyte rather than each into its own slice.
-	var arena []byte
-	keep := func(list string, i int, n jnode) {
-		obj, isObj := n.v.(map[string]any)
-		kept, _ := doc[list].([]any)
-		if !isObj || i >= len(kept) || r.err != nil {
-			return
-		}
-		if _, lazy := kept[i].(*lazyJSON); !lazy {
-			return
-		}
-		if cap(arena)-len(arena) < 64<<10 {
-			arena = make([]byte, 0, 1<<20)
-		}
-		start := len(arena)
-		var err error
-		if arena, err = appendTree(arena, obj, "", 0); err != nil {
-			r.fail(n.path, "cannot be kept: %v", err)
-			return
-		}
-		kept[i] = &lazyJSON{raw: arena[start:len(arena):len(arena)], compact: true}
-		ext.size += len(arena) - start
+	zoneList := t.list("trust_zones")
+	for i, v := range zoneList {
+		z := t.object("trust_zones", i, v)
+		t.zones[z.str(tfSymbolicName)] = z.str(tfTitle)
 	}
-	zones := map[string]string{} // symbolic name → title
-	zoneNodes := r.array(root.get("trust_zones"))
-	for _, z := range zoneNodes {
-		z = r.built(z, names)
-		r.object(z)
-		zones[r.str(z.get("symbolic_name"))] = r.str(z.get("title"))
+	for i, v := range zoneList {
+		z := t.object("trust_zones", i, v)
+		t.add("trust_zones", &z, model.SurfaceElement{Kind: model.KindTrustBoundary, Name: z.str(tfTitle), Description: z.str(tfDescription)})
+		t.keep("trust_zones", i, &z)
 	}
-	zoneTitle := func(n jnode) string {
-		s := r.str(n)
-		if t, ok := zones[s]; ok && strings.TrimSpace(t) != "" {
-			return t
-		}
-		return s
-	}
-	// byName resolves references: "type/name" first, then the bare name,
-	// because files reference a data store as a component now and then.
-	byName := map[string]string{}
-	add := func(list string, n jnode, e model.SurfaceElement) {
-		name := r.str(n.get("symbolic_name"))
-		if r.err != nil {
-			return
-		}
-		id := b.element(e, n.path)
-		ext.Elements[id] = list + "/" + name
-		byName[singular(list)+"/"+name] = id
-		if _, taken := byName[name]; !taken {
-			byName[name] = id
-		}
-	}
-	for i, z := range zoneNodes {
-		z = r.built(z, names)
-		add("trust_zones", z, model.SurfaceElement{Kind: model.KindTrustBoundary, Name: r.str(z.get("title")), Description: r.str(z.get("description"))})
-		keep("trust_zones", i, z)
-	}
-	for i, tb := range r.array(root.get("trust_boundaries")) {
-		tb = r.built(tb, names)
-		r.object(tb)
-		a, z := zoneTitle(tb.get("trust_zone_a")), zoneTitle(tb.get("trust_zone_b"))
+	for i, v := range t.list("trust_boundaries") {
+		tb := t.object("trust_boundaries", i, v)
+		ext.size += len(tb.raw) + 1
+		a, z := t.zoneTitle(tb.str(tfTrustZoneA)), t.zoneTitle(tb.str(tfTrustZoneB))
 		desc := joinText(
-			listLine("Access control", r.strings(tb.get("access_control_methods"))),
-			listLine("Authentication", r.strings(tb.get("authentication_methods"))),
+			listLine("Access control", tb.strings(tfAccessControl)),
+			listLine("Authentication", tb.strings(tfAuthentication)),
 		)
 		if r.err != nil {
 			return ov
 		}
 		id := b.element(model.SurfaceElement{Kind: model.KindTrustBoundary, Name: "Boundary: " + a + " ↔ " + z, Description: desc}, tb.path)
-		ext.Elements[id] = fmt.Sprintf("trust_boundaries/%d", i)
+		ext.elements = append(ext.elements, tmbomOrigin{id, fmt.Sprintf("trust_boundaries/%d", i)})
 	}
-	for i, a := range r.array(root.get("actors")) {
-		a = r.built(a, names)
-		r.object(a)
+	for i, v := range t.list("actors") {
+		a := t.object("actors", i, v)
 		kind := model.KindExternalEntity
-		if r.str(a.get("type")) == "third_party" {
+		if a.str(tfType) == "third_party" {
 			kind = model.KindThirdParty
 		}
-		add("actors", a, model.SurfaceElement{Kind: kind, Name: r.str(a.get("title")), TrustZone: zoneTitle(a.get("trust_zone")),
-			Description: joinText(r.str(a.get("description")), prefixed("Permissions: ", r.str(a.get("permissions"))))})
-		keep("actors", i, a)
+		t.add("actors", &a, model.SurfaceElement{Kind: kind, Name: a.str(tfTitle), TrustZone: t.zoneTitle(a.str(tfTrustZone)),
+			Description: joinText(a.str(tfDescription), prefixed("Permissions: ", a.str(tfPermissions)))})
+		t.keep("actors", i, &a)
 	}
-	components := r.array(root.get("components"))
-	compZone, compParent := map[string]string{}, map[string]string{}
-	for _, c := range components {
-		name := lazyStr(r, c, "symbolic_name", names)
-		compZone[name], compParent[name] = lazyStr(r, c, "trust_zone", names), lazyStr(r, c, "parent_component", names)
+	components := t.list("components")
+	compZone, compParent := make(map[string]string, len(components)), make(map[string]string, len(components))
+	for i, v := range components {
+		c := t.object("components", i, v)
+		name := c.str(tfSymbolicName)
+		compZone[name], compParent[name] = c.str(tfTrustZone), c.str(tfParent)
 	}
-	for i, c := range components {
-		c = r.built(c, names)
-		zone := r.str(c.get("trust_zone"))
+	for i, v := range components {
+		c := t.object("components", i, v)
+		zone := c.str(tfTrustZone)
 		// A component without a zone sits in its parent's; parents can
 		// form a cycle in a broken file, hence the bound.
-		for p, hops := r.str(c.get("parent_component")), 0; zone == "" && p != "" && hops < 32; hops++ {
+		for p, hops := c.str(tfParent), 0; zone == "" && p != "" && hops < 32; hops++ {
 			zone, p = compZone[p], compParent[p]
 		}
-		add("components", c, model.SurfaceElement{Kind: kindFor(r.str(c.get("symbolic_name")), r.str(c.get("title"))), Name: r.str(c.get("title")),
-			Description: r.str(c.get("description")), TrustZone: zoneTitle(jnode{v: zone})})
-		keep("components", i, c)
+		title := c.str(tfTitle)
+		t.add("components", &c, model.SurfaceElement{Kind: kindFor(c.str(tfSymbolicName), title), Name: title,
+			Description: c.str(tfDescription), TrustZone: t.zoneTitle(zone)})
+		t.keep("components", i, &c)
 	}
-	for i, s := range r.array(root.get("data_stores")) {
-		s = r.built(s, names)
-		r.object(s)
-		product := strings.TrimSpace(r.str(s.get("vendor")) + " " + r.str(s.get("product")))
-		add("data_stores", s, model.SurfaceElement{Kind: model.KindDataStore, Name: r.str(s.get("title")), TrustZone: zoneTitle(s.get("trust_zone")),
-			Description: joinText(r.str(s.get("description")), prefixed("Type: ", r.str(s.get("type"))), prefixed("Product: ", product))})
-		keep("data_stores", i, s)
+	for i, v := range t.list("data_stores") {
+		s := t.object("data_stores", i, v)
+		product := strings.TrimSpace(s.str(tfVendor) + " " + s.str(tfProduct))
+		t.add("data_stores", &s, model.SurfaceElement{Kind: model.KindDataStore, Name: s.str(tfTitle), TrustZone: t.zoneTitle(s.str(tfTrustZone)),
+			Description: joinText(s.str(tfDescription), prefixed("Type: ", s.str(tfType)), prefixed("Product: ", product))})
+		t.keep("data_stores", i, &s)
 	}
-	ref := func(n jnode) string {
-		r.object(n)
-		typ, name := r.str(n.get("type")), r.str(n.get("object"))
-		if id, ok := byName[strings.TrimPrefix(typ, "#/$defs/")+"/"+name]; ok {
-			return id
-		}
-		return byName[name]
-	}
-	for i, f := range r.array(root.get("data_flows")) {
-		f = r.built(f, names)
-		r.object(f)
+	for i, v := range t.list("data_flows") {
+		f := t.object("data_flows", i, v)
 		flags := []string{}
-		if r.boolean(f.get("has_sensitive_data")) {
+		if f.boolean(tfSensitiveData) {
 			flags = append(flags, "carries sensitive data")
 		}
-		if r.boolean(f.get("encrypted")) {
+		if f.boolean(tfEncrypted) {
 			flags = append(flags, "encrypted")
-		} else if !f.get("encrypted").null() {
+		} else if f.has(tfEncrypted) {
 			flags = append(flags, "not encrypted")
 		}
-		add("data_flows", f, model.SurfaceElement{Kind: model.KindDataFlow, Name: r.str(f.get("title")), Source: ref(f.get("source")), Target: ref(f.get("destination")),
-			Description: joinText(r.str(f.get("description")), prefixed("Flow: ", strings.Join(flags, ", ")))})
-		keep("data_flows", i, f)
+		t.add("data_flows", &f, model.SurfaceElement{Kind: model.KindDataFlow, Name: f.str(tfTitle), Source: t.ref(f.object(tfSource)), Target: t.ref(f.object(tfDestination)),
+			Description: joinText(f.str(tfDescription), prefixed("Flow: ", strings.Join(flags, ", ")))})
+		t.keep("data_flows", i, &f)
 	}
 
-	for i, ds := range r.array(root.get("data_sets")) {
-		ds = r.built(ds, names)
-		r.object(ds)
-		sens := r.strings(ds.get("data_sensitivity"))
+	for i, v := range t.list("data_sets") {
+		ds := t.object("data_sets", i, v)
+		sens := ds.strings(tfDataSensitivity)
 		var places []string
-		for _, p := range r.array(ds.get("placements")) {
-			r.object(p)
-			place := r.str(p.get("data_store"))
-			if r.boolean(p.get("encrypted")) {
+		ds.objects(tfPlacements, func(p *tmbomObject) {
+			place := p.str(tfDataStore)
+			if p.boolean(tfEncrypted) {
 				place += " (encrypted)"
 			}
 			places = append(places, place)
-		}
-		b.asset(model.Asset{Name: r.str(ds.get("title")), Sensitivity: sensitivityFromTags(sens),
-			Description: joinText(r.str(ds.get("description")), listLine("Data", sens), listLine("Stored in", places))}, ds.path)
-		keep("data_sets", i, ds)
+		})
+		b.asset(model.Asset{Name: ds.str(tfTitle), Sensitivity: sensitivityFromTags(sens),
+			Description: joinText(ds.str(tfDescription), listLine("Data", sens), listLine("Stored in", places))}, ds.path)
+		t.keep("data_sets", i, &ds)
 	}
 
-	personas := map[string]string{}
-	for i, p := range r.array(root.get("threat_personas")) {
-		p = r.built(p, names)
-		r.object(p)
+	personas := make(map[string]string, t.size("threat_personas"))
+	for i, v := range t.list("threat_personas") {
+		p := t.object("threat_personas", i, v)
 		kind := model.External
-		if r.str(p.get("skill_level")) == "insider" {
+		if p.str(tfSkill) == "insider" {
 			kind = model.Insider
 		}
 		motivation := "Not malicious (errors, accidents)"
-		if r.boolean(p.get("malicious_intent")) {
+		if p.boolean(tfMalicious) {
 			motivation = "Malicious"
 		}
-		id := b.actor(model.Actor{Name: r.str(p.get("title")), Description: r.str(p.get("description")), Motivation: motivation,
-			Capability: tmbomSkill[r.str(p.get("skill_level"))], Kind: kind, Risk: tmbomDegree[r.str(p.get("applicability_to_org"))]}, p.path)
-		personas[r.str(p.get("symbolic_name"))] = id
-		keep("threat_personas", i, p)
+		id := b.actor(model.Actor{Name: p.str(tfTitle), Description: p.str(tfDescription), Motivation: motivation,
+			Capability: tmbomSkill[p.str(tfSkill)], Kind: kind, Risk: tmbomDegree[p.str(tfApplicability)]}, p.path)
+		personas[p.str(tfSymbolicName)] = id
+		t.keep("threat_personas", i, &p)
 	}
 
-	type rating struct{ likelihood, impact int }
-	ratings := map[string]rating{}
-	risksOf := map[string][]string{} // threat symbolic name → titles of the risks naming it
-	for ri, rk := range r.array(root.get("risks")) {
-		rk = r.built(rk, names)
-		r.object(rk)
-		l, i := tmbomLikelihood[r.str(rk.get("likelihood"))], tmbomImpact[r.str(rk.get("impact"))]
-		title := model.CleanLine(orDefault(r.str(rk.get("title")), r.str(rk.get("symbolic_name"))))
-		for _, t := range r.strings(rk.get("threats")) {
-			old := ratings[t]
-			ratings[t] = rating{max(old.likelihood, l), max(old.impact, i)}
-			if title != "" && !slices.Contains(risksOf[t], title) {
-				risksOf[t] = append(risksOf[t], title)
+	controls := t.list("controls")
+	threats := t.list("threats")
+	named := newTMBOMThreatNames(len(threats))
+	for ri, v := range t.list("risks") {
+		rk := t.object("risks", ri, v)
+		l, i := tmbomLikelihood[rk.str(tfLikelihood)], tmbomImpact[rk.str(tfImpact)]
+		title := model.CleanLine(orDefault(rk.str(tfTitle), rk.str(tfSymbolicName)))
+		for _, t := range rk.strings(tfThreats) {
+			n := named.add(t)
+			n.likelihood, n.impact = max(n.likelihood, l), max(n.impact, i)
+			if title != "" && !slices.Contains(n.risks, title) {
+				n.risks = append(n.risks, title)
 			}
 		}
-		keep("risks", ri, rk)
+		t.keep("risks", ri, &rk)
 	}
-	controls := r.array(root.get("controls"))
-	threats := r.array(root.get("threats"))
-	addressed := map[string][]jnode{} // threat symbolic name → controls
-	known := map[string]bool{}
-	for _, t := range threats {
-		known[lazyStr(r, t, "symbolic_name", names)] = true
+	for i, v := range threats {
+		th := t.object("threats", i, v)
+		named.add(th.str(tfSymbolicName)).known = true
 	}
-	for i, kept := range controls {
-		c := r.built(kept, names)
-		r.object(c)
+	texts := make([]tmbomControlText, 0, len(controls))
+	for i, v := range controls {
+		c := t.object("controls", i, v)
+		at := int32(len(texts)) // this control's place in texts, once it addresses a known threat
 		linked := false
-		seen := map[string]bool{}
-		for _, t := range r.strings(c.get("threats")) {
-			if known[t] && !seen[t] {
-				seen[t] = true
-				// The control as it was kept: built again for each threat
-				// it addresses rather than held built until then.
-				addressed[t] = append(addressed[t], kept)
-				linked = true
+		for _, th := range c.strings(tfThreats) {
+			// Named twice by this control: its place ends the list already.
+			n := named.get(th)
+			if !n.known || (len(n.controls) > 0 && n.controls[len(n.controls)-1] == at) {
+				continue
 			}
+			if !linked {
+				texts = append(texts, tmbomControlText{sym: c.str(tfSymbolicName), title: c.str(tfTitle),
+					description: c.str(tfDescription), priority: c.str(tfPriority), status: c.str(tfStatus)})
+			}
+			n.controls = append(n.controls, at)
+			linked = true
 		}
 		if !linked {
-			b.check(model.CheckItem{List: model.ListControls, Group: "TM-BOM controls", Title: r.str(c.get("title")),
-				Detail: r.str(c.get("description")), State: controlState(r.str(c.get("status")))}, c.path)
+			b.check(model.CheckItem{List: model.ListControls, Group: "TM-BOM controls", Title: c.str(tfTitle),
+				Detail: c.str(tfDescription), State: controlState(c.str(tfStatus))}, c.path)
 		}
-		keep("controls", i, c)
+		t.keep("controls", i, &c)
 	}
-	for i, tn := range threats {
-		tn = r.built(tn, names)
-		name := r.str(tn.get("symbolic_name"))
+	// The mitigations of one threat are gathered here, as b.threat keeps
+	// a copy of its own.
+	var mitigations []model.Mitigation
+	for i, v := range threats {
+		tn := t.object("threats", i, v)
+		name := tn.str(tfSymbolicName)
+		n := named.get(name)
 		var refs []string
-		for _, m := range r.array(tn.get("attack_mechanisms")) {
-			r.object(m)
-			n, _ := r.number(m.get("capec_id"))
-			refs = append(refs, strings.TrimSpace(fmt.Sprintf("CAPEC-%d %s", int(n), r.str(m.get("capec_title")))))
-		}
+		tn.objects(tfMechanisms, func(m *tmbomObject) {
+			n, _ := m.number(tfCapecID)
+			refs = append(refs, strings.TrimSpace(fmt.Sprintf("CAPEC-%d %s", int(n), m.str(tfCapecTitle))))
+		})
 		var weak []string
-		for _, w := range r.array(tn.get("weaknesses")) {
-			r.object(w)
-			n, _ := r.number(w.get("cwe_id"))
-			weak = append(weak, strings.TrimSpace(fmt.Sprintf("CWE-%d %s", int(n), r.str(w.get("cwe_title")))))
-		}
-		t := model.Threat{
-			Title:       r.str(tn.get("title")),
+		tn.objects(tfWeaknesses, func(w *tmbomObject) {
+			n, _ := w.number(tfCweID)
+			weak = append(weak, strings.TrimSpace(fmt.Sprintf("CWE-%d %s", int(n), w.str(tfCweTitle))))
+		})
+		title := tn.str(tfTitle)
+		th := model.Threat{
+			Title:       title,
 			Methodology: "TM-BOM",
-			Category:    model.Stride(orDefault(r.str(tn.get("event")), "Unclassified")),
-			Description: joinText(r.str(tn.get("description")), listLine("Risks", otherThan(risksOf[name], model.CleanLine(r.str(tn.get("title"))))), listLine("Sources", r.strings(tn.get("sources"))),
+			Category:    model.Stride(orDefault(tn.str(tfEvent), "Unclassified")),
+			Description: joinText(tn.str(tfDescription), listLine("Risks", otherThan(n.risks, model.CleanLine(title))), listLine("Sources", tn.strings(tfSources)),
 				listLine("Attack mechanisms", refs), listLine("Weaknesses", weak)),
-			Likelihood: ratings[name].likelihood,
-			Impact:     ratings[name].impact,
+			Likelihood: n.likelihood,
+			Impact:     n.impact,
 		}
-		for _, c := range r.strings(tn.get("components_affected")) {
-			if id, ok := byName[c]; ok {
-				t.Surface = append(t.Surface, id)
+		for _, c := range tn.strings(tfComponents) {
+			if id, ok := t.byName[c]; ok {
+				th.Surface = append(th.Surface, id)
 			}
 		}
-		if id, ok := personas[r.str(tn.get("threat_persona"))]; ok {
-			t.Actors = []string{id}
+		if id, ok := personas[tn.str(tfPersona)]; ok {
+			th.Actors = []string{id}
 		}
 		var from, dropped []string
-		for _, c := range addressed[name] {
-			c = r.built(c, names)
-			text := joinText(r.str(c.get("title")), r.str(c.get("description")), prefixed("Priority: ", r.str(c.get("priority"))))
+		th.Mitigations = mitigations[:0]
+		for _, ci := range n.controls {
+			c := &texts[ci]
+			text := joinText(c.title, c.description, prefixed("Priority: ", c.priority))
 			if model.CleanText(text) == "" {
 				continue
 			}
-			if status := r.str(c.get("status")); status == "retired" || status == "wont_do" {
+			if c.status == "retired" || c.status == "wont_do" {
 				// Not a mitigation in force, nor a planned one: threatdeck has
 				// no status for it, so it is named in the description instead.
-				word := map[string]string{"retired": "retired", "wont_do": "won't do"}[status]
-				dropped = append(dropped, model.CleanLine(orDefault(r.str(c.get("title")), r.str(c.get("symbolic_name"))))+" ("+word+")")
+				word := "retired"
+				if c.status == "wont_do" {
+					word = "won't do"
+				}
+				dropped = append(dropped, model.CleanLine(orDefault(c.title, c.sym))+" ("+word+")")
 				continue
 			}
-			t.Mitigations = append(t.Mitigations, model.Mitigation{Description: text, Status: mitigationStatusFrom(r.str(c.get("status")))})
-			from = append(from, r.str(c.get("symbolic_name")))
+			th.Mitigations = append(th.Mitigations, model.Mitigation{Description: text, Status: mitigationStatusFrom(c.status)})
+			from = append(from, c.sym)
 		}
 		if len(dropped) > 0 {
-			t.Description = joinText(t.Description, listLine("Controls not pursued", dropped))
+			th.Description = joinText(th.Description, listLine("Controls not pursued", dropped))
 		}
 		if r.err != nil {
 			return ov
 		}
-		b.threat(&t, tn.path)
-		keep("threats", i, tn)
-		ext.Threats[t.ID] = name
-		for i, m := range t.Mitigations {
-			ext.Mitigations[m.ID] = from[i]
+		mitigations = th.Mitigations
+		if len(th.Mitigations) == 0 {
+			th.Mitigations = nil // as a threat without any always was
+		}
+		b.threat(&th, tn.path)
+		t.keep("threats", i, &tn)
+		ext.threats = append(ext.threats, tmbomOrigin{th.ID, name})
+		for i, m := range th.Mitigations {
+			ext.mitigations = append(ext.mitigations, tmbomOrigin{m.ID, from[i]})
 		}
 	}
-	b.extension(ToolTMBOM, ext)
+	b.extension(ToolTMBOM, &ext)
 	return ov
 }
 
