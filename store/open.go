@@ -43,7 +43,13 @@ type Store struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
-	user     string // Options.User
+	// checked is true when the open check verified every record's
+	// checksum and every sealed count, and no writer can have changed the
+	// file since: read-only, deep-checked, under a lock taken before the
+	// check (lockedBeforeCheck). Loads then skip checking each record's
+	// checksum again (see decodeBucket).
+	checked bool
+	user    string // Options.User
 	// schema is the file's schema version (older than SchemaVersion only
 	// when opened read-only: a writable open migrates).
 	schema int
@@ -236,7 +242,8 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 	if bopts.InitialMmapSize > 0 {
 		db.AllocSize = growStep
 	}
-	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema, user: opts.User}
+	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema, user: opts.User,
+		checked: opts.ReadOnly && lockedBeforeCheck && sum != nil && st.Size() <= deepCheckLimit}
 	if isDamaged {
 		s.damage.fromSummary(path, sum)
 	}
