@@ -430,8 +430,20 @@ func (c *cli) exportCmd() *cobra.Command {
 				return err
 			}
 			failed := func(err error) error { return fmt.Errorf("cannot export model %s: %w", m.ID, err) }
+			toStdout := out == "" || out == "-"
 			switch {
-			case out != "" && out != "-" && f.Stream != nil:
+			case toStdout && f.Stream != nil:
+				// Streamed to stdout as it is made, as into a file: the
+				// document is never whole in memory. A problem with the
+				// document is reported after what was written; a failed
+				// write as itself.
+				return streamOut(c.stdout, func(w io.Writer) error {
+					if err := f.Stream(w, m); err != nil {
+						return failed(err)
+					}
+					return nil
+				})
+			case !toStdout && f.Stream != nil:
 				// Written into the temporary file as it is made: the
 				// document is never whole in memory.
 				if err := export.WriteFileFrom(out, func(w io.Writer) error {
@@ -447,7 +459,7 @@ func (c *cli) exportCmd() *cobra.Command {
 				if err != nil {
 					return failed(err)
 				}
-				if out == "" || out == "-" {
+				if toStdout {
 					_, err = c.stdout.Write(data)
 					return err
 				}
