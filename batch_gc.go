@@ -37,7 +37,7 @@ func batch(percent int, run func(*cobra.Command, []string) error) func(*cobra.Co
 }
 
 // A one-shot command that loads one model of the workbook and writes it out
-// (export) runs with the collector off below a memory limit sized from the
+// (export) or checks it (check of a model in the workbook) runs with the collector off below a memory limit sized from the
 // workbook's file, instead of at batchGCPercent. At 400 percent a fresh
 // process still collected once, as the load passed the first 16 MiB goal,
 // and found everything live: about 7 ms of a 75 ms export of 10,000

@@ -14,7 +14,8 @@ import (
 
 // BenchmarkCommands runs the real binary's data commands, whole process
 // (fork/exec included), on the start-up benchmark's workbook: one model of
-// 10,000 threats, 500 assets and 200 surface elements. The JSON file that
+// 10,000 threats, 500 assets and 200 surface elements (check-model checks
+// that model in the workbook, check-json its export). The JSON file that
 // check and import read is that model exported by the binary measured.
 // Besides ns/op (wall), it reports cpu-ns (user + system CPU, the steadier
 // figure on a shared machine), median-cpu-ns and RSS-MiB (the largest peak
@@ -47,6 +48,8 @@ func BenchmarkCommands(b *testing.B) {
 		{"export-json", []string{"--db", db, "export", "1", "--format", "json", "-o", filepath.Join(dir, "out.json")}, nil},
 		{"export-markdown", []string{"--db", db, "export", "1", "-o", filepath.Join(dir, "out.md")}, nil},
 		{"check-json", []string{"--db", db, "check", export}, nil},
+		// The model validated in the workbook: threatcl validate's job.
+		{"check-model", []string{"--db", db, "check", "1"}, nil},
 		// Each import goes into a new workbook, so the file does not grow.
 		{"import-json", []string{"--db", importDB, "import", export}, func() { os.Remove(importDB) }},
 	}

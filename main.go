@@ -430,8 +430,20 @@ func (c *cli) exportCmd() *cobra.Command {
 				return err
 			}
 			failed := func(err error) error { return fmt.Errorf("cannot export model %s: %w", m.ID, err) }
+			toStdout := out == "" || out == "-"
 			switch {
-			case out != "" && out != "-" && f.Stream != nil:
+			case toStdout && f.Stream != nil:
+				// Streamed to stdout as it is made, as into a file: the
+				// document is never whole in memory. A problem with the
+				// document is reported after what was written; a failed
+				// write as itself.
+				return streamOut(c.stdout, func(w io.Writer) error {
+					if err := f.Stream(w, m); err != nil {
+						return failed(err)
+					}
+					return nil
+				})
+			case !toStdout && f.Stream != nil:
 				// Written into the temporary file as it is made: the
 				// document is never whole in memory.
 				if err := export.WriteFileFrom(out, func(w io.Writer) error {
@@ -447,7 +459,7 @@ func (c *cli) exportCmd() *cobra.Command {
 				if err != nil {
 					return failed(err)
 				}
-				if out == "" || out == "-" {
+				if toStdout {
 					_, err = c.stdout.Write(data)
 					return err
 				}
@@ -555,7 +567,7 @@ func (c *cli) checkCmd() *cobra.Command {
 			opts.Now = clock() // an acceptance past its review-by date fails
 			var m *model.Model
 			var src export.CheckSource
-			if info, statErr := os.Stat(a[0]); statErr == nil && info.Mode().IsRegular() {
+			if isModelFile(a[0]) {
 				data, err := os.ReadFile(a[0])
 				if err != nil {
 					return fmt.Errorf("cannot read %s: %w", a[0], unwrapPath(err))
@@ -585,8 +597,24 @@ func (c *cli) checkCmd() *cobra.Command {
 	cmd.Flags().StringVar(&flags.FailOn, "fail-on", "high", "lowest risk band of an open threat that fails: low, medium, high or critical")
 	cmd.Flags().StringSliceVar(&flags.Require, "require", nil, "also require: stride, owasp, controls, mitigations, content, decisions (comma-separated)")
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
-	cmd.RunE = batch(batchGCPercent, cmd.RunE)
+	// A model in the workbook is loaded as export loads it (batchSized:
+	// at 400 percent the collector still ran once during the load, and
+	// stopped its decoders to do it); a file is imported, as import does.
+	sized, file := c.batchSized(cmd.RunE), batch(batchGCPercent, cmd.RunE)
+	cmd.RunE = func(cmd *cobra.Command, a []string) error {
+		if len(a) == 1 && isModelFile(a[0]) {
+			return file(cmd, a)
+		}
+		return sized(cmd, a)
+	}
 	return cmd
+}
+
+// isModelFile reports whether check's MODEL argument names a regular file
+// (which wins over a model of that title in the workbook).
+func isModelFile(ref string) bool {
+	info, err := os.Stat(ref)
+	return err == nil && info.Mode().IsRegular()
 }
 
 // looksLikeFile reports whether a MODEL argument reads as a file path

@@ -345,7 +345,7 @@ func startupWorkbook(b *testing.B, path string) {
 // sizedStartupWorkbook writes a workbook holding a model of that many threats (500
 // assets, 200 surface elements) and points its resume position at the
 // model's Threats step, so startup loads it and draws the threats table.
-func sizedStartupWorkbook(b *testing.B, path string, threats int) {
+func sizedStartupWorkbook(b testing.TB, path string, threats int) {
 	b.Helper()
 	s, err := store.Open(path, store.Options{})
 	if err != nil {
@@ -368,7 +368,7 @@ func sizedStartupWorkbook(b *testing.B, path string, threats int) {
 // startupModel mirrors store's bigModel benchmark fixture (test helpers
 // cannot be imported across packages): records built directly, with text
 // of realistic length, then normalized.
-func startupModel(b *testing.B, threats int) *model.Model {
+func startupModel(b testing.TB, threats int) *model.Model {
 	b.Helper()
 	m, err := model.New("Benchmark platform", "Security team", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	if err != nil {

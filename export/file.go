@@ -125,10 +125,18 @@ func reason(err error) error {
 
 // fileWriter keeps the first error writing the temporary file, so that
 // writeAtomic tells it apart from a problem of the document being written.
+// Every writebackEvery bytes it starts the disk writing what it has been
+// given (startWriteback), so that the Sync before the rename does not wait
+// for the whole file: a 13 MB export spent 5-8 ms in Sync.
 type fileWriter struct {
 	f   *os.File
 	err error
+	// n is what was written; started what writeback was started for.
+	n, started int64
 }
+
+// writebackEvery is how much is written between two starts of writeback.
+const writebackEvery = 1 << 20
 
 func (w *fileWriter) Write(p []byte) (int, error) {
 	if w.err != nil {
@@ -136,5 +144,9 @@ func (w *fileWriter) Write(p []byte) (int, error) {
 	}
 	n, err := w.f.Write(p)
 	w.err = err
+	if w.n += int64(n); w.n-w.started >= writebackEvery {
+		startWriteback(w.f, w.started, w.n-w.started)
+		w.started = w.n
+	}
 	return n, err
 }

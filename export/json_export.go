@@ -75,7 +75,7 @@ func (w *jsonWriter) document(c *model.Model) {
 	w.field(d, "surface", false)
 	list(w, d, c.Surface, func(s *model.SurfaceElement) { w.value(d+1, s) })
 	w.field(d, "threats", false)
-	list(w, d, c.Threats, func(t *model.Threat) { w.threat(d+1, t) })
+	w.threats(d, c.Threats)
 	w.field(d, "stride", false)
 	list(w, d, c.Stride, func(s *model.StrideReview) { w.value(d+1, s) })
 	w.field(d, "checklists", false)
@@ -135,13 +135,18 @@ func (w *jsonWriter) spill() {
 // flush hands b to out, counting it in n; past MaxJSONBytes it only
 // counts, for finish to say how large the document is.
 func (w *jsonWriter) flush() {
-	if w.err == nil && w.n+len(w.b) <= MaxJSONBytes {
-		if _, err := w.out.Write(w.b); err != nil {
+	w.emit(w.b)
+	w.b = w.b[:0]
+}
+
+// emit hands b to out as flush does.
+func (w *jsonWriter) emit(b []byte) {
+	if w.err == nil && w.n+len(b) <= MaxJSONBytes {
+		if _, err := w.out.Write(b); err != nil {
 			w.fail(err)
 		}
 	}
-	w.n += len(w.b)
-	w.b = w.b[:0]
+	w.n += len(b)
 }
 
 // canonical returns a copy of m in canonical form (Normalize: empty lists

@@ -223,18 +223,22 @@ func findings(m *Model, o CheckOptions, failOn RiskBand) []Finding {
 			}
 		}
 	}
-	for _, t := range m.Threats {
+	for i := range m.Threats {
+		t := &m.Threats[i]
 		if !t.IsOpen() {
 			continue
 		}
 		band := t.Band()
 		if failOn != "" && band.Rank() >= failOn.Rank() {
+			// "%s %q is open at %s risk (likelihood %d × impact %d = %d; the check fails at %s and above)"
 			add(Finding{Rule: RuleOpenRisk, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: band,
-				Message: fmt.Sprintf("%s %q is open at %s risk (likelihood %d × impact %d = %d; the check fails at %s and above)", t.ID, t.Title, band, t.Likelihood, t.Impact, t.Risk(), failOn)})
+				Message: newMessage().s(t.ID).s(" ").q(t.Title).s(" is open at ").s(string(band)).s(" risk (likelihood ").d(t.Likelihood).
+					s(" × impact ").d(t.Impact).s(" = ").d(t.Risk()).s("; the check fails at ").s(string(failOn)).s(" and above)").String()})
 		}
 		if need(RequireMitigations) && len(t.Mitigations) == 0 {
+			// "%s %q (%s risk) is open with no mitigation"
 			add(Finding{Rule: RuleUnmitigated, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: band,
-				Message: fmt.Sprintf("%s %q (%s risk) is open with no mitigation", t.ID, t.Title, band)})
+				Message: newMessage().s(t.ID).s(" ").q(t.Title).s(" (").s(string(band)).s(" risk) is open with no mitigation").String()})
 		}
 	}
 	if need(RequireOWASP) {

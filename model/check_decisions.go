@@ -1,7 +1,5 @@
 package model
 
-import "fmt"
-
 // Check rules about decisions.
 const (
 	// RuleDecisionUndocumented: an accepted, transferred or avoided threat
@@ -34,7 +32,8 @@ func decisionFindings(m *Model, o CheckOptions, need func(string) bool) []Findin
 	if !o.Now.IsZero() {
 		today = DateOf(o.Now)
 	}
-	for _, t := range m.Threats {
+	for i := range m.Threats {
+		t := &m.Threats[i]
 		d := t.Decision()
 		if need(RequireDecisions) && d.NeedsRationale() {
 			var missing string
@@ -48,12 +47,14 @@ func decisionFindings(m *Model, o CheckOptions, need func(string) bool) []Findin
 			}
 			if missing != "" {
 				out = append(out, Finding{Rule: RuleDecisionUndocumented, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: t.Band(),
-					Message: fmt.Sprintf("%s %q is treated %s with no record of %s", t.ID, t.Title, d, missing)})
+					// "%s %q is treated %s with no record of %s"
+					Message: newMessage().s(t.ID).s(" ").q(t.Title).s(" is treated ").s(string(d)).s(" with no record of ").s(missing).String()})
 			}
 		}
 		if today != "" && t.ReviewOverdue(today) {
 			out = append(out, Finding{Rule: RuleReviewOverdue, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: t.Band(),
-				Message: fmt.Sprintf("%s %q was accepted until %s and has not been reviewed since", t.ID, t.Title, t.ReviewBy)})
+				// "%s %q was accepted until %s and has not been reviewed since"
+				Message: newMessage().s(t.ID).s(" ").q(t.Title).s(" was accepted until ").s(string(t.ReviewBy)).s(" and has not been reviewed since").String()})
 		}
 	}
 	return out

@@ -211,11 +211,11 @@ func (m *Model) AppendRecord(k RecordKind, id string, v any) {
 // Sort puts every list in its canonical order: entities by id number,
 // STRIDE rows in STRIDE order, checklist items in catalog order then by id.
 func (m *Model) Sort() {
-	sortList(m, listAssets, &m.Assets, func(a, b Asset) int { return compareIDs(a.ID, b.ID) })
-	sortList(m, listActors, &m.Actors, func(a, b Actor) int { return compareIDs(a.ID, b.ID) })
-	sortList(m, listSurface, &m.Surface, func(a, b SurfaceElement) int { return compareIDs(a.ID, b.ID) })
-	sortList(m, listThreats, &m.Threats, func(a, b Threat) int { return compareIDs(a.ID, b.ID) })
-	sortList(m, listParking, &m.Parking, func(a, b ParkingItem) int { return compareIDs(a.ID, b.ID) })
+	sortByID(m, listAssets, &m.Assets, func(x *Asset) string { return x.ID })
+	sortByID(m, listActors, &m.Actors, func(x *Actor) string { return x.ID })
+	sortByID(m, listSurface, &m.Surface, func(x *SurfaceElement) string { return x.ID })
+	sortByID(m, listThreats, &m.Threats, func(x *Threat) string { return x.ID })
+	sortByID(m, listParking, &m.Parking, func(x *ParkingItem) string { return x.ID })
 	sortList(m, listStride, &m.Stride, func(a, b StrideReview) int {
 		return indexOf(StrideCategories, a.Category) - indexOf(StrideCategories, b.Category)
 	})

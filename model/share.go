@@ -164,6 +164,28 @@ func sortList[T any](m *Model, l listSet, s *[]T, cmp func(a, b T) int) {
 	slices.SortStableFunc(*s, cmp)
 }
 
+// sortByID is sortList in natural id order (compareIDs), each element's
+// id read in place and split once for the check: a Threat is 432 bytes,
+// and the check that 100,000 of them are in order passed two of them by
+// value to each comparison and split each id twice (half of the 14 ms a
+// 100,000-threat load spent normalizing).
+func sortByID[T any](m *Model, l listSet, s *[]T, id func(*T) string) {
+	list := *s
+	if len(list) == 0 {
+		return
+	}
+	prev := NewIDKey(id(&list[0]))
+	for i := 1; i < len(list); i++ {
+		k := NewIDKey(id(&list[i]))
+		if prev.Compare(k) > 0 {
+			own(m, l, s)
+			slices.SortStableFunc(*s, func(a, b T) int { return compareIDs(id(&a), id(&b)) })
+			return
+		}
+		prev = k
+	}
+}
+
 // Lists are a model's lists as they were at one moment (SharedLists).
 type Lists struct{ m Model }
 

@@ -9,6 +9,9 @@ import (
 	"time"
 )
 
+// lockedBeforeCheck: lockFile takes the lock before the open check.
+const lockedBeforeCheck = true
+
 // errLockBusy means another process holds the workbook's lock.
 var errLockBusy = errors.New("lock held elsewhere")
 

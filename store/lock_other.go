@@ -8,6 +8,9 @@ import (
 	"time"
 )
 
+// lockedBeforeCheck: the open check runs before any lock is taken.
+const lockedBeforeCheck = false
+
 // errLockBusy means another process holds the workbook's lock.
 var errLockBusy = errors.New("lock held elsewhere")
 

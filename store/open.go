@@ -43,7 +43,16 @@ type Store struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
-	user     string // Options.User
+	// checked is true when the open check verified every record's
+	// checksum and every sealed count, and no other writer can have
+	// changed the file since: deep-checked, under a lock taken before the
+	// check (lockedBeforeCheck), shared when read-only and exclusive when
+	// not. Loads then skip checking each record's checksum again (see
+	// decodeBucket): what a writable store changes afterwards it wrote
+	// itself, sealed. A 100,000-threat start checked every threat three
+	// times (open, preview, load): 15-25 ms of the preview's 200 ms of CPU.
+	checked bool
+	user    string // Options.User
 	// schema is the file's schema version (older than SchemaVersion only
 	// when opened read-only: a writable open migrates).
 	schema int
@@ -236,7 +245,8 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 	if bopts.InitialMmapSize > 0 {
 		db.AllocSize = growStep
 	}
-	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema, user: opts.User}
+	s := &Store{db: db, path: path, readOnly: opts.ReadOnly, schema: schema, user: opts.User,
+		checked: lockedBeforeCheck && sum != nil && st.Size() <= deepCheckLimit}
 	if isDamaged {
 		s.damage.fromSummary(path, sum)
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	"charm.land/bubbles/v2/help"
@@ -78,12 +79,18 @@ type app struct {
 	record *model.SessionRecord
 	// preview is drawn while the resumed model loads (see previewFrame).
 	preview *previewFrame
-	// previewShown is closed once the preview is drawn, or known not to
-	// be (then nil): the load behind it waits for it (afterPreview).
-	previewShown chan struct{}
+	// previewDrawn closes the channel the load behind the preview waits
+	// for (afterPreview), once the preview frame has been drawn (View) or
+	// is known not to be; it is safe to call more than once, nil when
+	// there is no preview.
+	previewDrawn func()
 	// previewRead is the preview read as Run starts (readEarly), nil when
 	// Init's command reads it.
 	previewRead <-chan tea.Msg
+	// resumeGC turns the collector back on, paused from the preview's
+	// read to the load behind it (readEarly); nil when it is not paused,
+	// safe to call more than once.
+	resumeGC func()
 }
 
 // Run starts the TUI and blocks until the user quits.
@@ -92,7 +99,10 @@ func Run(opts Options) error {
 		return errors.New("tui: no workbook")
 	}
 	a := newApp(opts)
-	a.previewRead = readEarly(a.opts)
+	a.previewRead, a.resumeGC = readEarly(a.opts)
+	if a.resumeGC != nil {
+		defer a.resumeGC() // the program ended before the load began
+	}
 	// 120 frames a second, Bubble Tea's most, instead of its 60: a change
 	// (the first frame, a key press) waits for the next frame tick, 4 ms on
 	// average instead of 8. When nothing changes a tick draws nothing.
@@ -156,9 +166,9 @@ func (a *app) restyle() {
 func (a *app) Init() tea.Cmd {
 	load := a.home.opens(a.home.load(a.opts.ModelID, true))
 	if pv, ok := a.opts.Workbook.(Previewer); ok {
-		shown := make(chan struct{})
-		a.previewShown = shown
-		load = tea.Sequence(previewModel(a.opts.Workbook, pv, a.opts.ModelID, shown, a.previewRead), afterPreview(shown, load))
+		drawn := make(chan struct{})
+		a.previewDrawn = sync.OnceFunc(func() { close(drawn) })
+		load = tea.Sequence(previewModel(a.opts.Workbook, pv, a.opts.ModelID, a.previewDrawn, a.previewRead), afterPreview(drawn, a.resumeGC, load))
 	}
 	return tea.Batch(tea.RequestBackgroundColor, load, a.listen(), a.announce())
 }

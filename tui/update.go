@@ -37,7 +37,9 @@ func (a *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.click(msg)
 	case previewedMsg:
 		a.showPreview(msg)
-		a.previewDrawn()
+		if a.preview == nil && a.previewDrawn != nil {
+			a.previewDrawn() // not shown: nothing to wait for
+		}
 		return a, nil
 	case timerTickMsg:
 		return a, a.timer.tick(msg)

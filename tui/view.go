@@ -14,6 +14,9 @@ import (
 // output is a plain scrolling transcript a screen reader can follow.
 func (a *app) View() tea.View {
 	v := tea.NewView(a.render())
+	if a.preview != nil && a.s == nil && a.previewDrawn != nil {
+		a.previewDrawn() // the load behind it may start (afterPreview)
+	}
 	v.AltScreen = !a.opts.Accessible
 	if !a.opts.Accessible {
 		v.MouseMode = tea.MouseModeCellMotion
