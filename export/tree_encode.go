@@ -342,15 +342,22 @@ type jsonAppender interface {
 // appendJSON writes the extension as json.Marshal would, through
 // appendTree: the document is the whole Threat Dragon file.
 func (x *tdExtension) appendJSON(dst []byte) ([]byte, error) {
-	if dst == nil && x.size > 0 {
-		dst = make([]byte, 0, x.size+x.size/8+64*(len(x.Cells)+len(x.Threats))+4096)
-	}
-	dst = append(dst, `{"document":`...)
 	var err error
-	if x.Document == nil {
-		dst = append(dst, "null"...)
-	} else if dst, err = appendTree(dst, x.Document, "", 0); err != nil {
-		return nil, err
+	switch {
+	case x.raw != nil && dst == nil:
+		dst = x.raw
+	case x.raw != nil:
+		dst = append(dst, x.raw...)
+	default:
+		if dst == nil && x.size > 0 {
+			dst = make([]byte, 0, x.size+x.size/8+64*(len(x.Cells)+len(x.Threats))+4096)
+		}
+		dst = append(dst, `{"document":`...)
+		if x.Document == nil {
+			dst = append(dst, "null"...)
+		} else if dst, err = appendTree(dst, x.Document, "", 0); err != nil {
+			return nil, err
+		}
 	}
 	for _, part := range []struct {
 		key  string
