@@ -70,8 +70,16 @@ type tdWriter struct {
 	top     int // highest threat number
 	elemIdx map[string]int
 	// cellIndex finds the kept document's cells by cellKey (findCell):
-	// each is an object or, until it is written, its bytes (*lazyJSON).
+	// each is an object or, until it is written, its bytes (*lazyJSON);
+	// cellDups says a diagram uses a cell id twice.
 	cellIndex map[string]any
+	cellDups  bool
+	// byCell lists the imported threats of each kept cell; pending holds
+	// the cells whose threats' other fields are not read yet: each is
+	// read as its cell is written (collectCell), so they are not all held
+	// at once.
+	byCell  map[string][]tdThreatAt
+	pending map[string]bool
 	// names interns the member names of the cells built.
 	names map[string]string
 }
@@ -112,6 +120,21 @@ func (w *tdWriter) document() map[string]any {
 		}
 	}
 	w.placeThreats(fresh)
+	// A threat written on another cell than the one it was imported on
+	// takes its other fields from that cell, read now.
+	for key, list := range w.homes {
+		if key == "" && len(list) > 0 {
+			w.collectAll()
+			break
+		}
+		for _, t := range list {
+			if ref, ok := w.ext.Threats[t.ID]; ok {
+				if from := cellKey(ref.Diagram, ref.Cell); from != key && w.pending[from] {
+					w.collectCell(from, w.findCell(ref.Diagram, ref.Cell))
+				}
+			}
+		}
+	}
 	first := w.diagrams[0]
 	cells := arrayAt(first, "cells")
 	cells = append(cells, w.layout(fresh, cells)...)
@@ -140,6 +163,7 @@ func (w *tdWriter) document() map[string]any {
 					if _, live := w.elemIdx[eid]; !live {
 						continue // deleted in threatdeck
 					}
+					w.collectCell(key, cell)
 					e := m.Surface[w.elemIdx[eid]]
 					cell = w.reshape(cell, e)
 					w.updateCell(cell, e, di)
@@ -191,6 +215,7 @@ func (w *tdWriter) document() map[string]any {
 	// threatTop is written after the diagrams (members are written in key
 	// order), when every new threat has its number.
 	detail["threatTop"] = treeLater(func() any {
+		w.collectAll()
 		top := w.top
 		if had {
 			top = max(top, kept)
@@ -216,31 +241,54 @@ func (w *tdWriter) collectImported() {
 		}
 	}
 	// Threats are looked up cell by cell, so each kept cell is built once.
-	type threatAt struct {
-		id  string
-		ref tdRef
-	}
-	byCell := map[string][]threatAt{}
+	w.byCell, w.pending = map[string][]tdThreatAt{}, map[string]bool{}
 	for tid, ref := range w.ext.Threats {
 		if ref.Diagram < 0 || ref.Diagram >= len(w.diagrams) {
 			continue
 		}
 		key := cellKey(ref.Diagram, ref.Cell)
-		byCell[key] = append(byCell[key], threatAt{tid, ref})
+		w.byCell[key] = append(w.byCell[key], tdThreatAt{tid, ref})
+		w.pending[key] = true
 	}
-	for _, list := range byCell {
-		cell := w.findCell(list[0].ref.Diagram, list[0].ref.Cell)
-		threats := arrayAt(objectAt(cell, "data"), "threats")
-		for _, at := range list {
-			if at.ref.Index >= 0 && at.ref.Index < len(threats) {
-				if obj, ok := threats[at.ref.Index].(map[string]any); ok {
-					w.residuals[at.id] = obj
-					if n, ok := numberAt(obj, "number"); ok {
-						w.top = max(w.top, n)
-					}
+	if w.keptCell(0, ""); w.cellDups {
+		// Which of two cells of one id a threat is on is the first's
+		// (keptCell): read them all now.
+		w.collectAll()
+	}
+}
+
+// tdThreatAt is an imported threat and where it was.
+type tdThreatAt struct {
+	id  string
+	ref tdRef
+}
+
+// collectCell reads the other fields of the imported threats on the
+// kept cell key, cell as built, and the highest threat number among them.
+func (w *tdWriter) collectCell(key string, cell map[string]any) {
+	if !w.pending[key] {
+		return
+	}
+	delete(w.pending, key)
+	threats := arrayAt(objectAt(cell, "data"), "threats")
+	for _, at := range w.byCell[key] {
+		if at.ref.Index >= 0 && at.ref.Index < len(threats) {
+			if obj, ok := threats[at.ref.Index].(map[string]any); ok {
+				w.residuals[at.id] = obj
+				if n, ok := numberAt(obj, "number"); ok {
+					w.top = max(w.top, n)
 				}
 			}
 		}
+	}
+}
+
+// collectAll reads the cells collectCell has not read yet, so the
+// highest threat number is known (a new threat takes the next one).
+func (w *tdWriter) collectAll() {
+	for key := range w.pending {
+		list := w.byCell[key]
+		w.collectCell(key, w.findCell(list[0].ref.Diagram, list[0].ref.Cell))
 	}
 }
 
@@ -431,6 +479,7 @@ func (w *tdWriter) writeThreats(cell map[string]any, threats []model.Threat) {
 
 func (w *tdWriter) threatJSON(t model.Threat) map[string]any {
 	res := w.residuals[t.ID]
+	delete(w.residuals, t.ID) // each threat is written once
 	obj := make(map[string]any, len(res)+8)
 	for k, v := range res {
 		obj[k] = v
@@ -439,6 +488,7 @@ func (w *tdWriter) threatJSON(t model.Threat) map[string]any {
 		obj["id"] = w.newID("threat", t.ID)
 	}
 	if res == nil { // added in threatdeck
+		w.collectAll()
 		w.top++
 		obj["number"] = json.Number(strconv.Itoa(w.top))
 		obj["score"] = ""
