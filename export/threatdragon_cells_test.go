@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+
+	"github.com/threatdeck/threatdeck/model"
 )
 
 // treeCell reads a cell the way a file the raw reader declines is read:
@@ -100,5 +102,66 @@ func TestRawCellMatchesTree(t *testing.T) {
 				t.Errorf("cell\n%+v\nwant\n%+v", cell, wantCell)
 			}
 		})
+	}
+}
+
+// TestNewCellMatchesTree: a cell threatdeck adds is written as bytes
+// exactly as the tree writer writes the map nodeCell or flowCell makes,
+// with its threats (new ones numbered in turn), for every kind of element.
+func TestNewCellMatchesTree(t *testing.T) {
+	hostile := "Name \"q\" \\ \u2028 \x1b[31m é"
+	var surface []model.SurfaceElement
+	for i, k := range model.ElementKinds {
+		surface = append(surface, model.SurfaceElement{ID: model.FormatID(model.PrefixSurface, i+1), Name: hostile, Description: "d\n" + hostile, Kind: k})
+	}
+	flow := model.SurfaceElement{ID: "S-100", Name: "Flow", Kind: model.KindDataFlow, Source: "S-001", Target: "S-999"}
+	surface = append(surface, flow)
+	m := &model.Model{Surface: surface}
+	threats := []model.Threat{
+		{ID: "T-001", Title: hostile, Description: hostile, Category: model.StrideCategories[1], Status: model.StatusOpen, Likelihood: 4, Impact: 5,
+			Mitigations: []model.Mitigation{{Description: "one"}, {Description: "two"}}},
+		{ID: "T-002", Title: "t", Methodology: "LINDDUN", Category: "Linking", Status: model.StatusMitigated, Likelihood: 1, Impact: 1},
+	}
+	for _, e := range surface {
+		for _, indent := range []string{"", "  "} {
+			for _, with := range []bool{false, true} {
+				for _, flowCell := range []bool{false, true} {
+					if flowCell != (e.Kind == model.KindDataFlow) {
+						continue
+					}
+					fresh := func() *tdWriter {
+						w := newTDWriter(m, tdExtension{})
+						w.cellOf[e.ID] = tdRef{Cell: "cell-" + e.ID}
+						w.cellOf["S-001"] = tdRef{Cell: "first"}
+						w.top = 7
+						return w
+					}
+					nc := &tdNewCell{e: e, flow: flowCell, x: 10, y: 20.5, width: 100, height: 80}
+					var list []model.Threat
+					if with {
+						list = threats
+					}
+					w := fresh()
+					nc.w = w
+					got, err := w.newCell([]byte("x"), indent, 3, nc, list, with)
+					if err != nil {
+						t.Fatal(err)
+					}
+					w = fresh()
+					nc.w = w
+					cell := nc.build()
+					if with {
+						w.writeThreats(cell, list)
+					}
+					want, err := appendTree([]byte("x"), cell, indent, 3)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(got, want) {
+						t.Errorf("%s indent %q threats %v:\n%s\nwant\n%s", e.Kind, indent, with, got, want)
+					}
+				}
+			}
+		}
 	}
 }

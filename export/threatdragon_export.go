@@ -3,9 +3,11 @@ package export
 import (
 	"cmp"
 	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,30 +27,105 @@ const tdVersion = "2.3.0"
 // left out. A native model gets a simple diagram: one column per trust
 // zone, flows between the elements.
 func ThreatDragon(m *model.Model) ([]byte, error) {
-	return treeFile(tdDocument(m))
+	doc, w, err := tdDocumentWriter(m)
+	if err != nil {
+		return nil, err
+	}
+	if !w.rerunnable() {
+		return treeFile(doc, nil)
+	}
+	// The document is written twice: once to count its bytes, once into
+	// a buffer of that size. Writing it into pieces and joining them held
+	// the whole file twice at the end.
+	state := w.snapshot()
+	var n countWriter
+	if err := streamTree(&n, doc, "  "); err != nil {
+		return nil, err
+	}
+	w.restore(state)
+	out := sliceWriter(make([]byte, 0, n))
+	if err := streamTree(&out, doc, "  "); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // WriteThreatDragon writes what ThreatDragon returns into out as it is
 // made, so a file export never holds the whole document.
 func WriteThreatDragon(out io.Writer, m *model.Model) error {
-	doc, err := tdDocument(m)
+	doc, _, err := tdDocumentWriter(m)
 	if err != nil {
 		return err
 	}
 	return streamTree(out, doc, "  ")
 }
 
-// tdDocument is the Threat Dragon document for m, its cells made while
-// it is written.
-func tdDocument(m *model.Model) (map[string]any, error) {
+// tdDocumentWriter is the Threat Dragon document for m, its cells made
+// while it is written, and the writer that makes them.
+func tdDocumentWriter(m *model.Model) (map[string]any, *tdWriter, error) {
 	var ext tdExtension
 	if raw, ok := m.Extensions[ToolThreatDragon]; ok {
 		var err error
 		if ext, err = decodeTDExtension(raw); err != nil {
-			return nil, fmt.Errorf("threat-dragon data kept with the model is damaged: %w", err)
+			return nil, nil, fmt.Errorf("threat-dragon data kept with the model is damaged: %w", err)
 		}
 	}
-	return newTDWriter(m, ext).document(), nil
+	w := newTDWriter(m, ext)
+	return w.document(), w, nil
+}
+
+// countWriter counts the bytes written to it.
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
+}
+
+// sliceWriter appends what is written to it.
+type sliceWriter []byte
+
+func (s *sliceWriter) Write(p []byte) (int, error) {
+	*s = append(*s, p...)
+	return len(p), nil
+}
+
+// tdWriterState is what writing the document changes in a tdWriter.
+type tdWriterState struct {
+	residuals map[string]map[string]any
+	pending   map[string]bool
+	top       int
+}
+
+func (w *tdWriter) snapshot() tdWriterState {
+	return tdWriterState{maps.Clone(w.residuals), maps.Clone(w.pending), w.top}
+}
+
+func (w *tdWriter) restore(s tdWriterState) {
+	w.residuals, w.pending, w.top = maps.Clone(s.residuals), maps.Clone(s.pending), s.top
+}
+
+// rerunnable reports whether writing the document again (after
+// restore) writes the same bytes: every cell is made afresh as it is
+// written (kept in its bytes, or added by threatdeck), so writing one
+// changes nothing another writing reads.
+func (w *tdWriter) rerunnable() bool {
+	for _, d := range w.diagrams {
+		for _, c := range arrayAt(d, "cells") {
+			switch c.(type) {
+			case *lazyJSON, *tdNewCell:
+			case map[string]any:
+				// Only the cell of unlinked threats, made before writing.
+				orphan := w.cellOf["unlinked"].Cell
+				if _, imported := w.imported[cellKey(0, orphan)]; orphan == "" || imported || c.(map[string]any)["id"] != orphan {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // tdWriter rebuilds a Threat Dragon document from a model and the
@@ -82,6 +159,11 @@ type tdWriter struct {
 	pending map[string]bool
 	// names interns the member names of the cells built.
 	names map[string]string
+	// stamp and idBuf make newID's input; types caches tdType for
+	// threats with no kept type.
+	stamp string
+	idBuf []byte
+	types map[[2]string][2]string
 }
 
 func newTDWriter(m *model.Model, ext tdExtension) *tdWriter {
@@ -150,6 +232,19 @@ func (w *tdWriter) document() map[string]any {
 		list := arrayAt(d, "cells")
 		d["cells"] = treeStream(func(yield func(any) error) error {
 			for _, c := range list {
+				if nc, ok := c.(*tdNewCell); ok {
+					key := cellKey(di, w.cellOf[nc.e.ID].Cell)
+					if _, imp := w.imported[key]; !imp {
+						threats, has := w.homes[key]
+						err := yield(treeRaw(func(dst []byte, indent string, depth int) ([]byte, error) {
+							return w.newCell(dst, indent, depth, nc, threats, has)
+						}))
+						if err != nil {
+							return err
+						}
+						continue
+					}
+				}
 				cell := cellObject(c, w.names)
 				if cell == nil {
 					if err := yield(c); err != nil {
@@ -574,10 +669,24 @@ func titleCase(s string) string {
 // newID makes a stable UUID-shaped id for something threatdeck adds, so
 // exporting the same model twice gives the same file.
 func (w *tdWriter) newID(kind, id string) string {
-	sum := sha1.Sum([]byte("threatdeck/" + kind + "/" + w.m.Overview.Title + "/" + w.m.Overview.Created.UTC().Format("20060102150405") + "/" + id))
+	if w.stamp == "" {
+		w.stamp = w.m.Overview.Created.UTC().Format("20060102150405")
+	}
+	b := append(w.idBuf[:0], "threatdeck/"...)
+	b = append(append(append(b, kind...), '/'), w.m.Overview.Title...)
+	b = append(append(append(append(b, '/'), w.stamp...), '/'), id...)
+	w.idBuf = b
+	sum := sha1.Sum(b)
 	sum[6] = sum[6]&0x0f | 0x50 // version 5 (name-based)
 	sum[8] = sum[8]&0x3f | 0x80 // RFC 4122 variant
-	return fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
+	var out [36]byte
+	hex.Encode(out[0:8], sum[0:4])
+	hex.Encode(out[9:13], sum[4:6])
+	hex.Encode(out[14:18], sum[6:8])
+	hex.Encode(out[19:23], sum[8:10])
+	hex.Encode(out[24:36], sum[10:16])
+	out[8], out[13], out[18], out[23] = '-', '-', '-', '-'
+	return string(out[:])
 }
 
 // cleanBlock is how the model cleans multi-line text.

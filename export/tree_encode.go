@@ -94,6 +94,11 @@ type treeStream func(yield func(any) error) error
 // order).
 type treeLater func() any
 
+// treeRaw is a value that writes itself: it appends to dst the JSON the
+// writer would write for it at depth with indent, for a large list of
+// values whose shape is known and need not be made as maps first.
+type treeRaw func(dst []byte, indent string, depth int) ([]byte, error)
+
 type treeWriter struct {
 	buf     []byte
 	indent  string
@@ -193,6 +198,10 @@ func (w *treeWriter) value(v any, depth int) error {
 		w.buf = append(w.buf, ']')
 	case treeLater:
 		return w.value(x(), depth)
+	case treeRaw:
+		var err error
+		w.buf, err = x(w.buf, indent, depth)
+		return err
 	case *lazyJSON:
 		if x.compact && indent == "" {
 			w.buf = append(w.buf, x.raw...)

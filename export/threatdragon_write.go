@@ -1,0 +1,349 @@
+package export
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/threatdeck/threatdeck/model"
+)
+
+// The cells threatdeck adds to a Threat Dragon diagram, and the threats
+// it adds, are written here straight as bytes: exactly what the tree
+// writer makes of nodeCell, flowCell and threatJSON (keys in order, the
+// same layout), without a map per cell and per threat. A native model of
+// 100,000 elements is all such cells.
+
+// tdJSON appends JSON laid out as the tree writer lays it out.
+type tdJSON struct {
+	dst    []byte
+	indent string
+	depth  int
+	// empty says, for each open object or array, that nothing is in it yet.
+	empty []bool
+}
+
+func (j *tdJSON) open(c byte) {
+	j.dst = append(j.dst, c)
+	j.depth++
+	j.empty = append(j.empty, true)
+}
+
+func (j *tdJSON) close(c byte) {
+	j.depth--
+	n := len(j.empty) - 1
+	if !j.empty[n] {
+		j.dst = newline(j.dst, j.indent, j.depth)
+	}
+	j.empty = j.empty[:n]
+	j.dst = append(j.dst, c)
+}
+
+// next starts a member or an element.
+func (j *tdJSON) next() {
+	n := len(j.empty) - 1
+	if !j.empty[n] {
+		j.dst = append(j.dst, ',')
+	}
+	j.empty[n] = false
+	j.dst = newline(j.dst, j.indent, j.depth)
+}
+
+func (j *tdJSON) key(k string) {
+	j.next()
+	j.dst = appendJSONString(j.dst, k)
+	j.dst = append(j.dst, ':')
+	if j.indent != "" {
+		j.dst = append(j.dst, ' ')
+	}
+}
+
+func (j *tdJSON) str(k, v string) {
+	j.key(k)
+	j.dst = appendJSONString(j.dst, v)
+}
+
+func (j *tdJSON) raw(k, v string) {
+	j.key(k)
+	j.dst = append(j.dst, v...)
+}
+
+func (j *tdJSON) boolean(k string, v bool) {
+	j.key(k)
+	j.dst = strconv.AppendBool(j.dst, v)
+}
+
+func (j *tdJSON) num(k string, f float64) {
+	j.key(k)
+	j.dst = strconv.AppendFloat(j.dst, f, 'f', -1, 64)
+}
+
+// stroke writes the line style nodeCell gives a shape's outline.
+func (j *tdJSON) stroke(k string) {
+	j.key(k)
+	j.open('{')
+	j.str("stroke", "#333333")
+	j.str("strokeDasharray", "")
+	j.raw("strokeWidth", "1.5")
+	j.close('}')
+}
+
+// newCell writes the cell c draws, with the threats placed on it (has:
+// writeThreats was given them), as the tree writer writes c.build()
+// after writeThreats.
+func (w *tdWriter) newCell(dst []byte, indent string, depth int, c *tdNewCell, threats []model.Threat, has bool) ([]byte, error) {
+	j := tdJSON{dst: dst, indent: indent, depth: depth}
+	j.open('{')
+	var err error
+	if c.flow {
+		err = w.flowJSON(&j, c.e, c.y, threats, has)
+	} else {
+		err = w.nodeJSON(&j, c.e, c.x, c.y, c.width, c.height, threats, has)
+	}
+	if err != nil {
+		return nil, err
+	}
+	j.close('}')
+	return j.dst, nil
+}
+
+// nodeJSON is nodeCell's members.
+func (w *tdWriter) nodeJSON(j *tdJSON, e model.SurfaceElement, x, y, width, height float64, threats []model.Threat, has bool) error {
+	shape, typ := tdShape(e.Kind)
+	j.key("attrs")
+	j.open('{')
+	switch shape {
+	case "store":
+		j.stroke("bottomLine")
+		j.text("text", e.Name)
+		j.stroke("topLine")
+	case "trust-boundary-box":
+		j.text("label", e.Name)
+	default: // actor, process
+		j.stroke("body")
+		j.text("text", e.Name)
+	}
+	j.close('}')
+
+	j.key("data")
+	j.open('{')
+	j.str("description", e.Description)
+	switch shape {
+	case "store":
+		if err := w.threatsJSON(j, threats, has); err != nil {
+			return err
+		}
+		j.boolean("isALog", false)
+		j.boolean("isEncrypted", false)
+		j.boolean("isSigned", false)
+		j.str("name", e.Name)
+		j.boolean("outOfScope", false)
+		j.str("reasonOutOfScope", "")
+		j.boolean("storesCredentials", false)
+	case "actor":
+		if err := w.threatsJSON(j, threats, has); err != nil {
+			return err
+		}
+		j.str("name", e.Name)
+		j.boolean("outOfScope", false)
+		j.boolean("providesAuthentication", false)
+		j.str("reasonOutOfScope", "")
+	case "trust-boundary-box":
+		if err := w.threatsJSON(j, threats, has); err != nil {
+			return err
+		}
+		j.boolean("isTrustBoundary", true)
+		j.str("name", e.Name)
+	default:
+		j.boolean("handlesCardPayment", false)
+		j.boolean("handlesGoodsOrServices", false)
+		if err := w.threatsJSON(j, threats, has); err != nil {
+			return err
+		}
+		j.boolean("isWebApplication", false)
+		j.str("name", e.Name)
+		j.boolean("outOfScope", false)
+		j.str("privilegeLevel", "")
+		j.str("reasonOutOfScope", "")
+	}
+	j.str(kindThreatdeck, string(e.Kind))
+	if err := w.threatList(j, threats, has); err != nil {
+		return err
+	}
+	j.str("type", typ)
+	j.close('}')
+
+	j.str("id", w.cellOf[e.ID].Cell)
+	j.key("position")
+	j.open('{')
+	j.num("x", x)
+	j.num("y", y)
+	j.close('}')
+	j.str("shape", shape)
+	j.key("size")
+	j.open('{')
+	j.num("height", height)
+	j.num("width", width)
+	j.close('}')
+	j.boolean("visible", true)
+	if shape == "trust-boundary-box" {
+		j.raw("zIndex", "-1")
+	} else {
+		j.raw("zIndex", "1")
+	}
+	return nil
+}
+
+// text writes {"text": s} under k.
+func (j *tdJSON) text(k, s string) {
+	j.key(k)
+	j.open('{')
+	j.str("text", s)
+	j.close('}')
+}
+
+// flowJSON is flowCell's members.
+func (w *tdWriter) flowJSON(j *tdJSON, e model.SurfaceElement, top float64, threats []model.Threat, has bool) error {
+	j.key("attrs")
+	j.open('{')
+	j.key("line")
+	j.open('{')
+	j.key("sourceMarker")
+	j.open('{')
+	j.str("name", "")
+	j.close('}')
+	j.str("stroke", "#333333")
+	j.str("strokeDasharray", "")
+	j.raw("strokeWidth", "1")
+	j.key("targetMarker")
+	j.open('{')
+	j.str("name", "block")
+	j.close('}')
+	j.close('}')
+	j.close('}')
+	j.str("connector", "smooth")
+
+	j.key("data")
+	j.open('{')
+	j.str("description", e.Description)
+	if err := w.threatsJSON(j, threats, has); err != nil {
+		return err
+	}
+	j.boolean("isBidirectional", false)
+	j.boolean("isEncrypted", false)
+	j.boolean("isPublicNetwork", false)
+	j.str("name", e.Name)
+	j.boolean("outOfScope", false)
+	j.str("protocol", "")
+	j.str("reasonOutOfScope", "")
+	j.str(kindThreatdeck, string(e.Kind))
+	if err := w.threatList(j, threats, has); err != nil {
+		return err
+	}
+	j.str("type", "tm.Flow")
+	j.close('}')
+
+	j.str("id", w.cellOf[e.ID].Cell)
+	j.key("labels")
+	j.open('[')
+	j.next()
+	j.open('{')
+	j.key("attrs")
+	j.open('{')
+	j.key("labelText")
+	j.open('{')
+	j.str("text", e.Name)
+	j.str("textAnchor", "middle")
+	j.str("textVerticalAnchor", "middle")
+	j.close('}')
+	j.close('}')
+	j.raw("position", "0.5")
+	j.close('}')
+	j.close(']')
+	j.str("shape", "flow")
+	for _, end := range []struct {
+		key, id string
+		dx      float64
+	}{{"source", e.Source, 0}, {"target", e.Target, 120}} {
+		j.key(end.key)
+		j.open('{')
+		if at, ok := w.cellOf[end.id]; ok && at.Diagram == 0 {
+			j.str("cell", at.Cell)
+		} else {
+			j.num("x", tdMargin+end.dx)
+			j.num("y", top-tdGap/2)
+		}
+		j.close('}')
+	}
+	j.key("vertices")
+	j.open('[')
+	j.close(']')
+	j.raw("zIndex", "10")
+	return nil
+}
+
+// threatsJSON writes hasOpenThreats for the threats the cell will list.
+func (w *tdWriter) threatsJSON(j *tdJSON, threats []model.Threat, has bool) error {
+	open := false
+	for _, t := range threats {
+		open = open || (has && t.IsOpen())
+	}
+	j.boolean("hasOpenThreats", open)
+	return nil
+}
+
+// threatList writes the cell's threats as writeThreats lists them, in
+// order: a new threat takes the next number.
+func (w *tdWriter) threatList(j *tdJSON, threats []model.Threat, has bool) error {
+	j.key("threats")
+	j.open('[')
+	if has {
+		for _, t := range threats {
+			j.next()
+			if _, kept := w.residuals[t.ID]; !kept {
+				w.newThreatJSON(j, t)
+				continue
+			}
+			var err error
+			if j.dst, err = appendTree(j.dst, w.threatJSON(t), j.indent, j.depth); err != nil {
+				return err
+			}
+		}
+	}
+	j.close(']')
+	return nil
+}
+
+// newThreatJSON writes what threatJSON makes of a threat threatdeck
+// added (none of its fields kept from a file).
+func (w *tdWriter) newThreatJSON(j *tdJSON, t model.Threat) {
+	j.open('{')
+	var mits []string
+	for _, mt := range t.Mitigations {
+		mits = append(mits, mt.Description)
+	}
+	key := [2]string{t.Methodology, string(t.Category)}
+	tm, ok := w.types[key]
+	if !ok {
+		tm[0], tm[1] = tdType(t, nil)
+		if w.types == nil {
+			w.types = map[[2]string][2]string{}
+		}
+		if len(w.types) < 256 {
+			w.types[key] = tm
+		}
+	}
+	typ, modelType := tm[0], tm[1]
+	j.str("description", t.Description)
+	j.str("id", w.newID("threat", t.ID))
+	j.str("mitigation", strings.Join(mits, "\n\n"))
+	j.str("modelType", modelType)
+	w.collectAll()
+	w.top++
+	j.raw("number", strconv.Itoa(w.top))
+	j.str("score", "")
+	j.str("severity", titleCase(string(t.Band())))
+	j.str("status", tdStatus(t.Status))
+	j.str("title", t.Title)
+	j.str("type", typ)
+	j.close('}')
+}
