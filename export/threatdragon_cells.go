@@ -84,8 +84,18 @@ type tdRaw struct {
 	bad   bool // a repeated key where the reader looks
 	// atTarget says which flow end is being read.
 	atTarget bool
-	spans    tdSpans
-	threats  []tdThreatSpans
+	// indent and base lay the cell out as the tree writer does at depth
+	// base ("" for compact); threatsOut, when set, writes the data's
+	// threats and hasOpenThreats in place of the cell's own (an export).
+	indent     string
+	base       int
+	threatsOut func(dst []byte, depth int) ([]byte, error)
+	open       bool
+	// setDesc writes desc as the data's description.
+	setDesc bool
+	desc    string
+	spans   tdSpans
+	threats []tdThreatSpans
 	// vocab remembers how each status, severity and type word reads;
 	// words interns the short words cells repeat (types, shapes).
 	vocab tdVocab
@@ -135,23 +145,10 @@ func (x *tdRaw) cell(dst, raw []byte, threats []tdRawThreat) (id string, cell *t
 		}
 	}
 	cell.box = shape == "trust-boundary-box" || typ == "tm.BoundaryBox"
-	name, ok := x.str(s.name, false)
-	if !ok {
+	if _, ok = x.str(s.name, false); !ok {
 		return fail()
 	}
-	// tdCellName: the data name, else the text drawn on the cell.
-	if strings.TrimSpace(name) == "" {
-		name = ""
-		for _, v := range [][]byte{s.attrsText, s.labelText, s.labelsText} {
-			if len(v) > 0 && v[0] == '"' {
-				if t, _ := x.str(v, false); strings.TrimSpace(t) != "" {
-					name = t
-					break
-				}
-			}
-		}
-	}
-	cell.name = name
+	cell.name = x.cellName()
 	if cell.desc, ok = x.str(s.desc, false); !ok {
 		return fail()
 	}
@@ -207,6 +204,20 @@ func (x *tdRaw) cell(dst, raw []byte, threats []tdRawThreat) (id string, cell *t
 		out = append(out, t)
 	}
 	return id, cell, out, kept, true
+}
+
+// cellName is tdCellName on the spans: the data name, else the text
+// drawn on the cell.
+func (x *tdRaw) cellName() string {
+	s := &x.spans
+	for _, v := range [][]byte{s.name, s.attrsText, s.labelText, s.labelsText} {
+		if len(v) > 0 && v[0] == '"' {
+			if t, _ := x.str(v, false); strings.TrimSpace(t) != "" {
+				return t
+			}
+		}
+	}
+	return ""
 }
 
 // flag reads a data member as tdTraitsOf asks: true, a string or nil.
@@ -604,6 +615,25 @@ func (x *tdRaw) object(dst []byte, depth int, where int) ([]byte, bool) {
 		}
 		x.space()
 	}
+	if where == atData && x.setDesc {
+		ms = slices.DeleteFunc(ms, func(m tdMember) bool { return m.key == "description" })
+		start := len(buf)
+		buf = appendJSONString(buf, x.desc)
+		ms = append(ms, tdMember{key: "description", start: start, end: len(buf)})
+	}
+	if where == atData && x.threatsOut != nil {
+		// An export's threats take the place of the kept ones.
+		ms = slices.DeleteFunc(ms, func(m tdMember) bool { return m.key == "threats" || m.key == "hasOpenThreats" })
+		start := len(buf)
+		buf = strconv.AppendBool(buf, x.open)
+		ms = append(ms, tdMember{key: "hasOpenThreats", start: start, end: len(buf)})
+		start = len(buf)
+		var err error
+		if buf, err = x.threatsOut(buf, x.base+depth+1); err != nil {
+			return dst, false
+		}
+		ms = append(ms, tdMember{key: "threats", start: start, end: len(buf)})
+	}
 	x.bufs[depth], x.members[depth] = buf, ms
 	if !slices.IsSortedFunc(ms, func(a, b tdMember) int { return strings.Compare(a.key, b.key) }) {
 		slices.SortStableFunc(ms, func(a, b tdMember) int { return strings.Compare(a.key, b.key) })
@@ -624,9 +654,16 @@ func (x *tdRaw) object(dst []byte, depth int, where int) ([]byte, bool) {
 			dst = append(dst, ',')
 		}
 		first = false
+		dst = newline(dst, x.indent, x.base+depth+1)
 		dst = appendJSONString(dst, m.key)
 		dst = append(dst, ':')
+		if x.indent != "" {
+			dst = append(dst, ' ')
+		}
 		dst = append(dst, buf[m.start:m.end]...)
+	}
+	if !first {
+		dst = newline(dst, x.indent, x.base+depth)
 	}
 	return append(dst, '}'), true
 }
@@ -644,6 +681,7 @@ func (x *tdRaw) array(dst []byte, depth int, where int) ([]byte, bool) {
 		if n > 0 {
 			dst = append(dst, ',')
 		}
+		dst = newline(dst, x.indent, x.base+depth+1)
 		at, elem := x.i, atOther
 		switch {
 		case where == atThreats:
@@ -666,7 +704,7 @@ func (x *tdRaw) array(dst []byte, depth int, where int) ([]byte, bool) {
 		c := x.data[x.i]
 		x.i++
 		if c == ']' {
-			return append(dst, ']'), true
+			return append(newline(dst, x.indent, x.base+depth), ']'), true
 		}
 		if c != ',' {
 			return dst, false

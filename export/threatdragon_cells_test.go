@@ -2,8 +2,11 @@ package export
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -161,6 +164,66 @@ func TestNewCellMatchesTree(t *testing.T) {
 						t.Errorf("%s indent %q threats %v:\n%s\nwant\n%s", e.Kind, indent, with, got, want)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestKeptCellsMatchTree: the export of an imported model writes each
+// kept cell from its bytes exactly as building and updating its tree
+// writes it, whatever was edited in the model since.
+func TestKeptCellsMatchTree(t *testing.T) {
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	edits := []func(m *model.Model){
+		func(m *model.Model) {},
+		func(m *model.Model) { m.DeleteElement(m.Surface[0].ID, now) },
+		func(m *model.Model) {
+			e := m.Surface[len(m.Surface)-1]
+			e.Name, e.Description = "Renamed \u202e", "changed"
+			m.PutElement(e, now)
+		},
+		func(m *model.Model) {
+			th := m.Threats[0]
+			th.Surface = []string{m.Surface[len(m.Surface)-1].ID}
+			m.PutThreat(th, now)
+			m.PutThreat(model.Threat{Title: "New", Category: model.StrideCategories[2], Surface: []string{m.Surface[1].ID}, Likelihood: 2, Impact: 2, Status: model.StatusOpen}, now)
+		},
+		func(m *model.Model) {
+			e := m.Surface[2]
+			e.Description = ""
+			m.PutElement(e, now)
+			m.DeleteThreat(m.Threats[len(m.Threats)-1].ID, now)
+		},
+	}
+	for _, f := range []string{"three-tier-web-app.json", "v2-threat-model.json", "v2-new-model.json"} {
+		data, err := os.ReadFile(filepath.Join("..", "testdata", "interop", "threat-dragon", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, edit := range edits {
+			m, err := ImportForeign(data, f, "", now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Surface) < 3 || len(m.Threats) < 2 {
+				continue
+			}
+			edit(m)
+			write := func(treeOnly bool) []byte {
+				ext, err := decodeTDExtension(m.Extensions[ToolThreatDragon])
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := newTDWriter(m, ext)
+				w.treeOnly = treeOnly
+				var out bytes.Buffer
+				if err := streamTree(&out, w.document(), "  "); err != nil {
+					t.Fatal(err)
+				}
+				return out.Bytes()
+			}
+			if got, want := write(false), write(true); !bytes.Equal(got, want) {
+				t.Errorf("%s, edit %d: cells written from their bytes differ from their trees:\n%s\nwant\n%s", f, i, got, want)
 			}
 		}
 	}

@@ -31,7 +31,7 @@ func ThreatDragon(m *model.Model) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !w.rerunnable() {
+	if w.ext.Document != nil || !w.rerunnable() {
 		return treeFile(doc, nil)
 	}
 	// The document is written twice: once to count its bytes, once into
@@ -164,6 +164,14 @@ type tdWriter struct {
 	stamp string
 	idBuf []byte
 	types map[[2]string][2]string
+	// raw reads kept cells from their bytes (writeKept), scratch holds
+	// the compact copy its first pass makes.
+	raw     tdRaw
+	scratch []byte
+	setDesc bool // unchanged says the description is to be written
+	// treeOnly writes every kept cell through its tree, as a test
+	// compares the two ways.
+	treeOnly bool
 }
 
 func newTDWriter(m *model.Model, ext tdExtension) *tdWriter {
@@ -240,6 +248,17 @@ func (w *tdWriter) document() map[string]any {
 							return w.newCell(dst, indent, depth, nc, threats, has)
 						}))
 						if err != nil {
+							return err
+						}
+						continue
+					}
+				}
+				if l, ok := c.(*lazyJSON); ok && !w.treeOnly {
+					if v, skip, ok := w.writeKept(l.raw, di); ok {
+						if skip {
+							continue
+						}
+						if err := yield(v); err != nil {
 							return err
 						}
 						continue
@@ -364,8 +383,15 @@ func (w *tdWriter) collectCell(key string, cell map[string]any) {
 	if !w.pending[key] {
 		return
 	}
+	w.collectThreats(key, arrayAt(objectAt(cell, "data"), "threats"))
+}
+
+// collectThreats is collectCell given the cell's list of threats.
+func (w *tdWriter) collectThreats(key string, threats []any) {
+	if !w.pending[key] {
+		return
+	}
 	delete(w.pending, key)
-	threats := arrayAt(objectAt(cell, "data"), "threats")
 	for _, at := range w.byCell[key] {
 		if at.ref.Index >= 0 && at.ref.Index < len(threats) {
 			if obj, ok := threats[at.ref.Index].(map[string]any); ok {

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -295,6 +297,11 @@ func (w *tdWriter) threatsJSON(j *tdJSON, threats []model.Threat, has bool) erro
 // order: a new threat takes the next number.
 func (w *tdWriter) threatList(j *tdJSON, threats []model.Threat, has bool) error {
 	j.key("threats")
+	return w.threatArray(j, threats, has)
+}
+
+// threatArray is threatList's list.
+func (w *tdWriter) threatArray(j *tdJSON, threats []model.Threat, has bool) error {
 	j.open('[')
 	if has {
 		for _, t := range threats {
@@ -346,4 +353,150 @@ func (w *tdWriter) newThreatJSON(j *tdJSON, t model.Threat) {
 	j.str("title", t.Title)
 	j.str("type", typ)
 	j.close('}')
+}
+
+// writeKept writes a cell of the kept document straight from its bytes
+// when the model changed nothing of it but its threats (the usual case):
+// the bytes the tree writer writes for the cell built, updated and given
+// its threats. skip says the cell's element was deleted; ok false leaves
+// the cell to the tree path.
+func (w *tdWriter) writeKept(raw []byte, di int) (v treeRaw, skip, ok bool) {
+	x := &w.raw
+	if x.names == nil {
+		x.names = w.names
+	}
+	x.indent, x.base, x.threatsOut = "", 0, nil
+	if w.scratch, ok = x.pass(w.scratch[:0], raw, false); !ok {
+		return nil, false, false
+	}
+	s := &x.spans
+	if len(s.id) == 0 || s.id[0] != '"' {
+		return nil, false, false
+	}
+	id, _ := x.str(s.id, false)
+	key := cellKey(di, id)
+	eid, imported := w.imported[key]
+	if !imported {
+		if _, has := w.homes[key]; has {
+			return nil, false, false
+		}
+		return w.rawCell(raw, nil, false), false, true
+	}
+	i, live := w.elemIdx[eid]
+	if !live {
+		return nil, true, true // deleted in threatdeck
+	}
+	e := w.m.Surface[i]
+	if !w.unchanged(e, di) {
+		return nil, false, false
+	}
+	setDesc, desc := w.setDesc, e.Description
+	// The kept threats' other fields, as collectCell reads them.
+	var kept []any
+	if len(s.threats) > 0 && s.threats[0] == '[' {
+		t, ok := parseTree(s.threats)
+		if !ok {
+			return nil, false, false
+		}
+		kept, _ = t.([]any)
+	}
+	w.collectThreats(key, kept)
+	threats := w.homes[key]
+	// writeThreats leaves a cell without threats before or after alone.
+	write := w.rawCell(raw, threats, s.threats != nil || len(threats) > 0)
+	if !setDesc {
+		return write, false, true
+	}
+	return func(dst []byte, indent string, depth int) ([]byte, error) {
+		w.raw.setDesc, w.raw.desc = true, desc
+		defer func() { w.raw.setDesc, w.raw.desc = false, "" }()
+		return write(dst, indent, depth)
+	}, false, true
+}
+
+// unchanged reports whether reshape and updateCell leave the cell x
+// holds the spans of as it is, for element e.
+func (w *tdWriter) unchanged(e model.SurfaceElement, di int) bool {
+	x := &w.raw
+	s := &x.spans
+	if len(s.data) == 0 || s.data[0] != '{' || len(bytes.TrimSpace(s.data[1:len(s.data)-1])) == 0 {
+		return false
+	}
+	shape, _ := tdShape(e.Kind)
+	old := ""
+	if len(s.shape) > 0 && s.shape[0] == '"' {
+		old, _ = x.str(s.shape, true)
+	}
+	if old != shape && !(shape == "trust-boundary-box" && strings.HasPrefix(old, "trust-b")) {
+		return false
+	}
+	if len(s.kind) > 0 && s.kind[0] == '"' {
+		if k, _ := x.str(s.kind, true); k != "" && k != string(e.Kind) {
+			return false
+		}
+	}
+	oldName := x.cellName()
+	if model.CleanLine(oldName) == "" && w.ext.Defaults[e.ID] == e.Name {
+		oldName = e.Name
+	}
+	if model.CleanLine(oldName) != e.Name {
+		return false
+	}
+	// keepText: the description is written unless the kept one cleans
+	// to the element's.
+	w.setDesc = true
+	if len(s.desc) > 0 && s.desc[0] == '"' {
+		if d, ok := x.str(s.desc, false); ok && cleanBlock(d) == e.Description {
+			w.setDesc = false
+		}
+	}
+	if e.Kind != model.KindDataFlow {
+		return true
+	}
+	for _, end := range []struct {
+		id         string
+		span, cell []byte
+	}{{e.Source, s.source, s.sourceCell}, {e.Target, s.target, s.targetCell}} {
+		if len(end.span) > 0 && end.span[0] == '{' && len(end.cell) > 0 && end.cell[0] == '"' {
+			c, _ := x.str(end.cell, false)
+			if eid, imported := w.imported[cellKey(di, c)]; imported {
+				if _, live := w.elemIdx[eid]; !live {
+					return false // the end is pinned where its element was
+				}
+			}
+			if at, ok := w.cellOf[end.id]; !ok || at.Diagram != di || at.Cell == c {
+				continue
+			}
+		} else if at, ok := w.cellOf[end.id]; !ok || at.Diagram != di {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// rawCell writes raw, the cell's kept bytes, laid out; with replace,
+// threats take the place of its own as writeThreats puts them.
+func (w *tdWriter) rawCell(raw []byte, threats []model.Threat, replace bool) treeRaw {
+	return func(dst []byte, indent string, depth int) ([]byte, error) {
+		x := &w.raw
+		x.indent, x.base, x.threatsOut = indent, depth, nil
+		if replace {
+			x.open = false
+			for _, t := range threats {
+				x.open = x.open || t.IsOpen()
+			}
+			x.threatsOut = func(dst []byte, depth int) ([]byte, error) {
+				j := tdJSON{dst: dst, indent: indent, depth: depth}
+				err := w.threatArray(&j, threats, true)
+				return j.dst, err
+			}
+		}
+		out, ok := x.pass(dst, raw, false)
+		x.indent, x.base, x.threatsOut = "", 0, nil
+		if !ok {
+			return nil, errors.New("kept JSON is damaged")
+		}
+		return out, nil
+	}
 }
