@@ -394,7 +394,7 @@ func (w *tdWriter) writeKept(raw []byte, di int) (v treeRaw, skip, ok bool) {
 	// The kept threats' other fields, as collectCell reads them.
 	var kept []any
 	if len(s.threats) > 0 && s.threats[0] == '[' {
-		t, ok := parseTree(s.threats)
+		t, ok := parseTreeNames(s.threats, w.names)
 		if !ok {
 			return nil, false, false
 		}
