@@ -268,17 +268,10 @@ func (x *tdRaw) str(v []byte, short bool) (string, bool) {
 	inner := v[1 : len(v)-1]
 	if plainString(inner) {
 		if short && len(inner) <= 32 {
-			if s, ok := x.words[string(inner)]; ok {
+			if s, ok := x.words[string(inner)]; ok { // no copy made to look it up
 				return s, true
 			}
-			s := string(inner)
-			if x.words == nil {
-				x.words = map[string]string{}
-			}
-			if len(x.words) < 1024 {
-				x.words[s] = s
-			}
-			return s, true
+			return remember(&x.words, string(inner), func(s string) string { return s }), true
 		}
 		return string(inner), true
 	}
@@ -792,45 +785,29 @@ type tdClass struct {
 	category    model.Stride
 }
 
-func (v *tdVocab) statusOf(s string) model.ThreatStatus {
-	if st, ok := v.status[s]; ok {
-		return st
-	}
-	st := statusFrom(s)
-	if v.status == nil {
-		v.status = map[string]model.ThreatStatus{}
-	}
-	if len(v.status) < 256 {
-		v.status[s] = st
-	}
-	return st
-}
+func (v *tdVocab) statusOf(s string) model.ThreatStatus { return remember(&v.status, s, statusFrom) }
 
-func (v *tdVocab) severityOf(s string) model.RiskBand {
-	if b, ok := v.severity[s]; ok {
-		return b
-	}
-	b := severityBand(s)
-	if v.severity == nil {
-		v.severity = map[string]model.RiskBand{}
-	}
-	if len(v.severity) < 256 {
-		v.severity[s] = b
-	}
-	return b
-}
+func (v *tdVocab) severityOf(s string) model.RiskBand { return remember(&v.severity, s, severityBand) }
 
 func (v *tdVocab) classOf(typ, modelType string) (string, model.Stride) {
-	key := [2]string{typ, modelType}
-	if c, ok := v.types[key]; ok {
-		return c.methodology, c.category
+	c := remember(&v.types, [2]string{typ, modelType}, func(k [2]string) tdClass {
+		meth, cat := classify(k[0], k[1], "Threat Dragon")
+		return tdClass{meth, cat}
+	})
+	return c.methodology, c.category
+}
+
+// remember is f(k), kept in *cache for the first 1,024 keys.
+func remember[K comparable, V any](cache *map[K]V, k K, f func(K) V) V {
+	if v, ok := (*cache)[k]; ok {
+		return v
 	}
-	meth, cat := classify(typ, modelType, "Threat Dragon")
-	if v.types == nil {
-		v.types = map[[2]string]tdClass{}
+	v := f(k)
+	if *cache == nil {
+		*cache = map[K]V{}
 	}
-	if len(v.types) < 256 {
-		v.types[key] = tdClass{meth, cat}
+	if len(*cache) < 1024 {
+		(*cache)[k] = v
 	}
-	return meth, cat
+	return v
 }

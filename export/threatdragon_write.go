@@ -131,9 +131,7 @@ func (w *tdWriter) nodeJSON(j *tdJSON, e model.SurfaceElement, x, y, width, heig
 	j.str("description", e.Description)
 	switch shape {
 	case "store":
-		if err := w.threatsJSON(j, threats, has); err != nil {
-			return err
-		}
+		w.threatsJSON(j, threats, has)
 		j.boolean("isALog", false)
 		j.boolean("isEncrypted", false)
 		j.boolean("isSigned", false)
@@ -142,25 +140,19 @@ func (w *tdWriter) nodeJSON(j *tdJSON, e model.SurfaceElement, x, y, width, heig
 		j.str("reasonOutOfScope", "")
 		j.boolean("storesCredentials", false)
 	case "actor":
-		if err := w.threatsJSON(j, threats, has); err != nil {
-			return err
-		}
+		w.threatsJSON(j, threats, has)
 		j.str("name", e.Name)
 		j.boolean("outOfScope", false)
 		j.boolean("providesAuthentication", false)
 		j.str("reasonOutOfScope", "")
 	case "trust-boundary-box":
-		if err := w.threatsJSON(j, threats, has); err != nil {
-			return err
-		}
+		w.threatsJSON(j, threats, has)
 		j.boolean("isTrustBoundary", true)
 		j.str("name", e.Name)
 	default:
 		j.boolean("handlesCardPayment", false)
 		j.boolean("handlesGoodsOrServices", false)
-		if err := w.threatsJSON(j, threats, has); err != nil {
-			return err
-		}
+		w.threatsJSON(j, threats, has)
 		j.boolean("isWebApplication", false)
 		j.str("name", e.Name)
 		j.boolean("outOfScope", false)
@@ -227,9 +219,7 @@ func (w *tdWriter) flowJSON(j *tdJSON, e model.SurfaceElement, top float64, thre
 	j.key("data")
 	j.open('{')
 	j.str("description", e.Description)
-	if err := w.threatsJSON(j, threats, has); err != nil {
-		return err
-	}
+	w.threatsJSON(j, threats, has)
 	j.boolean("isBidirectional", false)
 	j.boolean("isEncrypted", false)
 	j.boolean("isPublicNetwork", false)
@@ -284,13 +274,12 @@ func (w *tdWriter) flowJSON(j *tdJSON, e model.SurfaceElement, top float64, thre
 }
 
 // threatsJSON writes hasOpenThreats for the threats the cell will list.
-func (w *tdWriter) threatsJSON(j *tdJSON, threats []model.Threat, has bool) error {
+func (w *tdWriter) threatsJSON(j *tdJSON, threats []model.Threat, has bool) {
 	open := false
 	for _, t := range threats {
 		open = open || (has && t.IsOpen())
 	}
 	j.boolean("hasOpenThreats", open)
-	return nil
 }
 
 // threatList writes the cell's threats as writeThreats lists them, in
@@ -328,17 +317,10 @@ func (w *tdWriter) newThreatJSON(j *tdJSON, t model.Threat) {
 	for _, mt := range t.Mitigations {
 		mits = append(mits, mt.Description)
 	}
-	key := [2]string{t.Methodology, string(t.Category)}
-	tm, ok := w.types[key]
-	if !ok {
-		tm[0], tm[1] = tdType(t, nil)
-		if w.types == nil {
-			w.types = map[[2]string][2]string{}
-		}
-		if len(w.types) < 256 {
-			w.types[key] = tm
-		}
-	}
+	tm := remember(&w.types, [2]string{t.Methodology, string(t.Category)}, func([2]string) [2]string {
+		typ, modelType := tdType(t, nil)
+		return [2]string{typ, modelType}
+	})
 	typ, modelType := tm[0], tm[1]
 	j.str("description", t.Description)
 	j.str("id", w.newID("threat", t.ID))
