@@ -3,9 +3,11 @@ package export
 import (
 	"cmp"
 	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,30 +27,105 @@ const tdVersion = "2.3.0"
 // left out. A native model gets a simple diagram: one column per trust
 // zone, flows between the elements.
 func ThreatDragon(m *model.Model) ([]byte, error) {
-	return treeFile(tdDocument(m))
+	doc, w, err := tdDocumentWriter(m)
+	if err != nil {
+		return nil, err
+	}
+	if w.ext.Document != nil || !w.rerunnable() {
+		return treeFile(doc, nil)
+	}
+	// The document is written twice: once to count its bytes, once into
+	// a buffer of that size. Writing it into pieces and joining them held
+	// the whole file twice at the end.
+	state := w.snapshot()
+	var n countWriter
+	if err := streamTree(&n, doc, "  "); err != nil {
+		return nil, err
+	}
+	w.restore(state)
+	out := sliceWriter(make([]byte, 0, n))
+	if err := streamTree(&out, doc, "  "); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // WriteThreatDragon writes what ThreatDragon returns into out as it is
 // made, so a file export never holds the whole document.
 func WriteThreatDragon(out io.Writer, m *model.Model) error {
-	doc, err := tdDocument(m)
+	doc, _, err := tdDocumentWriter(m)
 	if err != nil {
 		return err
 	}
 	return streamTree(out, doc, "  ")
 }
 
-// tdDocument is the Threat Dragon document for m, its cells made while
-// it is written.
-func tdDocument(m *model.Model) (map[string]any, error) {
+// tdDocumentWriter is the Threat Dragon document for m, its cells made
+// while it is written, and the writer that makes them.
+func tdDocumentWriter(m *model.Model) (map[string]any, *tdWriter, error) {
 	var ext tdExtension
 	if raw, ok := m.Extensions[ToolThreatDragon]; ok {
 		var err error
 		if ext, err = decodeTDExtension(raw); err != nil {
-			return nil, fmt.Errorf("threat-dragon data kept with the model is damaged: %w", err)
+			return nil, nil, fmt.Errorf("threat-dragon data kept with the model is damaged: %w", err)
 		}
 	}
-	return newTDWriter(m, ext).document(), nil
+	w := newTDWriter(m, ext)
+	return w.document(), w, nil
+}
+
+// countWriter counts the bytes written to it.
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
+}
+
+// sliceWriter appends what is written to it.
+type sliceWriter []byte
+
+func (s *sliceWriter) Write(p []byte) (int, error) {
+	*s = append(*s, p...)
+	return len(p), nil
+}
+
+// tdWriterState is what writing the document changes in a tdWriter.
+type tdWriterState struct {
+	residuals map[string]map[string]any
+	pending   map[string]bool
+	top       int
+}
+
+func (w *tdWriter) snapshot() tdWriterState {
+	return tdWriterState{maps.Clone(w.residuals), maps.Clone(w.pending), w.top}
+}
+
+func (w *tdWriter) restore(s tdWriterState) {
+	w.residuals, w.pending, w.top = maps.Clone(s.residuals), maps.Clone(s.pending), s.top
+}
+
+// rerunnable reports whether writing the document again (after
+// restore) writes the same bytes: every cell is made afresh as it is
+// written (kept in its bytes, or added by threatdeck), so writing one
+// changes nothing another writing reads.
+func (w *tdWriter) rerunnable() bool {
+	for _, d := range w.diagrams {
+		for _, c := range arrayAt(d, "cells") {
+			switch c.(type) {
+			case *lazyJSON, *tdNewCell:
+			case map[string]any:
+				// Only the cell of unlinked threats, made before writing.
+				orphan := w.cellOf["unlinked"].Cell
+				if _, imported := w.imported[cellKey(0, orphan)]; orphan == "" || imported || c.(map[string]any)["id"] != orphan {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // tdWriter rebuilds a Threat Dragon document from a model and the
@@ -70,10 +147,31 @@ type tdWriter struct {
 	top     int // highest threat number
 	elemIdx map[string]int
 	// cellIndex finds the kept document's cells by cellKey (findCell):
-	// each is an object or, until it is written, its bytes (*lazyJSON).
+	// each is an object or, until it is written, its bytes (*lazyJSON);
+	// cellDups says a diagram uses a cell id twice.
 	cellIndex map[string]any
+	cellDups  bool
+	// byCell lists the imported threats of each kept cell; pending holds
+	// the cells whose threats' other fields are not read yet: each is
+	// read as its cell is written (collectCell), so they are not all held
+	// at once.
+	byCell  map[string][]tdThreatAt
+	pending map[string]bool
 	// names interns the member names of the cells built.
 	names map[string]string
+	// stamp and idBuf make newID's input; types caches tdType for
+	// threats with no kept type.
+	stamp string
+	idBuf []byte
+	types map[[2]string][2]string
+	// raw reads kept cells from their bytes (writeKept), scratch holds
+	// the compact copy its first pass makes.
+	raw     tdRaw
+	scratch []byte
+	setDesc bool // unchanged says the description is to be written
+	// treeOnly writes every kept cell through its tree, as a test
+	// compares the two ways.
+	treeOnly bool
 }
 
 func newTDWriter(m *model.Model, ext tdExtension) *tdWriter {
@@ -112,6 +210,21 @@ func (w *tdWriter) document() map[string]any {
 		}
 	}
 	w.placeThreats(fresh)
+	// A threat written on another cell than the one it was imported on
+	// takes its other fields from that cell, read now.
+	for key, list := range w.homes {
+		if key == "" && len(list) > 0 {
+			w.collectAll()
+			break
+		}
+		for _, t := range list {
+			if ref, ok := w.ext.Threats[t.ID]; ok {
+				if from := cellKey(ref.Diagram, ref.Cell); from != key && w.pending[from] {
+					w.collectCell(from, w.findCell(ref.Diagram, ref.Cell))
+				}
+			}
+		}
+	}
 	first := w.diagrams[0]
 	cells := arrayAt(first, "cells")
 	cells = append(cells, w.layout(fresh, cells)...)
@@ -127,6 +240,30 @@ func (w *tdWriter) document() map[string]any {
 		list := arrayAt(d, "cells")
 		d["cells"] = treeStream(func(yield func(any) error) error {
 			for _, c := range list {
+				if nc, ok := c.(*tdNewCell); ok {
+					key := cellKey(di, w.cellOf[nc.e.ID].Cell)
+					if _, imp := w.imported[key]; !imp {
+						threats, has := w.homes[key]
+						err := yield(treeRaw(func(dst []byte, indent string, depth int) ([]byte, error) {
+							return w.newCell(dst, indent, depth, nc, threats, has)
+						}))
+						if err != nil {
+							return err
+						}
+						continue
+					}
+				}
+				if l, ok := c.(*lazyJSON); ok && !w.treeOnly {
+					if v, skip, ok := w.writeKept(l.raw, di); ok {
+						if skip {
+							continue
+						}
+						if err := yield(v); err != nil {
+							return err
+						}
+						continue
+					}
+				}
 				cell := cellObject(c, w.names)
 				if cell == nil {
 					if err := yield(c); err != nil {
@@ -140,6 +277,7 @@ func (w *tdWriter) document() map[string]any {
 					if _, live := w.elemIdx[eid]; !live {
 						continue // deleted in threatdeck
 					}
+					w.collectCell(key, cell)
 					e := m.Surface[w.elemIdx[eid]]
 					cell = w.reshape(cell, e)
 					w.updateCell(cell, e, di)
@@ -191,6 +329,7 @@ func (w *tdWriter) document() map[string]any {
 	// threatTop is written after the diagrams (members are written in key
 	// order), when every new threat has its number.
 	detail["threatTop"] = treeLater(func() any {
+		w.collectAll()
 		top := w.top
 		if had {
 			top = max(top, kept)
@@ -216,31 +355,61 @@ func (w *tdWriter) collectImported() {
 		}
 	}
 	// Threats are looked up cell by cell, so each kept cell is built once.
-	type threatAt struct {
-		id  string
-		ref tdRef
-	}
-	byCell := map[string][]threatAt{}
+	w.byCell, w.pending = map[string][]tdThreatAt{}, map[string]bool{}
 	for tid, ref := range w.ext.Threats {
 		if ref.Diagram < 0 || ref.Diagram >= len(w.diagrams) {
 			continue
 		}
 		key := cellKey(ref.Diagram, ref.Cell)
-		byCell[key] = append(byCell[key], threatAt{tid, ref})
+		w.byCell[key] = append(w.byCell[key], tdThreatAt{tid, ref})
+		w.pending[key] = true
 	}
-	for _, list := range byCell {
-		cell := w.findCell(list[0].ref.Diagram, list[0].ref.Cell)
-		threats := arrayAt(objectAt(cell, "data"), "threats")
-		for _, at := range list {
-			if at.ref.Index >= 0 && at.ref.Index < len(threats) {
-				if obj, ok := threats[at.ref.Index].(map[string]any); ok {
-					w.residuals[at.id] = obj
-					if n, ok := numberAt(obj, "number"); ok {
-						w.top = max(w.top, n)
-					}
+	if w.keptCell(0, ""); w.cellDups {
+		// Which of two cells of one id a threat is on is the first's
+		// (keptCell): read them all now.
+		w.collectAll()
+	}
+}
+
+// tdThreatAt is an imported threat and where it was.
+type tdThreatAt struct {
+	id  string
+	ref tdRef
+}
+
+// collectCell reads the other fields of the imported threats on the
+// kept cell key, cell as built, and the highest threat number among them.
+func (w *tdWriter) collectCell(key string, cell map[string]any) {
+	if !w.pending[key] {
+		return
+	}
+	w.collectThreats(key, arrayAt(objectAt(cell, "data"), "threats"))
+}
+
+// collectThreats is collectCell given the cell's list of threats.
+func (w *tdWriter) collectThreats(key string, threats []any) {
+	if !w.pending[key] {
+		return
+	}
+	delete(w.pending, key)
+	for _, at := range w.byCell[key] {
+		if at.ref.Index >= 0 && at.ref.Index < len(threats) {
+			if obj, ok := threats[at.ref.Index].(map[string]any); ok {
+				w.residuals[at.id] = obj
+				if n, ok := numberAt(obj, "number"); ok {
+					w.top = max(w.top, n)
 				}
 			}
 		}
+	}
+}
+
+// collectAll reads the cells collectCell has not read yet, so the
+// highest threat number is known (a new threat takes the next one).
+func (w *tdWriter) collectAll() {
+	for key := range w.pending {
+		list := w.byCell[key]
+		w.collectCell(key, w.findCell(list[0].ref.Diagram, list[0].ref.Cell))
 	}
 }
 
@@ -431,6 +600,7 @@ func (w *tdWriter) writeThreats(cell map[string]any, threats []model.Threat) {
 
 func (w *tdWriter) threatJSON(t model.Threat) map[string]any {
 	res := w.residuals[t.ID]
+	delete(w.residuals, t.ID) // each threat is written once
 	obj := make(map[string]any, len(res)+8)
 	for k, v := range res {
 		obj[k] = v
@@ -439,6 +609,7 @@ func (w *tdWriter) threatJSON(t model.Threat) map[string]any {
 		obj["id"] = w.newID("threat", t.ID)
 	}
 	if res == nil { // added in threatdeck
+		w.collectAll()
 		w.top++
 		obj["number"] = json.Number(strconv.Itoa(w.top))
 		obj["score"] = ""
@@ -524,10 +695,24 @@ func titleCase(s string) string {
 // newID makes a stable UUID-shaped id for something threatdeck adds, so
 // exporting the same model twice gives the same file.
 func (w *tdWriter) newID(kind, id string) string {
-	sum := sha1.Sum([]byte("threatdeck/" + kind + "/" + w.m.Overview.Title + "/" + w.m.Overview.Created.UTC().Format("20060102150405") + "/" + id))
+	if w.stamp == "" {
+		w.stamp = w.m.Overview.Created.UTC().Format("20060102150405")
+	}
+	b := append(w.idBuf[:0], "threatdeck/"...)
+	b = append(append(append(b, kind...), '/'), w.m.Overview.Title...)
+	b = append(append(append(append(b, '/'), w.stamp...), '/'), id...)
+	w.idBuf = b
+	sum := sha1.Sum(b)
 	sum[6] = sum[6]&0x0f | 0x50 // version 5 (name-based)
 	sum[8] = sum[8]&0x3f | 0x80 // RFC 4122 variant
-	return fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
+	var out [36]byte
+	hex.Encode(out[0:8], sum[0:4])
+	hex.Encode(out[9:13], sum[4:6])
+	hex.Encode(out[14:18], sum[6:8])
+	hex.Encode(out[19:23], sum[8:10])
+	hex.Encode(out[24:36], sum[10:16])
+	out[8], out[13], out[18], out[23] = '-', '-', '-', '-'
+	return string(out[:])
 }
 
 // cleanBlock is how the model cleans multi-line text.

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,10 @@ type tdExtension struct {
 	// size is about how many bytes the kept cells take, for appendJSON
 	// to allocate its buffer once.
 	size int
+	// raw, when set, is the document already written as appendJSON
+	// begins ({"document": …), by the import that read its cells
+	// (tdReader.writeDocument); Document is then nil.
+	raw []byte
 }
 
 // noteDefaultNames implements defaultNamer.
@@ -59,17 +64,10 @@ type tdCell struct {
 	hasGeometry    bool
 	zone           string
 	// traits holds the element's traits as the cell's flags imply them
-	// (tdTraits), threats the cell's threats, read with the cell.
-	traits  model.SurfaceElement
-	threats []tdPendingThreat
-}
-
-// tdPendingThreat is a threat read from a cell, queued once the cell's
-// element has its id.
-type tdPendingThreat struct {
-	t     model.Threat
-	path  string
-	index int
+	// (tdTraits); the cell's threats, read with it, are count of the
+	// reader's list from first.
+	traits       model.SurfaceElement
+	first, count int
 }
 
 // tdCellsPath is where a Threat Dragon file keeps its cells: each is read
@@ -103,97 +101,69 @@ func readThreatDragon(root jnode, r *jreader, b *builder) model.Overview {
 		ov.Participants = append(ov.Participants, reviewer+reviewerSuffix)
 	}
 
-	var cells []*tdCell
-	byKey := map[string]*tdCell{}
-	seen := map[string]string{}
-	// Each cell is read once, whole: the reader r takes what makes the
-	// element, rt the cell's threats. A cell is then kept compact in the
-	// document and its tree dropped, so a 100,000-cell file is never
-	// held as one tree. rt's first problem counts only when r has none,
-	// as when the threats were read after every cell.
-	rt := &jreader{file: r.file}
-	names := make(map[string]string, 64)
-	// The kept cells are written one after another into arenas of about a
-	// megabyte, rather than each into its own slice.
-	var arena []byte
-	size := 0
-	for di, d := range r.array(detail.get("diagrams")) {
-		r.object(d)
-		if g := d.get("diagramJson"); g.present {
-			// upgradeTDv1 leaves only a graph it cannot read.
-			r.fail(g.path, "want a Threat Dragon version 1 diagram: an object with a list of cells, got %s", typeName(g.v))
-			return ov
-		}
-		list := d.get("cells")
-		kept, _ := list.v.([]any)
-		for ci, c := range r.array(list) {
-			if l, ok := c.v.(*lazyJSON); ok {
-				obj, ok := l.build(names)
-				if !ok {
-					r.fail(c.path, "is not a valid JSON object")
+	rd := &tdReader{r: r, rt: &jreader{file: r.file}, byKey: map[string]*tdCell{}, raw: tdRaw{names: make(map[string]string, 64)}}
+	diagrams := r.array(detail.get("diagrams"))
+	ext := tdExtension{}
+	doc, isDoc := root.v.(map[string]any)
+	if isDoc && r.err == nil && tdStreamable(diagrams) {
+		ext.raw = rd.writeDocument(doc, diagrams)
+	} else {
+		// The kept cells are written one after another into arenas of
+		// about a megabyte, rather than each into its own slice.
+		var arena []byte
+		size := 0
+		for di, d := range diagrams {
+			r.object(d)
+			if g := d.get("diagramJson"); g.present {
+				// upgradeTDv1 leaves only a graph it cannot read.
+				r.fail(g.path, "want a Threat Dragon version 1 diagram: an object with a list of cells, got %s", typeName(g.v))
+				return ov
+			}
+			list := d.get("cells")
+			kept, _ := list.v.([]any)
+			for ci, c := range r.array(list) {
+				keep := rd.readCell(di, c)
+				if r.err != nil {
 					return ov
 				}
-				c.v = obj
+				if cap(arena)-len(arena) < 64<<10 {
+					arena = make([]byte, 0, 1<<20)
+				}
+				start := len(arena)
+				if l, ok := keep.(*lazyJSON); ok {
+					arena = append(arena, l.raw...)
+				} else {
+					var err error
+					if arena, err = appendTree(arena, keep, "", 0); err != nil {
+						r.fail(c.path, "cannot be kept: %v", err)
+						return ov
+					}
+				}
+				kept[ci] = &lazyJSON{raw: arena[start:len(arena):len(arena)], compact: true}
+				size += len(arena) - start
 			}
-			obj := r.object(c)
-			idNode := c.get("id")
-			id := r.str(idNode)
-			if r.err != nil {
-				return ov
-			}
-			if strings.TrimSpace(id) == "" {
-				r.fail(idNode.path, "is missing; every Threat Dragon cell has an id")
-				return ov
-			}
-			key := strconv.Itoa(di) + "/" + id
-			if prev, dup := seen[key]; dup {
-				r.fail(idNode.path, "cell id %q is used twice in this diagram (also at %s)", id, prev)
-				return ov
-			}
-			seen[key] = c.path
-			cell := readTDCell(r, c, di, id)
-			if cell != nil {
-				cell.elementID = model.FormatID(model.PrefixSurface, len(cells)+1)
-				cells = append(cells, cell)
-				byKey[key] = cell
-				tdTraits(&cell.traits, c.get("data"))
-				cell.threats = readTDThreats(rt, c, cell.elementID)
-			}
-			if r.err != nil {
-				return ov
-			}
-			if cap(arena)-len(arena) < 64<<10 {
-				arena = make([]byte, 0, 1<<20)
-			}
-			start := len(arena)
-			var err error
-			if arena, err = appendTree(arena, obj, "", 0); err != nil {
-				r.fail(c.path, "cannot be kept: %v", err)
-				return ov
-			}
-			kept[ci] = &lazyJSON{raw: arena[start:len(arena):len(arena)], compact: true}
-			size += len(arena) - start
 		}
+		if isDoc {
+			ext.Document = doc
+		}
+		ext.size = size
 	}
 	if r.err == nil {
-		r.err = rt.err
+		r.err = rd.rt.err
 	}
 	if r.err != nil {
 		return ov
 	}
+	cells := rd.cells
 	assignZones(cells)
 
-	nThreats := 0
-	for _, c := range cells {
-		nThreats += len(c.threats)
-	}
-	b.reserve(len(cells), nThreats)
-	ext := tdExtension{Cells: make(map[string]tdRef, len(cells)), Threats: make(map[string]tdRef, nThreats), size: size}
+	b.reserve(len(cells), len(rd.threats))
+	ext.Cells, ext.Threats = make(map[string]tdRef, len(cells)), make(map[string]tdRef, len(rd.threats))
 	for _, c := range cells {
 		e := c.traits
 		e.Name, e.Kind, e.Description, e.TrustZone = c.name, c.kind, c.desc, c.zone
 		if c.kind == model.KindDataFlow {
-			src, tgt := byKey[strconv.Itoa(c.diagram)+"/"+c.source], byKey[strconv.Itoa(c.diagram)+"/"+c.target]
+			src, tgt := rd.byKey[strconv.Itoa(c.diagram)+"/"+c.source], rd.byKey[strconv.Itoa(c.diagram)+"/"+c.target]
 			if src != nil {
 				e.Source = src.elementID
 			}
@@ -206,17 +176,245 @@ func readThreatDragon(root jnode, r *jreader, b *builder) model.Overview {
 			return ov
 		}
 		ext.Cells[c.elementID] = tdRef{Diagram: c.diagram, Cell: c.id}
-		for _, p := range c.threats {
-			b.threat(&p.t, p.path)
-			ext.Threats[p.t.ID] = tdRef{Diagram: c.diagram, Cell: c.id, Index: p.index}
+		prefix := c.path + ".data.threats"
+		for i, p := range rd.threats[c.first : c.first+c.count] {
+			t := rd.threat(p, c.elementID)
+			b.threat(&t, indexPath(prefix, i))
+			ext.Threats[t.ID] = tdRef{Diagram: c.diagram, Cell: c.id, Index: i}
 		}
-		c.threats = nil // queued: the cell's copies can go
 	}
-	if doc, ok := root.v.(map[string]any); ok {
-		ext.Document = doc
-	}
+	rd.threats = nil // queued: the read copies can go
 	b.extension(ToolThreatDragon, &ext)
 	return ov
+}
+
+// tdReader reads the cells of a Threat Dragon file. r takes what makes
+// the elements, rt the cells' threats: rt's first problem counts only
+// when r has none, as when the threats were read after every cell.
+type tdReader struct {
+	r, rt *jreader
+	cells []*tdCell
+	// byKey finds a cell by "diagram/id"; seen says where each key was
+	// first, for the message about an id used twice.
+	byKey map[string]*tdCell
+	seen  map[string]string
+	// threats are the threats read, in file order; each cell has a range.
+	threats []tdRawThreat
+	raw     tdRaw
+	// kept is the cell last read from its bytes, written compact.
+	kept    lazyJSON
+	scratch []byte
+}
+
+// readCell reads cell c of diagram di and gives what to keep of it: its
+// compact bytes (a *lazyJSON valid until the next call) or its tree,
+// threat texts removed. A problem is left in rd.r.
+func (rd *tdReader) readCell(di int, c jnode) any {
+	r := rd.r
+	if l, ok := c.v.(*lazyJSON); ok {
+		if keep, ok := rd.readRaw(di, c.path, l.raw); ok {
+			return keep
+		}
+		obj, ok := l.build(rd.raw.names)
+		if !ok {
+			r.fail(c.path, "is not a valid JSON object")
+			return nil
+		}
+		c.v = obj
+	}
+	obj := r.object(c)
+	idNode := c.get("id")
+	id := r.str(idNode)
+	if r.err != nil {
+		return nil
+	}
+	if strings.TrimSpace(id) == "" {
+		r.fail(idNode.path, "is missing; every Threat Dragon cell has an id")
+		return nil
+	}
+	if !rd.unique(di, id, idNode.path, c.path) {
+		return nil
+	}
+	cell := readTDCell(r, c, di, id)
+	if cell != nil {
+		rd.add(cell)
+		tdTraits(&cell.traits, c.get("data"))
+		cell.first = len(rd.threats)
+		rd.threats = readTDThreats(rd.rt, c, rd.threats)
+		cell.count = len(rd.threats) - cell.first
+	}
+	return obj
+}
+
+// readRaw is readCell for a cell in its bytes and in the plain shape
+// (tdRaw.cell); false leaves the cell to be read through its tree.
+func (rd *tdReader) readRaw(di int, path string, raw []byte) (any, bool) {
+	first := len(rd.threats)
+	id, cell, threats, out, ok := rd.raw.cell(rd.scratch[:0], raw, rd.threats)
+	if !ok {
+		return nil, false
+	}
+	rd.scratch = out
+	if !rd.unique(di, id, childPath(path, "id"), path) {
+		return nil, true // the problem is in rd.r
+	}
+	if cell != nil {
+		cell.path, cell.diagram = path, di
+		rd.add(cell)
+		cell.first, cell.count = first, len(threats)-first
+		// The rt reader would have read these threats: it stops at its
+		// first problem, after which none are taken.
+		if rd.rt.err != nil {
+			threats = threats[:first]
+			cell.count = 0
+		}
+	}
+	rd.threats = threats
+	rd.kept = lazyJSON{raw: out, compact: true}
+	return &rd.kept, true
+}
+
+// unique records the cell id of diagram di, failing when the diagram
+// has it already.
+func (rd *tdReader) unique(di int, id, idPath, path string) bool {
+	if rd.seen == nil {
+		rd.seen = map[string]string{}
+	}
+	key := strconv.Itoa(di) + "/" + id
+	if prev, dup := rd.seen[key]; dup {
+		rd.r.fail(idPath, "cell id %q is used twice in this diagram (also at %s)", id, prev)
+		return false
+	}
+	rd.seen[key] = path
+	return true
+}
+
+// add takes a cell that becomes an element, giving it the element's id.
+func (rd *tdReader) add(cell *tdCell) {
+	cell.elementID = model.FormatID(model.PrefixSurface, len(rd.cells)+1)
+	rd.cells = append(rd.cells, cell)
+	rd.byKey[strconv.Itoa(cell.diagram)+"/"+cell.id] = cell
+}
+
+// threat makes the model's threat of a threat read from a cell.
+func (rd *tdReader) threat(p tdRawThreat, elementID string) model.Threat {
+	v := &rd.raw.vocab
+	status := v.statusOf(p.status)
+	methodology, category := v.classOf(p.typ, p.kind)
+	t := model.Threat{
+		Title:       p.title,
+		Description: p.desc,
+		Methodology: methodology,
+		Category:    category,
+		Status:      status,
+		Surface:     []string{elementID},
+	}
+	t.Likelihood, t.Impact = model.BandRatings(v.severityOf(p.severity))
+	if strings.TrimSpace(model.CleanText(p.mitigation)) != "" { // an escape alone is as empty as nothing
+		ms := model.MitigationPlanned
+		if status == model.StatusMitigated {
+			ms = model.MitigationImplemented
+		}
+		t.Mitigations = []model.Mitigation{{Description: p.mitigation, Status: ms}}
+	}
+	return t
+}
+
+// tdStreamable reports whether the diagrams are in the shape a file
+// exported by Threat Dragon has (objects, each with a list of cells left
+// in their bytes), for readThreatDragon to read the cells while it writes
+// the document it keeps. Any other file is read cell list by cell list,
+// each checked where it is.
+func tdStreamable(diagrams []jnode) bool {
+	for _, d := range diagrams {
+		obj, ok := d.v.(map[string]any)
+		if !ok {
+			return false
+		}
+		if _, v1 := obj["diagramJson"]; v1 {
+			return false
+		}
+		switch list := obj["cells"].(type) {
+		case nil:
+		case []any:
+			for _, c := range list {
+				if _, lazy := c.(*lazyJSON); !lazy {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// errTDStop ends writing the kept document at a problem in a cell, which
+// the reader holds.
+var errTDStop = errors.New("stopped at a problem in a cell")
+
+// writeDocument reads every cell of the diagrams while it writes the
+// document to keep ({"document": … as tdExtension.appendJSON begins),
+// each cell compact straight into one buffer: a 100,000-cell document is
+// neither held as trees nor written twice. The buffer is sized from the
+// cells' bytes, so it is not grown by copying.
+func (rd *tdReader) writeDocument(doc map[string]any, diagrams []jnode) []byte {
+	r := rd.r
+	type diagram struct {
+		index int
+		path  string
+		obj   map[string]any
+		list  []any
+	}
+	var ds []diagram
+	bound, n := 0, 0
+	for di, d := range diagrams {
+		obj := d.v.(map[string]any)
+		list, _ := obj["cells"].([]any)
+		if list == nil {
+			continue
+		}
+		ds = append(ds, diagram{di, childPath(d.path, "cells"), obj, list})
+		for _, c := range list {
+			bound += compactBound(c.(*lazyJSON).raw) + 1
+		}
+		n += len(list)
+		obj["cells"] = []any{}
+	}
+	skeleton, err := appendTree(nil, doc, "", 0)
+	if err != nil {
+		r.fail("$", "cannot be kept: %v", err)
+		return nil
+	}
+	for _, d := range ds {
+		d.obj["cells"] = treeStream(func(yield func(any) error) error {
+			for ci, c := range d.list {
+				keep := rd.readCell(d.index, jnode{v: c, path: indexPath(d.path, ci), present: true})
+				if r.err != nil {
+					return errTDStop
+				}
+				if err := yield(keep); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	// The kept references (tdExtension.appendJSON) usually fit in what
+	// the threats' texts leave free.
+	out := make([]byte, 0, len(`{"document":`)+len(skeleton)+bound+64*n+4096)
+	out = append(out, `{"document":`...)
+	out, err = appendTree(out, doc, "", 0)
+	for _, d := range ds {
+		d.obj["cells"] = d.list
+	}
+	if err != nil {
+		if r.err == nil {
+			r.fail("$", "cannot be kept: %v", err)
+		}
+		return nil
+	}
+	return out
 }
 
 // readTDCell reads one cell; free-text blocks give nil.
@@ -227,7 +425,7 @@ func readTDCell(r *jreader, c jnode, diagram int, id string) *tdCell {
 	if typ == "tm.Text" || shape == "td-text-block" || (typ == "" && shape == "") {
 		return nil
 	}
-	cell := &tdCell{path: c.path, diagram: diagram, id: id, kind: tdKind(typ, shape, c)}
+	cell := &tdCell{path: c.path, diagram: diagram, id: id, kind: tdKind(typ, shape, !c.get("source").null() && !c.get("target").null())}
 	// A file threatdeck wrote remembers kinds Threat Dragon has no shape for.
 	if k, ok := data.get(kindThreatdeck).v.(string); ok {
 		if kind := model.ElementKind(k); kind.Valid() && sameShape(kind, cell.kind) {
@@ -256,8 +454,9 @@ func readTDCell(r *jreader, c jnode, diagram int, id string) *tdCell {
 }
 
 // tdKind maps a cell's type (or shape, for files that omit the type).
-// Unknown kinds of node become processes so their threats are not lost.
-func tdKind(typ, shape string, c jnode) model.ElementKind {
+// Unknown kinds of node become processes so their threats are not lost;
+// ends says the cell has both a source and a target.
+func tdKind(typ, shape string, ends bool) model.ElementKind {
 	switch {
 	case typ == "tm.Actor" || shape == "actor":
 		return model.KindExternalEntity
@@ -270,7 +469,7 @@ func tdKind(typ, shape string, c jnode) model.ElementKind {
 	case typ == "tm.Process" || shape == "process":
 		return model.KindProcess
 	}
-	if !c.get("source").null() && !c.get("target").null() {
+	if ends {
 		return model.KindDataFlow
 	}
 	return model.KindProcess
@@ -352,39 +551,24 @@ func assignZones(cells []*tdCell) {
 	}
 }
 
-// readTDThreats reads a cell's threats as threats on its element, and
+// readTDThreats reads a cell's threats, appending them to out, and
 // strips their texts from the kept document (the model holds them now).
-func readTDThreats(r *jreader, c jnode, elementID string) []tdPendingThreat {
-	var out []tdPendingThreat
-	for i, tn := range r.array(c.get("data").get("threats")) {
+func readTDThreats(r *jreader, c jnode, out []tdRawThreat) []tdRawThreat {
+	start := len(out)
+	for _, tn := range r.array(c.get("data").get("threats")) {
 		obj := r.object(tn)
-		title := r.str(tn.get("title"))
-		desc := r.str(tn.get("description"))
-		mitigation := r.str(tn.get("mitigation"))
-		status := statusFrom(r.str(tn.get("status")))
-		band := severityBand(r.str(tn.get("severity")))
-		methodology, category := classify(r.str(tn.get("type")), r.str(tn.get("modelType")), "Threat Dragon")
+		var t tdRawThreat
+		t.title = r.str(tn.get("title"))
+		t.desc = r.str(tn.get("description"))
+		t.mitigation = r.str(tn.get("mitigation"))
+		t.status = r.str(tn.get("status"))
+		t.severity = r.str(tn.get("severity"))
+		t.typ, t.kind = r.str(tn.get("type")), r.str(tn.get("modelType"))
 		r.text(tn.get("score"))
 		if r.err != nil {
-			return nil
+			return out[:start]
 		}
-		t := model.Threat{
-			Title:       title,
-			Description: desc,
-			Methodology: methodology,
-			Category:    category,
-			Status:      status,
-			Surface:     []string{elementID},
-		}
-		t.Likelihood, t.Impact = model.BandRatings(band)
-		if strings.TrimSpace(model.CleanText(mitigation)) != "" { // an escape alone is as empty as nothing
-			ms := model.MitigationPlanned
-			if status == model.StatusMitigated {
-				ms = model.MitigationImplemented
-			}
-			t.Mitigations = []model.Mitigation{{Description: mitigation, Status: ms}}
-		}
-		out = append(out, tdPendingThreat{t: t, path: tn.path, index: i})
+		out = append(out, t)
 		delete(obj, "title")
 		delete(obj, "description")
 		delete(obj, "mitigation")

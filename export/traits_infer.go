@@ -17,7 +17,14 @@ import (
 
 // tdTraits reads the properties of a Threat Dragon cell's data object.
 func tdTraits(e *model.SurfaceElement, data jnode) {
-	is := func(key string) bool { b, _ := data.get(key).v.(bool); return b }
+	obj, _ := data.v.(map[string]any)
+	tdTraitsOf(e, func(key string) any { return obj[key] })
+}
+
+// tdTraitsOf is tdTraits reading the data object's members with get (nil
+// for one that is absent), so a cell read from its bytes shares it.
+func tdTraitsOf(e *model.SurfaceElement, get func(key string) any) {
+	is := func(key string) bool { b, _ := get(key).(bool); return b }
 	var add []model.Trait
 	if is("outOfScope") {
 		add = append(add, model.TraitOutOfScope)
@@ -35,7 +42,7 @@ func tdTraits(e *model.SurfaceElement, data jnode) {
 	if is("isPublicNetwork") {
 		e.Exposure = orExposure(e.Exposure, model.ExposureInternet)
 	}
-	if p, ok := data.get("protocol").v.(string); ok {
+	if p, ok := get("protocol").(string); ok {
 		add = append(add, typeTraits(p)...)
 	}
 	addTraits(e, add)

@@ -94,6 +94,11 @@ type treeStream func(yield func(any) error) error
 // order).
 type treeLater func() any
 
+// treeRaw is a value that writes itself: it appends to dst the JSON the
+// writer would write for it at depth with indent, for a large list of
+// values whose shape is known and need not be made as maps first.
+type treeRaw func(dst []byte, indent string, depth int) ([]byte, error)
+
 type treeWriter struct {
 	buf     []byte
 	indent  string
@@ -193,6 +198,10 @@ func (w *treeWriter) value(v any, depth int) error {
 		w.buf = append(w.buf, ']')
 	case treeLater:
 		return w.value(x(), depth)
+	case treeRaw:
+		var err error
+		w.buf, err = x(w.buf, indent, depth)
+		return err
 	case *lazyJSON:
 		if x.compact && indent == "" {
 			w.buf = append(w.buf, x.raw...)
@@ -342,15 +351,22 @@ type jsonAppender interface {
 // appendJSON writes the extension as json.Marshal would, through
 // appendTree: the document is the whole Threat Dragon file.
 func (x *tdExtension) appendJSON(dst []byte) ([]byte, error) {
-	if dst == nil && x.size > 0 {
-		dst = make([]byte, 0, x.size+x.size/8+64*(len(x.Cells)+len(x.Threats))+4096)
-	}
-	dst = append(dst, `{"document":`...)
 	var err error
-	if x.Document == nil {
-		dst = append(dst, "null"...)
-	} else if dst, err = appendTree(dst, x.Document, "", 0); err != nil {
-		return nil, err
+	switch {
+	case x.raw != nil && dst == nil:
+		dst = x.raw
+	case x.raw != nil:
+		dst = append(dst, x.raw...)
+	default:
+		if dst == nil && x.size > 0 {
+			dst = make([]byte, 0, x.size+x.size/8+64*(len(x.Cells)+len(x.Threats))+4096)
+		}
+		dst = append(dst, `{"document":`...)
+		if x.Document == nil {
+			dst = append(dst, "null"...)
+		} else if dst, err = appendTree(dst, x.Document, "", 0); err != nil {
+			return nil, err
+		}
 	}
 	for _, part := range []struct {
 		key  string
