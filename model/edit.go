@@ -210,15 +210,19 @@ func (m *Model) AppendRecord(k RecordKind, id string, v any) {
 
 // Sort puts every list in its canonical order: entities by id number,
 // STRIDE rows in STRIDE order, checklist items in catalog order then by id.
-func (m *Model) Sort() {
-	sortList(m, listAssets, &m.Assets, func(a, b Asset) int { return compareIDs(a.ID, b.ID) })
-	sortList(m, listActors, &m.Actors, func(a, b Actor) int { return compareIDs(a.ID, b.ID) })
-	sortList(m, listSurface, &m.Surface, func(a, b SurfaceElement) int { return compareIDs(a.ID, b.ID) })
-	sortList(m, listThreats, &m.Threats, func(a, b Threat) int { return compareIDs(a.ID, b.ID) })
-	sortList(m, listParking, &m.Parking, func(a, b ParkingItem) int { return compareIDs(a.ID, b.ID) })
+func (m *Model) Sort() { m.sortLists(nil) }
+
+// sortLists sorts m's lists into canonical order or, with unsorted set,
+// only sets *unsorted when one of them is not in it.
+func (m *Model) sortLists(unsorted *bool) {
+	sortList(m, listAssets, &m.Assets, func(a, b Asset) int { return compareIDs(a.ID, b.ID) }, unsorted)
+	sortList(m, listActors, &m.Actors, func(a, b Actor) int { return compareIDs(a.ID, b.ID) }, unsorted)
+	sortList(m, listSurface, &m.Surface, func(a, b SurfaceElement) int { return compareIDs(a.ID, b.ID) }, unsorted)
+	sortList(m, listThreats, &m.Threats, func(a, b Threat) int { return compareIDs(a.ID, b.ID) }, unsorted)
+	sortList(m, listParking, &m.Parking, func(a, b ParkingItem) int { return compareIDs(a.ID, b.ID) }, unsorted)
 	sortList(m, listStride, &m.Stride, func(a, b StrideReview) int {
 		return indexOf(StrideCategories, a.Category) - indexOf(StrideCategories, b.Category)
-	})
+	}, unsorted)
 	order := checkOrder()
 	sortList(m, listChecklists, &m.Checklists, func(a, b CheckItem) int {
 		if d := indexOf(ChecklistKinds, a.List) - indexOf(ChecklistKinds, b.List); d != 0 {
@@ -235,9 +239,9 @@ func (m *Model) Sort() {
 			return 1
 		}
 		return compareIDs(a.ID, b.ID)
-	})
-	sortList(m, listDismissed, &m.Dismissed, strings.Compare)
-	m.sortLive()
+	}, unsorted)
+	sortList(m, listDismissed, &m.Dismissed, strings.Compare, unsorted)
+	m.sortLive(unsorted)
 }
 
 func deref[T any](v any) T {

@@ -156,8 +156,12 @@ var modelLists = [...]modelList{
 // sortList sorts *s stably by cmp, copying it first only when it is out
 // of order: a sorted list is what a stable sort leaves it as, and most
 // sorts find one, so a shared list is rarely copied just to be sorted.
-func sortList[T any](m *Model, l listSet, s *[]T, cmp func(a, b T) int) {
+func sortList[T any](m *Model, l listSet, s *[]T, cmp func(a, b T) int, unsorted *bool) {
 	if slices.IsSortedFunc(*s, cmp) {
+		return
+	}
+	if unsorted != nil { // only looking (see Model.Normal)
+		*unsorted = true
 		return
 	}
 	own(m, l, s)
