@@ -1,6 +1,9 @@
 package model
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // message builds a finding's text with strconv's appends: a model of
 // 10,000 threats has a finding or two for most of them, and making each
@@ -9,12 +12,38 @@ import "strconv"
 // format it writes exactly: q is %q (strconv.Quote), d is %d.
 type message []byte
 
-// newMessage starts a message with room for a typical one.
-func newMessage() message { return make(message, 0, 128) }
+// messages makes the texts of one check's findings. Each is built in one
+// scratch buffer and copied into a shared chunk of messageChunk bytes, as
+// the store's texts are: each of the 4,000 findings of a 10,000-threat
+// report had a 128-byte buffer and then its string of its own (a fresh
+// export: 6,970 -> 6,870 page faults). A chunk lives while any of its
+// messages does.
+type messages struct {
+	scratch message
+	chunk   strings.Builder
+}
+
+const messageChunk = 16 << 10
+
+// start begins a message in the scratch buffer.
+func (ms *messages) start() message { return ms.scratch[:0] }
+
+// text is the finished message b as a string, from the current chunk
+// when it fits; b's buffer becomes the scratch buffer again.
+func (ms *messages) text(b message) string {
+	ms.scratch = b[:0]
+	if len(b) > messageChunk/8 {
+		return string(b)
+	}
+	if ms.chunk.Cap()-ms.chunk.Len() < len(b) {
+		ms.chunk = strings.Builder{}
+		ms.chunk.Grow(messageChunk)
+	}
+	start := ms.chunk.Len()
+	ms.chunk.Write(b)
+	return ms.chunk.String()[start:]
+}
 
 func (b message) s(s string) message { return append(b, s...) }
 func (b message) q(s string) message { return strconv.AppendQuote(b, s) }
 func (b message) d(n int) message    { return strconv.AppendInt(b, int64(n), 10) }
-
-// String is the message.
-func (b message) String() string { return string(b) }
