@@ -2,7 +2,8 @@ package model
 
 import (
 	"strconv"
-	"strings"
+
+	"github.com/threatdeck/threatdeck/internal/textchunk"
 )
 
 // message builds a finding's text with strconv's appends: a model of
@@ -13,35 +14,26 @@ import (
 type message []byte
 
 // messages makes the texts of one check's findings. Each is built in one
-// scratch buffer and copied into a shared chunk of messageChunk bytes, as
-// the store's texts are: each of the 4,000 findings of a 10,000-threat
-// report had a 128-byte buffer and then its string of its own (a fresh
-// export: 6,970 -> 6,870 page faults). A chunk lives while any of its
-// messages does.
+// scratch buffer and copied into a shared chunk (textchunk), as the
+// store's texts are: each of the 4,000 findings of a 10,000-threat report
+// had a 128-byte buffer and then its string of its own (a fresh export:
+// 6,970 -> 6,870 page faults).
 type messages struct {
 	scratch message
-	chunk   strings.Builder
+	chunks  textchunk.Chunks
 }
-
-const messageChunk = 16 << 10
 
 // start begins a message in the scratch buffer.
 func (ms *messages) start() message { return ms.scratch[:0] }
 
-// text is the finished message b as a string, from the current chunk
-// when it fits; b's buffer becomes the scratch buffer again.
+// text is the finished message b as a string; b's buffer becomes the
+// scratch buffer again.
 func (ms *messages) text(b message) string {
 	ms.scratch = b[:0]
-	if len(b) > messageChunk/8 {
-		return string(b)
+	if ms.chunks.Size == 0 {
+		ms.chunks.Size = 16 << 10
 	}
-	if ms.chunk.Cap()-ms.chunk.Len() < len(b) {
-		ms.chunk = strings.Builder{}
-		ms.chunk.Grow(messageChunk)
-	}
-	start := ms.chunk.Len()
-	ms.chunk.Write(b)
-	return ms.chunk.String()[start:]
+	return ms.chunks.String(b)
 }
 
 func (b message) s(s string) message { return append(b, s...) }
