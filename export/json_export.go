@@ -152,9 +152,18 @@ func (w *jsonWriter) emit(b []byte) {
 // canonical returns a copy of m in canonical form (Normalize: empty lists
 // rather than null, every STRIDE row and OWASP item present, canonical
 // order), so a model straight from the store and the same model after an
-// import export identically. It starts from a model.Snapshot, so the
+// import export identically. A model already in that form (model.Normal:
+// one straight from the store is) is only copied shallowly, its lists
+// shared and read; otherwise the copy starts from a model.Snapshot, so the
 // lists Normalize rewrites are its own; the entities are shared, read-only.
 func canonical(m *model.Model) *model.Model {
+	if m.Normal() {
+		c := *m
+		if len(c.Extensions) == 0 {
+			c.Extensions = nil
+		}
+		return &c
+	}
 	c := m.Snapshot()
 	c.Overview.Participants = slices.Clone(m.Overview.Participants)
 	c.Normalize()

@@ -55,24 +55,35 @@ type groupMitigation struct {
 	text   string
 	status model.MitigationStatus
 	// ids are the mitigation records this line stands for (one per threat
-	// that carries the measure); threats the threats they belong to.
-	ids     []string
-	threats []string
+	// that carries the measure), threats the threats they belong to: only
+	// the first listCap of each are kept, as the line names no more, and
+	// nIDs and nThreats count them all. One measure shared by the 10,000
+	// threats of a group made lists of 20,000 ids, grown as they filled.
+	ids, threats   []string
+	nIDs, nThreats int
+	lastThreat     string // the id of the threat counted last
 }
 
 func groupMitigations(m *model.Model, g vectorGroup) []groupMitigation {
 	var out []groupMitigation
+	// byText finds a text seen before as it is, without making its key:
+	// the same measure is most often recorded in the same words. seen, by
+	// key, joins the texts that differ only in case and white space.
+	byText := map[string]int{}
 	seen := map[string]int{}
 	var key []byte // reused: a lookup by string(key) does not allocate
 	for _, i := range g.threats {
 		t := &m.Threats[i]
 		for _, mt := range t.Mitigations {
-			key = appendMitigationKey(key[:0], mt.Description)
-			j, ok := seen[string(key)]
+			j, ok := byText[mt.Description]
 			if !ok {
-				j = len(out)
-				seen[string(key)] = j
-				out = append(out, groupMitigation{text: mt.Description, status: mt.Status})
+				key = appendMitigationKey(key[:0], mt.Description)
+				if j, ok = seen[string(key)]; !ok {
+					j = len(out)
+					seen[string(key)] = j
+					out = append(out, groupMitigation{text: mt.Description, status: mt.Status})
+				}
+				byText[mt.Description] = j
 			}
 			gm := &out[j]
 			// One measure recorded on several threats shows its least
@@ -81,26 +92,48 @@ func groupMitigations(m *model.Model, g vectorGroup) []groupMitigation {
 				gm.status = mt.Status
 			}
 			if mt.ID != "" {
-				gm.ids = append(gm.ids, mt.ID)
+				if gm.nIDs < listCap {
+					gm.ids = append(gm.ids, mt.ID)
+				}
+				gm.nIDs++
 			}
-			if n := len(gm.threats); n == 0 || gm.threats[n-1] != t.ID {
-				gm.threats = append(gm.threats, t.ID)
+			if gm.nThreats == 0 || gm.lastThreat != t.ID {
+				if gm.nThreats < listCap {
+					gm.threats = append(gm.threats, t.ID)
+				}
+				gm.nThreats++
+				gm.lastThreat = t.ID
 			}
 		}
 	}
 	return out
 }
 
-// mitigationIDs lists the ids of ms; an imported measure without an id is
-// counted in the register but has nothing to name it by.
-func mitigationIDs(ms []model.Mitigation) []string {
-	out := make([]string, 0, len(ms))
-	for _, mt := range ms {
-		if mt.ID != "" {
-			out = append(out, mt.ID)
+// mitigationIDs writes " (ids)" for the ids of ms, capped as ids caps a
+// list, or nothing when none has one: an imported measure without an id
+// is counted in the register but has nothing to name it by. Written from
+// ms itself, not from a list of them made for every row.
+func (r *report) mitigationIDs(ms []model.Mitigation) {
+	n := 0
+	for i := range ms {
+		if ms[i].ID != "" {
+			n++
 		}
 	}
-	return out
+	if n == 0 {
+		return
+	}
+	r.s(" (")
+	// idsOf asks for the ids in order: next steps over those without one.
+	next := 0
+	r.idsOf(n, func(int) string {
+		for ms[next].ID == "" {
+			next++
+		}
+		next++
+		return ms[next-1].ID
+	})
+	r.s(")")
 }
 
 // mitigationKey is what makes two mitigation texts the same measure:
@@ -171,12 +204,12 @@ func (r *report) vectors() {
 			r.t(gm.text)
 			r.s(" _(")
 			r.s(r.mitStatus(gm.status))
-			if len(gm.ids) > 0 {
+			if gm.nIDs > 0 {
 				r.s(" · ")
-				r.ids(gm.ids)
+				r.idsOf(gm.nIDs, func(i int) string { return gm.ids[i] })
 			}
 			r.s(" · for ")
-			r.ids(gm.threats)
+			r.idsOf(gm.nThreats, func(i int) string { return gm.threats[i] })
 			r.s(")_\n")
 		}
 		r.s("\n")
@@ -314,11 +347,7 @@ func (r *report) register() {
 		// By count and id: the measures themselves are listed once, under
 		// Attack Vectors.
 		r.int(len(t.Mitigations))
-		if mids := mitigationIDs(t.Mitigations); len(mids) > 0 {
-			r.s(" (")
-			r.ids(mids)
-			r.s(")")
-		}
+		r.mitigationIDs(t.Mitigations)
 		r.s(" |\n")
 	}
 	r.s("\n")

@@ -112,12 +112,12 @@ func (w *tdWriter) restore(s tdWriterState) {
 func (w *tdWriter) rerunnable() bool {
 	for _, d := range w.diagrams {
 		for _, c := range arrayAt(d, "cells") {
-			switch c.(type) {
+			switch c := c.(type) {
 			case *lazyJSON, *tdNewCell:
 			case map[string]any:
 				// Only the cell of unlinked threats, made before writing.
 				orphan := w.cellOf["unlinked"].Cell
-				if _, imported := w.imported[cellKey(0, orphan)]; orphan == "" || imported || c.(map[string]any)["id"] != orphan {
+				if _, imported := w.imported[cellKey(0, orphan)]; orphan == "" || imported || c["id"] != orphan {
 					return false
 				}
 			default:

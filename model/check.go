@@ -161,6 +161,7 @@ func findings(m *Model, o CheckOptions, failOn RiskBand) []Finding {
 	need := func(r string) bool { return slices.Contains(o.Require, r) }
 	var out []Finding
 	add := func(f Finding) { out = append(out, f) }
+	ms := &messages{}
 	content := need(RequireContent)
 	if content {
 		ov := m.Overview
@@ -232,13 +233,13 @@ func findings(m *Model, o CheckOptions, failOn RiskBand) []Finding {
 		if failOn != "" && band.Rank() >= failOn.Rank() {
 			// "%s %q is open at %s risk (likelihood %d × impact %d = %d; the check fails at %s and above)"
 			add(Finding{Rule: RuleOpenRisk, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: band,
-				Message: newMessage().s(t.ID).s(" ").q(t.Title).s(" is open at ").s(string(band)).s(" risk (likelihood ").d(t.Likelihood).
-					s(" × impact ").d(t.Impact).s(" = ").d(t.Risk()).s("; the check fails at ").s(string(failOn)).s(" and above)").String()})
+				Message: ms.text(ms.start().s(t.ID).s(" ").q(t.Title).s(" is open at ").s(string(band)).s(" risk (likelihood ").d(t.Likelihood).
+					s(" × impact ").d(t.Impact).s(" = ").d(t.Risk()).s("; the check fails at ").s(string(failOn)).s(" and above)"))})
 		}
 		if need(RequireMitigations) && len(t.Mitigations) == 0 {
 			// "%s %q (%s risk) is open with no mitigation"
 			add(Finding{Rule: RuleUnmitigated, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: band,
-				Message: newMessage().s(t.ID).s(" ").q(t.Title).s(" (").s(string(band)).s(" risk) is open with no mitigation").String()})
+				Message: ms.text(ms.start().s(t.ID).s(" ").q(t.Title).s(" (").s(string(band)).s(" risk) is open with no mitigation"))})
 		}
 	}
 	if need(RequireOWASP) {
@@ -271,7 +272,7 @@ func findings(m *Model, o CheckOptions, failOn RiskBand) []Finding {
 			}
 		}
 	}
-	return append(out, decisionFindings(m, o, need)...)
+	return appendDecisionFindings(out, m, o, need, ms)
 }
 
 // joinAnd joins words as English: "a", "a and b", "a, b and c".

@@ -24,10 +24,10 @@ func decisionRules() []CheckRule {
 	}
 }
 
-// decisionFindings checks the threats' decisions: the review-by rule
-// always (when o.Now is set), the documentation rule when required.
-func decisionFindings(m *Model, o CheckOptions, need func(string) bool) []Finding {
-	var out []Finding
+// appendDecisionFindings appends to out the findings of the threats'
+// decisions: the review-by rule always (when o.Now is set), the
+// documentation rule when required. Their texts come from ms.
+func appendDecisionFindings(out []Finding, m *Model, o CheckOptions, need func(string) bool, ms *messages) []Finding {
 	today := Date("")
 	if !o.Now.IsZero() {
 		today = DateOf(o.Now)
@@ -48,13 +48,13 @@ func decisionFindings(m *Model, o CheckOptions, need func(string) bool) []Findin
 			if missing != "" {
 				out = append(out, Finding{Rule: RuleDecisionUndocumented, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: t.Band(),
 					// "%s %q is treated %s with no record of %s"
-					Message: newMessage().s(t.ID).s(" ").q(t.Title).s(" is treated ").s(string(d)).s(" with no record of ").s(missing).String()})
+					Message: ms.text(ms.start().s(t.ID).s(" ").q(t.Title).s(" is treated ").s(string(d)).s(" with no record of ").s(missing))})
 			}
 		}
 		if today != "" && t.ReviewOverdue(today) {
 			out = append(out, Finding{Rule: RuleReviewOverdue, Section: SecThreats, Kind: RecThreat, ID: t.ID, Band: t.Band(),
 				// "%s %q was accepted until %s and has not been reviewed since"
-				Message: newMessage().s(t.ID).s(" ").q(t.Title).s(" was accepted until ").s(string(t.ReviewBy)).s(" and has not been reviewed since").String()})
+				Message: ms.text(ms.start().s(t.ID).s(" ").q(t.Title).s(" was accepted until ").s(string(t.ReviewBy)).s(" and has not been reviewed since"))})
 		}
 	}
 	return out

@@ -210,15 +210,19 @@ func (m *Model) AppendRecord(k RecordKind, id string, v any) {
 
 // Sort puts every list in its canonical order: entities by id number,
 // STRIDE rows in STRIDE order, checklist items in catalog order then by id.
-func (m *Model) Sort() {
-	sortByID(m, listAssets, &m.Assets, func(x *Asset) string { return x.ID })
-	sortByID(m, listActors, &m.Actors, func(x *Actor) string { return x.ID })
-	sortByID(m, listSurface, &m.Surface, func(x *SurfaceElement) string { return x.ID })
-	sortByID(m, listThreats, &m.Threats, func(x *Threat) string { return x.ID })
-	sortByID(m, listParking, &m.Parking, func(x *ParkingItem) string { return x.ID })
+func (m *Model) Sort() { m.sortLists(nil) }
+
+// sortLists sorts m's lists into canonical order or, with unsorted set,
+// only sets *unsorted when one of them is not in it.
+func (m *Model) sortLists(unsorted *bool) {
+	sortByID(m, listAssets, &m.Assets, func(x *Asset) string { return x.ID }, unsorted)
+	sortByID(m, listActors, &m.Actors, func(x *Actor) string { return x.ID }, unsorted)
+	sortByID(m, listSurface, &m.Surface, func(x *SurfaceElement) string { return x.ID }, unsorted)
+	sortByID(m, listThreats, &m.Threats, func(x *Threat) string { return x.ID }, unsorted)
+	sortByID(m, listParking, &m.Parking, func(x *ParkingItem) string { return x.ID }, unsorted)
 	sortList(m, listStride, &m.Stride, func(a, b StrideReview) int {
 		return indexOf(StrideCategories, a.Category) - indexOf(StrideCategories, b.Category)
-	})
+	}, unsorted)
 	order := checkOrder()
 	sortList(m, listChecklists, &m.Checklists, func(a, b CheckItem) int {
 		if d := indexOf(ChecklistKinds, a.List) - indexOf(ChecklistKinds, b.List); d != 0 {
@@ -235,9 +239,9 @@ func (m *Model) Sort() {
 			return 1
 		}
 		return compareIDs(a.ID, b.ID)
-	})
-	sortList(m, listDismissed, &m.Dismissed, strings.Compare)
-	m.sortLive()
+	}, unsorted)
+	sortList(m, listDismissed, &m.Dismissed, strings.Compare, unsorted)
+	m.sortLive(unsorted)
 }
 
 func deref[T any](v any) T {

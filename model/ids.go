@@ -27,6 +27,27 @@ func FormatID(prefix string, n int) string { return fmt.Sprintf("%s-%03d", prefi
 
 // splitID splits "T-012" into "T" and 12; other ids give (id, -1).
 func splitID(id string) (string, int) {
+	// The form every issued id takes, "<prefix>-<digits>", read in one
+	// pass from the end: loading and normalizing a model of 10,000 threats
+	// splits about 100,000 ids, and the general path (splitIDGeneral) was 2% of an
+	// export. Up to maxDigits digits, as those cannot overflow an int.
+	j := len(id)
+	for j > 0 && id[j-1] >= '0' && id[j-1] <= '9' {
+		j--
+	}
+	if d := len(id) - j; d > 0 && d <= maxDigits && j > 0 && id[j-1] == '-' {
+		n := 0
+		for k := j; k < len(id); k++ {
+			n = n*10 + int(id[k]-'0')
+		}
+		return id[:j-1], n
+	}
+	return splitIDGeneral(id)
+}
+
+// splitIDGeneral is splitID for any id: the last '-' and strconv.Atoi of
+// what follows it.
+func splitIDGeneral(id string) (string, int) {
 	i := strings.LastIndexByte(id, '-')
 	if i < 0 {
 		return id, -1
@@ -37,6 +58,9 @@ func splitID(id string) (string, int) {
 	}
 	return id[:i], n
 }
+
+// maxDigits is how many decimal digits surely fit an int.
+const maxDigits = 9 + 9*(strconv.IntSize/64)
 
 // compareIDs orders ids naturally: by prefix, then number ("T-9" before "T-10").
 func compareIDs(a, b string) int { return NewIDKey(a).Compare(NewIDKey(b)) }

@@ -230,10 +230,10 @@ func setKeyed[T any](list []T, r Record, i int, key func(T) string) []T {
 	})
 }
 
-func (m *Model) sortLive() {
+func (m *Model) sortLive(unsorted *bool) {
 	sortList(m, listVotes, &m.Votes, func(a, b Vote) int {
 		return strings.Compare(VoteID(a.ThreatID, a.Voter), VoteID(b.ThreatID, b.Voter))
-	})
-	sortList(m, listPoker, &m.Poker, func(a, b PokerRound) int { return strings.Compare(a.ThreatID, b.ThreatID) })
-	sortList(m, listSessions, &m.Sessions, func(a, b SessionRecord) int { return strings.Compare(a.ID, b.ID) })
+	}, unsorted)
+	sortList(m, listPoker, &m.Poker, func(a, b PokerRound) int { return strings.Compare(a.ThreatID, b.ThreatID) }, unsorted)
+	sortList(m, listSessions, &m.Sessions, func(a, b SessionRecord) int { return strings.Compare(a.ID, b.ID) }, unsorted)
 }

@@ -156,8 +156,12 @@ var modelLists = [...]modelList{
 // sortList sorts *s stably by cmp, copying it first only when it is out
 // of order: a sorted list is what a stable sort leaves it as, and most
 // sorts find one, so a shared list is rarely copied just to be sorted.
-func sortList[T any](m *Model, l listSet, s *[]T, cmp func(a, b T) int) {
+func sortList[T any](m *Model, l listSet, s *[]T, cmp func(a, b T) int, unsorted *bool) {
 	if slices.IsSortedFunc(*s, cmp) {
+		return
+	}
+	if unsorted != nil { // only looking (see Model.Normal)
+		*unsorted = true
 		return
 	}
 	own(m, l, s)
@@ -169,7 +173,7 @@ func sortList[T any](m *Model, l listSet, s *[]T, cmp func(a, b T) int) {
 // and the check that 100,000 of them are in order passed two of them by
 // value to each comparison and split each id twice (half of the 14 ms a
 // 100,000-threat load spent normalizing).
-func sortByID[T any](m *Model, l listSet, s *[]T, id func(*T) string) {
+func sortByID[T any](m *Model, l listSet, s *[]T, id func(*T) string, unsorted *bool) {
 	list := *s
 	if len(list) == 0 {
 		return
@@ -178,6 +182,10 @@ func sortByID[T any](m *Model, l listSet, s *[]T, id func(*T) string) {
 	for i := 1; i < len(list); i++ {
 		k := NewIDKey(id(&list[i]))
 		if prev.Compare(k) > 0 {
+			if unsorted != nil { // only looking (see Model.Normal)
+				*unsorted = true
+				return
+			}
 			own(m, l, s)
 			slices.SortStableFunc(*s, func(a, b T) int { return compareIDs(id(&a), id(&b)) })
 			return

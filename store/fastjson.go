@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/threatdeck/threatdeck/internal/jsonread"
+	"github.com/threatdeck/threatdeck/internal/textchunk"
 	"github.com/threatdeck/threatdeck/model"
 )
 
@@ -53,7 +53,7 @@ func (rd *recordDecoder) sibling() *recordDecoder {
 // most the size of the texts that were loaded.
 type texts struct {
 	intern map[string]string
-	chunk  strings.Builder
+	chunks textchunk.Chunks
 	// lists and mits hand out the threats' string and mitigation lists
 	// from shared chunks, as chunk does their texts: 50,000 lists of a
 	// 10,000-threat load in a few dozen allocations.
@@ -80,22 +80,12 @@ func (t *texts) list(l []string) []string {
 
 const textChunk = 16 << 10
 
-func newTexts() *texts { return &texts{intern: map[string]string{}} }
-
-// copy returns b as a string, from the current chunk when it fits. The
-// chunk's earlier strings stay valid: a Builder only ever appends.
-func (t *texts) copy(b []byte) string {
-	if len(b) > textChunk/8 {
-		return string(b)
-	}
-	if t.chunk.Cap()-t.chunk.Len() < len(b) {
-		t.chunk = strings.Builder{}
-		t.chunk.Grow(textChunk)
-	}
-	start := t.chunk.Len()
-	t.chunk.Write(b)
-	return t.chunk.String()[start:]
+func newTexts() *texts {
+	return &texts{intern: map[string]string{}, chunks: textchunk.Chunks{Size: textChunk}}
 }
+
+// copy returns b as a string, from the current chunk when it fits.
+func (t *texts) copy(b []byte) string { return t.chunks.String(b) }
 
 // decode decodes one stored record into v (from model.NewRecordValue).
 func (rd *recordDecoder) decode(kind model.RecordKind, data []byte, v any) error {
