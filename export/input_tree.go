@@ -25,7 +25,15 @@ func parseTree(data []byte) (any, bool) {
 // {"detail", "diagrams", "", "cells", ""}. This is what keeps a 100,000
 // cell document from being held as a whole tree of maps.
 func parseTreeLazy(data []byte, lazy [][]string) (any, bool) {
-	p := treeParser{data: data, names: make(map[string]string, 64), lazy: lazy}
+	return parseTreeLimited(data, lazy, 0)
+}
+
+// parseTreeLimited is parseTreeLazy also refusing a document with a
+// bracket nested more than limit levels deep (0: no limit), as tooDeep
+// does, in the same pass: a caller that would scan the document for its
+// depth first need not.
+func parseTreeLimited(data []byte, lazy [][]string, limit int) (any, bool) {
+	p := treeParser{data: data, names: make(map[string]string, 64), lazy: lazy, limit: limit}
 	return p.document()
 }
 
@@ -55,6 +63,25 @@ type treeParser struct {
 	// value being parsed, kept only while lazy is set.
 	lazy [][]string
 	at   []string
+	// depth is how many brackets enclose the value being parsed, counted
+	// only when limit (the most allowed, as tooDeep counts them) is set.
+	depth, limit int
+}
+
+// enter counts a bracket opened, reporting whether it is within the limit.
+func (p *treeParser) enter() bool {
+	if p.limit == 0 {
+		return true
+	}
+	p.depth++
+	return p.depth <= p.limit
+}
+
+// leave counts a bracket closed.
+func (p *treeParser) leave() {
+	if p.limit != 0 {
+		p.depth--
+	}
 }
 
 // lazyJSON is a JSON object of a document tree not built yet: its bytes,
@@ -156,6 +183,10 @@ func (p *treeParser) literal(word string) bool {
 }
 
 func (p *treeParser) object() (any, bool) {
+	if !p.enter() {
+		return nil, false
+	}
+	defer p.leave()
 	p.i++ // {
 	obj := map[string]any{}
 	p.space()
@@ -197,6 +228,10 @@ func (p *treeParser) object() (any, bool) {
 }
 
 func (p *treeParser) array() (any, bool) {
+	if !p.enter() {
+		return nil, false
+	}
+	defer p.leave()
 	p.i++ // [
 	arr := []any{}
 	p.space()
@@ -331,6 +366,10 @@ func (p *treeParser) skipValue(depth int) bool {
 		if c == '[' {
 			closer = ']'
 		}
+		if !p.enter() {
+			return false
+		}
+		defer p.leave()
 		p.i++
 		p.space()
 		if p.i < len(p.data) && p.data[p.i] == closer {
