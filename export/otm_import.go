@@ -497,7 +497,7 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 	if r.err != nil {
 		return
 	}
-	b.threat(&t, tn.path)
+	b.ownThreat(&t, tn.path) // t.Mitigations is this threat's alone
 	ext.Threats[t.ID] = rd.keep(tn, strip(obj, "name", "description"))
 	ext.States[t.ID] = newStateList(states)
 	for i, m := range t.Mitigations {
