@@ -66,6 +66,8 @@ type treeParser struct {
 	// depth is how many brackets enclose the value being parsed, counted
 	// only when limit (the most allowed, as tooDeep counts them) is set.
 	depth, limit int
+	// vals, when set, caches short values (valueCache).
+	vals *valueCache
 }
 
 // enter counts a bracket opened, reporting whether it is within the limit.
@@ -110,12 +112,13 @@ func (l *lazyJSON) build(names map[string]string) (map[string]any, bool) {
 
 // buildInto is build decoding into obj, emptied first, for a reader that
 // reads each object once and drops it: one map serves them all.
-func (l *lazyJSON) buildInto(obj map[string]any, names map[string]string) bool {
+// vals (nil: none) caches short values across the objects.
+func (l *lazyJSON) buildInto(obj map[string]any, names map[string]string, vals *valueCache) bool {
 	if names == nil {
 		names = make(map[string]string, 16)
 	}
 	clear(obj)
-	p := treeParser{data: l.raw, names: names}
+	p := treeParser{data: l.raw, names: names, vals: vals}
 	p.space()
 	ok := p.members(func(k string) bool {
 		v, ok := p.value()
@@ -161,7 +164,7 @@ func (p *treeParser) value() (any, bool) {
 	case c == '[':
 		return p.array()
 	case c == '"':
-		return p.str(false)
+		return p.strValue()
 	case c == 't':
 		return true, p.literal("true")
 	case c == 'f':
@@ -169,6 +172,14 @@ func (p *treeParser) value() (any, bool) {
 	case c == 'n':
 		return nil, p.literal("null")
 	case c == '-' || (c >= '0' && c <= '9'):
+		if p.vals != nil {
+			start := p.i
+			if !p.numberToken() {
+				return nil, false
+			}
+			raw := p.data[start:p.i]
+			return cached(p.vals.nums, raw, func() any { return json.Number(raw) }), true
+		}
 		return p.number()
 	}
 	return nil, false
@@ -209,7 +220,7 @@ func (p *treeParser) object() (any, bool) {
 		p.i++
 		p.space()
 		if p.lazy != nil {
-			p.at = append(p.at, k.(string))
+			p.at = append(p.at, k)
 		}
 		v, ok := p.value()
 		if !ok {
@@ -218,7 +229,7 @@ func (p *treeParser) object() (any, bool) {
 		if p.lazy != nil {
 			p.at = p.at[:len(p.at)-1]
 		}
-		obj[k.(string)] = v
+		obj[k] = v
 		if more, ok := p.more('}'); !ok {
 			return nil, false
 		} else if !more {
@@ -269,40 +280,49 @@ func (p *treeParser) array() (any, bool) {
 // str reads a string token. One with no escape and valid UTF-8 (nearly
 // all) is sliced out directly; any other is decoded by encoding/json, so
 // escapes, surrogates and invalid bytes come out exactly as it has them.
-func (p *treeParser) str(name bool) (any, bool) {
+func (p *treeParser) str(name bool) (string, bool) {
+	tok, plain, ok := p.strToken()
+	if !ok {
+		return "", false
+	}
+	if plain {
+		raw := tok[1 : len(tok)-1]
+		if name {
+			if s, ok := p.names[string(raw)]; ok {
+				return s, true
+			}
+			s := string(raw)
+			if len(p.names) < 4096 {
+				p.names[s] = s
+			}
+			return s, true
+		}
+		return string(raw), true
+	}
+	var s string
+	if json.Unmarshal(tok, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// strToken scans a string token, giving it with its quotes and whether
+// its bytes are the string as they stand (no escape, valid UTF-8).
+func (p *treeParser) strToken() (tok []byte, plain, ok bool) {
 	start := p.i
 	p.i++
-	plain := true
+	plain = true
 	for p.i < len(p.data) {
 		c := p.data[p.i]
 		switch {
 		case c == '"':
 			p.i++
-			tok := p.data[start:p.i]
-			if plain {
-				raw := tok[1 : len(tok)-1]
-				if name {
-					if s, ok := p.names[string(raw)]; ok {
-						return s, true
-					}
-					s := string(raw)
-					if len(p.names) < 4096 {
-						p.names[s] = s
-					}
-					return s, true
-				}
-				return string(raw), true
-			}
-			var s string
-			if json.Unmarshal(tok, &s) != nil {
-				return nil, false
-			}
-			return s, true
+			return p.data[start:p.i], plain, true
 		case c == '\\':
 			plain = false
 			p.i += 2
 		case c < 0x20:
-			return nil, false
+			return nil, false, false
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRune(p.data[p.i:])
 			if r == utf8.RuneError && size == 1 {
@@ -313,12 +333,66 @@ func (p *treeParser) str(name bool) (any, bool) {
 			p.i++
 		}
 	}
-	return nil, false
+	return nil, false, false
+}
+
+// valueCache holds short string and number values already made into
+// tree values: the states, types and ratings a large file repeats in
+// every object are then made once, not twice per occurrence (the string
+// and the interface holding it).
+type valueCache struct{ strs, nums map[string]any }
+
+func newValueCache() *valueCache {
+	return &valueCache{strs: make(map[string]any, 64), nums: make(map[string]any, 16)}
+}
+
+// maxCached bounds what a valueCache holds: values up to maxCachedLen
+// bytes, at most maxCached of each kind (a file's ids are short too, but
+// never repeat).
+const maxCached, maxCachedLen = 4096, 24
+
+// cached gives the value m holds for raw, made by make and kept when
+// there is room.
+func cached(m map[string]any, raw []byte, make func() any) any {
+	if len(raw) > maxCachedLen {
+		return make()
+	}
+	if v, ok := m[string(raw)]; ok {
+		return v
+	}
+	v := make()
+	if len(m) < maxCached {
+		m[string(raw)] = v
+	}
+	return v
+}
+
+// strValue is str(false) as a tree value, short plain ones from p.vals.
+func (p *treeParser) strValue() (any, bool) {
+	if p.vals == nil {
+		return p.str(false)
+	}
+	start := p.i
+	tok, plain, ok := p.strToken()
+	if !ok || !plain {
+		p.i = start
+		return p.str(false)
+	}
+	raw := tok[1 : len(tok)-1]
+	return cached(p.vals.strs, raw, func() any { return string(raw) }), true
 }
 
 // number reads a number token by JSON's grammar, kept as its text.
 func (p *treeParser) number() (any, bool) {
 	start := p.i
+	if !p.numberToken() {
+		return nil, false
+	}
+	return json.Number(p.data[start:p.i]), true
+}
+
+// numberToken scans a number token by JSON's grammar.
+func (p *treeParser) numberToken() bool {
 	if p.data[p.i] == '-' {
 		p.i++
 	}
@@ -333,12 +407,12 @@ func (p *treeParser) number() (any, bool) {
 	if p.i < len(p.data) && p.data[p.i] == '0' {
 		p.i++
 	} else if digits() == 0 {
-		return nil, false
+		return false
 	}
 	if p.i < len(p.data) && p.data[p.i] == '.' {
 		p.i++
 		if digits() == 0 {
-			return nil, false
+			return false
 		}
 	}
 	if p.i < len(p.data) && (p.data[p.i] == 'e' || p.data[p.i] == 'E') {
@@ -347,10 +421,10 @@ func (p *treeParser) number() (any, bool) {
 			p.i++
 		}
 		if digits() == 0 {
-			return nil, false
+			return false
 		}
 	}
-	return json.Number(p.data[start:p.i]), true
+	return true
 }
 
 // skipValue checks one value by JSON's grammar without building it (see
@@ -404,8 +478,7 @@ func (p *treeParser) skipValue(depth int) bool {
 	case c == 'n':
 		return p.literal("null")
 	case c == '-' || (c >= '0' && c <= '9'):
-		_, ok := p.number()
-		return ok
+		return p.numberToken()
 	}
 	return false
 }
@@ -478,7 +551,7 @@ func lazyMember(raw []byte, key string) (string, bool) {
 				if !ok {
 					return "", false
 				}
-				found, val = true, v.(string)
+				found, val = true, v
 			} else {
 				found = false
 				if !p.skipValue(0) {
@@ -535,10 +608,10 @@ func (p *treeParser) dupIn(depth int) (bool, bool) {
 			if !ok {
 				return false, false
 			}
-			if seen[k.(string)] {
+			if seen[k] {
 				return true, true
 			}
-			seen[k.(string)] = true
+			seen[k] = true
 			p.space()
 			if p.i >= len(p.data) || p.data[p.i] != ':' {
 				return false, false
@@ -584,7 +657,7 @@ func (p *treeParser) members(each func(key string) bool) bool {
 			return false
 		}
 		k, ok := p.str(p.names != nil)
-		return ok && p.colon() && each(k.(string))
+		return ok && p.colon() && each(k)
 	})
 }
 
@@ -635,14 +708,14 @@ func lazyMemberValue(raw []byte, key string, names map[string]string) (v any, fo
 	if names == nil {
 		names = make(map[string]string, 4)
 	}
-	p := treeParser{data: raw}
+	// The object's own member names are interned too: a name made for
+	// every member passed over cost more than the member read.
+	p := treeParser{data: raw, names: names}
 	p.space()
 	ok := p.members(func(k string) bool {
 		if k != key {
 			return p.skipValue(0)
 		}
-		p.names = names
-		defer func() { p.names = nil }()
 		var ok bool
 		v, ok = p.value()
 		found = ok

@@ -99,7 +99,7 @@ func (mit *otmMitigation) readOnce(r *jreader, rd otmReading) string {
 		return mit.text
 	}
 	mit.read = true
-	mn := builtInto(r, mit.n, rd.scratch, rd.names)
+	mn := builtInto(r, mit.n, rd.scratch, rd.names, rd.vals)
 	mit.n = jnode{} // read for the last time: the unlinked are the unread
 	mit.text = mitigationText(otmStr(r, mn, "name"), otmStr(r, mn, "description"))
 	if model.CleanText(mit.text) == "" {
@@ -115,12 +115,12 @@ func (mit *otmMitigation) readOnce(r *jreader, rd otmReading) string {
 // builtInto is r.built building an object left in its bytes into obj,
 // emptied first: for an object read once and dropped, whose map need not
 // be a new one.
-func builtInto(r *jreader, n jnode, obj map[string]any, names map[string]string) jnode {
+func builtInto(r *jreader, n jnode, obj map[string]any, names map[string]string, vals *valueCache) jnode {
 	l, ok := n.v.(*lazyJSON)
 	if !ok {
 		return n
 	}
-	if !l.buildInto(obj, names) {
+	if !l.buildInto(obj, names, vals) {
 		r.fail(n.path, "is not a valid JSON object")
 		return jnode{path: n.path, present: true}
 	}
@@ -272,7 +272,8 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	// bytes and dropped, so one map serves them all (mitigations, read
 	// while a threat is, have their own).
 	scratch := make(map[string]any, 16)
-	built := func(n jnode) jnode { return builtInto(r, n, scratch, names) }
+	vals := newValueCache()
+	built := func(n jnode) jnode { return builtInto(r, n, scratch, names, vals) }
 	elementOf := make(map[string]string, nElements) // OTM id → element id
 	zones := r.array(root.get("trustZones"))
 	components := r.array(root.get("components"))
@@ -362,7 +363,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 
 	mitigations := make(map[string]*otmMitigation, nMitigations)
-	rd := otmReading{names: names, keep: keep, scratch: make(map[string]any, 8)}
+	rd := otmReading{names: names, vals: vals, keep: keep, scratch: make(map[string]any, 8)}
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
 		otmObject(r, mn)
@@ -395,7 +396,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 	for _, id := range mitigationOrder {
 		if !referenced[id] {
-			mn := builtInto(r, mitigations[id].n, rd.scratch, names)
+			mn := builtInto(r, mitigations[id].n, rd.scratch, names, vals)
 			if obj, ok := mn.v.(map[string]any); ok {
 				ext.Unlinked = append(ext.Unlinked, keep(mn, obj))
 			}
@@ -409,6 +410,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 // otmReading is what reading one object needs from the whole import.
 type otmReading struct {
 	names map[string]string
+	vals  *valueCache
 	keep  otmKeeper
 	// scratch is the map mitigations are built into.
 	scratch map[string]any
