@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"maps"
 	"math"
 	"slices"
@@ -147,6 +148,45 @@ func otmMember(n jnode, key string, names map[string]string) jnode {
 	return jnode{v: v, path: childPath(n.path, key), present: found}
 }
 
+// otmMemberStr is r.str(otmMember(n, key, names)), making the member's
+// path only for an error.
+func otmMemberStr(r *jreader, n jnode, key string, names map[string]string) string {
+	l, lazy := n.v.(*lazyJSON)
+	if !lazy || r.err != nil {
+		return r.str(otmMember(n, key, names))
+	}
+	v, found := lazyMemberValue(l.raw, key, names)
+	switch v := v.(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	}
+	return r.str(jnode{v: v, path: childPath(n.path, key), present: found})
+}
+
+// otmStrings is r.strings(n.get(key)) making no path when every element
+// is a string or null, as nearly all are.
+func otmStrings(r *jreader, n jnode, key string) []string {
+	obj, _ := n.v.(map[string]any)
+	list, ok := obj[key].([]any)
+	if !ok || r.err != nil {
+		return r.strings(n.get(key))
+	}
+	for _, v := range list {
+		if _, isStr := v.(string); !isStr && v != nil {
+			return r.strings(n.get(key))
+		}
+	}
+	var out []string
+	for _, v := range list {
+		if s, _ := v.(string); strings.TrimSpace(s) != "" {
+			out = append(out, strings.TrimSpace(s))
+		}
+	}
+	return out
+}
+
 // otmStr is r.str(n.get(key)) making the member's path only for an
 // error: a path for every member read is most of what reading costs.
 func otmStr(r *jreader, n jnode, key string) string {
@@ -283,13 +323,13 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	parentOf := make(map[string]jnode, len(zones)+len(components))
 	for _, n := range zones {
 		otmObject(r, n)
-		id := r.str(otmMember(n, "id", names))
-		zoneName[id] = r.str(otmMember(n, "name", names))
+		id := otmMemberStr(r, n, "id", names)
+		zoneName[id] = otmMemberStr(r, n, "name", names)
 		parentOf[id] = n
 	}
 	for _, n := range components {
 		otmObject(r, n)
-		parentOf[r.str(otmMember(n, "id", names))] = n
+		parentOf[otmMemberStr(r, n, "id", names)] = n
 	}
 	if r.err != nil {
 		return ov
@@ -315,14 +355,14 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 	for _, z := range zones {
 		z = built(z)
-		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZone(r, z.get("parent"), parentOf, zoneName, names)})
+		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZoneOf(r, z, parentOf, zoneName, names)})
 		r.number(z.get("risk").get("trustRating"))
 	}
 	for _, c := range components {
 		c = built(c)
 		add(c, model.SurfaceElement{
 			Kind:      kindFor(otmStr(r, c, "type"), otmStr(r, c, "name")),
-			TrustZone: otmZone(r, c.get("parent"), parentOf, zoneName, names),
+			TrustZone: otmZoneOf(r, c, parentOf, zoneName, names),
 		})
 	}
 	// What places elements in their zones is read; the zones' and
@@ -367,7 +407,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
 		otmObject(r, mn)
-		id := r.str(otmMember(mn, "id", names))
+		id := otmMemberStr(r, mn, "id", names)
 		if _, dup := mitigations[id]; !dup {
 			mitigationOrder = append(mitigationOrder, id)
 		}
@@ -416,6 +456,18 @@ type otmReading struct {
 	scratch map[string]any
 }
 
+// otmZoneOf is otmZone for the parent of n, making no path for a parent
+// that names its trust zone, as nearly all do.
+func otmZoneOf(r *jreader, n jnode, parentOf map[string]jnode, zoneName map[string]string, names map[string]string) string {
+	obj, _ := n.v.(map[string]any)
+	if parent, ok := obj["parent"].(map[string]any); ok && r.err == nil {
+		if z, ok := parent["trustZone"].(string); ok && z != "" {
+			return zoneName[z]
+		}
+	}
+	return otmZone(r, n.get("parent"), parentOf, zoneName, names)
+}
+
 // otmZone follows parents up to the enclosing trust zone's name;
 // parentOf holds the zones and components by OTM id, perhaps still in
 // their bytes.
@@ -437,18 +489,15 @@ func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[s
 func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmInstance, mitigations map[string]*otmMitigation, ext *otmExtension, rd otmReading) {
 	obj := r.object(tn)
 	id := otmStr(r, tn, "id")
-	risk := tn.get("risk")
-	r.object(risk)
 	t := model.Threat{
 		Title:       otmStr(r, tn, "name"),
 		Description: otmStr(r, tn, "description"),
-		Likelihood:  rating100(r, risk.get("likelihood")),
-		Impact:      rating100(r, risk.get("impact")),
 		Status:      model.StatusOpen,
 	}
-	cats := r.strings(tn.get("categories"))
+	t.Likelihood, t.Impact = otmRisk(r, tn)
+	cats := otmStrings(r, tn, "categories")
 	t.Methodology, t.Category = classify(firstStride(cats), "", "OTM")
-	r.strings(tn.get("cwes"))
+	otmStrings(r, tn, "cwes")
 	if r.err != nil {
 		return
 	}
@@ -589,6 +638,40 @@ func mitigationText(name, desc string) string {
 		return desc
 	}
 	return joinText(name, desc)
+}
+
+// otmRisk reads a threat's likelihood and impact (rating100), making no
+// path when both are numbers in range or null, as nearly all are.
+func otmRisk(r *jreader, tn jnode) (likelihood, impact int) {
+	obj, _ := tn.v.(map[string]any)
+	risk, isObj := obj["risk"].(map[string]any)
+	if r.err == nil && (isObj || obj["risk"] == nil) {
+		l, lok := plainRating(risk["likelihood"])
+		i, iok := plainRating(risk["impact"])
+		if lok && iok {
+			return l, i
+		}
+	}
+	n := tn.get("risk")
+	r.object(n)
+	return rating100(r, n.get("likelihood")), rating100(r, n.get("impact"))
+}
+
+// plainRating is rating100 of a value that cannot fail: null, or a
+// number from 0 to 100; false for any other.
+func plainRating(v any) (int, bool) {
+	if v == nil {
+		return 0, true
+	}
+	num, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	f, err := num.Float64()
+	if err != nil || f < 0 || f > 100 {
+		return 0, false
+	}
+	return 1 + int(math.Round(f/25)), true
 }
 
 // rating100 maps OTM's 0–100 likelihood or impact onto 1–5 in equal steps
