@@ -403,7 +403,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 
 	mitigations := make(map[string]*otmMitigation, nMitigations)
-	rd := otmReading{names: names, vals: vals, keep: keep, scratch: make(map[string]any, 8)}
+	rd := otmReading{names: names, vals: vals, keep: keep, scratch: make(map[string]any, 8), bufs: &otmThreatBuffers{}}
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
 		otmObject(r, mn)
@@ -451,9 +451,17 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 type otmReading struct {
 	names map[string]string
 	vals  *valueCache
-	keep  otmKeeper
+	// bufs are readOTMThreat's lists, reused from threat to threat.
+	bufs *otmThreatBuffers
+	keep otmKeeper
 	// scratch is the map mitigations are built into.
 	scratch map[string]any
+}
+
+// otmThreatBuffers are the lists readOTMThreat fills for each threat.
+type otmThreatBuffers struct {
+	linked  []otmLinked
+	origins []otmMitigationRef
 }
 
 // otmZoneOf is otmZone for the parent of n, making no path for a parent
@@ -501,13 +509,22 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 	if r.err != nil {
 		return
 	}
+	insts := instances[id]
 	var states []otmOccurrence
+	if len(insts) > 0 {
+		t.Surface = make([]string, 0, len(insts))
+		states = make([]otmOccurrence, 0, len(insts))
+	}
 	// The mitigations linked so far, by OTM id: a threat links a few, so
-	// a list is searched rather than a map made for each threat.
-	var linked []otmLinked
+	// a list is searched rather than a map made for each threat. It and
+	// origins are the import's buffers, emptied for each threat: what
+	// outlives the threat is copied out of them (newStateList keeps a
+	// mitigation's states, a slice of its own).
+	linked := rd.bufs.linked[:0]
 	var linkedIndex map[string]int // by id, once linked is long
-	var origins []otmMitigationRef
-	for i, in := range instances[id] {
+	origins := rd.bufs.origins[:0]
+	defer func() { rd.bufs.linked, rd.bufs.origins = linked[:0], origins[:0] }()
+	for i, in := range insts {
 		t.Surface = append(t.Surface, in.element)
 		states = append(states, otmOccurrence{in.element, in.state})
 		if s := statusFrom(in.state); i == 0 || s == model.StatusOpen {
