@@ -66,8 +66,54 @@ type treeParser struct {
 	// depth is how many brackets enclose the value being parsed, counted
 	// only when limit (the most allowed, as tooDeep counts them) is set.
 	depth, limit int
-	// vals, when set, caches short values (valueCache).
+	// vals, when set, caches short values (valueCache); pool, when set,
+	// lends the maps of nested objects (treePool).
 	vals *valueCache
+	pool *treePool
+}
+
+// treePool lends the maps of the objects nested in an object built for a
+// reader that reads it once and drops it, tree and all (buildInto): the
+// next object built with the pool takes them back, so the thousands of
+// small objects a large file nests in its entities are not made anew for
+// each. Nothing read out of such a tree may hold one of its maps.
+type treePool struct {
+	maps []map[string]any
+	used int
+}
+
+// maxPooled bounds the maps a pool holds, and the members of one it lends
+// again (a larger one is dropped: clearing it would cost more).
+const maxPooled, maxPooledMembers = 256, 32
+
+// reset takes every lent map back.
+func (tp *treePool) reset() {
+	if tp != nil {
+		tp.used = 0
+	}
+}
+
+// get lends an empty map (a new one with no pool).
+func (tp *treePool) get() map[string]any {
+	if tp == nil {
+		return map[string]any{}
+	}
+	if tp.used < len(tp.maps) {
+		m := tp.maps[tp.used]
+		if len(m) > maxPooledMembers {
+			m = map[string]any{}
+			tp.maps[tp.used] = m
+		}
+		clear(m)
+		tp.used++
+		return m
+	}
+	m := map[string]any{}
+	if len(tp.maps) < maxPooled {
+		tp.maps = append(tp.maps, m)
+		tp.used++
+	}
+	return m
 }
 
 // enter counts a bracket opened, reporting whether it is within the limit.
@@ -112,13 +158,16 @@ func (l *lazyJSON) build(names map[string]string) (map[string]any, bool) {
 
 // buildInto is build decoding into obj, emptied first, for a reader that
 // reads each object once and drops it: one map serves them all.
-// vals (nil: none) caches short values across the objects.
-func (l *lazyJSON) buildInto(obj map[string]any, names map[string]string, vals *valueCache) bool {
+// vals (nil: none) caches short values across the objects; pool (nil:
+// none) lends the nested objects' maps, taking back those of the object
+// built with it before.
+func (l *lazyJSON) buildInto(obj map[string]any, names map[string]string, vals *valueCache, pool *treePool) bool {
 	if names == nil {
 		names = make(map[string]string, 16)
 	}
 	clear(obj)
-	p := treeParser{data: l.raw, names: names, vals: vals}
+	pool.reset()
+	p := treeParser{data: l.raw, names: names, vals: vals, pool: pool}
 	p.space()
 	ok := p.members(func(k string) bool {
 		v, ok := p.value()
@@ -199,7 +248,7 @@ func (p *treeParser) object() (any, bool) {
 	}
 	defer p.leave()
 	p.i++ // {
-	obj := map[string]any{}
+	obj := p.pool.get()
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
 		p.i++

@@ -100,7 +100,7 @@ func (mit *otmMitigation) readOnce(r *jreader, rd otmReading) string {
 		return mit.text
 	}
 	mit.read = true
-	mn := builtInto(r, mit.n, rd.scratch, rd.names, rd.vals)
+	mn := builtInto(r, mit.n, rd.scratch, rd.names, rd.vals, rd.pool)
 	mit.n = jnode{} // read for the last time: the unlinked are the unread
 	mit.text = mitigationText(otmStr(r, mn, "name"), otmStr(r, mn, "description"))
 	if model.CleanText(mit.text) == "" {
@@ -116,12 +116,12 @@ func (mit *otmMitigation) readOnce(r *jreader, rd otmReading) string {
 // builtInto is r.built building an object left in its bytes into obj,
 // emptied first: for an object read once and dropped, whose map need not
 // be a new one.
-func builtInto(r *jreader, n jnode, obj map[string]any, names map[string]string, vals *valueCache) jnode {
+func builtInto(r *jreader, n jnode, obj map[string]any, names map[string]string, vals *valueCache, pool *treePool) jnode {
 	l, ok := n.v.(*lazyJSON)
 	if !ok {
 		return n
 	}
-	if !l.buildInto(obj, names, vals) {
+	if !l.buildInto(obj, names, vals, pool) {
 		r.fail(n.path, "is not a valid JSON object")
 		return jnode{path: n.path, present: true}
 	}
@@ -313,7 +313,8 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	// while a threat is, have their own).
 	scratch := make(map[string]any, 16)
 	vals := newValueCache()
-	built := func(n jnode) jnode { return builtInto(r, n, scratch, names, vals) }
+	pool := &treePool{} // the nested maps of what scratch holds
+	built := func(n jnode) jnode { return builtInto(r, n, scratch, names, vals, pool) }
 	elementOf := make(map[string]string, nElements) // OTM id → element id
 	zones := r.array(root.get("trustZones"))
 	components := r.array(root.get("components"))
@@ -403,7 +404,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 
 	mitigations := make(map[string]*otmMitigation, nMitigations)
-	rd := otmReading{names: names, vals: vals, keep: keep, scratch: make(map[string]any, 8), bufs: &otmThreatBuffers{}}
+	rd := otmReading{names: names, vals: vals, keep: keep, scratch: make(map[string]any, 8), pool: &treePool{}, bufs: &otmThreatBuffers{}}
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
 		otmObject(r, mn)
@@ -436,7 +437,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 	for _, id := range mitigationOrder {
 		if !referenced[id] {
-			mn := builtInto(r, mitigations[id].n, rd.scratch, names, vals)
+			mn := builtInto(r, mitigations[id].n, rd.scratch, names, vals, rd.pool)
 			if obj, ok := mn.v.(map[string]any); ok {
 				ext.Unlinked = append(ext.Unlinked, keep(mn, obj))
 			}
@@ -454,8 +455,10 @@ type otmReading struct {
 	// bufs are readOTMThreat's lists, reused from threat to threat.
 	bufs *otmThreatBuffers
 	keep otmKeeper
-	// scratch is the map mitigations are built into.
+	// scratch is the map mitigations are built into, pool the maps
+	// nested in it.
 	scratch map[string]any
+	pool    *treePool
 }
 
 // otmThreatBuffers are the lists readOTMThreat fills for each threat.
