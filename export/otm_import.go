@@ -203,7 +203,7 @@ func otmStr(r *jreader, n jnode, key string) string {
 
 // readInstances reads the threat instances on element n (eid), giving
 // each with the id of its threat.
-func readInstances(r *jreader, n jnode, eid string, each func(tid string, inst otmInstance)) {
+func readInstances(r *jreader, n jnode, eid string, uses *listSlab[otmMitigationUse], each func(tid string, inst otmInstance)) {
 	obj, _ := n.v.(map[string]any)
 	if list, ok := obj["threats"].([]any); ok && r.err == nil && plainInstances(list) {
 		// Nothing to report: read without a path for every value.
@@ -211,8 +211,11 @@ func readInstances(r *jreader, n jnode, eid string, each func(tid string, inst o
 			in, _ := v.(map[string]any)
 			state, _ := in["state"].(string)
 			inst := otmInstance{element: eid, state: state, at: n.path, index: i}
-			uses, _ := in["mitigations"].([]any)
-			for k, u := range uses {
+			list, _ := in["mitigations"].([]any)
+			if len(list) > 0 {
+				inst.mitigations = uses.take(len(list))
+			}
+			for k, u := range list {
 				mu, _ := u.(map[string]any)
 				id, _ := mu["mitigation"].(string)
 				ms, _ := mu["state"].(string)
@@ -232,6 +235,24 @@ func readInstances(r *jreader, n jnode, eid string, each func(tid string, inst o
 		}
 		each(otmStr(r, in, "threat"), inst)
 	}
+}
+
+// listSlab hands out short slices carved from blocks, for the many small
+// lists an import holds to its end: one allocation for thousands. Each
+// slice has the capacity asked for, so appending past it copies rather
+// than writing into the next one.
+type listSlab[T any] struct{ block []T }
+
+func (s *listSlab[T]) take(n int) []T {
+	if n > 64 {
+		return make([]T, 0, n)
+	}
+	if cap(s.block)-len(s.block) < n {
+		s.block = make([]T, 0, 2048)
+	}
+	at := len(s.block)
+	s.block = s.block[:at+n]
+	return s.block[at : at : at+n]
 }
 
 // plainInstances reports whether every instance in list reads without a
@@ -336,6 +357,8 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		return ov
 	}
 	instances := make(map[string][]otmInstance, nThreats)
+	var instanceSlab listSlab[otmInstance]
+	var uses listSlab[otmMitigationUse]
 	add := func(n jnode, e model.SurfaceElement) {
 		obj := r.object(n)
 		id := otmStr(r, n, "id")
@@ -349,8 +372,12 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		if id != "" {
 			elementOf[id] = eid
 		}
-		readInstances(r, n, eid, func(tid string, inst otmInstance) {
-			instances[tid] = append(instances[tid], inst)
+		readInstances(r, n, eid, &uses, func(tid string, inst otmInstance) {
+			list := instances[tid]
+			if list == nil {
+				list = instanceSlab.take(1) // most threats are on one element
+			}
+			instances[tid] = append(list, inst)
 		})
 		ext.Elements[eid] = keep(n, strip(obj, "name", "description", "threats"))
 	}
@@ -404,6 +431,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 
 	mitigations := make(map[string]*otmMitigation, nMitigations)
+	mitigationList := make([]otmMitigation, 0, nMitigations) // one block, not one each
 	rd := otmReading{names: names, vals: vals, keep: keep, scratch: make(map[string]any, 8), pool: &treePool{}, bufs: &otmThreatBuffers{}}
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
@@ -412,7 +440,8 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		if _, dup := mitigations[id]; !dup {
 			mitigationOrder = append(mitigationOrder, id)
 		}
-		mitigations[id] = &otmMitigation{n: mn}
+		mitigationList = append(mitigationList, otmMitigation{n: mn})
+		mitigations[id] = &mitigationList[len(mitigationList)-1]
 	}
 	defined := make(map[string]bool, nThreats)
 	for _, tn := range r.array(root.get("threats")) {
