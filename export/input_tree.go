@@ -70,6 +70,8 @@ type treeParser struct {
 	// lends the maps of nested objects (treePool).
 	vals *valueCache
 	pool *treePool
+	// lazies is the block newLazy makes lazy objects in.
+	lazies []lazyJSON
 }
 
 // treePool lends the maps of the objects nested in an object built for a
@@ -80,6 +82,9 @@ type treeParser struct {
 type treePool struct {
 	maps []map[string]any
 	used int
+	// slices are the lists' backing arrays, lent the same way.
+	slices     [][]any
+	usedSlices int
 }
 
 // maxPooled bounds the maps a pool holds, and the members of one it lends
@@ -89,8 +94,26 @@ const maxPooled, maxPooledMembers = 256, 32
 // reset takes every lent map back.
 func (tp *treePool) reset() {
 	if tp != nil {
-		tp.used = 0
+		tp.used, tp.usedSlices = 0, 0
 	}
+}
+
+// slice lends an empty list and its place in the pool (a new list and
+// -1 with no pool, or none to spare).
+func (tp *treePool) slice() ([]any, int) {
+	if tp == nil {
+		return []any{}, -1
+	}
+	if tp.usedSlices < len(tp.slices) {
+		tp.usedSlices++
+		return tp.slices[tp.usedSlices-1][:0], tp.usedSlices - 1
+	}
+	if len(tp.slices) < maxPooled {
+		tp.slices = append(tp.slices, make([]any, 0, 4))
+		tp.usedSlices++
+		return tp.slices[tp.usedSlices-1], tp.usedSlices - 1
+	}
+	return []any{}, -1
 }
 
 // get lends an empty map (a new one with no pool).
@@ -114,6 +137,16 @@ func (tp *treePool) get() map[string]any {
 		tp.used++
 	}
 	return m
+}
+
+// newLazy makes a lazy object of raw, out of a block of them: a large
+// list holds hundreds of thousands.
+func (p *treeParser) newLazy(raw []byte) *lazyJSON {
+	if len(p.lazies) == cap(p.lazies) {
+		p.lazies = make([]lazyJSON, 0, 256)
+	}
+	p.lazies = append(p.lazies, lazyJSON{raw: raw})
+	return &p.lazies[len(p.lazies)-1]
 }
 
 // enter counts a bracket opened, reporting whether it is within the limit.
@@ -293,7 +326,11 @@ func (p *treeParser) array() (any, bool) {
 	}
 	defer p.leave()
 	p.i++ // [
-	arr := []any{}
+	arr, slot := p.pool.slice()
+	if slot >= 0 {
+		// The list may grow: the pool lends its larger self next time.
+		defer func() { p.pool.slices[slot] = arr[:0] }()
+	}
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
 		p.i++
@@ -309,7 +346,7 @@ func (p *treeParser) array() (any, bool) {
 		ok := false
 		if start := p.i; lazy && p.i < len(p.data) && p.data[p.i] == '{' {
 			if ok = p.skipValue(0); ok {
-				v = &lazyJSON{raw: p.data[start:p.i]}
+				v = p.newLazy(p.data[start:p.i])
 			}
 		} else {
 			v, ok = p.value()

@@ -106,7 +106,7 @@ func (mit *otmMitigation) readOnce(r *jreader, rd otmReading) string {
 	if model.CleanText(mit.text) == "" {
 		return mit.text
 	}
-	r.number(mn.get("riskReduction"))
+	otmNumber(r, mn, "riskReduction")
 	if obj, ok := mn.v.(map[string]any); ok {
 		mit.kept = rd.keep(mn, obj)
 	}
@@ -165,10 +165,28 @@ func otmMemberStr(r *jreader, n jnode, key string, names map[string]string) stri
 	return r.str(jnode{v: v, path: childPath(n.path, key), present: found})
 }
 
+// otmNumber is r.number(n.get(key)) for a member only checked, making
+// its path only for an error.
+func otmNumber(r *jreader, n jnode, key string) {
+	obj, _ := n.v.(map[string]any)
+	switch v := obj[key].(type) {
+	case nil:
+		return
+	case json.Number:
+		if _, err := v.Float64(); err == nil {
+			return
+		}
+	}
+	r.number(n.get(key))
+}
+
 // otmStrings is r.strings(n.get(key)) making no path when every element
 // is a string or null, as nearly all are.
 func otmStrings(r *jreader, n jnode, key string) []string {
 	obj, _ := n.v.(map[string]any)
+	if obj[key] == nil && r.err == nil {
+		return nil // absent or null: none
+	}
 	list, ok := obj[key].([]any)
 	if !ok || r.err != nil {
 		return r.strings(n.get(key))
