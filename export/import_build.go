@@ -102,8 +102,15 @@ func (b *builder) actor(a model.Actor, path string) string {
 // threat queues a threat, issuing its id and its mitigations' ids in
 // place so the importer can record where each came from.
 func (b *builder) threat(t *model.Threat, path string) {
-	t.ID = model.FormatID(model.PrefixThreat, len(b.threats)+1)
 	t.Mitigations = slices.Clone(t.Mitigations)
+	b.ownThreat(t, path)
+}
+
+// ownThreat is threat for an importer whose t.Mitigations is a slice of
+// its own, made for this threat and shared with no other, so the ids are
+// issued in it rather than in a copy (BuildThreat copies it anyway).
+func (b *builder) ownThreat(t *model.Threat, path string) {
+	t.ID = model.FormatID(model.PrefixThreat, len(b.threats)+1)
 	for i := range t.Mitigations {
 		b.mitigations++
 		t.Mitigations[i].ID = model.FormatID(model.PrefixMitigation, b.mitigations)
@@ -182,16 +189,17 @@ func (b *builder) build(ov model.Overview) (*model.Model, error) {
 	for _, p := range b.elements {
 		issued[p.e.ID] = true
 	}
-	names := b.defaultNames()
+	var names defaultNames
 	defaulted := map[string]string{}
 	for i, p := range b.elements {
+		n := names.count(p.e.Kind)
 		if err := b.titleSize(p.path, "name", p.e.Name); err != nil {
 			return nil, err
 		}
 		p.e.Name = fitTitle(p.e.Name, &p.e.Description)
 		if p.e.Name == "" {
-			p.e.Name = names[i]
-			defaulted[p.e.ID] = names[i]
+			p.e.Name = names.name(b.elements, i, n)
+			defaulted[p.e.ID] = p.e.Name
 		}
 		e, err := m.BuildElement(p.e)
 		if err != nil {
@@ -294,34 +302,51 @@ func (b *builder) titleSize(path, field, s string) error {
 }
 
 // defaultNames names elements a file left unnamed: a flow after its ends
-// ("Browser → Web app"), anything else after its kind ("Trust boundary 2").
-func (b *builder) defaultNames() []string {
-	index := make(map[string]int, len(b.elements))
-	for i, p := range b.elements {
-		index[p.e.ID] = i
+// ("Browser → Web app"), anything else after its kind ("Trust boundary 2",
+// counting every element of the kind, named or not). Only an unnamed
+// element's name is made: most are named.
+type defaultNames struct {
+	counts map[model.ElementKind]int
+	// index finds a flow end's element by id, made for the first unnamed
+	// element.
+	index map[string]int
+}
+
+// count counts an element of kind, in file order, giving its number.
+func (d *defaultNames) count(kind model.ElementKind) int {
+	if !kind.Valid() {
+		kind = model.KindProcess
+	}
+	if d.counts == nil {
+		d.counts = map[model.ElementKind]int{}
+	}
+	d.counts[kind]++
+	return d.counts[kind]
+}
+
+// name names elements[i], the nth of its kind.
+func (d *defaultNames) name(elements []pendingElement, i, n int) string {
+	if d.index == nil {
+		d.index = make(map[string]int, len(elements))
+		for i, p := range elements {
+			d.index[p.e.ID] = i
+		}
 	}
 	nameOf := func(id string) string {
-		if i, ok := index[id]; ok {
-			return model.CleanLine(b.elements[i].e.Name)
+		if i, ok := d.index[id]; ok {
+			return model.CleanLine(elements[i].e.Name)
 		}
 		return ""
 	}
-	counts := map[model.ElementKind]int{}
-	out := make([]string, len(b.elements))
-	for i, p := range b.elements {
-		kind := p.e.Kind
-		if !kind.Valid() {
-			kind = model.KindProcess
-		}
-		counts[kind]++
-		src, tgt := nameOf(p.source), nameOf(p.target)
-		if src != "" && tgt != "" {
-			out[i] = fitTitle(src+" → "+tgt, nil)
-		} else {
-			out[i] = fmt.Sprintf("%s %d", kind.Label(), counts[kind])
-		}
+	p := elements[i]
+	if src, tgt := nameOf(p.source), nameOf(p.target); src != "" && tgt != "" {
+		return fitTitle(src+" → "+tgt, nil)
 	}
-	return out
+	kind := p.e.Kind
+	if !kind.Valid() {
+		kind = model.KindProcess
+	}
+	return fmt.Sprintf("%s %d", kind.Label(), n)
 }
 
 func (b *builder) fail(path string, err error) error {

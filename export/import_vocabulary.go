@@ -3,6 +3,7 @@ package export
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/threatdeck/threatdeck/model"
 )
@@ -13,10 +14,61 @@ import (
 // word folds case and separators so "Elevation of Privileges",
 // "elevation_of_privileges" and "ELEVATION-OF-PRIVILEGES" compare equal.
 func word(s string) string {
+	var buf [64]byte
+	if w, ok := appendWord(buf[:0], s); ok {
+		if string(w) == s {
+			return s // already folded: most are
+		}
+		return string(w)
+	}
+	return slowWord(s)
+}
+
+// slowWord is word for any text.
+func slowWord(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return r == ' ' || r == '-' || r == '_' || r == '/' || r == '.'
-	}), "-")
+	return strings.Join(strings.FieldsFunc(s, wordSeparator), "-")
+}
+
+func wordSeparator(r rune) bool { return r == ' ' || r == '-' || r == '_' || r == '/' || r == '.' }
+
+// appendWord appends word(s) to dst, for ASCII s (false for any other,
+// whose case and space folding slowWord leaves to package strings): the
+// same trimming, lowering and joining of the parts between separators,
+// without the copies they make.
+func appendWord[T string | []byte](dst []byte, s T) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return dst, false
+		}
+	}
+	// strings.TrimSpace, for ASCII.
+	space := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' }
+	lo, hi := 0, len(s)
+	for lo < hi && space(s[lo]) {
+		lo++
+	}
+	for hi > lo && space(s[hi-1]) {
+		hi--
+	}
+	sep := false
+	start := len(dst)
+	for i := lo; i < hi; i++ {
+		c := s[i]
+		if wordSeparator(rune(c)) {
+			sep = len(dst) > start
+			continue
+		}
+		if sep {
+			dst = append(dst, '-')
+			sep = false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst, true
 }
 
 // strideAliases are spellings tools use for STRIDE categories beyond the
@@ -51,7 +103,12 @@ var strideWords = sync.OnceValue(func() map[string]model.Stride {
 
 // parseStride reads a STRIDE category in any of the usual spellings.
 func parseStride(s string) (model.Stride, bool) {
-	if c, ok := strideWords()[word(s)]; ok {
+	var buf [64]byte
+	if w, ok := appendWord(buf[:0], s); ok {
+		if c, ok := strideWords()[string(w)]; ok { // no string made for the look-up
+			return c, true
+		}
+	} else if c, ok := strideWords()[slowWord(s)]; ok {
 		return c, true
 	}
 	return model.ParseStride(s)

@@ -98,11 +98,11 @@ func checkInput(data []byte, file string) error {
 }
 
 // decodeInput enforces the size and depth limits, builds the document
-// tree, and reports invalid JSON with its line, column and path. The depth
-// is checked by a byte scan first, so a document nested absurdly deep is
-// refused before anything is built; a valid document is then decoded in
-// one pass (parseTree), and only a broken one is read again token by
-// token to say where it breaks (decodeTokens), which costs far more.
+// tree, and reports invalid JSON with its line, column and path. A valid
+// document is decoded in one pass (parseTreeLimited), which counts the
+// depth as it goes, so a document nested absurdly deep is refused as soon
+// as the limit is passed; only a broken or too deep one is read again
+// token by token to say where (decodeTokens), which costs far more.
 func decodeInput(data []byte, file string) (any, error) {
 	return decodeInputLazy(data, file, nil)
 }
@@ -116,10 +116,10 @@ func decodeInputLazy(data []byte, file string, lazy [][]string) (any, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &ImportError{File: file, Problem: "is empty"}
 	}
-	if tooDeep(data, MaxImportDepth) < 0 {
-		if v, ok := parseTreeLazy(data, lazy); ok {
-			return v, nil
-		}
+	// The parse refuses a document nested too deep as tooDeep would, so
+	// the token pass says where, as it says where a broken one breaks.
+	if v, ok := parseTreeLimited(data, lazy, MaxImportDepth); ok {
+		return v, nil
 	}
 	return decodeTokens(data, file)
 }
@@ -452,18 +452,6 @@ func (r *jreader) number(n jnode) (float64, bool) {
 	return f, true
 }
 
-// boolean returns a boolean; absent or null gives false.
-func (r *jreader) boolean(n jnode) bool {
-	if r.err != nil || n.null() {
-		return false
-	}
-	b, ok := n.v.(bool)
-	if !ok {
-		r.wrongType(n, "a boolean")
-	}
-	return b
-}
-
 // strings returns an array of strings, skipping nulls.
 func (r *jreader) strings(n jnode) []string {
 	var out []string
@@ -500,20 +488,4 @@ func strip(obj map[string]any, drop ...string) map[string]any {
 		delete(obj, k)
 	}
 	return obj
-}
-
-// built gives n with an object left in its bytes (parseInputLazy) built,
-// its member names interned in names; any other value is n itself. The
-// built object is the caller's to drop once read, so a document's large
-// lists are never held as trees all at once.
-func (r *jreader) built(n jnode, names map[string]string) jnode {
-	if l, ok := n.v.(*lazyJSON); ok {
-		obj, ok := l.build(names)
-		if !ok {
-			r.fail(n.path, "is not a valid JSON object")
-			return jnode{path: n.path, present: true}
-		}
-		n.v = obj
-	}
-	return n
 }

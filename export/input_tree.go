@@ -25,7 +25,15 @@ func parseTree(data []byte) (any, bool) {
 // {"detail", "diagrams", "", "cells", ""}. This is what keeps a 100,000
 // cell document from being held as a whole tree of maps.
 func parseTreeLazy(data []byte, lazy [][]string) (any, bool) {
-	p := treeParser{data: data, names: make(map[string]string, 64), lazy: lazy}
+	return parseTreeLimited(data, lazy, 0)
+}
+
+// parseTreeLimited is parseTreeLazy also refusing a document with a
+// bracket nested more than limit levels deep (0: no limit), as tooDeep
+// does, in the same pass: a caller that would scan the document for its
+// depth first need not.
+func parseTreeLimited(data []byte, lazy [][]string, limit int) (any, bool) {
+	p := treeParser{data: data, names: make(map[string]string, 64), lazy: lazy, limit: limit}
 	return p.document()
 }
 
@@ -55,6 +63,106 @@ type treeParser struct {
 	// value being parsed, kept only while lazy is set.
 	lazy [][]string
 	at   []string
+	// depth is how many brackets enclose the value being parsed, counted
+	// only when limit (the most allowed, as tooDeep counts them) is set.
+	depth, limit int
+	// vals, when set, caches short values (valueCache); pool, when set,
+	// lends the maps of nested objects (treePool).
+	vals *valueCache
+	pool *treePool
+	// lazies is the block newLazy makes lazy objects in.
+	lazies []lazyJSON
+}
+
+// treePool lends the maps of the objects nested in an object built for a
+// reader that reads it once and drops it, tree and all (buildInto): the
+// next object built with the pool takes them back, so the thousands of
+// small objects a large file nests in its entities are not made anew for
+// each. Nothing read out of such a tree may hold one of its maps.
+type treePool struct {
+	maps []map[string]any
+	used int
+	// slices are the lists' backing arrays, lent the same way.
+	slices     [][]any
+	usedSlices int
+}
+
+// maxPooled bounds the maps a pool holds, and the members of one it lends
+// again (a larger one is dropped: clearing it would cost more).
+const maxPooled, maxPooledMembers = 256, 32
+
+// reset takes every lent map back.
+func (tp *treePool) reset() {
+	if tp != nil {
+		tp.used, tp.usedSlices = 0, 0
+	}
+}
+
+// slice lends an empty list and its place in the pool (a new list and
+// -1 with no pool, or none to spare).
+func (tp *treePool) slice() ([]any, int) {
+	if tp == nil {
+		return []any{}, -1
+	}
+	if tp.usedSlices < len(tp.slices) {
+		tp.usedSlices++
+		return tp.slices[tp.usedSlices-1][:0], tp.usedSlices - 1
+	}
+	if len(tp.slices) < maxPooled {
+		tp.slices = append(tp.slices, make([]any, 0, 4))
+		tp.usedSlices++
+		return tp.slices[tp.usedSlices-1], tp.usedSlices - 1
+	}
+	return []any{}, -1
+}
+
+// get lends an empty map (a new one with no pool).
+func (tp *treePool) get() map[string]any {
+	if tp == nil {
+		return map[string]any{}
+	}
+	if tp.used < len(tp.maps) {
+		m := tp.maps[tp.used]
+		if len(m) > maxPooledMembers {
+			m = map[string]any{}
+			tp.maps[tp.used] = m
+		}
+		clear(m)
+		tp.used++
+		return m
+	}
+	m := map[string]any{}
+	if len(tp.maps) < maxPooled {
+		tp.maps = append(tp.maps, m)
+		tp.used++
+	}
+	return m
+}
+
+// newLazy makes a lazy object of raw, out of a block of them: a large
+// list holds hundreds of thousands.
+func (p *treeParser) newLazy(raw []byte) *lazyJSON {
+	if len(p.lazies) == cap(p.lazies) {
+		p.lazies = make([]lazyJSON, 0, 256)
+	}
+	p.lazies = append(p.lazies, lazyJSON{raw: raw})
+	return &p.lazies[len(p.lazies)-1]
+}
+
+// enter counts a bracket opened, reporting whether it is within the limit.
+func (p *treeParser) enter() bool {
+	if p.limit == 0 {
+		return true
+	}
+	p.depth++
+	return p.depth <= p.limit
+}
+
+// leave counts a bracket closed.
+func (p *treeParser) leave() {
+	if p.limit != 0 {
+		p.depth--
+	}
 }
 
 // lazyJSON is a JSON object of a document tree not built yet: its bytes,
@@ -83,12 +191,16 @@ func (l *lazyJSON) build(names map[string]string) (map[string]any, bool) {
 
 // buildInto is build decoding into obj, emptied first, for a reader that
 // reads each object once and drops it: one map serves them all.
-func (l *lazyJSON) buildInto(obj map[string]any, names map[string]string) bool {
+// vals (nil: none) caches short values across the objects; pool (nil:
+// none) lends the nested objects' maps, taking back those of the object
+// built with it before.
+func (l *lazyJSON) buildInto(obj map[string]any, names map[string]string, vals *valueCache, pool *treePool) bool {
 	if names == nil {
 		names = make(map[string]string, 16)
 	}
 	clear(obj)
-	p := treeParser{data: l.raw, names: names}
+	pool.reset()
+	p := treeParser{data: l.raw, names: names, vals: vals, pool: pool}
 	p.space()
 	ok := p.members(func(k string) bool {
 		v, ok := p.value()
@@ -134,7 +246,7 @@ func (p *treeParser) value() (any, bool) {
 	case c == '[':
 		return p.array()
 	case c == '"':
-		return p.str(false)
+		return p.strValue()
 	case c == 't':
 		return true, p.literal("true")
 	case c == 'f':
@@ -142,6 +254,14 @@ func (p *treeParser) value() (any, bool) {
 	case c == 'n':
 		return nil, p.literal("null")
 	case c == '-' || (c >= '0' && c <= '9'):
+		if p.vals != nil {
+			start := p.i
+			if !p.numberToken() {
+				return nil, false
+			}
+			raw := p.data[start:p.i]
+			return cached(p.vals.nums, raw, func() any { return json.Number(raw) }), true
+		}
 		return p.number()
 	}
 	return nil, false
@@ -156,8 +276,12 @@ func (p *treeParser) literal(word string) bool {
 }
 
 func (p *treeParser) object() (any, bool) {
+	if !p.enter() {
+		return nil, false
+	}
+	defer p.leave()
 	p.i++ // {
-	obj := map[string]any{}
+	obj := p.pool.get()
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
 		p.i++
@@ -178,7 +302,7 @@ func (p *treeParser) object() (any, bool) {
 		p.i++
 		p.space()
 		if p.lazy != nil {
-			p.at = append(p.at, k.(string))
+			p.at = append(p.at, k)
 		}
 		v, ok := p.value()
 		if !ok {
@@ -187,7 +311,7 @@ func (p *treeParser) object() (any, bool) {
 		if p.lazy != nil {
 			p.at = p.at[:len(p.at)-1]
 		}
-		obj[k.(string)] = v
+		obj[k] = v
 		if more, ok := p.more('}'); !ok {
 			return nil, false
 		} else if !more {
@@ -197,8 +321,16 @@ func (p *treeParser) object() (any, bool) {
 }
 
 func (p *treeParser) array() (any, bool) {
+	if !p.enter() {
+		return nil, false
+	}
+	defer p.leave()
 	p.i++ // [
-	arr := []any{}
+	arr, slot := p.pool.slice()
+	if slot >= 0 {
+		// The list may grow: the pool lends its larger self next time.
+		defer func() { p.pool.slices[slot] = arr[:0] }()
+	}
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
 		p.i++
@@ -214,7 +346,7 @@ func (p *treeParser) array() (any, bool) {
 		ok := false
 		if start := p.i; lazy && p.i < len(p.data) && p.data[p.i] == '{' {
 			if ok = p.skipValue(0); ok {
-				v = &lazyJSON{raw: p.data[start:p.i]}
+				v = p.newLazy(p.data[start:p.i])
 			}
 		} else {
 			v, ok = p.value()
@@ -234,40 +366,49 @@ func (p *treeParser) array() (any, bool) {
 // str reads a string token. One with no escape and valid UTF-8 (nearly
 // all) is sliced out directly; any other is decoded by encoding/json, so
 // escapes, surrogates and invalid bytes come out exactly as it has them.
-func (p *treeParser) str(name bool) (any, bool) {
+func (p *treeParser) str(name bool) (string, bool) {
+	tok, plain, ok := p.strToken()
+	if !ok {
+		return "", false
+	}
+	if plain {
+		raw := tok[1 : len(tok)-1]
+		if name {
+			if s, ok := p.names[string(raw)]; ok {
+				return s, true
+			}
+			s := string(raw)
+			if len(p.names) < 4096 {
+				p.names[s] = s
+			}
+			return s, true
+		}
+		return string(raw), true
+	}
+	var s string
+	if json.Unmarshal(tok, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// strToken scans a string token, giving it with its quotes and whether
+// its bytes are the string as they stand (no escape, valid UTF-8).
+func (p *treeParser) strToken() (tok []byte, plain, ok bool) {
 	start := p.i
 	p.i++
-	plain := true
+	plain = true
 	for p.i < len(p.data) {
 		c := p.data[p.i]
 		switch {
 		case c == '"':
 			p.i++
-			tok := p.data[start:p.i]
-			if plain {
-				raw := tok[1 : len(tok)-1]
-				if name {
-					if s, ok := p.names[string(raw)]; ok {
-						return s, true
-					}
-					s := string(raw)
-					if len(p.names) < 4096 {
-						p.names[s] = s
-					}
-					return s, true
-				}
-				return string(raw), true
-			}
-			var s string
-			if json.Unmarshal(tok, &s) != nil {
-				return nil, false
-			}
-			return s, true
+			return p.data[start:p.i], plain, true
 		case c == '\\':
 			plain = false
 			p.i += 2
 		case c < 0x20:
-			return nil, false
+			return nil, false, false
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRune(p.data[p.i:])
 			if r == utf8.RuneError && size == 1 {
@@ -278,12 +419,66 @@ func (p *treeParser) str(name bool) (any, bool) {
 			p.i++
 		}
 	}
-	return nil, false
+	return nil, false, false
+}
+
+// valueCache holds short string and number values already made into
+// tree values: the states, types and ratings a large file repeats in
+// every object are then made once, not twice per occurrence (the string
+// and the interface holding it).
+type valueCache struct{ strs, nums map[string]any }
+
+func newValueCache() *valueCache {
+	return &valueCache{strs: make(map[string]any, 64), nums: make(map[string]any, 16)}
+}
+
+// maxCached bounds what a valueCache holds: values up to maxCachedLen
+// bytes, at most maxCached of each kind (a file's ids are short too, but
+// never repeat).
+const maxCached, maxCachedLen = 4096, 24
+
+// cached gives the value m holds for raw, made by make and kept when
+// there is room.
+func cached(m map[string]any, raw []byte, make func() any) any {
+	if len(raw) > maxCachedLen {
+		return make()
+	}
+	if v, ok := m[string(raw)]; ok {
+		return v
+	}
+	v := make()
+	if len(m) < maxCached {
+		m[string(raw)] = v
+	}
+	return v
+}
+
+// strValue is str(false) as a tree value, short plain ones from p.vals.
+func (p *treeParser) strValue() (any, bool) {
+	if p.vals == nil {
+		return p.str(false)
+	}
+	start := p.i
+	tok, plain, ok := p.strToken()
+	if !ok || !plain {
+		p.i = start
+		return p.str(false)
+	}
+	raw := tok[1 : len(tok)-1]
+	return cached(p.vals.strs, raw, func() any { return string(raw) }), true
 }
 
 // number reads a number token by JSON's grammar, kept as its text.
 func (p *treeParser) number() (any, bool) {
 	start := p.i
+	if !p.numberToken() {
+		return nil, false
+	}
+	return json.Number(p.data[start:p.i]), true
+}
+
+// numberToken scans a number token by JSON's grammar.
+func (p *treeParser) numberToken() bool {
 	if p.data[p.i] == '-' {
 		p.i++
 	}
@@ -298,12 +493,12 @@ func (p *treeParser) number() (any, bool) {
 	if p.i < len(p.data) && p.data[p.i] == '0' {
 		p.i++
 	} else if digits() == 0 {
-		return nil, false
+		return false
 	}
 	if p.i < len(p.data) && p.data[p.i] == '.' {
 		p.i++
 		if digits() == 0 {
-			return nil, false
+			return false
 		}
 	}
 	if p.i < len(p.data) && (p.data[p.i] == 'e' || p.data[p.i] == 'E') {
@@ -312,10 +507,10 @@ func (p *treeParser) number() (any, bool) {
 			p.i++
 		}
 		if digits() == 0 {
-			return nil, false
+			return false
 		}
 	}
-	return json.Number(p.data[start:p.i]), true
+	return true
 }
 
 // skipValue checks one value by JSON's grammar without building it (see
@@ -331,6 +526,10 @@ func (p *treeParser) skipValue(depth int) bool {
 		if c == '[' {
 			closer = ']'
 		}
+		if !p.enter() {
+			return false
+		}
+		defer p.leave()
 		p.i++
 		p.space()
 		if p.i < len(p.data) && p.data[p.i] == closer {
@@ -365,8 +564,7 @@ func (p *treeParser) skipValue(depth int) bool {
 	case c == 'n':
 		return p.literal("null")
 	case c == '-' || (c >= '0' && c <= '9'):
-		_, ok := p.number()
-		return ok
+		return p.numberToken()
 	}
 	return false
 }
@@ -439,7 +637,7 @@ func lazyMember(raw []byte, key string) (string, bool) {
 				if !ok {
 					return "", false
 				}
-				found, val = true, v.(string)
+				found, val = true, v
 			} else {
 				found = false
 				if !p.skipValue(0) {
@@ -496,10 +694,10 @@ func (p *treeParser) dupIn(depth int) (bool, bool) {
 			if !ok {
 				return false, false
 			}
-			if seen[k.(string)] {
+			if seen[k] {
 				return true, true
 			}
-			seen[k.(string)] = true
+			seen[k] = true
 			p.space()
 			if p.i >= len(p.data) || p.data[p.i] != ':' {
 				return false, false
@@ -545,7 +743,7 @@ func (p *treeParser) members(each func(key string) bool) bool {
 			return false
 		}
 		k, ok := p.str(p.names != nil)
-		return ok && p.colon() && each(k.(string))
+		return ok && p.colon() && each(k)
 	})
 }
 
@@ -596,14 +794,14 @@ func lazyMemberValue(raw []byte, key string, names map[string]string) (v any, fo
 	if names == nil {
 		names = make(map[string]string, 4)
 	}
-	p := treeParser{data: raw}
+	// The object's own member names are interned too: a name made for
+	// every member passed over cost more than the member read.
+	p := treeParser{data: raw, names: names}
 	p.space()
 	ok := p.members(func(k string) bool {
 		if k != key {
 			return p.skipValue(0)
 		}
-		p.names = names
-		defer func() { p.names = nil }()
 		var ok bool
 		v, ok = p.value()
 		found = ok

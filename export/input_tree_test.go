@@ -89,3 +89,53 @@ func buildLazy(t *testing.T, v any) any {
 }
 
 func isString(v any) bool { _, ok := v.(string); return ok }
+
+// parseTreeLimited accepts exactly what tooDeep and parseTree together
+// accept, lazy objects counted at their depth in the document.
+func FuzzParseTreeLimited(f *testing.F) {
+	for _, s := range []string{
+		`[{"a": [[1]]}, {"b": [{"c": []}]}]`, `[[[[{}]]]]`, `[{"a": [[[[]]]]}]`, `{"a": [{"b": {}}]`,
+	} {
+		f.Add([]byte(s), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, limit uint8) {
+		limit = 1 + limit%8
+		want, ok := parseTree(data)
+		ok = ok && tooDeep(data, int(limit)) < 0
+		got, limitedOK := parseTreeLimited(data, [][]string{{""}, {"a", ""}}, int(limit))
+		if ok != limitedOK {
+			t.Fatalf("parseTree and tooDeep(%d) ok=%v, parseTreeLimited ok=%v", limit, ok, limitedOK)
+		}
+		if ok && !reflect.DeepEqual(buildLazy(t, got), want) {
+			t.Fatalf("got %#v\nwant %#v", got, want)
+		}
+	})
+}
+
+// Objects built one after another into one map with one pool (and one
+// value cache) each come out as building them afresh does.
+func TestBuildIntoPoolMatchesBuild(t *testing.T) {
+	objects := []string{
+		`{"a": {"b": {"c": 1}, "d": [{"e": "x"}, {"e": "y"}]}, "f": "state"}`,
+		`{"a": {"z": 2}, "g": [{"h": {"i": null}}], "f": "state"}`,
+		`{"p": {"q": {"r": {"s": {"t": "deep"}}}}, "n": 12.5, "f": "other"}`,
+		`{}`,
+		`{"a": {"b": {"c": 1}}, "wide": {"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9}}`,
+		`{"a": {"b": {"c": 3}}}`,
+	}
+	into := map[string]any{}
+	names, vals, pool := map[string]string{}, newValueCache(), &treePool{}
+	for _, s := range objects {
+		l := &lazyJSON{raw: []byte(s)}
+		want, ok := l.build(nil)
+		if !ok {
+			t.Fatalf("%s does not build", s)
+		}
+		if !l.buildInto(into, names, vals, pool) {
+			t.Fatalf("%s does not build into a map", s)
+		}
+		if !reflect.DeepEqual(into, want) {
+			t.Fatalf("built into a pooled map:\n%#v\nwant %#v", into, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"maps"
 	"math"
 	"slices"
@@ -99,13 +100,13 @@ func (mit *otmMitigation) readOnce(r *jreader, rd otmReading) string {
 		return mit.text
 	}
 	mit.read = true
-	mn := builtInto(r, mit.n, rd.scratch, rd.names)
+	mn := builtInto(r, mit.n, rd.scratch, rd.names, rd.vals, rd.pool)
 	mit.n = jnode{} // read for the last time: the unlinked are the unread
 	mit.text = mitigationText(otmStr(r, mn, "name"), otmStr(r, mn, "description"))
 	if model.CleanText(mit.text) == "" {
 		return mit.text
 	}
-	r.number(mn.get("riskReduction"))
+	otmNumber(r, mn, "riskReduction")
 	if obj, ok := mn.v.(map[string]any); ok {
 		mit.kept = rd.keep(mn, obj)
 	}
@@ -115,12 +116,12 @@ func (mit *otmMitigation) readOnce(r *jreader, rd otmReading) string {
 // builtInto is r.built building an object left in its bytes into obj,
 // emptied first: for an object read once and dropped, whose map need not
 // be a new one.
-func builtInto(r *jreader, n jnode, obj map[string]any, names map[string]string) jnode {
+func builtInto(r *jreader, n jnode, obj map[string]any, names map[string]string, vals *valueCache, pool *treePool) jnode {
 	l, ok := n.v.(*lazyJSON)
 	if !ok {
 		return n
 	}
-	if !l.buildInto(obj, names) {
+	if !l.buildInto(obj, names, vals, pool) {
 		r.fail(n.path, "is not a valid JSON object")
 		return jnode{path: n.path, present: true}
 	}
@@ -147,6 +148,63 @@ func otmMember(n jnode, key string, names map[string]string) jnode {
 	return jnode{v: v, path: childPath(n.path, key), present: found}
 }
 
+// otmMemberStr is r.str(otmMember(n, key, names)), making the member's
+// path only for an error.
+func otmMemberStr(r *jreader, n jnode, key string, names map[string]string) string {
+	l, lazy := n.v.(*lazyJSON)
+	if !lazy || r.err != nil {
+		return r.str(otmMember(n, key, names))
+	}
+	v, found := lazyMemberValue(l.raw, key, names)
+	switch v := v.(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	}
+	return r.str(jnode{v: v, path: childPath(n.path, key), present: found})
+}
+
+// otmNumber is r.number(n.get(key)) for a member only checked, making
+// its path only for an error.
+func otmNumber(r *jreader, n jnode, key string) {
+	obj, _ := n.v.(map[string]any)
+	switch v := obj[key].(type) {
+	case nil:
+		return
+	case json.Number:
+		if _, err := v.Float64(); err == nil {
+			return
+		}
+	}
+	r.number(n.get(key))
+}
+
+// otmStrings is r.strings(n.get(key)) making no path when every element
+// is a string or null, as nearly all are.
+func otmStrings(r *jreader, n jnode, key string) []string {
+	obj, _ := n.v.(map[string]any)
+	if obj[key] == nil && r.err == nil {
+		return nil // absent or null: none
+	}
+	list, ok := obj[key].([]any)
+	if !ok || r.err != nil {
+		return r.strings(n.get(key))
+	}
+	for _, v := range list {
+		if _, isStr := v.(string); !isStr && v != nil {
+			return r.strings(n.get(key))
+		}
+	}
+	var out []string
+	for _, v := range list {
+		if s, _ := v.(string); strings.TrimSpace(s) != "" {
+			out = append(out, strings.TrimSpace(s))
+		}
+	}
+	return out
+}
+
 // otmStr is r.str(n.get(key)) making the member's path only for an
 // error: a path for every member read is most of what reading costs.
 func otmStr(r *jreader, n jnode, key string) string {
@@ -163,7 +221,7 @@ func otmStr(r *jreader, n jnode, key string) string {
 
 // readInstances reads the threat instances on element n (eid), giving
 // each with the id of its threat.
-func readInstances(r *jreader, n jnode, eid string, each func(tid string, inst otmInstance)) {
+func readInstances(r *jreader, n jnode, eid string, uses *listSlab[otmMitigationUse], each func(tid string, inst otmInstance)) {
 	obj, _ := n.v.(map[string]any)
 	if list, ok := obj["threats"].([]any); ok && r.err == nil && plainInstances(list) {
 		// Nothing to report: read without a path for every value.
@@ -171,8 +229,11 @@ func readInstances(r *jreader, n jnode, eid string, each func(tid string, inst o
 			in, _ := v.(map[string]any)
 			state, _ := in["state"].(string)
 			inst := otmInstance{element: eid, state: state, at: n.path, index: i}
-			uses, _ := in["mitigations"].([]any)
-			for k, u := range uses {
+			list, _ := in["mitigations"].([]any)
+			if len(list) > 0 {
+				inst.mitigations = uses.take(len(list))
+			}
+			for k, u := range list {
 				mu, _ := u.(map[string]any)
 				id, _ := mu["mitigation"].(string)
 				ms, _ := mu["state"].(string)
@@ -192,6 +253,24 @@ func readInstances(r *jreader, n jnode, eid string, each func(tid string, inst o
 		}
 		each(otmStr(r, in, "threat"), inst)
 	}
+}
+
+// listSlab hands out short slices carved from blocks, for the many small
+// lists an import holds to its end: one allocation for thousands. Each
+// slice has the capacity asked for, so appending past it copies rather
+// than writing into the next one.
+type listSlab[T any] struct{ block []T }
+
+func (s *listSlab[T]) take(n int) []T {
+	if n > 64 {
+		return make([]T, 0, n)
+	}
+	if cap(s.block)-len(s.block) < n {
+		s.block = make([]T, 0, 2048)
+	}
+	at := len(s.block)
+	s.block = s.block[:at+n]
+	return s.block[at : at : at+n]
 }
 
 // plainInstances reports whether every instance in list reads without a
@@ -272,7 +351,9 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	// bytes and dropped, so one map serves them all (mitigations, read
 	// while a threat is, have their own).
 	scratch := make(map[string]any, 16)
-	built := func(n jnode) jnode { return builtInto(r, n, scratch, names) }
+	vals := newValueCache()
+	pool := &treePool{} // the nested maps of what scratch holds
+	built := func(n jnode) jnode { return builtInto(r, n, scratch, names, vals, pool) }
 	elementOf := make(map[string]string, nElements) // OTM id → element id
 	zones := r.array(root.get("trustZones"))
 	components := r.array(root.get("components"))
@@ -282,18 +363,20 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	parentOf := make(map[string]jnode, len(zones)+len(components))
 	for _, n := range zones {
 		otmObject(r, n)
-		id := r.str(otmMember(n, "id", names))
-		zoneName[id] = r.str(otmMember(n, "name", names))
+		id := otmMemberStr(r, n, "id", names)
+		zoneName[id] = otmMemberStr(r, n, "name", names)
 		parentOf[id] = n
 	}
 	for _, n := range components {
 		otmObject(r, n)
-		parentOf[r.str(otmMember(n, "id", names))] = n
+		parentOf[otmMemberStr(r, n, "id", names)] = n
 	}
 	if r.err != nil {
 		return ov
 	}
 	instances := make(map[string][]otmInstance, nThreats)
+	var instanceSlab listSlab[otmInstance]
+	var uses listSlab[otmMitigationUse]
 	add := func(n jnode, e model.SurfaceElement) {
 		obj := r.object(n)
 		id := otmStr(r, n, "id")
@@ -307,21 +390,25 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 		if id != "" {
 			elementOf[id] = eid
 		}
-		readInstances(r, n, eid, func(tid string, inst otmInstance) {
-			instances[tid] = append(instances[tid], inst)
+		readInstances(r, n, eid, &uses, func(tid string, inst otmInstance) {
+			list := instances[tid]
+			if list == nil {
+				list = instanceSlab.take(1) // most threats are on one element
+			}
+			instances[tid] = append(list, inst)
 		})
 		ext.Elements[eid] = keep(n, strip(obj, "name", "description", "threats"))
 	}
 	for _, z := range zones {
 		z = built(z)
-		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZone(r, z.get("parent"), parentOf, zoneName, names)})
+		add(z, model.SurfaceElement{Kind: model.KindTrustBoundary, TrustZone: otmZoneOf(r, z, parentOf, zoneName, names)})
 		r.number(z.get("risk").get("trustRating"))
 	}
 	for _, c := range components {
 		c = built(c)
 		add(c, model.SurfaceElement{
 			Kind:      kindFor(otmStr(r, c, "type"), otmStr(r, c, "name")),
-			TrustZone: otmZone(r, c.get("parent"), parentOf, zoneName, names),
+			TrustZone: otmZoneOf(r, c, parentOf, zoneName, names),
 		})
 	}
 	// What places elements in their zones is read; the zones' and
@@ -362,15 +449,17 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 
 	mitigations := make(map[string]*otmMitigation, nMitigations)
-	rd := otmReading{names: names, keep: keep, scratch: make(map[string]any, 8)}
+	mitigationList := make([]otmMitigation, 0, nMitigations) // one block, not one each
+	rd := otmReading{names: names, vals: vals, keep: keep, scratch: make(map[string]any, 8), pool: &treePool{}, bufs: &otmThreatBuffers{}}
 	var mitigationOrder []string
 	for _, mn := range r.array(root.get("mitigations")) {
 		otmObject(r, mn)
-		id := r.str(otmMember(mn, "id", names))
+		id := otmMemberStr(r, mn, "id", names)
 		if _, dup := mitigations[id]; !dup {
 			mitigationOrder = append(mitigationOrder, id)
 		}
-		mitigations[id] = &otmMitigation{n: mn}
+		mitigationList = append(mitigationList, otmMitigation{n: mn})
+		mitigations[id] = &mitigationList[len(mitigationList)-1]
 	}
 	defined := make(map[string]bool, nThreats)
 	for _, tn := range r.array(root.get("threats")) {
@@ -395,7 +484,7 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 	}
 	for _, id := range mitigationOrder {
 		if !referenced[id] {
-			mn := builtInto(r, mitigations[id].n, rd.scratch, names)
+			mn := builtInto(r, mitigations[id].n, rd.scratch, names, vals, rd.pool)
 			if obj, ok := mn.v.(map[string]any); ok {
 				ext.Unlinked = append(ext.Unlinked, keep(mn, obj))
 			}
@@ -409,9 +498,32 @@ func readOTM(root jnode, r *jreader, b *builder) model.Overview {
 // otmReading is what reading one object needs from the whole import.
 type otmReading struct {
 	names map[string]string
-	keep  otmKeeper
-	// scratch is the map mitigations are built into.
+	vals  *valueCache
+	// bufs are readOTMThreat's lists, reused from threat to threat.
+	bufs *otmThreatBuffers
+	keep otmKeeper
+	// scratch is the map mitigations are built into, pool the maps
+	// nested in it.
 	scratch map[string]any
+	pool    *treePool
+}
+
+// otmThreatBuffers are the lists readOTMThreat fills for each threat.
+type otmThreatBuffers struct {
+	linked  []otmLinked
+	origins []otmMitigationRef
+}
+
+// otmZoneOf is otmZone for the parent of n, making no path for a parent
+// that names its trust zone, as nearly all do.
+func otmZoneOf(r *jreader, n jnode, parentOf map[string]jnode, zoneName map[string]string, names map[string]string) string {
+	obj, _ := n.v.(map[string]any)
+	if parent, ok := obj["parent"].(map[string]any); ok && r.err == nil {
+		if z, ok := parent["trustZone"].(string); ok && z != "" {
+			return zoneName[z]
+		}
+	}
+	return otmZone(r, n.get("parent"), parentOf, zoneName, names)
 }
 
 // otmZone follows parents up to the enclosing trust zone's name;
@@ -435,28 +547,34 @@ func otmZone(r *jreader, parent jnode, parentOf map[string]jnode, zoneName map[s
 func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmInstance, mitigations map[string]*otmMitigation, ext *otmExtension, rd otmReading) {
 	obj := r.object(tn)
 	id := otmStr(r, tn, "id")
-	risk := tn.get("risk")
-	r.object(risk)
 	t := model.Threat{
 		Title:       otmStr(r, tn, "name"),
 		Description: otmStr(r, tn, "description"),
-		Likelihood:  rating100(r, risk.get("likelihood")),
-		Impact:      rating100(r, risk.get("impact")),
 		Status:      model.StatusOpen,
 	}
-	cats := r.strings(tn.get("categories"))
+	t.Likelihood, t.Impact = otmRisk(r, tn)
+	cats := otmStrings(r, tn, "categories")
 	t.Methodology, t.Category = classify(firstStride(cats), "", "OTM")
-	r.strings(tn.get("cwes"))
+	otmStrings(r, tn, "cwes")
 	if r.err != nil {
 		return
 	}
+	insts := instances[id]
 	var states []otmOccurrence
+	if len(insts) > 0 {
+		t.Surface = make([]string, 0, len(insts))
+		states = make([]otmOccurrence, 0, len(insts))
+	}
 	// The mitigations linked so far, by OTM id: a threat links a few, so
-	// a list is searched rather than a map made for each threat.
-	var linked []otmLinked
+	// a list is searched rather than a map made for each threat. It and
+	// origins are the import's buffers, emptied for each threat: what
+	// outlives the threat is copied out of them (newStateList keeps a
+	// mitigation's states, a slice of its own).
+	linked := rd.bufs.linked[:0]
 	var linkedIndex map[string]int // by id, once linked is long
-	var origins []otmMitigationRef
-	for i, in := range instances[id] {
+	origins := rd.bufs.origins[:0]
+	defer func() { rd.bufs.linked, rd.bufs.origins = linked[:0], origins[:0] }()
+	for i, in := range insts {
 		t.Surface = append(t.Surface, in.element)
 		states = append(states, otmOccurrence{in.element, in.state})
 		if s := statusFrom(in.state); i == 0 || s == model.StatusOpen {
@@ -497,7 +615,7 @@ func readOTMThreat(r *jreader, b *builder, tn jnode, instances map[string][]otmI
 	if r.err != nil {
 		return
 	}
-	b.threat(&t, tn.path)
+	b.ownThreat(&t, tn.path) // t.Mitigations is this threat's alone
 	ext.Threats[t.ID] = rd.keep(tn, strip(obj, "name", "description"))
 	ext.States[t.ID] = newStateList(states)
 	for i, m := range t.Mitigations {
@@ -587,6 +705,40 @@ func mitigationText(name, desc string) string {
 		return desc
 	}
 	return joinText(name, desc)
+}
+
+// otmRisk reads a threat's likelihood and impact (rating100), making no
+// path when both are numbers in range or null, as nearly all are.
+func otmRisk(r *jreader, tn jnode) (likelihood, impact int) {
+	obj, _ := tn.v.(map[string]any)
+	risk, isObj := obj["risk"].(map[string]any)
+	if r.err == nil && (isObj || obj["risk"] == nil) {
+		l, lok := plainRating(risk["likelihood"])
+		i, iok := plainRating(risk["impact"])
+		if lok && iok {
+			return l, i
+		}
+	}
+	n := tn.get("risk")
+	r.object(n)
+	return rating100(r, n.get("likelihood")), rating100(r, n.get("impact"))
+}
+
+// plainRating is rating100 of a value that cannot fail: null, or a
+// number from 0 to 100; false for any other.
+func plainRating(v any) (int, bool) {
+	if v == nil {
+		return 0, true
+	}
+	num, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	f, err := num.Float64()
+	if err != nil || f < 0 || f > 100 {
+		return 0, false
+	}
+	return 1 + int(math.Round(f/25)), true
 }
 
 // rating100 maps OTM's 0–100 likelihood or impact onto 1–5 in equal steps

@@ -264,6 +264,8 @@ func keptStates(v any) (map[string]map[string]string, bool) {
 type otmArena struct {
 	buf  []byte
 	size int // bytes kept in all
+	// objs are the kept objects, made a block at a time too.
+	objs []lazyJSON
 }
 
 // keep writes obj compact (what appendTree writes for it, so it is
@@ -278,7 +280,11 @@ func (a *otmArena) keep(obj map[string]any) (*lazyJSON, error) {
 		return nil, err
 	}
 	a.size += len(a.buf) - start
-	return &lazyJSON{raw: a.buf[start:len(a.buf):len(a.buf)], compact: true}, nil
+	if len(a.objs) == cap(a.objs) {
+		a.objs = make([]lazyJSON, 0, 1024)
+	}
+	a.objs = append(a.objs, lazyJSON{raw: a.buf[start:len(a.buf):len(a.buf)], compact: true})
+	return &a.objs[len(a.objs)-1], nil
 }
 
 // appendJSON writes the extension as json.Marshal would (members in

@@ -414,7 +414,7 @@ func (x *tdRaw) key() (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return k.(string), true
+	return k, true
 }
 
 // inner says where a member's value is, from where its object is.
@@ -734,7 +734,7 @@ func appendRawString(dst, tok []byte) ([]byte, bool) {
 	if !ok {
 		return dst, false
 	}
-	return appendJSONString(dst, s.(string)), true
+	return appendJSONString(dst, s), true
 }
 
 // compactBound is at most how many bytes a cell's compact form takes:

@@ -156,7 +156,7 @@ func decodeKey(key []byte) string {
 	if !ok {
 		return ""
 	}
-	return s.(string)
+	return s
 }
 
 // compactOut is where members and compactValue put a value's compact
@@ -352,7 +352,7 @@ func decodeString(tok []byte) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return v.(string), true
+	return v, true
 }
 
 // value is the decoded start of field f: its first byte, or 0 when the

@@ -50,8 +50,9 @@ func tdTraitsOf(e *model.SurfaceElement, get func(key string) any) {
 
 // otmTraits reads an OTM component's or data flow's type and tags.
 func otmTraits(e *model.SurfaceElement, n jnode) {
-	words, _ := n.get("type").v.(string)
-	if tags, ok := n.get("tags").v.([]any); ok {
+	obj, _ := n.v.(map[string]any) // read directly: no path is needed
+	words, _ := obj["type"].(string)
+	if tags, ok := obj["tags"].([]any); ok {
 		for _, t := range tags {
 			if s, ok := t.(string); ok {
 				words += " " + s

@@ -145,7 +145,13 @@ func (w *treeWriter) value(v any, depth int) error {
 	case int:
 		w.buf = strconv.AppendInt(w.buf, int64(x), 10)
 	case map[string]any:
-		keys := make([]string, 0, len(x))
+		// A small object's keys are sorted on the stack: an import keeps
+		// hundreds of thousands of small objects written this way.
+		var small [16]string
+		keys := small[:0]
+		if len(x) > len(small) {
+			keys = make([]string, 0, len(x))
+		}
 		for k := range x {
 			keys = append(keys, k)
 		}

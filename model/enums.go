@@ -1,5 +1,7 @@
 package model
 
+import "sync"
+
 // Sensitivity classifies how much harm disclosure of an asset would cause.
 type Sensitivity string
 
@@ -87,13 +89,31 @@ func (s Stride) Property() string {
 // ParseStride accepts a category id, its label, or its letter, case-insensitively.
 func ParseStride(text string) (Stride, bool) {
 	t := normalizeWord(text)
-	for _, s := range StrideCategories {
-		if t == string(s) || t == normalizeWord(s.Label()) || t == normalizeWord(s.Letter()) {
-			return s, true
+	for _, w := range strideSpellings() {
+		if t == string(w.s) || t == w.label || t == w.letter {
+			return w.s, true
 		}
 	}
 	return "", false
 }
+
+// strideSpelling is a category with its label and letter as normalizeWord
+// gives them.
+type strideSpelling struct {
+	s             Stride
+	label, letter string
+}
+
+// strideSpellings normalizes the categories' labels and letters once: an
+// import parses a category or two per threat, and normalizing twelve
+// words each time was most of what that cost.
+var strideSpellings = sync.OnceValue(func() []strideSpelling {
+	out := make([]strideSpelling, len(StrideCategories))
+	for i, s := range StrideCategories {
+		out[i] = strideSpelling{s, normalizeWord(s.Label()), normalizeWord(s.Letter())}
+	}
+	return out
+})
 
 // ThreatStatus is where a threat stands in its treatment.
 type ThreatStatus string

@@ -23,7 +23,24 @@ const (
 )
 
 // FormatID builds an id from a prefix and a number.
-func FormatID(prefix string, n int) string { return fmt.Sprintf("%s-%03d", prefix, n) }
+func FormatID(prefix string, n int) string {
+	if n < 0 {
+		return fmt.Sprintf("%s-%03d", prefix, n)
+	}
+	// What Sprintf writes, in one allocation: an import issues an id for
+	// every entity.
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], int64(n), 10)
+	var b strings.Builder
+	b.Grow(len(prefix) + 1 + max(3, len(d)))
+	b.WriteString(prefix)
+	b.WriteByte('-')
+	for range 3 - len(d) {
+		b.WriteByte('0')
+	}
+	b.Write(d)
+	return b.String()
+}
 
 // splitID splits "T-012" into "T" and 12; other ids give (id, -1).
 func splitID(id string) (string, int) {
