@@ -11,12 +11,22 @@ import (
 )
 
 // batchSized turns the collector off below a limit sized from the
-// workbook's file while the command runs, falls back to batchGCPercent
-// when there is no file to size it from, and restores both settings after.
+// workbook's file while the command runs, keeps it at 100 percent when that
+// limit would pass sizedLimitMax, falls back to batchGCPercent when there is
+// no file to size it from, and restores both settings after.
 func TestBatchSized(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "workbook.db")
 	if err := os.WriteFile(db, make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A 100,000-threat workbook is about 100 MB: sized as a small one is,
+	// its export would run 1.2 GB before collecting.
+	large := filepath.Join(dir, "large.db")
+	if err := os.WriteFile(large, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(large, 100<<20); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -26,6 +36,7 @@ func TestBatchSized(t *testing.T) {
 		limit     int64
 	}{
 		{"sized from the file", db, -1, sizedLimitBase + sizedLimitPerByte<<20},
+		{"a large workbook", large, 100, math.MaxInt64},
 		{"no workbook", filepath.Join(dir, "missing.db"), batchGCPercent, math.MaxInt64},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
