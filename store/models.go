@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -528,7 +529,23 @@ func encodeRecords(recs []model.Record) ([]encoded, error) {
 const recordFill = 0.9
 
 // putRecords writes (or, with a nil value, deletes) encoded records.
+// They are written in the file's key order, kind by kind: bbolt keeps a
+// page's keys in one sorted array and makes room for each key put by
+// moving the keys after it, so a new model's records put in id order
+// ("T-9" before "T-10", which sorts first as bytes) moved most of that
+// array each time. Importing 100,000 threats spent a third of its time in
+// those moves. The sort is stable, so a record put twice keeps its order.
 func putRecords(mb *bolt.Bucket, recs []encoded) error {
+	byKey := func(a, b encoded) int {
+		if c := bytes.Compare(a.kind, b.kind); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.key, b.key)
+	}
+	if !slices.IsSortedFunc(recs, byKey) {
+		recs = slices.Clone(recs)
+		slices.SortStableFunc(recs, byKey)
+	}
 	for _, r := range recs {
 		b, err := createBucket(mb, r.kind)
 		if err != nil {
