@@ -66,3 +66,50 @@ func TestBatchSized(t *testing.T) {
 		})
 	}
 }
+
+// batchImport keeps import's raised collector target for the common file
+// and the default one for a large file, restoring the setting after.
+func TestBatchImport(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.json")
+	if err := os.WriteFile(small, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	large := filepath.Join(dir, "large.json")
+	if err := os.WriteFile(large, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(large, importLargeFile+1); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"a small file", []string{small}, importGCPercent},
+		{"a large file", []string{large}, 100},
+		{"stdin", []string{"-"}, importGCPercent},
+		{"a missing file (import reports it)", []string{filepath.Join(dir, "missing.json")}, importGCPercent},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := debug.SetGCPercent(50)
+			t.Cleanup(func() { debug.SetGCPercent(before) })
+			var gc int
+			err := batchImport(func(*cobra.Command, []string) error {
+				gc = debug.SetGCPercent(-1)
+				debug.SetGCPercent(gc)
+				return nil
+			})(nil, tc.args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gc != tc.want {
+				t.Errorf("while running: GC percent %d, want %d", gc, tc.want)
+			}
+			if gc := debug.SetGCPercent(100); gc != 50 {
+				t.Errorf("GC percent after: %d, want 50 restored", gc)
+			}
+		})
+	}
+}

@@ -512,7 +512,7 @@ func (c *cli) importCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "force the format: "+export.OrList(export.ImportNames()))
-	cmd.RunE = batch(importGCPercent, cmd.RunE)
+	cmd.RunE = batchImport(cmd.RunE)
 	return cmd
 }
 
