@@ -67,30 +67,9 @@ func checkExtensionRead(t *testing.T, raw []byte) {
 		return
 	}
 	if got.Document != nil {
-		got.Document = builtTree(t, got.Document).(map[string]any)
+		got.Document = buildLazy(t, got.Document).(map[string]any)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("read\n%#v\nencoding/json\n%#v", got, want)
 	}
-}
-
-// builtTree is v with every lazy object built.
-func builtTree(t *testing.T, v any) any {
-	switch x := v.(type) {
-	case *lazyJSON:
-		obj, ok := x.build(nil)
-		if !ok {
-			t.Fatalf("lazy object %s does not build", x.raw)
-		}
-		return builtTree(t, obj)
-	case map[string]any:
-		for k, c := range x {
-			x[k] = builtTree(t, c)
-		}
-	case []any:
-		for i, c := range x {
-			x[i] = builtTree(t, c)
-		}
-	}
-	return v
 }
