@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,10 +56,9 @@ func WriteTMBOM(out io.Writer, m *model.Model) error {
 func tmbomDocument(m *model.Model) (map[string]any, error) {
 	var ext tmbomExtension
 	if raw, ok := m.Extensions[ToolTMBOM]; ok {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		if err := dec.Decode(&ext); err != nil {
-			return nil, fmt.Errorf("tm-bom data kept with the model is damaged: %w", err)
+		var err error
+		if ext, err = readTMBOMExtension(raw); err != nil {
+			return nil, err
 		}
 	}
 	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: map[string]string{}, zoneSym: map[string]string{}, next: map[string]int{}}
@@ -86,7 +84,13 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 		doc[k] = treeStream(func(yield func(any) error) error {
 			scratch := make(map[string]any, 8)
 			for i := range rv.Len() {
-				c, err := tmbomTree(rv.Index(i).Interface(), names, scratch)
+				// A kept trust boundary is built only now (see
+				// readTMBOMExtension).
+				v, ok := tmbomKeptObject(rv.Index(i).Interface(), names)
+				if !ok {
+					return errors.New("kept JSON is damaged")
+				}
+				c, err := tmbomTree(v, names, scratch)
 				if err != nil {
 					return err
 				}
@@ -248,6 +252,9 @@ type tmbomWriter struct {
 	elem, zoneSym map[string]string
 	// next is, per base name, the first n sym has not tried yet.
 	next map[string]int
+	// vendors are the kept data stores' vendors by symbolic name, in
+	// their order, made when storeProduct first needs them.
+	vendors map[string][]string
 }
 
 // sym issues a unique symbolic name: the import's own when it is valid
@@ -573,16 +580,42 @@ func (w *tmbomWriter) storeProduct(name, joined string) (vendor, product string)
 	if joined == "" {
 		return "", ""
 	}
-	stores, _ := w.ext.Document["data_stores"].([]any)
-	for _, s := range stores {
-		if o, ok := s.(map[string]any); ok && o["symbolic_name"] == name {
-			v, _ := o["vendor"].(string)
-			if p, ok := strings.CutPrefix(joined, strings.TrimSpace(v)); ok && v != "" {
-				return v, strings.TrimSpace(p)
+	if w.vendors == nil {
+		// Each kept data store is built once, for its name and vendor.
+		w.vendors = map[string][]string{}
+		stores, _ := w.ext.Document["data_stores"].([]any)
+		w.eachKept(stores, func(_ int, o map[string]any) {
+			n, ok := o["symbolic_name"].(string)
+			if v, _ := o["vendor"].(string); ok && v != "" {
+				w.vendors[n] = append(w.vendors[n], v)
 			}
+		})
+	}
+	for _, v := range w.vendors[name] {
+		if p, ok := strings.CutPrefix(joined, strings.TrimSpace(v)); ok {
+			return v, strings.TrimSpace(p)
 		}
 	}
 	return "", joined
+}
+
+// eachKept calls each with every object of a list of the kept document,
+// with its index, building one at a time into the same map when it was
+// left in its bytes (each must hold none of its maps); other elements are
+// skipped.
+func (w *tmbomWriter) eachKept(list []any, each func(int, map[string]any)) {
+	obj := map[string]any{}
+	names := make(map[string]string, 16)
+	for i, v := range list {
+		switch x := v.(type) {
+		case map[string]any:
+			each(i, x)
+		case *lazyJSON:
+			if x.buildInto(obj, names, nil, nil) {
+				each(i, obj)
+			}
+		}
+	}
 }
 
 func (w *tmbomWriter) dataSets() []tmbomDataSet {
@@ -648,7 +681,14 @@ var (
 )
 
 func (w *tmbomWriter) threats(personaOf map[string]string, personas *[]tmbomPersona) ([]tmbomThreat, []tmbomRisk, []tmbomControl) {
-	threats, risks, controls := []tmbomThreat{}, []tmbomRisk{}, []tmbomControl{}
+	// Each list is made its full size at once: grown by append, a
+	// 100,000-threat export made five times as much of each.
+	mitigations := 0
+	for _, t := range w.m.Threats {
+		mitigations += len(t.Mitigations)
+	}
+	threats, risks := make([]tmbomThreat, 0, len(w.m.Threats)), make([]tmbomRisk, 0, len(w.m.Threats))
+	controls := make([]tmbomControl, 0, mitigations)
 	controlAt := map[string]int{}
 	unattributed := ""
 	for _, t := range w.m.Threats {
@@ -725,15 +765,13 @@ func (w *tmbomWriter) threats(personaOf map[string]string, personas *[]tmbomPers
 	// order import gives each threat's mitigations.
 	rank := map[string]int{}
 	orig, _ := w.ext.Document["controls"].([]any)
-	for i, c := range orig {
-		if o, ok := c.(map[string]any); ok {
-			if n, ok := o["symbolic_name"].(string); ok {
-				if _, dup := rank[n]; !dup {
-					rank[n] = i
-				}
+	w.eachKept(orig, func(i int, o map[string]any) {
+		if n, ok := o["symbolic_name"].(string); ok {
+			if _, dup := rank[n]; !dup {
+				rank[n] = i
 			}
 		}
-	}
+	})
 	slices.SortStableFunc(controls, func(a, b tmbomControl) int {
 		ra, oka := rank[a.Sym]
 		rb, okb := rank[b.Sym]
