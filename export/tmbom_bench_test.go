@@ -3,7 +3,6 @@ package export_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/export"
@@ -69,33 +68,5 @@ func BenchmarkImportTMBOM100k(b *testing.B) {
 // ExportTMBOMImported100k -benchtime 1x; it is never part of a plain test
 // run.
 func BenchmarkExportTMBOMImported100k(b *testing.B) {
-	data, err := export.TMBOM(scaleModel(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := export.ImportForeign(data, "scale.tm-bom.json", export.FormatTMBOM, interopNow)
-	if err != nil {
-		b.Fatal(err)
-	}
-	data = nil
-	b.Run("export", func(b *testing.B) {
-		b.ReportAllocs()
-		stop := peakHeap(b)
-		for b.Loop() {
-			if _, err := export.TMBOM(m); err != nil {
-				b.Fatal(err)
-			}
-		}
-		stop()
-	})
-	b.Run("stream", func(b *testing.B) {
-		b.ReportAllocs()
-		stop := peakHeap(b)
-		for b.Loop() {
-			if err := export.WriteTMBOM(io.Discard, m); err != nil {
-				b.Fatal(err)
-			}
-		}
-		stop()
-	})
+	benchExportOfImport(b, export.FormatTMBOM, "scale.tm-bom.json", export.TMBOM, export.WriteTMBOM)
 }
