@@ -1,10 +1,10 @@
 package export
 
 import (
-	"strings"
 	"time"
 
 	"github.com/threatdeck/threatdeck/internal/jsonread"
+	"github.com/threatdeck/threatdeck/internal/textchunk"
 	"github.com/threatdeck/threatdeck/model"
 )
 
@@ -27,7 +27,7 @@ import (
 // fastParts decodes data into the parts of a threatdeck document, with
 // the schema it names; ok is false when it cannot say.
 func fastParts(data []byte) (pt *parts, schema string, ok bool) {
-	r := fastReader{Reader: jsonread.Reader{B: data}, keys: fastKeys()}
+	r := fastReader{Reader: jsonread.Reader{B: data}, keys: fastKeys(), text: textchunk.Chunks{Size: textChunk}}
 	pt = &parts{}
 	var seen [2]bool
 	ok = r.object(1, func(key string) bool {
@@ -59,7 +59,7 @@ func fastParts(data []byte) (pt *parts, schema string, ok bool) {
 type fastReader struct {
 	jsonread.Reader
 	keys map[string]string // fastKeys
-	text strings.Builder   // the current chunk of texts
+	text textchunk.Chunks  // the texts, cut from shared chunks of textChunk bytes
 	// The threats' string lists and mitigations are cut from slabs, with
 	// their capacity capped so an append copies: a list of its own for
 	// each of 10,000 threats was a third of the reader's time.
@@ -70,22 +70,12 @@ type fastReader struct {
 // textChunk is the size of the chunks strings are copied into.
 const textChunk = 16 << 10
 
-// string returns b as a string, copied into the current chunk when it
-// fits. A chunk's earlier strings stay valid: a Builder only appends.
+// string returns b as a string, cut from the current chunk of texts.
 func (r *fastReader) string(b []byte) string {
-	switch {
-	case len(b) == 0:
+	if len(b) == 0 {
 		return ""
-	case len(b) > textChunk/8:
-		return string(b)
 	}
-	if r.text.Cap()-r.text.Len() < len(b) {
-		r.text = strings.Builder{}
-		r.text.Grow(textChunk)
-	}
-	start := r.text.Len()
-	r.text.Write(b)
-	return r.text.String()[start:]
+	return r.text.String(b)
 }
 
 // fastKeys are the member names of the objects fastReader reads itself:
