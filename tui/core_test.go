@@ -557,6 +557,33 @@ func TestPasteIsCleaned(t *testing.T) {
 	}
 }
 
+// A terminal sends a paste's line breaks as CR: a multi-line field keeps
+// them as lines, a one-line field makes them spaces, and none is lost.
+func TestPastedLineBreaks(t *testing.T) {
+	for _, tc := range []struct {
+		name, paste, name2, desc string
+	}{
+		{"cr", "one\rtwo", "one two", "one\ntwo"},
+		{"crlf", "one\r\ntwo", "one two", "one\ntwo"},
+		{"lf", "one\ntwo", "one two", "one\ntwo"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, nil, nil)
+			h.seed(fixtureModel(t))
+			h.goTo(StepAssets)
+			h.press("a")
+			h.send(tea.PasteMsg{Content: tc.paste})
+			h.press("tab")
+			h.send(tea.PasteMsg{Content: tc.paste})
+			h.press("ctrl+s")
+			got := h.stored().Assets[2]
+			if got.Name != tc.name2 || got.Description != tc.desc {
+				t.Fatalf("stored name %q, description %q; want %q, %q", got.Name, got.Description, tc.name2, tc.desc)
+			}
+		})
+	}
+}
+
 // NO_COLOR turns colour off but keeps the layout and a visible cursor.
 func TestNoColorEnvironment(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")

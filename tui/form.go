@@ -405,7 +405,7 @@ func (f *form) Update(msg tea.Msg) (formEvent, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		// Pasted text can carry escape sequences; only clean text enters.
-		msg.Content = model.CleanText(msg.Content)
+		msg.Content = model.CleanText(pasteLines(msg.Content))
 		switch fl.kind {
 		case fieldText:
 			msg.Content = safeLine(msg.Content)

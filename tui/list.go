@@ -202,7 +202,7 @@ func (l *list) Update(msg tea.Msg) bool {
 		return false
 	case tea.PasteMsg:
 		if l.filtering {
-			l.filter.SetValue(l.filter.Value() + typedText(msg.Content))
+			l.filter.SetValue(l.filter.Value() + typedText(pasteLines(msg.Content)))
 			l.query = l.filter.Value()
 			l.refilter()
 			return true

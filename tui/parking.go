@@ -54,7 +54,7 @@ func (p *parkPrompt) Update(msg tea.Msg) tea.Cmd {
 		p.err = msg.Err.Error()
 		return nil
 	case tea.PasteMsg:
-		msg.Content = safeLine(msg.Content)
+		msg.Content = safeLine(pasteLines(msg.Content))
 		var cmd tea.Cmd
 		p.input, cmd = p.input.Update(msg)
 		return cmd

@@ -279,7 +279,7 @@ func (p *threatsPage) updateTyping(msg tea.Msg) tea.Cmd {
 	f := p.idx.filter
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		f.text += typedText(msg.Content)
+		f.text += typedText(pasteLines(msg.Content))
 	case tea.KeyPressMsg:
 		fk := p.s.keys.Filter
 		switch {
