@@ -568,40 +568,32 @@ func (c *cli) checkCmd() *cobra.Command {
 				return usageError{err}
 			}
 			opts.Now = clock() // an acceptance past its review-by date fails
-			var m *model.Model
-			var src export.CheckSource
+			// The model is checked and the outcome written while its
+			// file or workbook is still open: its texts may be their own
+			// bytes (export.ReadModelFile, readModel).
+			var findings []model.Finding
+			check := func(m *model.Model, src export.CheckSource) error {
+				findings = model.Check(m, opts)
+				return export.WriteCheck(c.stdout, m, opts, findings, strings.ToLower(flags.Format), src, versionString())
+			}
 			if isModelFile(a[0]) {
-				data, err := os.ReadFile(a[0])
-				if err != nil {
-					return fmt.Errorf("cannot read %s: %w", a[0], unwrapPath(err))
-				}
-				if m, err = export.Import(data, a[0]); err != nil {
-					return err
-				}
-				src = export.CheckSource{Path: a[0], Data: data}
-			} else {
-				// The model is checked while the workbook is still open:
-				// its texts may be the workbook's own bytes (readModel).
-				var findings []model.Finding
-				found := false
-				if err := c.withStore(true, func(s workbook) error {
-					return readModel(s, a[0], func(m *model.Model) error {
-						found = true
-						findings = model.Check(m, opts)
-						return export.WriteCheck(c.stdout, m, opts, findings, strings.ToLower(flags.Format), src, versionString())
-					})
-				}); err != nil {
-					if !found && looksLikeFile(a[0]) {
-						// "check docs/threat-model.json" in CI with the file
-						// missing: say so, not that the workbook is empty.
-						return fmt.Errorf("cannot read %s: no such file (and no model of that name in the workbook)", a[0])
-					}
+				if err := export.ReadModelFile(a[0], check); err != nil {
 					return err
 				}
 				return export.CheckResult(findings)
 			}
-			findings := model.Check(m, opts)
-			if err := export.WriteCheck(c.stdout, m, opts, findings, strings.ToLower(flags.Format), src, versionString()); err != nil {
+			found := false
+			if err := c.withStore(true, func(s workbook) error {
+				return readModel(s, a[0], func(m *model.Model) error {
+					found = true
+					return check(m, export.CheckSource{})
+				})
+			}); err != nil {
+				if !found && looksLikeFile(a[0]) {
+					// "check docs/threat-model.json" in CI with the file
+					// missing: say so, not that the workbook is empty.
+					return fmt.Errorf("cannot read %s: no such file (and no model of that name in the workbook)", a[0])
+				}
 				return err
 			}
 			return export.CheckResult(findings)
