@@ -286,10 +286,15 @@ func buildModel(pt *parts) (*model.Model, error) {
 	// all of them was most of an import's validation.
 	sc := scratch()
 	links := newLinkIndex(m)
-	m.Threats = make([]model.Threat, 0, len(threats))
-	for i, t := range threats {
+	// The decoded threats are built where they are, into the front of
+	// their own list (each is taken out before its place can be reused):
+	// a second list of 10,000 threats and a copy of every list of
+	// mitigations were a tenth of the memory a check of a file touched.
+	m.Threats = threats[:0]
+	for i := range threats {
+		t := threats[i]
 		links.scratch(sc, &t)
-		if t, err := sc.BuildThreat(t, now); v.at(root+".threats", i, err) {
+		if err := sc.BuildOwnThreat(&t, now); v.at(root+".threats", i, err) {
 			m.Threats = append(m.Threats, t)
 		}
 	}
