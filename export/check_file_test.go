@@ -44,11 +44,11 @@ func TestReadModelFile(t *testing.T) {
 		{"hostile-raw.json", []byte("{\"schema\":\"threatdeck/1\",\"model\":{\"overview\":{\"title\":\"T\u202eX\"},\"threats\":[{\"id\":\"T-001\",\"title\":\"\u2066A\u0085B\",\"category\":\"Spoofing\"}]}}")},
 	}
 	for _, c := range cases {
+		path := filepath.Join(dir, c.name)
+		if err := os.WriteFile(path, c.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join(dir, c.name)
-			if err := os.WriteFile(path, c.data, 0o600); err != nil {
-				t.Fatal(err)
-			}
 			want, wantErr := Import(c.data, path)
 			called := false
 			err := ReadModelFile(path, func(m *model.Model, src CheckSource) error {
