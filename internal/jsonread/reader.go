@@ -23,14 +23,13 @@ type Reader struct {
 
 // Space skips JSON white space.
 func (r *Reader) Space() {
-	for r.I < len(r.B) {
-		switch r.B[r.I] {
-		case ' ', '\t', '\n', '\r':
-			r.I++
-		default:
-			return
-		}
+	// The cursor is kept in a local: stepping r.I itself stored and
+	// loaded it, and the slice, at every byte.
+	b, i := r.B, r.I
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+		i++
 	}
+	r.I = i
 }
 
 // Next skips space and consumes c if it comes next.
@@ -73,15 +72,18 @@ func (r *Reader) Object(field func(key []byte) bool) bool {
 		if !r.Next('"') {
 			return false
 		}
-		start := r.I
-		for r.I < len(r.B) && r.B[r.I] != '"' && r.B[r.I] != '\\' && r.B[r.I] >= 0x20 && r.B[r.I] < 0x80 {
-			r.I++
+		// In locals, as in Space.
+		b, start := r.B, r.I
+		i := start
+		for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] >= 0x20 && b[i] < 0x80 {
+			i++
 		}
-		if r.I >= len(r.B) || r.B[r.I] != '"' {
+		r.I = i
+		if i >= len(b) || b[i] != '"' {
 			return false
 		}
-		key := r.B[start:r.I]
-		r.I++
+		key := b[start:i]
+		r.I = i + 1
 		if !r.Next(':') || !field(key) {
 			return false
 		}
