@@ -113,3 +113,58 @@ func TestBatchImport(t *testing.T) {
 		})
 	}
 }
+
+// batchFile, check's for a model file, sizes the collector's limit from
+// the file as batchSized does from the workbook, keeps batchGCPercent for
+// a large file and when there is no regular file, and restores both
+// settings after.
+func TestBatchFile(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "model.json")
+	if err := os.WriteFile(small, make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	large := filepath.Join(dir, "large.json")
+	if err := os.WriteFile(large, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(large, 100<<20); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		file      string
+		gcPercent int
+		limit     int64
+	}{
+		{"sized from the file", small, -1, sizedLimitBase + sizedLimitPerByte<<20},
+		{"a large file", large, batchGCPercent, math.MaxInt64},
+		{"a directory", dir, batchGCPercent, math.MaxInt64},
+		{"no file", filepath.Join(dir, "missing.json"), batchGCPercent, math.MaxInt64},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			beforeGC, beforeLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+			t.Cleanup(func() { debug.SetGCPercent(beforeGC); debug.SetMemoryLimit(beforeLimit) })
+			var gc int
+			var limit int64
+			err := batchFile(func(*cobra.Command, []string) error {
+				gc = debug.SetGCPercent(-1)
+				debug.SetGCPercent(gc)
+				limit = debug.SetMemoryLimit(-1)
+				return nil
+			})(nil, []string{tc.file})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gc != tc.gcPercent || limit != tc.limit {
+				t.Errorf("while running: GC percent %d, memory limit %d; want %d, %d", gc, limit, tc.gcPercent, tc.limit)
+			}
+			if gc := debug.SetGCPercent(100); gc != 100 {
+				t.Errorf("GC percent after: %d, want 100 restored", gc)
+			}
+			if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+				t.Errorf("memory limit after: %d, want none restored", l)
+			}
+		})
+	}
+}

@@ -604,8 +604,9 @@ func (c *cli) checkCmd() *cobra.Command {
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
 	// A model in the workbook is loaded as export loads it (batchSized:
 	// at 400 percent the collector still ran once during the load, and
-	// stopped its decoders to do it); a file is imported, as import does.
-	sized, file := c.batchSized(cmd.RunE), batch(batchGCPercent, cmd.RunE)
+	// stopped its decoders to do it); a file likewise, sized from the file
+	// (batchFile).
+	sized, file := c.batchSized(cmd.RunE), batchFile(cmd.RunE)
 	cmd.RunE = func(cmd *cobra.Command, a []string) error {
 		if len(a) == 1 && isModelFile(a[0]) {
 			return file(cmd, a)
