@@ -62,11 +62,7 @@ func TestReadModel(t *testing.T) {
 					if !reflect.DeepEqual(got, want) {
 						t.Errorf("ReadModel(%q) differs from Find", ref)
 					}
-					data := uintptr(s.db.Info().Data)
-					mapped := func(text string) bool {
-						p := uintptr(unsafe.Pointer(unsafe.StringData(text)))
-						return p >= data && p < data+uintptr(mapSize(s))
-					}
+					mapped := func(text string) bool { return mappedIn(s, text) }
 					th := got.Threats[len(got.Threats)-1]
 					if !mapped(th.Title) || !mapped(th.Description) || !mapped(th.Mitigations[0].Description) || !mapped(th.Assets[0]) {
 						t.Errorf("the plain texts of %s are copies, not the workbook's bytes", th.ID)
@@ -79,6 +75,22 @@ func TestReadModel(t *testing.T) {
 				if err != nil || calls != 1 {
 					t.Fatalf("ReadModel(%q) = %v after %d calls of read", ref, err, calls)
 				}
+			}
+			// Above borrowMax the texts are copies, as Find makes them.
+			oldMax := borrowMax
+			borrowMax = 1
+			err = s.ReadModel(id, func(got *model.Model) error {
+				if !reflect.DeepEqual(got, want) {
+					t.Error("ReadModel of a large workbook differs from Find")
+				}
+				if th := got.Threats[len(got.Threats)-1]; mappedIn(s, th.Title) || mappedIn(s, th.Assets[0]) {
+					t.Errorf("the texts of %s in a large workbook point into the map", th.ID)
+				}
+				return nil
+			})
+			borrowMax = oldMax
+			if err != nil {
+				t.Fatal(err)
 			}
 			stop := errors.New("stop")
 			if err := s.ReadModel(id, func(*model.Model) error { return stop }); err != stop {
@@ -97,6 +109,13 @@ func TestReadModel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mappedIn reports whether text's bytes are in s's memory map of the file.
+func mappedIn(s *Store, text string) bool {
+	data := uintptr(s.db.Info().Data)
+	p := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	return p >= data && p < data+uintptr(mapSize(s))
 }
 
 // mapSize is the length of s's memory map of the file.
