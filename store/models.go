@@ -227,7 +227,9 @@ func (s *Store) Find(ref string) (*model.Model, error) {
 // the workbook's own bytes, in bbolt's read-only memory map, which a
 // read transaction keeps in place. So the model and every string in it
 // are valid only until read returns: read must not keep any of it, hand
-// it to a goroutine that outlives it, or edit it. A fault reading the map
+// it to a goroutine that outlives it, or edit it, nor write to this
+// workbook (a write that grows the file waits for the read transaction to
+// end, which waits for read). A fault reading the map
 // (the file cut short under the lock by something else) is a
 // *CorruptError, as in any load. Texts that need unescaping are copied as
 // Find copies them, and records the fast decoder does not read are
