@@ -16,19 +16,9 @@ import (
 // no file to size it from, and restores both settings after.
 func TestBatchSized(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "workbook.db")
-	if err := os.WriteFile(db, make([]byte, 1<<20), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	// A 100,000-threat workbook is about 100 MB: sized as a small one is,
 	// its export would run 1.2 GB before collecting.
-	large := filepath.Join(dir, "large.db")
-	if err := os.WriteFile(large, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(large, 100<<20); err != nil {
-		t.Fatal(err)
-	}
+	db, large := sizedFiles(t, dir, ".db")
 	for _, tc := range []struct {
 		name      string
 		db        string
@@ -40,28 +30,10 @@ func TestBatchSized(t *testing.T) {
 		{"no workbook", filepath.Join(dir, "missing.db"), batchGCPercent, math.MaxInt64},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			beforeGC, beforeLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
-			t.Cleanup(func() { debug.SetGCPercent(beforeGC); debug.SetMemoryLimit(beforeLimit) })
 			c := &cli{db: tc.db}
-			var gc int
-			var limit int64
-			err := c.batchSized(func(*cobra.Command, []string) error {
-				gc = debug.SetGCPercent(-1)
-				debug.SetGCPercent(gc)
-				limit = debug.SetMemoryLimit(-1)
-				return nil
-			})(nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			gc, limit := gcWhile(t, func(run func(*cobra.Command, []string) error) error { return c.batchSized(run)(nil, nil) })
 			if gc != tc.gcPercent || limit != tc.limit {
 				t.Errorf("while running: GC percent %d, memory limit %d; want %d, %d", gc, limit, tc.gcPercent, tc.limit)
-			}
-			if gc := debug.SetGCPercent(100); gc != 100 {
-				t.Errorf("GC percent after: %d, want 100 restored", gc)
-			}
-			if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
-				t.Errorf("memory limit after: %d, want none restored", l)
 			}
 		})
 	}
@@ -112,4 +84,75 @@ func TestBatchImport(t *testing.T) {
 			}
 		})
 	}
+}
+
+// batchFile, check's for a model file, sizes the collector's limit from
+// the file as batchSized does from the workbook, keeps batchGCPercent for
+// a large file and when there is no regular file, and restores both
+// settings after.
+func TestBatchFile(t *testing.T) {
+	dir := t.TempDir()
+	small, large := sizedFiles(t, dir, ".json")
+	for _, tc := range []struct {
+		name      string
+		file      string
+		gcPercent int
+		limit     int64
+	}{
+		{"sized from the file", small, -1, sizedLimitBase + sizedLimitPerByte<<20},
+		{"a large file", large, batchGCPercent, math.MaxInt64},
+		{"a directory", dir, batchGCPercent, math.MaxInt64},
+		{"no file", filepath.Join(dir, "missing.json"), batchGCPercent, math.MaxInt64},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gc, limit := gcWhile(t, func(run func(*cobra.Command, []string) error) error {
+				return batchFile(run)(nil, []string{tc.file})
+			})
+			if gc != tc.gcPercent || limit != tc.limit {
+				t.Errorf("while running: GC percent %d, memory limit %d; want %d, %d", gc, limit, tc.gcPercent, tc.limit)
+			}
+		})
+	}
+}
+
+// gcWhile calls start with a RunE that notes the collector's percent and
+// memory limit while it runs, from 100 percent and no limit, and checks
+// that both are restored after.
+func gcWhile(t *testing.T, start func(run func(*cobra.Command, []string) error) error) (gc int, limit int64) {
+	t.Helper()
+	beforeGC, beforeLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(beforeGC); debug.SetMemoryLimit(beforeLimit) })
+	err := start(func(*cobra.Command, []string) error {
+		gc = debug.SetGCPercent(-1)
+		debug.SetGCPercent(gc)
+		limit = debug.SetMemoryLimit(-1)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := debug.SetGCPercent(100); after != 100 {
+		t.Errorf("GC percent after: %d, want 100 restored", after)
+	}
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		t.Errorf("memory limit after: %d, want none restored", l)
+	}
+	return gc, limit
+}
+
+// sizedFiles makes a file of 1 MiB and a sparse one of 100 MiB in dir,
+// named with ext.
+func sizedFiles(t *testing.T, dir, ext string) (small, large string) {
+	t.Helper()
+	small, large = filepath.Join(dir, "small"+ext), filepath.Join(dir, "large"+ext)
+	if err := os.WriteFile(small, make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(large, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(large, 100<<20); err != nil {
+		t.Fatal(err)
+	}
+	return small, large
 }

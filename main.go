@@ -419,62 +419,65 @@ func (c *cli) exportCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			var m *model.Model
-			if err := c.withStore(true, func(s workbook) (err error) {
-				m, err = s.Find(a[0])
-				if err == nil {
+			// The model is written out while the workbook is still open:
+			// its texts may be the workbook's own bytes (readModel).
+			return c.withStore(true, func(s workbook) error {
+				return readModel(s, a[0], func(m *model.Model) error {
 					warnDamaged(cmd, s)
-				}
-				return err
-			}); err != nil {
-				return err
-			}
-			failed := func(err error) error { return fmt.Errorf("cannot export model %s: %w", m.ID, err) }
-			toStdout := out == "" || out == "-"
-			switch {
-			case toStdout && f.Stream != nil:
-				// Streamed to stdout as it is made, as into a file: the
-				// document is never whole in memory. A problem with the
-				// document is reported after what was written; a failed
-				// write as itself.
-				return streamOut(c.stdout, func(w io.Writer) error {
-					if err := f.Stream(w, m); err != nil {
-						return failed(err)
-					}
-					return nil
+					return c.writeExport(m, f, out)
 				})
-			case !toStdout && f.Stream != nil:
-				// Written into the temporary file as it is made: the
-				// document is never whole in memory.
-				if err := export.WriteFileFrom(out, func(w io.Writer) error {
-					if err := f.Stream(w, m); err != nil {
-						return failed(err)
-					}
-					return nil
-				}); err != nil {
-					return err
-				}
-			default:
-				data, err := f.Export(m)
-				if err != nil {
-					return failed(err)
-				}
-				if toStdout {
-					_, err = c.stdout.Write(data)
-					return err
-				}
-				if err := export.WriteFile(out, data); err != nil {
-					return err
-				}
-			}
-			_, err = fmt.Fprintf(c.stdout, "Exported model %s to %s\n", m.ID, out)
-			return err
+			})
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", export.OrList(export.ExportNames()))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of stdout")
 	cmd.RunE = c.batchSized(cmd.RunE)
 	return cmd
+}
+
+// writeExport writes m in format f to the file out, or to stdout when out
+// is "" or "-".
+func (c *cli) writeExport(m *model.Model, f export.FormatSpec, out string) error {
+	failed := func(err error) error { return fmt.Errorf("cannot export model %s: %w", m.ID, err) }
+	toStdout := out == "" || out == "-"
+	switch {
+	case toStdout && f.Stream != nil:
+		// Streamed to stdout as it is made, as into a file: the
+		// document is never whole in memory. A problem with the
+		// document is reported after what was written; a failed
+		// write as itself.
+		return streamOut(c.stdout, func(w io.Writer) error {
+			if err := f.Stream(w, m); err != nil {
+				return failed(err)
+			}
+			return nil
+		})
+	case !toStdout && f.Stream != nil:
+		// Written into the temporary file as it is made: the
+		// document is never whole in memory.
+		if err := export.WriteFileFrom(out, func(w io.Writer) error {
+			if err := f.Stream(w, m); err != nil {
+				return failed(err)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	default:
+		data, err := f.Export(m)
+		if err != nil {
+			return failed(err)
+		}
+		if toStdout {
+			_, err = c.stdout.Write(data)
+			return err
+		}
+		if err := export.WriteFile(out, data); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(c.stdout, "Exported model %s to %s\n", m.ID, out)
+	return err
 }
 
 func (c *cli) importCmd() *cobra.Command {
@@ -565,30 +568,32 @@ func (c *cli) checkCmd() *cobra.Command {
 				return usageError{err}
 			}
 			opts.Now = clock() // an acceptance past its review-by date fails
-			var m *model.Model
-			var src export.CheckSource
+			// The model is checked and the outcome written while its
+			// file or workbook is still open: its texts may be their own
+			// bytes (export.ReadModelFile, readModel).
+			var findings []model.Finding
+			check := func(m *model.Model, src export.CheckSource) error {
+				findings = model.Check(m, opts)
+				return export.WriteCheck(c.stdout, m, opts, findings, strings.ToLower(flags.Format), src, versionString())
+			}
 			if isModelFile(a[0]) {
-				data, err := os.ReadFile(a[0])
-				if err != nil {
-					return fmt.Errorf("cannot read %s: %w", a[0], unwrapPath(err))
-				}
-				if m, err = export.Import(data, a[0]); err != nil {
+				if err := export.ReadModelFile(a[0], check); err != nil {
 					return err
 				}
-				src = export.CheckSource{Path: a[0], Data: data}
-			} else if err := c.withStore(true, func(s workbook) (err error) {
-				m, err = s.Find(a[0])
-				return err
+				return export.CheckResult(findings)
+			}
+			found := false
+			if err := c.withStore(true, func(s workbook) error {
+				return readModel(s, a[0], func(m *model.Model) error {
+					found = true
+					return check(m, export.CheckSource{})
+				})
 			}); err != nil {
-				if looksLikeFile(a[0]) {
+				if !found && looksLikeFile(a[0]) {
 					// "check docs/threat-model.json" in CI with the file
 					// missing: say so, not that the workbook is empty.
 					return fmt.Errorf("cannot read %s: no such file (and no model of that name in the workbook)", a[0])
 				}
-				return err
-			}
-			findings := model.Check(m, opts)
-			if err := export.WriteCheck(c.stdout, m, opts, findings, strings.ToLower(flags.Format), src, versionString()); err != nil {
 				return err
 			}
 			return export.CheckResult(findings)
@@ -599,8 +604,9 @@ func (c *cli) checkCmd() *cobra.Command {
 	cmd.Flags().StringVar(&flags.Format, "format", "text", "output: text, json or sarif")
 	// A model in the workbook is loaded as export loads it (batchSized:
 	// at 400 percent the collector still ran once during the load, and
-	// stopped its decoders to do it); a file is imported, as import does.
-	sized, file := c.batchSized(cmd.RunE), batch(batchGCPercent, cmd.RunE)
+	// stopped its decoders to do it); a file likewise, sized from the file
+	// (batchFile).
+	sized, file := c.batchSized(cmd.RunE), batchFile(cmd.RunE)
 	cmd.RunE = func(cmd *cobra.Command, a []string) error {
 		if len(a) == 1 && isModelFile(a[0]) {
 			return file(cmd, a)

@@ -16,6 +16,12 @@ import (
 // largest limit is refused before anything else is read. It never panics:
 // a panic in an importer is reported as an error.
 func Import(data []byte, name string) (*model.Model, error) {
+	return importDetected(data, name, false)
+}
+
+// importDetected is Import; inPlace reads a threatdeck JSON document's
+// texts in place (see parseJSON), for ReadModelFile.
+func importDetected(data []byte, name string, inPlace bool) (*model.Model, error) {
 	if name == "" {
 		name = "input"
 	}
@@ -33,6 +39,9 @@ func Import(data []byte, name string) (*model.Model, error) {
 		}
 		titles = append(titles, f.Title)
 		if detected(f, p) {
+			if inPlace && f.Name == FormatThreatdeck {
+				f.Import = importNativeInPlace
+			}
 			return importWith(f, data, name)
 		}
 	}
@@ -69,6 +78,11 @@ func detected(f FormatSpec, p *Probe) (ok bool) {
 func importWith(f FormatSpec, data []byte, name string) (m *model.Model, err error) {
 	defer func() {
 		if p := recover(); p != nil {
+			if _, fault := p.(interface{ Addr() uintptr }); fault {
+				// A fault reading a mapped file (ReadModelFile) is
+				// not the importer's: its reader reports it.
+				panic(p)
+			}
 			m, err = nil, fmt.Errorf("%s: could not be read as %s (internal error: %v); please report this with the file", name, f.Title, p)
 		}
 	}()
@@ -78,6 +92,15 @@ func importWith(f FormatSpec, data []byte, name string) (m *model.Model, err err
 // importNative is the format table's importer of threatdeck JSON.
 func importNative(data []byte, name string) (*model.Model, error) {
 	m, err := ParseJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
+}
+
+// importNativeInPlace is importNative reading texts in place (parseJSON).
+func importNativeInPlace(data []byte, name string) (*model.Model, error) {
+	m, err := parseJSON(data, true)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

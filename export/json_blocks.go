@@ -2,6 +2,7 @@ package export
 
 import (
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -72,6 +73,10 @@ func (w *jsonWriter) blocks(n, per, workers int, elem func(bw *jsonWriter, i int
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			// A fault reading the model (its texts may be a workbook's
+			// memory map: store.ReadModel) is a panic, as in the
+			// caller's goroutine, which raises it again.
+			debug.SetPanicOnFault(true)
 			for {
 				buf := <-free
 				k := int(next.Add(1)) - 1

@@ -22,10 +22,14 @@ func strictParts(data []byte) (*parts, string, error) {
 
 // checkFastParts fails unless fastParts, whenever it takes a document,
 // gives exactly what decodeStrict gives, for a document within the depth
-// limit.
+// limit, with its texts copied and read in place alike.
 func checkFastParts(t *testing.T, data []byte) bool {
 	t.Helper()
-	pt, schema, ok := fastParts(data)
+	pt, schema, ok := fastParts(data, false)
+	inPlace, inPlaceSchema, inPlaceOK := fastParts(data, true)
+	if inPlaceOK != ok || inPlaceSchema != schema || !reflect.DeepEqual(inPlace, pt) {
+		t.Fatalf("fast path read in place (%v) differs from copying (%v):\n%.300s", inPlaceOK, ok, data)
+	}
 	if !ok {
 		return false
 	}

@@ -89,7 +89,13 @@ func jsonFail(path, format string, args ...any) error {
 // imported text is cleaned and every link is checked. Problems are reported
 // as a *JSONError naming the JSON path of each. It never panics. The model
 // has no workbook id; the store assigns one.
-func ParseJSON(data []byte) (*model.Model, error) {
+func ParseJSON(data []byte) (*model.Model, error) { return parseJSON(data, false) }
+
+// parseJSON is ParseJSON; inPlace makes the texts the fast path reads
+// without unescaping strings over data itself rather than copies (and
+// cleaning keeps a text that is clean as it is): the model is then valid
+// only while data is, which ReadModelFile sees to.
+func parseJSON(data []byte, inPlace bool) (*model.Model, error) {
 	if len(data) > MaxJSONBytes {
 		return nil, jsonFail("", "the document is larger than %d MiB, the most threatdeck imports", MaxJSONBytes>>20)
 	}
@@ -99,7 +105,7 @@ func ParseJSON(data []byte) (*model.Model, error) {
 	// A document in the shape JSON writes is read by the fast path
 	// (json_fast.go); anything it cannot take is read below, which also
 	// says what is wrong.
-	if pt, schema, ok := fastParts(data); ok && schema == Schema {
+	if pt, schema, ok := fastParts(data, inPlace); ok && schema == Schema {
 		if err := checkParts(pt, "model"); err != nil {
 			return nil, err
 		}

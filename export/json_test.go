@@ -173,6 +173,9 @@ func TestParseJSONErrors(t *testing.T) {
 		{"duplicate id", damagedDoc(t, func(_, m map[string]any) {
 			m["assets"] = append(m["assets"].([]any), map[string]any{"id": "AS-001", "name": "Again"})
 		}), `model.assets[1].id: asset id "AS-001" is used twice (also model.assets[0])`},
+		{"duplicate mitigation id", damagedDoc(t, func(_, m map[string]any) {
+			threat0(m)["mitigations"] = []any{map[string]any{"id": "M-007", "description": "a"}, map[string]any{"id": "AS-001", "description": "b"}, map[string]any{"id": "M-007", "description": "c"}}
+		}), `model.threats[0].mitigations[2].id: mitigation id "M-007" is used twice (also model.threats[0].mitigations[0])`},
 		{"unknown field", damagedDoc(t, func(_, m map[string]any) { threat0(m)["severity"] = "high" }), `model.threats[0]: unknown field "severity" (not part of threatdeck/1)`},
 		{"bad time", damagedDoc(t, func(_, m map[string]any) { m["overview"].(map[string]any)["created"] = "yesterday" }), "model.overview: not a valid time"},
 		{"long name", damagedDoc(t, func(_, m map[string]any) { m["assets"].([]any)[0].(map[string]any)["name"] = strings.Repeat("n", 201) }), "model.assets[0].name: is 201 characters long; the limit is 200"},

@@ -3,6 +3,7 @@ package export
 import (
 	"io"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -81,6 +82,11 @@ func (r *report) render() {
 	done := make(chan struct{})
 	var failure any
 	go func() {
+		// The model's texts may be a workbook's memory map
+		// (store.ReadModel), whose reader turns a fault on it into a
+		// panic (store's guard): so must this half, whose panic the
+		// caller's goroutine raises again below.
+		debug.SetPanicOnFault(true)
 		defer func() {
 			// A panic belongs to the caller's goroutine, as in one pass.
 			failure = recover()

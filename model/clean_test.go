@@ -73,3 +73,22 @@ func FuzzCleanText(f *testing.F) {
 		}
 	})
 }
+
+// isPlain takes exactly the strings of printable ASCII, newline and tab,
+// for every byte value in every position of strings up to three words.
+func TestIsPlainEveryByte(t *testing.T) {
+	plain := func(c byte) bool { return c == '\n' || c == '\t' || c >= 0x20 && c < 0x7f }
+	for n := 1; n <= 24; n++ {
+		for pos := 0; pos < n; pos++ {
+			for c := 0; c < 256; c++ {
+				for _, fill := range []byte{'a', ' ', '~', '\n'} {
+					b := []byte(strings.Repeat(string(fill), n))
+					b[pos] = byte(c)
+					if got := isPlain(string(b)); got != plain(byte(c)) {
+						t.Fatalf("isPlain(%q) = %v", b, got)
+					}
+				}
+			}
+		}
+	}
+}

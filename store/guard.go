@@ -83,7 +83,7 @@ func storeMethod(fn string) string {
 // doings describes the Store's operations in messages.
 var doings = map[string]string{
 	"Create": "saving a new model", "Commit": "saving a change", "Delete": "deleting a model",
-	"Load": "loading a model", "List": "listing the models", "Find": "finding a model",
+	"Load": "loading a model", "List": "listing the models", "Find": "finding a model", "ReadModel": "reading a model",
 	"Position": "reading the last position", "SetPosition": "saving the position",
 	"ModelPosition": "reading a model's position", "Backup": "writing a backup",
 	"AddLibrary": "adding a team library", "RemoveLibrary": "removing a team library",

@@ -103,3 +103,23 @@ func TestSpecial(t *testing.T) {
 		}
 	}
 }
+
+// scan finds a control character and a byte past ASCII exactly, for
+// every byte value in every position of strings of every length up to
+// three words.
+func TestScan(t *testing.T) {
+	for n := 1; n <= 24; n++ {
+		for pos := 0; pos < n; pos++ {
+			for c := 0; c < 256; c++ {
+				for _, fill := range []byte{'a', ' ', '~', 0x7f} {
+					s := bytes.Repeat([]byte{fill}, n)
+					s[pos] = byte(c)
+					control, ascii := scan(s)
+					if control != (c < 0x20) || ascii != (c < 0x80) {
+						t.Fatalf("scan(%q) = %v, %v", s, control, ascii)
+					}
+				}
+			}
+		}
+	}
+}
