@@ -275,6 +275,10 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if !opts.ReadOnly && !fresh && s.damage.refusal() == nil {
+		if sum.top[string(bucketStaging)] {
+			// A staged create that did not finish (see bucketStaging).
+			s.dropStaging()
+		}
 		// Models written by a threatdeck that kept no tallies, or a
 		// migration, get theirs now, while the file is ours to write.
 		s.refreshTallies()
