@@ -264,6 +264,10 @@ func (s *Store) createStaged(p *pendingRecords, first []encoded, finish func(tx 
 		}
 		chunk = c.recs
 	}
+	// Every chunk is written (the encoder is done with the list, 90 bytes
+	// a record): only the big records are left, for the last transaction,
+	// whose commit holds each twice.
+	p.recs = nil
 	big, err := p.wait()
 	if err != nil {
 		return fail(err)
