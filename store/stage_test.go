@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -402,4 +403,42 @@ func TestHelperStagedKill(t *testing.T) {
 	}
 	_, err = s.Create(m)
 	t.Fatalf("the create returned (%v) instead of the child being killed", err)
+}
+
+// Staged creates running at once (two imports through a live host) each
+// have their own staging bucket: both models arrive whole, and the
+// staging bucket goes with the last of them.
+func TestConcurrentStagedCreates(t *testing.T) {
+	withChunk(t, 4<<10)
+	s := newStore(t)
+	want := recordsJSON(t, stagedModel(t))
+	ids := make([]string, 4)
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i := range ids {
+		m := stagedModel(t)
+		wg.Go(func() { ids[i], errs[i] = s.Create(m) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("create %d: %v", i, err)
+		}
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []string{"1", "2", "3", "4"}) {
+		t.Fatalf("ids %v", ids)
+	}
+	if hasStaging(t, s) {
+		t.Error("the staging bucket is left after every create finished")
+	}
+	for _, id := range ids {
+		m, err := s.Load(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(recordsJSON(t, m), want) {
+			t.Errorf("model %s differs from the one created", id)
+		}
+	}
 }
