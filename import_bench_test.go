@@ -7,14 +7,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/threatdeck/threatdeck/export"
+	"github.com/threatdeck/threatdeck/internal/peakmem"
 	"github.com/threatdeck/threatdeck/internal/scalemodel"
 )
 
@@ -56,12 +55,12 @@ func BenchmarkImport100k(b *testing.B) {
 				os.Remove(db)
 				debug.FreeOSMemory()
 				resetPeakRSS()
-				stop := sampleHeap()
+				sample := peakmem.Sample()
 				b.StartTimer()
 				var stderr bytes.Buffer
 				code := run([]string{"--db", db, "import", f.path}, nil, io.Discard, &stderr)
 				b.StopTimer()
-				heap = max(heap, stop())
+				heap = max(heap, float64(sample().InUse)/(1<<20))
 				rss = max(rss, peakRSS())
 				if code != exitOK {
 					b.Fatalf("import %s: exit %d: %s", f.name, code, stderr.String())
@@ -73,43 +72,6 @@ func BenchmarkImport100k(b *testing.B) {
 				b.ReportMetric(rss, "peak-RSS-MiB")
 			}
 		})
-	}
-}
-
-// sampleHeap samples the heap in use every millisecond until the returned
-// func is called, which returns the highest value in MiB.
-func sampleHeap() (stop func() float64) {
-	samples := []metrics.Sample{
-		{Name: "/memory/classes/heap/objects:bytes"},
-		{Name: "/memory/classes/heap/unused:bytes"},
-	}
-	read := func() uint64 {
-		metrics.Read(samples)
-		return samples[0].Value.Uint64() + samples[1].Value.Uint64()
-	}
-	var mu sync.Mutex
-	peak := read()
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				v := read()
-				mu.Lock()
-				peak = max(peak, v)
-				mu.Unlock()
-			}
-		}
-	})
-	return func() float64 {
-		close(done)
-		wg.Wait()
-		return float64(max(peak, read())) / (1 << 20)
 	}
 }
 

@@ -246,17 +246,7 @@ func TestStagedCreateFailureLeavesWorkbook(t *testing.T) {
 // bucket: read-only opens, listing, loading, backup and salvage look past
 // it, the open check passes, and the next writable open removes it.
 func TestKilledStagedCreate(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "w.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Create(richModel(t, "Kept")); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	before := readContents(t, path)
-	killedChild(t, path)
+	path, before := killedWorkbook(t)
 
 	ro, err := Open(path, Options{ReadOnly: true})
 	if err != nil {
@@ -309,16 +299,7 @@ func TestKilledStagedCreate(t *testing.T) {
 // A damaged staging bucket is damage like any other: the file is not
 // written any more, but every model in it still lists and loads.
 func TestDamagedStagingBucket(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "w.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Create(richModel(t, "Kept")); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	killedChild(t, path)
+	path, _ := killedWorkbook(t)
 	data := readFile(t, path)
 	at := bytes.Index(data, []byte("Staged by a child"))
 	if at < 0 {
@@ -328,7 +309,7 @@ func TestDamagedStagingBucket(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err = Open(path, Options{})
+	s, err := Open(path, Options{})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -348,8 +329,8 @@ func TestDamagedStagingBucket(t *testing.T) {
 	}
 }
 
-// contentsOf is readContents of an open store.
-func contentsOf(t *testing.T, s *Store) contents {
+// contentsOf reads every model of an open store.
+func contentsOf(t testing.TB, s *Store) contents {
 	t.Helper()
 	sums, err := s.List()
 	if err != nil {
@@ -364,6 +345,25 @@ func contentsOf(t *testing.T, s *Store) contents {
 		out[sum.ID] = recordsOf(m)
 	}
 	return out
+}
+
+// killedWorkbook is a workbook holding one model, "Kept", into which a
+// child was killed in the middle of a staged create (killedChild), with
+// the contents it had before.
+func killedWorkbook(t *testing.T) (string, contents) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "w.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(richModel(t, "Kept")); err != nil {
+		t.Fatal(err)
+	}
+	before := contentsOf(t, s)
+	s.Close()
+	killedChild(t, path)
+	return path, before
 }
 
 // killedChild runs a child that stages a large model into the workbook
