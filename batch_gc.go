@@ -55,16 +55,47 @@ const (
 func batchImport(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		percent := importGCPercent
-		if len(args) == 1 && args[0] != "-" {
-			if st, err := os.Stat(args[0]); err == nil && st.Mode().IsRegular() && st.Size() > importLargeFile {
-				percent = 100
-				limit := max(importMemoryLimit, importLimitPerByte*st.Size())
-				defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
-			}
+		if size := largeImport(args); size > 0 {
+			percent = 100
+			limit := max(importMemoryLimit, importLimitPerByte*size)
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 		}
 		return batch(percent, run)(cmd, args)
 	}
 }
+
+// largeImport returns the size of the file import's arguments name when it
+// is a regular file larger than importLargeFile, else 0.
+func largeImport(args []string) int64 {
+	if len(args) != 1 || args[0] == "-" {
+		return 0
+	}
+	st, err := os.Stat(args[0])
+	if err != nil || !st.Mode().IsRegular() || st.Size() <= importLargeFile {
+		return 0
+	}
+	return st.Size()
+}
+
+// releaseForCheck returns to the system what the parse of a large file
+// left to the collector, before import opens a workbook that exists: the
+// open check maps and reads the whole workbook (files up to 256 MB) while
+// the model is held, and the two added up. A TM-BOM import of 100,000
+// elements into a workbook of 71 MB peaked at 547-549 MB resident, and at
+// 480 (as into a new workbook) with this, at no CPU cost measured.
+func (c *cli) releaseForCheck(args []string) {
+	if largeImport(args) == 0 {
+		return
+	}
+	if p, err := c.path(); err == nil {
+		if st, err := os.Stat(p); err == nil && st.Size() > 0 {
+			freeOSMemory()
+		}
+	}
+}
+
+// freeOSMemory is debug.FreeOSMemory (a variable so a test can count it).
+var freeOSMemory = debug.FreeOSMemory
 
 // batch runs a one-shot command's RunE with the collector at percent,
 // restoring the previous setting after (the tests run commands in one

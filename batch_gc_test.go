@@ -130,3 +130,49 @@ func TestBatchImport(t *testing.T) {
 		})
 	}
 }
+
+// releaseForCheck returns the parse's garbage to the system only before
+// a large file's import opens a workbook that exists.
+func TestReleaseForCheck(t *testing.T) {
+	dir := t.TempDir()
+	large := filepath.Join(dir, "large.json")
+	if err := os.WriteFile(large, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(large, importLargeFile+1); err != nil {
+		t.Fatal(err)
+	}
+	small := filepath.Join(dir, "small.json")
+	if err := os.WriteFile(small, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	workbook, empty := filepath.Join(dir, "w.db"), filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(workbook, make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	old := freeOSMemory
+	freeOSMemory = func() { calls++ }
+	t.Cleanup(func() { freeOSMemory = old })
+	for _, tc := range []struct {
+		name, file, db string
+		want           int
+	}{
+		{"a large file into a workbook", large, workbook, 1},
+		{"a small file", small, workbook, 0},
+		{"stdin", "-", workbook, 0},
+		{"a new workbook", large, filepath.Join(dir, "new.db"), 0},
+		{"an empty workbook file", large, empty, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls = 0
+			(&cli{db: tc.db}).releaseForCheck([]string{tc.file})
+			if calls != tc.want {
+				t.Errorf("%d releases, want %d", calls, tc.want)
+			}
+		})
+	}
+}

@@ -509,6 +509,7 @@ func (c *cli) importCmd() *cobra.Command {
 				return err
 			}
 			warnImport(cmd.ErrOrStderr(), name, m)
+			c.releaseForCheck(a)
 			return c.create(m, "Imported "+a[0]+" as model")
 		},
 	}
