@@ -189,6 +189,11 @@ func encodeSealed(kind, key []byte, v any) ([]byte, error) {
 // then says what is wrong) and for text json.Marshal escapes (<, >, &,
 // U+2028, U+2029), which json.Compact keeps as it is.
 func sealRaw(kind, key []byte, raw json.RawMessage) ([]byte, bool) {
+	if compactJSON(raw) {
+		out := make([]byte, len(raw), len(raw)+sumLen)
+		copy(out, raw)
+		return binary.LittleEndian.AppendUint32(out, recordSum(kind, key, out)), true
+	}
 	buf := bytes.NewBuffer(make([]byte, 0, len(raw)+sumLen))
 	if json.Compact(buf, raw) != nil {
 		return nil, false
