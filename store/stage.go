@@ -83,8 +83,9 @@ type pendingRecords struct {
 // pendingOf checks every record of m and puts them in key order, without
 // encoding any: a model that cannot be saved fails before anything is
 // written. It starts encoding the big records: call wait before m may
-// change.
-func pendingOf(m *model.Model) (*pendingRecords, error) {
+// change. With take, the big extension records are taken out of m (see
+// CreateTaking) and let go of once encoded.
+func pendingOf(m *model.Model, take bool) (*pendingRecords, error) {
 	refs := m.RecordRefs()
 	kinds := map[model.RecordKind][]byte{}
 	p := &pendingRecords{recs: make([]encoded, 0, len(refs))}
@@ -116,7 +117,19 @@ func pendingOf(m *model.Model) (*pendingRecords, error) {
 	slices.SortStableFunc(p.big, byKey)
 	p.bigErrs = make([]error, len(p.big))
 	for i := range p.big {
-		p.bigDone.Go(func() { p.bigErrs[i] = p.big[i].encode() })
+		p.bigDone.Go(func() {
+			p.bigErrs[i] = p.big[i].encode()
+			if take {
+				p.big[i].record = nil
+			}
+		})
+	}
+	if take {
+		for _, e := range p.big {
+			if model.RecordKind(e.kind) == model.RecExtension {
+				delete(m.Extensions, string(e.key))
+			}
+		}
 	}
 	return p, nil
 }

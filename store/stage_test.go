@@ -442,3 +442,36 @@ func TestConcurrentStagedCreates(t *testing.T) {
 		}
 	}
 }
+
+// CreateTaking stores the same records as Create, and takes only the big
+// kept documents out of the model it was given, staged or not.
+func TestCreateTaking(t *testing.T) {
+	for _, chunk := range []int{stageChunkBytes, 4 << 10} {
+		t.Run(fmt.Sprint(chunk), func(t *testing.T) {
+			withChunk(t, chunk)
+			s := newStore(t)
+			m := stagedModel(t)
+			want := recordsJSON(t, m)
+			id, err := s.CreateTaking(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.ID != id {
+				t.Errorf("m.ID %q, id %q", m.ID, id)
+			}
+			if _, ok := m.Extensions["otm"]; ok {
+				t.Error("the big kept document was left in the model")
+			}
+			if _, ok := m.Extensions["tm-bom"]; !ok {
+				t.Error("a small extension was taken out of the model")
+			}
+			got, err := s.Load(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(recordsJSON(t, got), want) {
+				t.Error("the stored model differs from the one given")
+			}
+		})
+	}
+}
