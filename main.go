@@ -352,7 +352,7 @@ func (c *cli) newCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("cannot create the model: %w", err)
 			}
-			return c.create(m, "Created model")
+			return c.create(m, "Created model", false)
 		},
 	}
 	cmd.Flags().StringVar(&owner, "owner", "", "the team or person who owns the model")
@@ -382,17 +382,24 @@ func (c *cli) exampleCmd() *cobra.Command {
 					return err
 				}
 			}
-			return c.create(m, "Added the example as model")
+			return c.create(m, "Added the example as model", false)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "add the example even if the workbook already has it")
 	return cmd
 }
 
-// create stores a new model and reports its id.
-func (c *cli) create(m *model.Model, what string) error {
+// create stores a new model and reports its id. With take, a store that
+// can takes m's kept documents over as it writes them (see
+// store.CreateTaking): import is done with them once the model is
+// stored. A live host's client sends the model whole, and keeps it.
+func (c *cli) create(m *model.Model, what string, take bool) error {
 	return c.withStore(false, func(s workbook) error {
-		id, err := s.Create(m)
+		create := s.Create
+		if st, ok := s.(*store.Store); ok && take {
+			create = st.CreateTaking
+		}
+		id, err := create(m)
 		if err != nil {
 			return err
 		}
@@ -510,7 +517,7 @@ func (c *cli) importCmd() *cobra.Command {
 			}
 			warnImport(cmd.ErrOrStderr(), name, m)
 			c.releaseForCheck(a)
-			return c.create(m, "Imported "+a[0]+" as model")
+			return c.create(m, "Imported "+a[0]+" as model", true)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "force the format: "+export.OrList(export.ImportNames()))
