@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -474,4 +475,75 @@ func TestCreateTaking(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A staged create that runs out of disk (a file size limit in a child
+// process, which fails every write past it as a full disk would) fails
+// with the reason, and the workbook is as it was: the same models, no
+// staging bucket once it is opened again, nothing damaged.
+func TestStagedCreateOnFullDisk(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(richModel(t, "Kept")); err != nil {
+		t.Fatal(err)
+	}
+	before := contentsOf(t, s)
+	s.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperStagedFullDisk$")
+	cmd.Env = append(os.Environ(), "STORE_STAGE_FULL="+path)
+	out, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(out), "cannot save the new model in workbook "+path+": ") || !strings.Contains(string(out), "file too large") {
+		t.Fatalf("child said %q", out)
+	}
+	var written int
+	if _, err := fmt.Sscanf(string(out), "%d chunks written", &written); err != nil || written < 1 {
+		t.Fatalf("the disk filled before any chunk was written: %q", out)
+	}
+	s, err = Open(path, Options{})
+	if err != nil || s.Damaged() != nil {
+		t.Fatalf("open after the full disk: %v, damage %v", err, s.Damaged())
+	}
+	defer s.Close()
+	if hasStaging(t, s) {
+		t.Error("the staging bucket is left after a writable open")
+	}
+	if got := contentsOf(t, s); !maps.EqualFunc(got, before, slices.Equal) {
+		t.Error("the workbook changed")
+	}
+	if id, err := s.Create(stagedModel(t)); err != nil || id != "2" {
+		t.Errorf("create with room again: id %q, %v", id, err)
+	}
+}
+
+// TestHelperStagedFullDisk is TestStagedCreateOnFullDisk's child.
+func TestHelperStagedFullDisk(t *testing.T) {
+	path := os.Getenv("STORE_STAGE_FULL")
+	if path == "" {
+		t.Skip("helper process only")
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stageChunkBytes = 4 << 10
+	written := 0
+	stageHook = func(n int) error { written = n - 1; return nil }
+	signal.Ignore(syscall.SIGXFSZ)
+	// Room for the chunks of small records, not for the big one.
+	lim := syscall.Rlimit{Cur: uint64(st.Size()) + 512<<10, Max: uint64(st.Size()) + 512<<10}
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
+		t.Skip(err)
+	}
+	_, err = s.Create(stagedModel(t))
+	if err == nil {
+		t.Fatal("the create fitted")
+	}
+	fmt.Printf("%d chunks written; %v\n", written, err)
 }
