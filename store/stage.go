@@ -39,11 +39,6 @@ import (
 // not write. A Backup taken meanwhile copies it, to be removed when the
 // copy is opened for writing.
 
-// bucketStaging is the top-level bucket holding models being created in
-// stages: one sub-bucket per Create under way, named by stagingSeq, each
-// holding one bucket per record kind.
-var bucketStaging = []byte("staging")
-
 // stageChunkBytes is how many bytes of encoded records one transaction of
 // a staged create writes (a model whose records all fit is created in one
 // transaction, as a small one always was). Smaller chunks cost two more
