@@ -40,7 +40,8 @@ func TestBatchSized(t *testing.T) {
 }
 
 // batchImport keeps import's raised collector target for the common file
-// and the default one for a large file, restoring the setting after.
+// and the default one under a memory limit for a large file, restoring
+// both settings after.
 func TestBatchImport(t *testing.T) {
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.json")
@@ -54,33 +55,95 @@ func TestBatchImport(t *testing.T) {
 	if err := os.Truncate(large, importLargeFile+1); err != nil {
 		t.Fatal(err)
 	}
+	// A file three times of which passes the limit: a 190 MB Threat
+	// Dragon file is about that.
+	huge := filepath.Join(dir, "huge.json")
+	if err := os.WriteFile(huge, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, 200<<20); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
-		name string
-		args []string
-		want int
+		name  string
+		args  []string
+		want  int
+		limit int64
 	}{
-		{"a small file", []string{small}, importGCPercent},
-		{"a large file", []string{large}, 100},
-		{"stdin", []string{"-"}, importGCPercent},
-		{"a missing file (import reports it)", []string{filepath.Join(dir, "missing.json")}, importGCPercent},
+		{"a small file", []string{small}, importGCPercent, math.MaxInt64},
+		{"a large file", []string{large}, 100, importMemoryLimit},
+		{"a huge file", []string{huge}, 100, 600 << 20},
+		{"stdin", []string{"-"}, importGCPercent, math.MaxInt64},
+		{"a missing file (import reports it)", []string{filepath.Join(dir, "missing.json")}, importGCPercent, math.MaxInt64},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := debug.SetGCPercent(50)
-			t.Cleanup(func() { debug.SetGCPercent(before) })
+			before, beforeLimit := debug.SetGCPercent(50), debug.SetMemoryLimit(math.MaxInt64)
+			t.Cleanup(func() { debug.SetGCPercent(before); debug.SetMemoryLimit(beforeLimit) })
 			var gc int
+			var limit int64
 			err := batchImport(func(*cobra.Command, []string) error {
 				gc = debug.SetGCPercent(-1)
 				debug.SetGCPercent(gc)
+				limit = debug.SetMemoryLimit(-1)
 				return nil
 			})(nil, tc.args)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if gc != tc.want {
-				t.Errorf("while running: GC percent %d, want %d", gc, tc.want)
+			if gc != tc.want || limit != tc.limit {
+				t.Errorf("while running: GC percent %d, memory limit %d; want %d, %d", gc, limit, tc.want, tc.limit)
 			}
 			if gc := debug.SetGCPercent(100); gc != 50 {
 				t.Errorf("GC percent after: %d, want 50 restored", gc)
+			}
+			if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+				t.Errorf("memory limit after: %d, want none restored", l)
+			}
+		})
+	}
+}
+
+// releaseForCheck returns the parse's garbage to the system only before
+// a large file's import opens a workbook that exists.
+func TestReleaseForCheck(t *testing.T) {
+	dir := t.TempDir()
+	large := filepath.Join(dir, "large.json")
+	if err := os.WriteFile(large, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(large, importLargeFile+1); err != nil {
+		t.Fatal(err)
+	}
+	small := filepath.Join(dir, "small.json")
+	if err := os.WriteFile(small, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	workbook, empty := filepath.Join(dir, "w.db"), filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(workbook, make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	old := freeOSMemory
+	freeOSMemory = func() { calls++ }
+	t.Cleanup(func() { freeOSMemory = old })
+	for _, tc := range []struct {
+		name, file, db string
+		want           int
+	}{
+		{"a large file into a workbook", large, workbook, 1},
+		{"a small file", small, workbook, 0},
+		{"stdin", "-", workbook, 0},
+		{"a new workbook", large, filepath.Join(dir, "new.db"), 0},
+		{"an empty workbook file", large, empty, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls = 0
+			(&cli{db: tc.db}).releaseForCheck([]string{tc.file})
+			if calls != tc.want {
+				t.Errorf("%d releases, want %d", calls, tc.want)
 			}
 		})
 	}

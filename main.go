@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -351,7 +352,7 @@ func (c *cli) newCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("cannot create the model: %w", err)
 			}
-			return c.create(m, "Created model")
+			return c.create(m, "Created model", false)
 		},
 	}
 	cmd.Flags().StringVar(&owner, "owner", "", "the team or person who owns the model")
@@ -381,17 +382,24 @@ func (c *cli) exampleCmd() *cobra.Command {
 					return err
 				}
 			}
-			return c.create(m, "Added the example as model")
+			return c.create(m, "Added the example as model", false)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "add the example even if the workbook already has it")
 	return cmd
 }
 
-// create stores a new model and reports its id.
-func (c *cli) create(m *model.Model, what string) error {
+// create stores a new model and reports its id. With take, a store that
+// can takes m's kept documents over as it writes them (see
+// store.CreateTaking): import is done with them once the model is
+// stored. A live host's client sends the model whole, and keeps it.
+func (c *cli) create(m *model.Model, what string, take bool) error {
 	return c.withStore(false, func(s workbook) error {
-		id, err := s.Create(m)
+		create := s.Create
+		if st, ok := s.(*store.Store); ok && take {
+			create = st.CreateTaking
+		}
+		id, err := create(m)
 		if err != nil {
 			return err
 		}
@@ -511,7 +519,8 @@ func (c *cli) importCmd() *cobra.Command {
 				return err
 			}
 			warnImport(cmd.ErrOrStderr(), name, m)
-			return c.create(m, "Imported "+a[0]+" as model")
+			c.releaseForCheck(a)
+			return c.create(m, "Imported "+a[0]+" as model", true)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "force the format: "+export.OrList(export.ImportNames()))
@@ -536,12 +545,29 @@ func importReader(r io.Reader, name string) (*model.Model, error) {
 }
 
 // importReaderAs is importReader with a forced format ("" detects it).
+// Nothing keeps the file's bytes once the model is built.
 func importReaderAs(r io.Reader, name string, f export.Format) (*model.Model, error) {
-	data, err := io.ReadAll(io.LimitReader(r, export.MaxJSONBytes+1))
+	data, err := readImport(r)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", name, unwrapPath(err))
 	}
 	return export.ImportAs(data, filepath.Base(name), f)
+}
+
+// readImport reads r to its end, but at most one byte past export's size
+// limit. A regular file is read into a buffer of its size: io.ReadAll
+// doubled its way up to a 190 MB file through 360 MB of buffers.
+func readImport(r io.Reader) ([]byte, error) {
+	var buf bytes.Buffer
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			// The room past the end lets ReadFrom see the end
+			// without growing the buffer.
+			buf.Grow(int(min(st.Size(), export.MaxJSONBytes+1)) + bytes.MinRead)
+		}
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, export.MaxJSONBytes+1))
+	return buf.Bytes(), err
 }
 
 // checkCmd is `threatdeck check`, the CI gate (see export.CheckFlags).

@@ -1,51 +1,23 @@
 package export_test
 
 import (
-	"fmt"
 	"io"
 	"testing"
 
 	"github.com/threatdeck/threatdeck/export"
+	"github.com/threatdeck/threatdeck/internal/scalemodel"
 	"github.com/threatdeck/threatdeck/model"
 )
 
-// scaleModel is a native model with 100,000 elements (two thirds
-// processes and stores in five trust zones, one third flows between them)
-// and 100,000 threats, each on one element with one mitigation: the size
-// every format must import and export in under 3 s and 500 MiB.
+// scaleModel is the scale target's model (internal/scalemodel): 100,000
+// elements and 100,000 threats, the size every format must import and
+// export in under 3 s and 500 MiB.
 func scaleModel(b *testing.B) *model.Model {
 	b.Helper()
-	const elements, threats = 100000, 100000
-	m, err := model.New("Scale", "bench", interopNow)
+	m, err := scalemodel.New(interopNow)
 	if err != nil {
 		b.Fatal(err)
 	}
-	m.Surface = make([]model.SurfaceElement, 0, elements)
-	for i := 1; i <= elements; i++ {
-		e := model.SurfaceElement{ID: model.FormatID(model.PrefixSurface, i), Name: fmt.Sprintf("Element %d", i),
-			Kind: model.KindProcess, TrustZone: fmt.Sprintf("Zone %d", i%5), Description: "A part of the system under review."}
-		switch {
-		case i%3 == 0 && i > 2:
-			e.Kind, e.TrustZone = model.KindDataFlow, ""
-			e.Source, e.Target = model.FormatID(model.PrefixSurface, i-2), model.FormatID(model.PrefixSurface, i-1)
-		case i%3 == 1:
-			e.Kind = model.KindDataStore
-		}
-		m.Surface = append(m.Surface, e)
-	}
-	m.Threats = make([]model.Threat, 0, threats)
-	for i := 1; i <= threats; i++ {
-		m.Threats = append(m.Threats, model.Threat{
-			ID: model.FormatID(model.PrefixThreat, i), Title: fmt.Sprintf("Threat %d", i),
-			Description: "An attacker could do something unpleasant here unless it is prevented.",
-			Category:    model.StrideCategories[i%6], Vector: "API Security",
-			Surface:    []string{model.FormatID(model.PrefixSurface, 1+(i-1)%elements)},
-			Likelihood: 1 + i%5, Impact: 1 + (i/5)%5, Status: model.StatusOpen,
-			Mitigations: []model.Mitigation{{ID: model.FormatID(model.PrefixMitigation, i), Description: "Validate input and log what happens.", Status: model.MitigationPlanned}},
-		})
-	}
-	m.Seq[model.PrefixSurface], m.Seq[model.PrefixThreat], m.Seq[model.PrefixMitigation] = elements, threats, threats
-	m.Normalize()
 	return m
 }
 

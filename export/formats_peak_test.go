@@ -2,10 +2,10 @@ package export_test
 
 import (
 	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/threatdeck/threatdeck/internal/peakmem"
 )
 
 // peakHeap samples the heap in use (runtime/metrics: heap objects plus
@@ -25,51 +25,15 @@ import (
 func peakHeap(b *testing.B) (stop func()) {
 	b.Helper()
 	runtime.GC()
-	samples := []metrics.Sample{
-		{Name: "/memory/classes/heap/objects:bytes"},
-		{Name: "/memory/classes/heap/unused:bytes"},
-		{Name: "/gc/heap/live:bytes"},
-	}
-	read := func() (inuse, live uint64) {
-		metrics.Read(samples)
-		return samples[0].Value.Uint64() + samples[1].Value.Uint64(), samples[2].Value.Uint64()
-	}
-	var (
-		mu             sync.Mutex
-		base, baseLive = read()
-		peak, peakLive = base, baseLive
-		done           = make(chan struct{})
-		wg             sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				v, l := read()
-				mu.Lock()
-				peak, peakLive = max(peak, v), max(peakLive, l)
-				mu.Unlock()
-			}
-		}
-	}()
+	base := peakmem.Read()
+	sample := peakmem.Sample()
 	start := time.Now()
 	return func() {
 		elapsed := time.Since(start)
-		close(done)
-		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		v, l := read()
-		peak, peakLive = max(peak, v), max(peakLive, l)
-		b.ReportMetric(float64(peak-base)/(1<<20), "peak-MiB")
-		b.ReportMetric(float64(peakLive-baseLive)/(1<<20), "live-MiB")
-		b.ReportMetric(float64(base)/(1<<20), "base-MiB")
+		peak := sample()
+		b.ReportMetric(float64(peak.InUse-base.InUse)/(1<<20), "peak-MiB")
+		b.ReportMetric(float64(peak.Live-base.Live)/(1<<20), "live-MiB")
+		b.ReportMetric(float64(base.InUse)/(1<<20), "base-MiB")
 		b.ReportMetric(elapsed.Seconds()/float64(max(b.N, 1)), "s/op")
 	}
 }

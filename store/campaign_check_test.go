@@ -33,19 +33,7 @@ func readContents(t testing.TB, path string) contents {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	sums, err := s.List()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := contents{}
-	for _, sum := range sums {
-		m, err := s.Load(sum.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[sum.ID] = recordsOf(m)
-	}
-	return out
+	return contentsOf(t, s)
 }
 
 // outcome is how one variant fared.

@@ -130,6 +130,9 @@ wait:
 	if s.Damaged() != nil {
 		t.Fatalf("%s: damaged after a kill: %v", mode, s.Damaged())
 	}
+	if hasStaging(t, s) {
+		t.Fatalf("%s: the writable open after the kill left a staged import's bucket", mode)
+	}
 	sums, err := s.List()
 	if err != nil {
 		t.Fatal(err)
@@ -210,6 +213,10 @@ func TestHelperCrashChild(t *testing.T) {
 	path, mode := os.Getenv("STORE_CRASH_DB"), os.Getenv("STORE_CRASH_MODE")
 	if path == "" {
 		t.Skip("helper process only")
+	}
+	if mode == "import" {
+		// Each import is written in stages, so kills land among them.
+		stageChunkBytes = 8 << 10
 	}
 	s, err := Open(path, Options{})
 	if err != nil {

@@ -20,6 +20,7 @@
 //	    extension/ tool → its raw JSON
 //	    seq/       id prefix → last number issued
 //	libraries/                 team threat libraries, versioned (see AddLibrary)
+//	staging/                   only while a large model is created (stage.go)
 //
 // Each sub-bucket of a model is one model.RecordKind; keys are record ids
 // and values the JSON of the record's value. Singleton kinds (overview,
@@ -39,7 +40,10 @@
 //
 // Each model.Edit is committed in one write transaction (Commit), so an edit
 // and its undo are each all-or-nothing on disk. Create writes every record
-// of a new model in one transaction; Load reads a model in one read
+// of a new model in one transaction, or, for a model too large to write
+// at once, in bounded chunks into a staging bucket that one last
+// transaction moves into place (stage.go), so a model still appears
+// whole or not at all; Load reads a model in one read
 // transaction and rebuilds it through model.NewRecordValue, AppendRecord and
 // Normalize. Records are marshalled before a write transaction begins, so
 // the write lock is held only for the puts. Backup copies the file inside a

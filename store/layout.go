@@ -15,6 +15,10 @@ const appName = "threatdeck"
 var (
 	bucketMeta   = []byte("meta")
 	bucketModels = []byte("models")
+	// bucketStaging holds models being created in stages (stage.go): one
+	// sub-bucket per Create under way, named by stagingSeq, each holding
+	// one bucket per record kind. It exists only while one is.
+	bucketStaging = []byte("staging")
 
 	keyApp      = []byte("app")      // meta: appName
 	keySchema   = []byte("schema")   // meta: decimal schema version, ≥ 1

@@ -17,46 +17,68 @@ import (
 	"github.com/threatdeck/threatdeck/model"
 )
 
-// Create adds m to the workbook under a new id, writing all its records in
-// one transaction, and sets m.ID.
-func (s *Store) Create(m *model.Model) (string, error) {
-	recs, err := encodeRecords(m.Records())
+// Create adds m to the workbook under a new id and sets m.ID. The model
+// appears in one transaction; one too large for a single chunk of writes
+// is written in stages first (see bucketStaging).
+func (s *Store) Create(m *model.Model) (string, error) { return s.create(m, false) }
+
+// CreateTaking is Create for a caller that is done with m's kept
+// documents: each extension record of bigRecordBytes or more is taken out
+// of m.Extensions as soon as Create holds it, so that its bytes are not
+// held a third time while bbolt writes them. The last transaction of a
+// 100,000-element TM-BOM import (a 92 MB kept document) held 400 MiB live
+// instead of about 310, and import could not run under a lower memory
+// limit without its collector running back to back. Whether Create
+// succeeds or not, those records are gone from m; the rest of m is left
+// as it is.
+func (s *Store) CreateTaking(m *model.Model) (string, error) { return s.create(m, true) }
+
+func (s *Store) create(m *model.Model, take bool) (string, error) {
+	// The records of a whole model are not worth naming one by one.
+	hist := s.encodeHistory(model.Edit{Label: "Created model " + m.Overview.Title})
+	// Tallied before anything is taken out of m.
+	tally := model.TallyOf(m)
+	p, err := pendingOf(m, take)
 	if err != nil {
 		return "", err
 	}
-	// The records of a whole model are not worth naming one by one.
-	hist := s.encodeHistory(model.Edit{Label: "Created model " + m.Overview.Title})
-	tally := model.TallyOf(m)
-	var id string
-	err = s.update(func(tx *bolt.Tx) error {
-		models := tx.Bucket(bucketModels)
-		n, err := models.NextSequence()
-		if err != nil {
-			return err
-		}
-		id = strconv.FormatUint(n, 10)
-		mb, err := models.CreateBucket([]byte(id))
-		if err != nil {
-			return err
-		}
-		if err := mb.SetSequence(sealMark); err != nil {
-			return err
-		}
-		if err := addModels(tx, 1); err != nil {
-			return err
-		}
-		if err := ensureKindBuckets(mb); err != nil {
-			return err
-		}
-		if err := putRecords(mb, recs); err != nil {
-			return err
-		}
+	// Until the big records are encoded, m is being read.
+	defer p.wait()
+	first, err := p.chunk(stageChunkBytes)
+	if err != nil {
+		return "", err
+	}
+	finish := func(tx *bolt.Tx, mb *bolt.Bucket, id string) error {
 		seq, err := putHistory(mb, hist)
 		if err != nil {
 			return err
 		}
 		return writeTally(mb, id, tally, seq)
-	})
+	}
+	var id string
+	if p.done() {
+		var big []encoded
+		if big, err = p.wait(); err != nil {
+			return "", err
+		}
+		first = slices.Concat(first, big)
+		err = s.update(func(tx *bolt.Tx) error {
+			var mb *bolt.Bucket
+			var err error
+			if id, mb, err = newModelBucket(tx); err != nil {
+				return err
+			}
+			if err := ensureKindBuckets(mb); err != nil {
+				return err
+			}
+			if err := putRecords(mb, first); err != nil {
+				return err
+			}
+			return finish(tx, mb, id)
+		})
+	} else {
+		id, err = s.createStaged(p, first, finish)
+	}
 	if err != nil {
 		return "", s.writeErr("save the new model", err)
 	}
@@ -530,11 +552,13 @@ func (s *Store) singleton(mb *bolt.Bucket, id string, kind model.RecordKind) ([]
 
 // encoded is a record ready to write: its bucket, key and JSON (nil
 // deletes), and the value it was marshalled from, for the model's tally.
+// sealed is set when value already ends with its checksum trailer.
 type encoded struct {
 	kind   []byte
 	key    []byte
 	value  []byte
 	record any
+	sealed bool
 }
 
 // encodeRecords marshals records before the write transaction starts, so
@@ -542,14 +566,12 @@ type encoded struct {
 func encodeRecords(recs []model.Record) ([]encoded, error) {
 	out := make([]encoded, 0, len(recs))
 	for _, r := range recs {
-		if !knownKind(r.Kind) {
-			return nil, fmt.Errorf("cannot save a record of unknown kind %q", r.Kind)
+		if err := checkRecord(r); err != nil {
+			return nil, err
 		}
 		e := encoded{kind: []byte(r.Kind), key: []byte(r.ID), record: r.Value}
 		if singleton(r.Kind) {
 			e.key = singletonKey
-		} else if r.ID == "" || len(r.ID) > bolt.MaxKeySize {
-			return nil, fmt.Errorf("cannot save a %s record without a valid id", r.Kind)
 		}
 		if r.Value != nil {
 			data, err := json.Marshal(r.Value)
@@ -561,6 +583,17 @@ func encodeRecords(recs []model.Record) ([]encoded, error) {
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// checkRecord refuses a record the store cannot save.
+func checkRecord(r model.Record) error {
+	if !knownKind(r.Kind) {
+		return fmt.Errorf("cannot save a record of unknown kind %q", r.Kind)
+	}
+	if !singleton(r.Kind) && (r.ID == "" || len(r.ID) > bolt.MaxKeySize) {
+		return fmt.Errorf("cannot save a %s record without a valid id", r.Kind)
+	}
+	return nil
 }
 
 // recordFill is how full bbolt packs a record page when it splits one.
@@ -597,9 +630,12 @@ func putRecords(mb *bolt.Bucket, recs []encoded) error {
 			return err
 		}
 		b.FillPercent = recordFill
-		if r.value == nil {
+		switch {
+		case r.value == nil:
 			err = deleteValue(b, r.key)
-		} else {
+		case r.sealed:
+			err = putRaw(b, r.key, r.value)
+		default:
 			err = putValue(b, r.kind, r.key, r.value)
 		}
 		if err != nil {

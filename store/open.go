@@ -275,6 +275,10 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if !opts.ReadOnly && !fresh && s.damage.refusal() == nil {
+		if sum.top[string(bucketStaging)] {
+			// A staged create that did not finish (see bucketStaging).
+			s.dropStaging()
+		}
 		// Models written by a threatdeck that kept no tallies, or a
 		// migration, get theirs now, while the file is ours to write.
 		s.refreshTallies()
@@ -297,15 +301,24 @@ func open(f *os.File, path string, opts Options) (*Store, error) {
 // keeps the file within 128 KiB of its pages, tighter than the doubling
 // before. Read-only opens never grow the file; on Windows bbolt would
 // grow the file itself to the map's size.
+//
+// On 64-bit systems the map has room for 1 GiB at least (the workbook of
+// a 100,000-element import is 70-175 MB): a remap in the middle of a
+// commit first copies every value the transaction put out of the old map,
+// and the commit that wrote the 98 MB kept document of an import of
+// 100,000 Threat Dragon cells held it three times over instead of twice.
 func writeMapSize(size int64, readOnly bool) int {
 	if readOnly || runtime.GOOS == "windows" {
 		return 0
 	}
-	const least = 64 << 20
+	least := int64(64 << 20)
+	if strconv.IntSize == 64 {
+		least = 1 << 30
+	}
 	if 2*size > least && int64(int(2*size)) == 2*size {
 		return int(2 * size)
 	}
-	return least
+	return int(least)
 }
 
 const growStep = 128 << 10

@@ -280,6 +280,9 @@ func (w *salvageWalk) walk(root uint64, inline []byte, depth int, path []string,
 			continue
 		}
 		sub := append(path[:len(path):len(path)], string(key))
+		if isStaging(sub) {
+			continue // an unfinished import: nothing of it was ever a model
+		}
 		seq := u64(value[8:])
 		subSealed := seq&sealMark != 0
 		got := w.walk(u64(value), value[bucketHeaderLen:], depth+1, sub, subSealed)

@@ -108,18 +108,21 @@ func getValue(b *bolt.Bucket, name, key []byte) (payload []byte, ok bool) {
 // putValue writes payload under key in b (a bucket named name), sealed and
 // counted when b is sealed.
 func putValue(b *bolt.Bucket, name, key, payload []byte) error {
-	if !isSealed(b) {
-		return b.Put(key, payload)
+	if isSealed(b) && !plainMeta(name, key) {
+		payload = seal(name, key, payload)
 	}
-	if b.Get(key) == nil {
+	return putRaw(b, key, payload)
+}
+
+// putRaw writes value under key in b as it is (sealed already when b is),
+// counting a new key in a sealed bucket.
+func putRaw(b *bolt.Bucket, key, value []byte) error {
+	if isSealed(b) && b.Get(key) == nil {
 		if err := count(b, 1); err != nil {
 			return err
 		}
 	}
-	if plainMeta(name, key) {
-		return b.Put(key, payload)
-	}
-	return b.Put(key, seal(name, key, payload))
+	return b.Put(key, value)
 }
 
 // deleteValue removes key from b, keeping a sealed bucket's count.

@@ -349,6 +349,18 @@ func (sum *fileSummary) checkSeals(schema int) {
 	}
 }
 
+// isStaging reports whether path is the staging bucket (see
+// bucketStaging).
+func isStaging(path []string) bool {
+	return len(path) == 1 && path[0] == string(bucketStaging)
+}
+
+// stagingDamage records damage in the staging bucket: a file damaged
+// there is not written any more, but its models are all there to read.
+func (in *inspector) stagingDamage(detail string) {
+	in.sum.damage = append(in.sum.damage, "the model an unfinished import was writing is damaged: "+detail)
+}
+
 // modelOf returns the model id a bucket path lies in, or "".
 func modelOf(path []string) string {
 	if len(path) >= 2 && path[0] == string(bucketModels) {
@@ -570,12 +582,20 @@ func (in *inspector) tree(root uint64, inline []byte, depth int, path []string, 
 				in.modelDamage(id, err.Error())
 				continue
 			}
+			if isStaging(sub) {
+				in.stagingDamage(err.Error())
+				continue
+			}
 			return 0, nil, err
 		}
 		if subSealed && got != entries(seq) {
 			detail := fmt.Sprintf("%s number %d, not %d as recorded, so some were lost", countWord(sub), got, entries(seq))
 			if id := modelOf(sub); id != "" {
 				in.modelDamage(id, detail)
+				continue
+			}
+			if isStaging(sub) {
+				in.stagingDamage(detail)
 				continue
 			}
 			return 0, nil, damaged("%s: %s", strings.Join(sub, "/"), detail)
