@@ -66,6 +66,10 @@ type treeParser struct {
 	// depth is how many brackets enclose the value being parsed, counted
 	// only when limit (the most allowed, as tooDeep counts them) is set.
 	depth, limit int
+	// unique, when limit is set, refuses an object nested at most unique
+	// brackets deep (as depth counts them) that names a member twice, as
+	// duplicateKeys does, in the same pass.
+	unique int
 	// vals, when set, caches short values (valueCache); pool, when set,
 	// lends the maps of nested objects (treePool).
 	vals *valueCache
@@ -294,6 +298,11 @@ func (p *treeParser) object() (any, bool) {
 		k, ok := p.str(true)
 		if !ok {
 			return nil, false
+		}
+		if p.depth <= p.unique && p.limit != 0 {
+			if _, dup := obj[k]; dup {
+				return nil, false
+			}
 		}
 		p.space()
 		if p.i >= len(p.data) || p.data[p.i] != ':' {
