@@ -140,9 +140,11 @@ func TestNewCellMatchesTree(t *testing.T) {
 						return w
 					}
 					nc := &tdNewCell{e: e, flow: flowCell, x: 10, y: 20.5, width: 100, height: 80}
-					var list []model.Threat
+					var list []*model.Threat
 					if with {
-						list = threats
+						for i := range threats {
+							list = append(list, &threats[i])
+						}
 					}
 					w := fresh()
 					nc.w = w
