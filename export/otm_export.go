@@ -85,6 +85,11 @@ type otmWriter struct {
 	instances map[string][]int
 	// mitigationIDs caches mitigationID for mitigations kept from OTM.
 	mitigationIDs map[string]string
+	// scratch, vals and pool build kept objects (kept); obj is entity's.
+	scratch map[string]any
+	vals    *valueCache
+	pool    *treePool
+	obj     *object
 }
 
 // otmPlace is where plan put an element: a dataflow with its ends or a
@@ -95,8 +100,32 @@ type otmPlace struct {
 	parentKey, parentID string
 }
 
-// kept builds a kept object (nil: none).
-func (w *otmWriter) kept(l *lazyJSON) map[string]any { return keptTree(l, w.names) }
+// kept builds a kept object (nil: none) into the writer's one scratch
+// map, its nested objects lent by a pool: each is read, and written if
+// it is, before the next is built, so none is kept. A tree per entity,
+// and two for each element (plan reads it too), were most of what the
+// export of an imported 100,000-element model allocated.
+func (w *otmWriter) kept(l *lazyJSON) map[string]any {
+	if l == nil {
+		return nil
+	}
+	if w.scratch == nil {
+		w.scratch, w.vals, w.pool = make(map[string]any, 16), newValueCache(), &treePool{}
+	}
+	l.buildInto(w.scratch, w.names, w.vals, w.pool) // checked when it was kept
+	return w.scratch
+}
+
+// entity is the object an entity of a list is written from, emptied: the
+// writer's one, as each is written before the next is made.
+func (w *otmWriter) entity() *object {
+	if w.obj == nil {
+		w.obj = newObjectSize(16)
+	}
+	w.obj.keys = w.obj.keys[:0]
+	clear(w.obj.vals)
+	return w.obj
+}
 
 // keptID is the string member "id" of a kept object, "" when there is none.
 func (w *otmWriter) keptID(l *lazyJSON) string {
@@ -329,7 +358,7 @@ func (w *otmWriter) flows() treeStream {
 
 // base starts an element's object: id, name, description.
 func (w *otmWriter) base(e model.SurfaceElement) *object {
-	o := newObjectSize(8)
+	o := w.entity()
 	o.set("id", w.ids[e.ID])
 	o.set("name", e.Name)
 	if e.Description != "" {
@@ -391,7 +420,7 @@ func (w *otmWriter) mitigationID(mt model.Mitigation) string {
 func (w *otmWriter) assets(yield func(any) error) error {
 	for _, a := range w.m.Assets {
 		res := w.kept(w.ext.Assets[a.ID])
-		o := newObjectSize(8)
+		o := w.entity()
 		o.set("id", w.ids[a.ID])
 		o.set("name", a.Name)
 		if a.Description != "" {
@@ -418,7 +447,7 @@ func (w *otmWriter) assets(yield func(any) error) error {
 func (w *otmWriter) threats(yield func(any) error) error {
 	for _, t := range w.m.Threats {
 		res := w.kept(w.ext.Threats[t.ID])
-		o := newObjectSize(8)
+		o := w.entity()
 		o.set("id", w.ids[t.ID])
 		o.set("name", t.Title)
 		if t.Description != "" {
@@ -469,7 +498,7 @@ func (w *otmWriter) mitigations(yield func(any) error) error {
 			written[id] = true
 			ref := w.ext.Mitigations[mt.ID]
 			obj := w.kept(ref.Object)
-			mo := newObjectSize(8)
+			mo := w.entity()
 			mo.set("id", id)
 			if name, ok := obj["name"].(string); ok && ref.Text == mt.Description {
 				mo.set("name", name)
