@@ -61,7 +61,7 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: map[string]string{}, zoneSym: map[string]string{}, next: map[string]int{}}
+	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: make(map[string]string, len(m.Surface)), zoneSym: map[string]string{}, next: map[string]int{}}
 	// User text is cleaned on the way out as on the way in: no escape
 	// sequence or bidi control reaches the file, even as \u001b. Each
 	// list is cleaned an element at a time while it is written, rather
@@ -539,7 +539,15 @@ func assetSensitivity(a model.Asset) []string {
 
 func (w *tmbomWriter) elements() (zones []tmbomZone, boundaries []any, actors []tmbomActor, components []tmbomComponent, stores []tmbomStore, flows []tmbomFlow) {
 	m := w.m
-	zones, boundaries, actors, components, stores, flows = []tmbomZone{}, []any{}, []tmbomActor{}, []tmbomComponent{}, []tmbomStore{}, []tmbomFlow{}
+	// Each list is made its full size at once, as threats' are.
+	count := map[model.ElementKind]int{}
+	for _, e := range m.Surface {
+		count[e.Kind]++
+	}
+	zones, boundaries = make([]tmbomZone, 0, count[model.KindTrustBoundary]), []any{}
+	actors = make([]tmbomActor, 0, count[model.KindExternalEntity]+count[model.KindThirdParty])
+	stores, flows = make([]tmbomStore, 0, count[model.KindDataStore]), make([]tmbomFlow, 0, count[model.KindDataFlow])
+	components = make([]tmbomComponent, 0, len(m.Surface)-cap(zones)-cap(actors)-cap(stores))
 	origBoundaries, _ := w.ext.Document["trust_boundaries"].([]any)
 	// Trust zones first: their names are what other elements refer to.
 	for _, e := range m.Surface {
@@ -568,7 +576,7 @@ func (w *tmbomWriter) elements() (zones []tmbomZone, boundaries []any, actors []
 			zones = append(zones, tmbomZone{Sym: s, Title: z, Description: ""})
 		}
 	}
-	kindOf := map[string]model.ElementKind{}
+	kindOf := make(map[string]model.ElementKind, len(m.Surface))
 	for _, e := range m.Surface {
 		kindOf[e.ID] = e.Kind
 	}
@@ -577,7 +585,7 @@ func (w *tmbomWriter) elements() (zones []tmbomZone, boundaries []any, actors []
 			kindOf[e.Source] != "" && kindOf[e.Target] != "" && kindOf[e.Source] != model.KindDataFlow && kindOf[e.Target] != model.KindDataFlow &&
 			kindOf[e.Source] != model.KindTrustBoundary && kindOf[e.Target] != model.KindTrustBoundary
 	}
-	listOf := map[string]string{}
+	listOf := make(map[string]string, len(m.Surface))
 	for _, e := range m.Surface {
 		if e.Kind == model.KindTrustBoundary {
 			continue
