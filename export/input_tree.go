@@ -756,6 +756,19 @@ func (p *treeParser) members(each func(key string) bool) bool {
 	})
 }
 
+// idMembers is members for an object whose member names are ids, which
+// never repeat: they are not interned (a names map of every id of a
+// 100,000-element file cost more than the names).
+func (p *treeParser) idMembers(each func(id string) bool) bool {
+	return p.container('{', '}', func() bool {
+		if p.i >= len(p.data) || p.data[p.i] != '"' {
+			return false
+		}
+		k, ok := p.str(false)
+		return ok && p.colon() && each(k)
+	})
+}
+
 // colon reads the colon after a member's name, and the space around it.
 func (p *treeParser) colon() bool {
 	p.space()
