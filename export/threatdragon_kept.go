@@ -76,10 +76,11 @@ func readTDKept(raw []byte) (tdExtension, bool) {
 			// bracket deep already, as tooDeep and duplicateKeys count.
 			p := treeParser{data: raw, i: r.I, names: make(map[string]string, 64), lazy: [][]string{tdCellsPath}, depth: 1, limit: MaxJSONDepth + 2, unique: 3}
 			v, ok := p.value()
-			if !ok {
+			doc, isObj := v.(map[string]any)
+			if !ok || !isObj {
 				return false
 			}
-			ext.Document = v.(map[string]any)
+			ext.Document = doc
 			r.I = p.i
 			return true
 		case "cells":
