@@ -86,7 +86,17 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 			for i := range rv.Len() {
 				// A kept trust boundary is built only now (see
 				// readTMBOMExtension).
-				v, ok := tmbomKeptObject(rv.Index(i).Interface(), names)
+				// An entity the writer made is passed by its place in
+				// the list (tmbomEntity): as a value each was copied to
+				// the heap.
+				e := rv.Index(i)
+				var v any
+				if e.Kind() == reflect.Struct {
+					v = e.Addr().Interface()
+				} else {
+					v = e.Interface()
+				}
+				v, ok := tmbomKeptObject(v, names)
 				if !ok {
 					return errors.New("kept JSON is damaged")
 				}
