@@ -168,11 +168,25 @@ func (x tmbomStore) tree(o map[string]any) (any, bool) {
 }
 
 func (x tmbomFlow) tree(o map[string]any) (any, bool) {
+	// o, when given, holds the last flow's tree, written already: its
+	// two ends' maps serve again (two maps per flow were a fifth of what
+	// writing the lists allocated).
+	src, _ := o["source"].(map[string]any)
+	dst, _ := o["destination"].(map[string]any)
 	o = entityTree(o, x.Sym, x.Title, x.Description)
-	o["source"] = map[string]any{"type": cleanString(x.Source.Type), "object": cleanString(x.Source.Object)}
-	o["destination"] = map[string]any{"type": cleanString(x.Destination.Type), "object": cleanString(x.Destination.Object)}
+	o["source"], o["destination"] = x.Source.tree(src), x.Destination.tree(dst)
 	o["has_sensitive_data"], o["encrypted"] = x.Sensitive, x.Encrypted
 	return o, true
+}
+
+// tree is a flow end's object, made in m (a new map when nil).
+func (r tmbomRef) tree(m map[string]any) map[string]any {
+	if m == nil {
+		m = make(map[string]any, 2)
+	}
+	clear(m)
+	m["type"], m["object"] = cleanString(r.Type), cleanString(r.Object)
+	return m
 }
 
 func (x tmbomDataSet) tree(o map[string]any) (any, bool) {
