@@ -164,10 +164,8 @@ type tdWriter struct {
 	stamp string
 	idBuf []byte
 	types map[[2]string][2]string
-	// raw reads kept cells from their bytes (writeKept), scratch holds
-	// the compact copy its first pass makes.
-	raw     tdRaw
-	scratch []byte
+	// raw reads kept cells from their bytes (writeKept).
+	raw tdRaw
 	// threatObj is the one map every kept threat written straight from
 	// its cell's bytes is made in (threatArray), emptied for each: a map
 	// per threat was a quarter of what such an export allocated.

@@ -352,7 +352,7 @@ func (w *tdWriter) writeKept(raw []byte, di int) (v treeRaw, skip, ok bool) {
 		x.names = w.names
 	}
 	x.indent, x.base, x.threatsOut = "", 0, nil
-	if w.scratch, ok = x.pass(w.scratch[:0], raw, false); !ok {
+	if !x.scanCell(raw) {
 		return nil, false, false
 	}
 	s := &x.spans
