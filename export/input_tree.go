@@ -66,6 +66,10 @@ type treeParser struct {
 	// depth is how many brackets enclose the value being parsed, counted
 	// only when limit (the most allowed, as tooDeep counts them) is set.
 	depth, limit int
+	// unique, when limit is set, refuses an object nested at most unique
+	// brackets deep (as depth counts them) that names a member twice, as
+	// duplicateKeys does, in the same pass.
+	unique int
 	// vals, when set, caches short values (valueCache); pool, when set,
 	// lends the maps of nested objects (treePool).
 	vals *valueCache
@@ -295,6 +299,11 @@ func (p *treeParser) object() (any, bool) {
 		if !ok {
 			return nil, false
 		}
+		if p.depth <= p.unique && p.limit != 0 {
+			if _, dup := obj[k]; dup {
+				return nil, false
+			}
+		}
 		p.space()
 		if p.i >= len(p.data) || p.data[p.i] != ':' {
 			return nil, false
@@ -390,6 +399,24 @@ func (p *treeParser) str(name bool) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// nameIs reads a member name, reporting whether it is name, as str and
+// a comparison would, without making a string of a plain one: lazyMember
+// passed over every member of 100,000 cells to find each one's id.
+func (p *treeParser) nameIs(name string) (is, ok bool) {
+	tok, plain, ok := p.strToken()
+	if !ok {
+		return false, false
+	}
+	if plain {
+		return string(tok[1:len(tok)-1]) == name, true
+	}
+	var s string
+	if json.Unmarshal(tok, &s) != nil {
+		return false, false
+	}
+	return s == name, true
 }
 
 // strToken scans a string token, giving it with its quotes and whether
@@ -621,7 +648,7 @@ func lazyMember(raw []byte, key string) (string, bool) {
 	p.space()
 	found, val := false, ""
 	for p.i < len(p.data) && p.data[p.i] == '"' {
-		k, ok := p.str(false)
+		is, ok := p.nameIs(key)
 		if !ok {
 			return "", false
 		}
@@ -631,7 +658,7 @@ func lazyMember(raw []byte, key string) (string, bool) {
 		}
 		p.i++
 		p.space()
-		if k == key {
+		if is {
 			if p.i < len(p.data) && p.data[p.i] == '"' {
 				v, ok := p.str(false)
 				if !ok {
@@ -743,6 +770,19 @@ func (p *treeParser) members(each func(key string) bool) bool {
 			return false
 		}
 		k, ok := p.str(p.names != nil)
+		return ok && p.colon() && each(k)
+	})
+}
+
+// idMembers is members for an object whose member names are ids, which
+// never repeat: they are not interned (a names map of every id of a
+// 100,000-element file cost more than the names).
+func (p *treeParser) idMembers(each func(id string) bool) bool {
+	return p.container('{', '}', func() bool {
+		if p.i >= len(p.data) || p.data[p.i] != '"' {
+			return false
+		}
+		k, ok := p.str(false)
 		return ok && p.colon() && each(k)
 	})
 }

@@ -85,6 +85,15 @@ type otmWriter struct {
 	instances map[string][]int
 	// mitigationIDs caches mitigationID for mitigations kept from OTM.
 	mitigationIDs map[string]string
+	// scratch, vals and pool build kept objects (kept); obj is entity's.
+	scratch map[string]any
+	vals    *valueCache
+	pool    *treePool
+	obj     *object
+	// instPool, instUsed and instList are instancesOn's.
+	instPool []*object
+	instUsed int
+	instList []any
 }
 
 // otmPlace is where plan put an element: a dataflow with its ends or a
@@ -95,8 +104,32 @@ type otmPlace struct {
 	parentKey, parentID string
 }
 
-// kept builds a kept object (nil: none).
-func (w *otmWriter) kept(l *lazyJSON) map[string]any { return keptTree(l, w.names) }
+// kept builds a kept object (nil: none) into the writer's one scratch
+// map, its nested objects lent by a pool: each is read, and written if
+// it is, before the next is built, so none is kept. A tree per entity,
+// and two for each element (plan reads it too), were most of what the
+// export of an imported 100,000-element model allocated.
+func (w *otmWriter) kept(l *lazyJSON) map[string]any {
+	if l == nil {
+		return nil
+	}
+	if w.scratch == nil {
+		w.scratch, w.vals, w.pool = make(map[string]any, 16), newValueCache(), &treePool{}
+	}
+	l.buildInto(w.scratch, w.names, w.vals, w.pool) // checked when it was kept
+	return w.scratch
+}
+
+// entity is the object an entity of a list is written from, emptied: the
+// writer's one, as each is written before the next is made.
+func (w *otmWriter) entity() *object {
+	if w.obj == nil {
+		w.obj = newObjectSize(16)
+	}
+	w.obj.keys = w.obj.keys[:0]
+	clear(w.obj.vals)
+	return w.obj
+}
 
 // keptID is the string member "id" of a kept object, "" when there is none.
 func (w *otmWriter) keptID(l *lazyJSON) string {
@@ -329,7 +362,7 @@ func (w *otmWriter) flows() treeStream {
 
 // base starts an element's object: id, name, description.
 func (w *otmWriter) base(e model.SurfaceElement) *object {
-	o := newObjectSize(8)
+	o := w.entity()
 	o.set("id", w.ids[e.ID])
 	o.set("name", e.Name)
 	if e.Description != "" {
@@ -341,10 +374,16 @@ func (w *otmWriter) base(e model.SurfaceElement) *object {
 // instancesOn lists the threat instances linking element eid to its
 // threats, each with the threat's mitigations.
 func (w *otmWriter) instancesOn(eid string) []any {
-	var out []any
+	// The objects and the list are the writer's, made again for each
+	// element: its instances are written with it, before the next
+	// element's are made. An object and a map per instance and per
+	// mitigation on it were a fifth of what the export of the 100k model
+	// allocated.
+	w.instUsed = 0
+	out := w.instList[:0]
 	for _, ti := range w.instances[eid] {
 		t := &w.m.Threats[ti]
-		inst := newObjectSize(3)
+		inst := w.instObject()
 		inst.set("threat", w.ids[t.ID])
 		state, _ := w.ext.States[t.ID].get(eid)
 		if state == "" || statusFrom(state) != t.Status {
@@ -360,14 +399,32 @@ func (w *otmWriter) instancesOn(eid string) []any {
 			} else if own, ok := w.ext.MitigationStates[mt.ID].get(eid); ok {
 				ms = own // unchanged: each occurrence as the file had it
 			}
-			mits = append(mits, map[string]any{"mitigation": w.mitigationID(mt), "state": ms})
+			// An object of the two members in their order is what the
+			// map of them wrote.
+			mo := w.instObject()
+			mo.set("mitigation", w.mitigationID(mt))
+			mo.set("state", ms)
+			mits = append(mits, mo)
 		}
 		if len(mits) > 0 {
 			inst.set("mitigations", mits)
 		}
 		out = append(out, inst)
 	}
+	w.instList = out
 	return out
+}
+
+// instObject is the next of instancesOn's objects, emptied.
+func (w *otmWriter) instObject() *object {
+	if w.instUsed == len(w.instPool) {
+		w.instPool = append(w.instPool, newObjectSize(4))
+	}
+	o := w.instPool[w.instUsed]
+	w.instUsed++
+	o.keys = o.keys[:0]
+	clear(o.vals)
+	return o
 }
 
 // mitigationID is the OTM id of a mitigation: the original (shared by
@@ -391,7 +448,7 @@ func (w *otmWriter) mitigationID(mt model.Mitigation) string {
 func (w *otmWriter) assets(yield func(any) error) error {
 	for _, a := range w.m.Assets {
 		res := w.kept(w.ext.Assets[a.ID])
-		o := newObjectSize(8)
+		o := w.entity()
 		o.set("id", w.ids[a.ID])
 		o.set("name", a.Name)
 		if a.Description != "" {
@@ -418,7 +475,7 @@ func (w *otmWriter) assets(yield func(any) error) error {
 func (w *otmWriter) threats(yield func(any) error) error {
 	for _, t := range w.m.Threats {
 		res := w.kept(w.ext.Threats[t.ID])
-		o := newObjectSize(8)
+		o := w.entity()
 		o.set("id", w.ids[t.ID])
 		o.set("name", t.Title)
 		if t.Description != "" {
@@ -469,7 +526,7 @@ func (w *otmWriter) mitigations(yield func(any) error) error {
 			written[id] = true
 			ref := w.ext.Mitigations[mt.ID]
 			obj := w.kept(ref.Object)
-			mo := newObjectSize(8)
+			mo := w.entity()
 			mo.set("id", id)
 			if name, ok := obj["name"].(string); ok && ref.Text == mt.Description {
 				mo.set("name", name)

@@ -131,3 +131,12 @@ func benchTDExport(b *testing.B, write func(*model.Model) error) {
 	}
 	stop()
 }
+
+// BenchmarkExportThreatDragonImported100k writes the Threat Dragon file
+// of a model imported from Threat Dragon (the 100k model's own Threat
+// Dragon export, read back): the export that re-emits every kept cell.
+// Run with -bench ExportThreatDragonImported100k -benchtime 1x; it is
+// never part of a plain test run.
+func BenchmarkExportThreatDragonImported100k(b *testing.B) {
+	benchExportOfImport(b, export.FormatThreatDragon, "scale.threat-dragon.json", export.ThreatDragon, export.WriteThreatDragon)
+}

@@ -82,6 +82,9 @@ type tdRaw struct {
 	i     int
 	strip bool
 	bad   bool // a repeated key where the reader looks
+	// scan reads the cell for its spans and checks it without writing
+	// anything (scanCell).
+	scan bool
 	// atTarget says which flow end is being read.
 	atTarget bool
 	// indent and base lay the cell out as the tree writer does at depth
@@ -310,6 +313,17 @@ func rawNumber(v []byte) (f float64, present, ok bool) {
 	return f, true, true
 }
 
+// scanCell is pass writing nothing: the spans noted and the cell checked
+// (ok false where pass's is), for an export that looks at a kept cell
+// before it writes it. Writing the compact copy it threw away was a third
+// of that look.
+func (x *tdRaw) scanCell(raw []byte) bool {
+	x.scan = true
+	defer func() { x.scan = false }()
+	_, ok := x.pass(nil, raw, false)
+	return ok
+}
+
 // pass writes the cell raw compact onto dst, noting the spans.
 func (x *tdRaw) pass(dst, raw []byte, strip bool) ([]byte, bool) {
 	x.data, x.i, x.strip, x.bad = raw, 0, strip, false
@@ -353,9 +367,16 @@ func (x *tdRaw) value(dst []byte, depth int, where int) ([]byte, bool) {
 		}
 		x.i = end
 		if plain {
+			if x.scan {
+				return dst, true
+			}
 			return append(dst, x.data[start:end]...), true
 		}
-		return appendRawString(dst, x.data[start:end])
+		out, ok := appendRawString(dst, x.data[start:end])
+		if x.scan {
+			out = out[:len(dst)]
+		}
+		return out, ok
 	}
 	start := x.i
 	for x.i < len(x.data) {
@@ -368,6 +389,9 @@ func (x *tdRaw) value(dst []byte, depth int, where int) ([]byte, bool) {
 	}
 	if x.i == start {
 		return dst, false
+	}
+	if x.scan {
+		return dst, true
 	}
 	return append(dst, x.data[start:x.i]...), true // a number or a literal, as it is
 }
@@ -567,6 +591,9 @@ func (x *tdRaw) object(dst []byte, depth int, where int) ([]byte, bool) {
 	x.space()
 	if x.i < len(x.data) && x.data[x.i] == '}' {
 		x.i++
+		if x.scan {
+			return dst, true
+		}
 		return append(dst, "{}"...), true
 	}
 	for {
@@ -631,6 +658,16 @@ func (x *tdRaw) object(dst []byte, depth int, where int) ([]byte, bool) {
 	if !slices.IsSortedFunc(ms, func(a, b tdMember) int { return strings.Compare(a.key, b.key) }) {
 		slices.SortStableFunc(ms, func(a, b tdMember) int { return strings.Compare(a.key, b.key) })
 	}
+	if x.scan {
+		// Only what writing would find: a repeated key where the
+		// reader looks.
+		for i := 0; i+1 < len(ms); i++ {
+			if ms[i+1].key == ms[i].key && where != atOther {
+				x.bad = true
+			}
+		}
+		return dst, true
+	}
 	dst = append(dst, '{')
 	first := true
 	for i, m := range ms {
@@ -667,14 +704,21 @@ func (x *tdRaw) array(dst []byte, depth int, where int) ([]byte, bool) {
 	x.space()
 	if x.i < len(x.data) && x.data[x.i] == ']' {
 		x.i++
+		if x.scan {
+			return dst, true
+		}
 		return append(dst, "[]"...), true
 	}
-	dst = append(dst, '[')
+	if !x.scan {
+		dst = append(dst, '[')
+	}
 	for n := 0; ; n++ {
-		if n > 0 {
-			dst = append(dst, ',')
+		if !x.scan {
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			dst = newline(dst, x.indent, x.base+depth+1)
 		}
-		dst = newline(dst, x.indent, x.base+depth+1)
 		at, elem := x.i, atOther
 		switch {
 		case where == atThreats:
@@ -697,6 +741,9 @@ func (x *tdRaw) array(dst []byte, depth int, where int) ([]byte, bool) {
 		c := x.data[x.i]
 		x.i++
 		if c == ']' {
+			if x.scan {
+				return dst, true
+			}
 			return append(newline(dst, x.indent, x.base+depth), ']'), true
 		}
 		if c != ',' {

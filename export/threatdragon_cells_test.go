@@ -140,9 +140,11 @@ func TestNewCellMatchesTree(t *testing.T) {
 						return w
 					}
 					nc := &tdNewCell{e: e, flow: flowCell, x: 10, y: 20.5, width: 100, height: 80}
-					var list []model.Threat
+					var list []*model.Threat
 					if with {
-						list = threats
+						for i := range threats {
+							list = append(list, &threats[i])
+						}
 					}
 					w := fresh()
 					nc.w = w
@@ -227,4 +229,38 @@ func TestKeptCellsMatchTree(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkScanCell fails unless scanCell notes the spans and judges raw as
+// pass, which writes the cell, does.
+func checkScanCell(t *testing.T, raw []byte) {
+	t.Helper()
+	var scan, pass tdRaw
+	scan.names, pass.names = map[string]string{}, map[string]string{}
+	okScan := scan.scanCell(raw)
+	_, okPass := pass.pass(nil, raw, false)
+	if okScan != okPass {
+		t.Fatalf("scanCell(%q) = %v, pass %v", raw, okScan, okPass)
+	}
+	if okScan && (!reflect.DeepEqual(scan.spans, pass.spans) || !reflect.DeepEqual(scan.threats, pass.threats)) {
+		t.Fatalf("scanCell(%q) noted %+v %+v\npass %+v %+v", raw, scan.spans, scan.threats, pass.spans, pass.threats)
+	}
+}
+
+func TestScanCellIsPass(t *testing.T) {
+	for _, c := range []string{
+		`{"attrs":{"text":{"text":"A"}},"data":{"name":"A","description":"d","threats":[{"id":"t","title":"T","status":"Open"}]},"id":"c1","position":{"x":1,"y":2},"shape":"process","size":{"width":3,"height":4}}`,
+		`{"id":"f","shape":"flow","source":{"cell":"a"},"target":{"cell":"b"},"labels":[{"attrs":{"labelText":{"text":"L"}}}],"data":{"threats":[]}}`,
+		` { "id" : "s" , "data" : { "name" : "x\u00e9\n" , "isEncrypted" : true } , "z" : [ 1 , -2.5e3 , null , [ ] , { } ] } `,
+		`{"id":"a","id":"b"}`, `{"data":{"name":"a","name":"b"}}`, `{"x":{"k":1,"k":2}}`,
+		`{"id":"\ud800"}`, `{"id":"a\x01"}`, `{"id":"a"`, `{"id":}`, `{"data":[1,}`, `[]`, `{}`,
+	} {
+		checkScanCell(t, []byte(c))
+	}
+}
+
+func FuzzScanCell(f *testing.F) {
+	f.Add([]byte(`{"data":{"threats":[{"title":"T"}]},"id":"c","labels":[{"attrs":{"labelText":{"text":"L"}}}]}`))
+	f.Add([]byte(`{"id":"a","id":"b","z":[{},[]]}`))
+	f.Fuzz(checkScanCell)
 }

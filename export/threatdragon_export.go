@@ -93,7 +93,7 @@ func (s *sliceWriter) Write(p []byte) (int, error) {
 // tdWriterState is what writing the document changes in a tdWriter.
 type tdWriterState struct {
 	residuals map[string]map[string]any
-	pending   map[string]bool
+	pending   map[tdCellKey]bool
 	top       int
 }
 
@@ -135,28 +135,28 @@ type tdWriter struct {
 	ext      tdExtension
 	doc      map[string]any
 	diagrams []map[string]any
-	// cellOf says where each element's cell is; cellKey is "diagram/cell".
+	// cellOf says where each element's cell is.
 	cellOf map[string]tdRef
-	// imported maps "diagram/cell" to the element imported from it, even
+	// imported maps a kept cell to the element imported from it, even
 	// one since deleted (its cell is then left out).
-	imported map[string]string
+	imported map[tdCellKey]string
 	// residuals are the imported threats' other fields, by threat id.
 	residuals map[string]map[string]any
 	// homes lists the threats to write on each cell.
-	homes   map[string][]model.Threat
+	homes   map[tdCellKey][]*model.Threat
 	top     int // highest threat number
 	elemIdx map[string]int
 	// cellIndex finds the kept document's cells by cellKey (findCell):
 	// each is an object or, until it is written, its bytes (*lazyJSON);
 	// cellDups says a diagram uses a cell id twice.
-	cellIndex map[string]any
+	cellIndex map[tdCellKey]any
 	cellDups  bool
 	// byCell lists the imported threats of each kept cell; pending holds
 	// the cells whose threats' other fields are not read yet: each is
 	// read as its cell is written (collectCell), so they are not all held
 	// at once.
-	byCell  map[string][]tdThreatAt
-	pending map[string]bool
+	byCell  map[tdCellKey][]tdThreatAt
+	pending map[tdCellKey]bool
 	// names interns the member names of the cells built.
 	names map[string]string
 	// stamp and idBuf make newID's input; types caches tdType for
@@ -164,18 +164,20 @@ type tdWriter struct {
 	stamp string
 	idBuf []byte
 	types map[[2]string][2]string
-	// raw reads kept cells from their bytes (writeKept), scratch holds
-	// the compact copy its first pass makes.
-	raw     tdRaw
-	scratch []byte
-	setDesc bool // unchanged says the description is to be written
+	// raw reads kept cells from their bytes (writeKept).
+	raw tdRaw
+	// threatObj is the one map every kept threat written straight from
+	// its cell's bytes is made in (threatArray), emptied for each: a map
+	// per threat was a quarter of what such an export allocated.
+	threatObj map[string]any
+	setDesc   bool // unchanged says the description is to be written
 	// treeOnly writes every kept cell through its tree, as a test
 	// compares the two ways.
 	treeOnly bool
 }
 
 func newTDWriter(m *model.Model, ext tdExtension) *tdWriter {
-	w := &tdWriter{m: m, ext: ext, cellOf: map[string]tdRef{}, imported: map[string]string{}, residuals: map[string]map[string]any{}, homes: map[string][]model.Threat{}, elemIdx: map[string]int{}, names: make(map[string]string, 64)}
+	w := &tdWriter{m: m, ext: ext, cellOf: map[string]tdRef{}, imported: map[tdCellKey]string{}, residuals: map[string]map[string]any{}, homes: map[tdCellKey][]*model.Threat{}, elemIdx: map[string]int{}, names: make(map[string]string, 64)}
 	for i, e := range m.Surface {
 		w.elemIdx[e.ID] = i
 	}
@@ -186,7 +188,19 @@ func newTDWriter(m *model.Model, ext tdExtension) *tdWriter {
 	return w
 }
 
-func cellKey(diagram int, cell string) string { return strconv.Itoa(diagram) + "/" + cell }
+// tdCellKey names a cell of the kept document: its diagram's index and
+// its id. A struct rather than the text "diagram/cell": making that text
+// was a million allocations of an export of 100,000 cells.
+type tdCellKey struct {
+	diagram int
+	cell    string
+}
+
+func cellKey(diagram int, cell string) tdCellKey { return tdCellKey{diagram, cell} }
+
+// noCell is the key of the threats linked to no element (placeThreats):
+// no diagram has its index.
+var noCell = tdCellKey{diagram: -1}
 
 // document fills in the kept document (or a new one) from the model.
 func (w *tdWriter) document() map[string]any {
@@ -213,7 +227,7 @@ func (w *tdWriter) document() map[string]any {
 	// A threat written on another cell than the one it was imported on
 	// takes its other fields from that cell, read now.
 	for key, list := range w.homes {
-		if key == "" && len(list) > 0 {
+		if key == noCell && len(list) > 0 {
 			w.collectAll()
 			break
 		}
@@ -229,7 +243,7 @@ func (w *tdWriter) document() map[string]any {
 	cells := arrayAt(first, "cells")
 	cells = append(cells, w.layout(fresh, cells)...)
 	first["cells"] = cells
-	if orphans := w.homes[""]; len(orphans) > 0 {
+	if orphans := w.homes[noCell]; len(orphans) > 0 {
 		first["cells"] = append(cells, w.orphanCell(cells, orphans))
 	}
 
@@ -355,7 +369,7 @@ func (w *tdWriter) collectImported() {
 		}
 	}
 	// Threats are looked up cell by cell, so each kept cell is built once.
-	w.byCell, w.pending = map[string][]tdThreatAt{}, map[string]bool{}
+	w.byCell, w.pending = map[tdCellKey][]tdThreatAt{}, map[tdCellKey]bool{}
 	for tid, ref := range w.ext.Threats {
 		if ref.Diagram < 0 || ref.Diagram >= len(w.diagrams) {
 			continue
@@ -379,7 +393,7 @@ type tdThreatAt struct {
 
 // collectCell reads the other fields of the imported threats on the
 // kept cell key, cell as built, and the highest threat number among them.
-func (w *tdWriter) collectCell(key string, cell map[string]any) {
+func (w *tdWriter) collectCell(key tdCellKey, cell map[string]any) {
 	if !w.pending[key] {
 		return
 	}
@@ -387,7 +401,7 @@ func (w *tdWriter) collectCell(key string, cell map[string]any) {
 }
 
 // collectThreats is collectCell given the cell's list of threats.
-func (w *tdWriter) collectThreats(key string, threats []any) {
+func (w *tdWriter) collectThreats(key tdCellKey, threats []any) {
 	if !w.pending[key] {
 		return
 	}
@@ -426,7 +440,7 @@ func (w *tdWriter) keptCell(diagram int, id string) any {
 		return nil
 	}
 	if w.cellIndex == nil {
-		w.cellIndex = map[string]any{}
+		w.cellIndex = map[tdCellKey]any{}
 		for di, d := range w.diagrams {
 			for _, c := range arrayAt(d, "cells") {
 				if cellObjectLike(c) {
@@ -444,13 +458,14 @@ func (w *tdWriter) keptCell(diagram int, id string) any {
 
 // placeThreats decides which cell each threat is written on: where it
 // was, while that cell's element is still linked; otherwise its first
-// element; threats linked to no element go on one extra cell (key "").
+// element; threats linked to no element go on one extra cell (noCell).
 func (w *tdWriter) placeThreats(fresh []model.SurfaceElement) {
 	for _, e := range fresh {
 		w.cellOf[e.ID] = tdRef{Diagram: 0, Cell: w.newID("cell", e.ID)}
 	}
-	for _, t := range w.m.Threats {
-		home := ""
+	for i := range w.m.Threats {
+		t := &w.m.Threats[i]
+		home := noCell
 		if ref, ok := w.ext.Threats[t.ID]; ok {
 			if eid, ok := w.imported[cellKey(ref.Diagram, ref.Cell)]; ok && slices.Contains(t.Surface, eid) {
 				if at, ok := w.cellOf[eid]; ok {
@@ -459,7 +474,7 @@ func (w *tdWriter) placeThreats(fresh []model.SurfaceElement) {
 			}
 		}
 		for _, eid := range t.Surface {
-			if home != "" {
+			if home != noCell {
 				break
 			}
 			if at, ok := w.cellOf[eid]; ok {
@@ -470,7 +485,7 @@ func (w *tdWriter) placeThreats(fresh []model.SurfaceElement) {
 	}
 	// Imported threats keep their order on their cell; new ones follow.
 	for key, list := range w.homes {
-		slices.SortStableFunc(list, func(a, b model.Threat) int {
+		slices.SortStableFunc(list, func(a, b *model.Threat) int {
 			ra, okA := w.ext.Threats[a.ID]
 			rb, okB := w.ext.Threats[b.ID]
 			okA = okA && cellKey(ra.Diagram, ra.Cell) == key
@@ -582,7 +597,7 @@ func (w *tdWriter) reshape(cell map[string]any, e model.SurfaceElement) map[stri
 
 // writeThreats replaces a cell's threats with the model's, each keeping
 // the fields threatdeck has no place for (id, number, score …).
-func (w *tdWriter) writeThreats(cell map[string]any, threats []model.Threat) {
+func (w *tdWriter) writeThreats(cell map[string]any, threats []*model.Threat) {
 	data := objectAt(cell, "data")
 	cell["data"] = data
 	if _, had := data["threats"]; !had && len(threats) == 0 {
@@ -598,10 +613,14 @@ func (w *tdWriter) writeThreats(cell map[string]any, threats []model.Threat) {
 	data["hasOpenThreats"] = open
 }
 
-func (w *tdWriter) threatJSON(t model.Threat) map[string]any {
+func (w *tdWriter) threatJSON(t *model.Threat) map[string]any {
+	return w.threatInto(make(map[string]any, len(w.residuals[t.ID])+8), t)
+}
+
+// threatInto is threatJSON filling obj, which is empty.
+func (w *tdWriter) threatInto(obj map[string]any, t *model.Threat) map[string]any {
 	res := w.residuals[t.ID]
 	delete(w.residuals, t.ID) // each threat is written once
-	obj := make(map[string]any, len(res)+8)
 	for k, v := range res {
 		obj[k] = v
 	}
@@ -658,7 +677,7 @@ func tdStatus(s model.ThreatStatus) string {
 
 // tdType gives a threat's type and modelType, keeping the file's own
 // words while they still mean the threat's category.
-func tdType(t model.Threat, res map[string]any) (string, string) {
+func tdType(t *model.Threat, res map[string]any) (string, string) {
 	rawType, _ := res["type"].(string)
 	rawModel, _ := res["modelType"].(string)
 	meth, cat := classify(rawType, rawModel, "Threat Dragon")

@@ -3,6 +3,9 @@ package export
 import (
 	"encoding/json"
 	"strconv"
+
+	"github.com/threatdeck/threatdeck/internal/jsonread"
+	"github.com/threatdeck/threatdeck/internal/textchunk"
 )
 
 // The Threat Dragon document kept with a model is read back for an
@@ -27,6 +30,134 @@ func decodeTDExtension(raw []byte) (tdExtension, error) {
 }
 
 func readTDExtension(raw []byte) (tdExtension, bool) {
+	if ext, ok := readTDKept(raw); ok {
+		return ext, true
+	}
+	return readTDExtensionTree(raw)
+}
+
+// readTDKept reads the shape threatdeck writes in one pass: the document
+// through the tree parser (its cells left in their bytes, its depth and
+// its top members' names checked as it goes), the cell and threat
+// references straight into their maps. Reading those references as a
+// tree first held 200,000 small maps, about 75 MB for a 100,000-cell
+// document, and checking the depth and the names before took two more
+// passes over all of it. Anything it does not take (a name with an
+// escape, a number with a fraction, a repeated name) is left to
+// readTDExtensionTree, so what it reads is what that reads.
+func readTDKept(raw []byte) (tdExtension, bool) {
+	var ext tdExtension
+	r := jsonread.Reader{B: raw}
+	// The references' ids and cell ids are cut from shared chunks: they
+	// live as long as one another, the export.
+	text := textchunk.Chunks{Size: 64 << 10}
+	var seen [4]bool
+	once := func(i int) bool {
+		if seen[i] {
+			return false
+		}
+		seen[i] = true
+		return true
+	}
+	ok := r.Object(func(key []byte) bool {
+		switch string(key) {
+		case "document":
+			if !once(0) {
+				return false
+			}
+			if r.Null() {
+				return true
+			}
+			r.Space()
+			if r.I >= len(raw) || raw[r.I] != '{' {
+				return false
+			}
+			// The document is inside the extension's own object: one
+			// bracket deep already, as tooDeep and duplicateKeys count.
+			p := treeParser{data: raw, i: r.I, names: make(map[string]string, 64), lazy: [][]string{tdCellsPath}, depth: 1, limit: MaxJSONDepth + 2, unique: 3}
+			v, ok := p.value()
+			doc, isObj := v.(map[string]any)
+			if !ok || !isObj {
+				return false
+			}
+			ext.Document = doc
+			r.I = p.i
+			return true
+		case "cells":
+			return once(1) && readTDRefsFast(&r, &text, &ext.Cells)
+		case "threats":
+			return once(2) && readTDRefsFast(&r, &text, &ext.Threats)
+		case "defaults":
+			if !once(3) {
+				return false
+			}
+			if r.Null() {
+				return true
+			}
+			ext.Defaults = map[string]string{}
+			return r.Object(func(id []byte) bool {
+				var name string
+				if _, dup := ext.Defaults[string(id)]; dup || !r.Str(&name, nil) {
+					return false
+				}
+				ext.Defaults[string(id)] = name
+				return true
+			})
+		}
+		return false
+	})
+	r.Space()
+	return ext, ok && r.I == len(raw)
+}
+
+// readTDRefsFast reads an object (or null) of references, {"diagram": n,
+// "cell": id, "index": n} each, refusing a repeated name.
+func readTDRefsFast(r *jsonread.Reader, text *textchunk.Chunks, out *map[string]tdRef) bool {
+	if r.Null() {
+		return true
+	}
+	refs := map[string]tdRef{}
+	cut := func(b []byte) string { return text.String(b) }
+	ok := r.Object(func(id []byte) bool {
+		if _, dup := refs[string(id)]; dup {
+			return false
+		}
+		var ref tdRef
+		var seen [3]bool
+		ok := r.Object(func(k []byte) bool {
+			i := -1
+			switch string(k) {
+			case "diagram":
+				i = 0
+			case "cell":
+				i = 1
+			case "index":
+				i = 2
+			}
+			if i < 0 || seen[i] {
+				return false
+			}
+			seen[i] = true
+			switch i {
+			case 0:
+				return r.Int(&ref.Diagram)
+			case 1:
+				return r.Str(&ref.Cell, cut)
+			}
+			return r.Int(&ref.Index)
+		})
+		if ok {
+			refs[text.String(id)] = ref
+		}
+		return ok
+	})
+	*out = refs
+	return ok
+}
+
+// readTDExtensionTree reads the extension as a document tree first, for
+// any shape readTDKept does not take.
+func readTDExtensionTree(raw []byte) (tdExtension, bool) {
 	var ext tdExtension
 	if tooDeep(raw, MaxJSONDepth+2) >= 0 || duplicateKeys(raw, 3) {
 		return ext, false

@@ -264,7 +264,7 @@ func (w *tdWriter) flowCell(e model.SurfaceElement, top float64) map[string]any 
 
 // orphanCell holds the threats linked to no element: Threat Dragon keeps
 // threats on cells only, and dropping them would lose work.
-func (w *tdWriter) orphanCell(existing []any, threats []model.Threat) map[string]any {
+func (w *tdWriter) orphanCell(existing []any, threats []*model.Threat) map[string]any {
 	right, _ := extent(existing, w.names)
 	e := model.SurfaceElement{ID: "unlinked", Name: "Threats not linked to an element", Kind: model.KindProcess,
 		Description: "threatdeck threats that name no attack-surface element."}

@@ -92,7 +92,7 @@ func (j *tdJSON) stroke(k string) {
 // newCell writes the cell c draws, with the threats placed on it (has:
 // writeThreats was given them), as the tree writer writes c.build()
 // after writeThreats.
-func (w *tdWriter) newCell(dst []byte, indent string, depth int, c *tdNewCell, threats []model.Threat, has bool) ([]byte, error) {
+func (w *tdWriter) newCell(dst []byte, indent string, depth int, c *tdNewCell, threats []*model.Threat, has bool) ([]byte, error) {
 	j := tdJSON{dst: dst, indent: indent, depth: depth}
 	j.open('{')
 	var err error
@@ -109,7 +109,7 @@ func (w *tdWriter) newCell(dst []byte, indent string, depth int, c *tdNewCell, t
 }
 
 // nodeJSON is nodeCell's members.
-func (w *tdWriter) nodeJSON(j *tdJSON, e model.SurfaceElement, x, y, width, height float64, threats []model.Threat, has bool) error {
+func (w *tdWriter) nodeJSON(j *tdJSON, e model.SurfaceElement, x, y, width, height float64, threats []*model.Threat, has bool) error {
 	shape, typ := tdShape(e.Kind)
 	j.key("attrs")
 	j.open('{')
@@ -196,7 +196,7 @@ func (j *tdJSON) text(k, s string) {
 }
 
 // flowJSON is flowCell's members.
-func (w *tdWriter) flowJSON(j *tdJSON, e model.SurfaceElement, top float64, threats []model.Threat, has bool) error {
+func (w *tdWriter) flowJSON(j *tdJSON, e model.SurfaceElement, top float64, threats []*model.Threat, has bool) error {
 	j.key("attrs")
 	j.open('{')
 	j.key("line")
@@ -274,7 +274,7 @@ func (w *tdWriter) flowJSON(j *tdJSON, e model.SurfaceElement, top float64, thre
 }
 
 // threatsJSON writes hasOpenThreats for the threats the cell will list.
-func (w *tdWriter) threatsJSON(j *tdJSON, threats []model.Threat, has bool) {
+func (w *tdWriter) threatsJSON(j *tdJSON, threats []*model.Threat, has bool) {
 	open := false
 	for _, t := range threats {
 		open = open || (has && t.IsOpen())
@@ -284,13 +284,13 @@ func (w *tdWriter) threatsJSON(j *tdJSON, threats []model.Threat, has bool) {
 
 // threatList writes the cell's threats as writeThreats lists them, in
 // order: a new threat takes the next number.
-func (w *tdWriter) threatList(j *tdJSON, threats []model.Threat, has bool) error {
+func (w *tdWriter) threatList(j *tdJSON, threats []*model.Threat, has bool) error {
 	j.key("threats")
 	return w.threatArray(j, threats, has)
 }
 
 // threatArray is threatList's list.
-func (w *tdWriter) threatArray(j *tdJSON, threats []model.Threat, has bool) error {
+func (w *tdWriter) threatArray(j *tdJSON, threats []*model.Threat, has bool) error {
 	j.open('[')
 	if has {
 		for _, t := range threats {
@@ -299,8 +299,12 @@ func (w *tdWriter) threatArray(j *tdJSON, threats []model.Threat, has bool) erro
 				w.newThreatJSON(j, t)
 				continue
 			}
+			if w.threatObj == nil {
+				w.threatObj = make(map[string]any, 16)
+			}
+			clear(w.threatObj)
 			var err error
-			if j.dst, err = appendTree(j.dst, w.threatJSON(t), j.indent, j.depth); err != nil {
+			if j.dst, err = appendTree(j.dst, w.threatInto(w.threatObj, t), j.indent, j.depth); err != nil {
 				return err
 			}
 		}
@@ -311,7 +315,7 @@ func (w *tdWriter) threatArray(j *tdJSON, threats []model.Threat, has bool) erro
 
 // newThreatJSON writes what threatJSON makes of a threat threatdeck
 // added (none of its fields kept from a file).
-func (w *tdWriter) newThreatJSON(j *tdJSON, t model.Threat) {
+func (w *tdWriter) newThreatJSON(j *tdJSON, t *model.Threat) {
 	j.open('{')
 	var mits []string
 	for _, mt := range t.Mitigations {
@@ -348,7 +352,7 @@ func (w *tdWriter) writeKept(raw []byte, di int) (v treeRaw, skip, ok bool) {
 		x.names = w.names
 	}
 	x.indent, x.base, x.threatsOut = "", 0, nil
-	if w.scratch, ok = x.pass(w.scratch[:0], raw, false); !ok {
+	if !x.scanCell(raw) {
 		return nil, false, false
 	}
 	s := &x.spans
@@ -459,7 +463,7 @@ func (w *tdWriter) unchanged(e model.SurfaceElement, di int) bool {
 
 // rawCell writes raw, the cell's kept bytes, laid out; with replace,
 // threats take the place of its own as writeThreats puts them.
-func (w *tdWriter) rawCell(raw []byte, threats []model.Threat, replace bool) treeRaw {
+func (w *tdWriter) rawCell(raw []byte, threats []*model.Threat, replace bool) treeRaw {
 	return func(dst []byte, indent string, depth int) ([]byte, error) {
 		x := &w.raw
 		x.indent, x.base, x.threatsOut = indent, depth, nil

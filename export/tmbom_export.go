@@ -61,7 +61,7 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: map[string]string{}, zoneSym: map[string]string{}, next: map[string]int{}}
+	w := &tmbomWriter{m: m, ext: ext, taken: map[string]bool{}, elem: make(map[string]string, len(m.Surface)), zoneSym: map[string]string{}, next: map[string]int{}}
 	// User text is cleaned on the way out as on the way in: no escape
 	// sequence or bidi control reaches the file, even as \u001b. Each
 	// list is cleaned an element at a time while it is written, rather
@@ -86,7 +86,17 @@ func tmbomDocument(m *model.Model) (map[string]any, error) {
 			for i := range rv.Len() {
 				// A kept trust boundary is built only now (see
 				// readTMBOMExtension).
-				v, ok := tmbomKeptObject(rv.Index(i).Interface(), names)
+				// An entity the writer made is passed by its place in
+				// the list (tmbomEntity): as a value each was copied to
+				// the heap.
+				e := rv.Index(i)
+				var v any
+				if e.Kind() == reflect.Struct {
+					v = e.Addr().Interface()
+				} else {
+					v = e.Interface()
+				}
+				v, ok := tmbomKeptObject(v, names)
 				if !ok {
 					return errors.New("kept JSON is damaged")
 				}
@@ -333,24 +343,76 @@ func (w *tmbomWriter) origin(id string) (list, name string) {
 }
 
 // cutLines splits text into what the user wrote and the lines an import
-// appended with the given prefixes ("Type: sql"), by prefix.
-func cutLines(s string, prefixes ...string) (string, map[string]string) {
-	found := map[string]string{}
-	var keep []string
-	for _, para := range strings.Split(s, "\n\n") {
-		matched := false
+// appended with the given prefixes ("Type: sql"), by prefix: the
+// paragraphs (split at blank lines) that are one prefixed line are taken
+// out, the last of a prefix counting, and the others joined again. It
+// makes no map and no list of paragraphs, and nothing at all for a text
+// without such a line: those were a tenth of what a 100,000-threat export
+// allocated.
+func cutLines(s string, prefixes ...string) (string, cutFields) {
+	field := func(para string) (cutField, bool) {
 		for _, p := range prefixes {
 			if v, ok := strings.CutPrefix(strings.TrimSpace(para), p); ok && !strings.Contains(v, "\n") {
-				found[p] = v
-				matched = true
-				break
+				return cutField{p, v}, true
 			}
 		}
-		if !matched {
-			keep = append(keep, para)
+		return cutField{}, false
+	}
+	paragraphs := func(yield func(string) bool) {
+		for rest, more := s, true; more; {
+			var para string
+			para, rest, more = strings.Cut(rest, "\n\n")
+			if !yield(para) {
+				return
+			}
 		}
 	}
-	return strings.TrimSpace(strings.Join(keep, "\n\n")), found
+	cut := false
+	for para := range paragraphs {
+		if _, cut = field(para); cut {
+			break
+		}
+	}
+	if !cut {
+		return strings.TrimSpace(s), nil
+	}
+	var found cutFields
+	var keep strings.Builder
+	n := 0
+	for para := range paragraphs {
+		if f, ok := field(para); ok {
+			found = append(found, f)
+			continue
+		}
+		if n > 0 {
+			keep.WriteString("\n\n")
+		}
+		keep.WriteString(para)
+		n++
+	}
+	return strings.TrimSpace(keep.String()), found
+}
+
+// cutField is a line cutLines took out: its prefix and the rest.
+type cutField struct{ prefix, value string }
+
+// cutFields are the lines cutLines took out, in order.
+type cutFields []cutField
+
+// get is the rest of the last line with prefix p, and whether there was one.
+func (f cutFields) get(p string) (string, bool) {
+	for i := len(f) - 1; i >= 0; i-- {
+		if f[i].prefix == p {
+			return f[i].value, true
+		}
+	}
+	return "", false
+}
+
+// value is get's text alone.
+func (f cutFields) value(p string) string {
+	v, _ := f.get(p)
+	return v
 }
 
 func splitList(s string) []string {
@@ -466,7 +528,7 @@ var dataSensitivities = []string{"pii", "phi", "fin", "ip", "cred", "biz", "gov"
 func assetSensitivity(a model.Asset) []string {
 	_, found := cutLines(a.Description, "Data: ")
 	var out []string
-	for _, s := range splitList(found["Data: "]) {
+	for _, s := range splitList(found.value("Data: ")) {
 		if slices.Contains(dataSensitivities, s) {
 			out = append(out, s)
 		}
@@ -487,7 +549,15 @@ func assetSensitivity(a model.Asset) []string {
 
 func (w *tmbomWriter) elements() (zones []tmbomZone, boundaries []any, actors []tmbomActor, components []tmbomComponent, stores []tmbomStore, flows []tmbomFlow) {
 	m := w.m
-	zones, boundaries, actors, components, stores, flows = []tmbomZone{}, []any{}, []tmbomActor{}, []tmbomComponent{}, []tmbomStore{}, []tmbomFlow{}
+	// Each list is made its full size at once, as threats' are.
+	count := map[model.ElementKind]int{}
+	for _, e := range m.Surface {
+		count[e.Kind]++
+	}
+	zones, boundaries = make([]tmbomZone, 0, count[model.KindTrustBoundary]), []any{}
+	actors = make([]tmbomActor, 0, count[model.KindExternalEntity]+count[model.KindThirdParty])
+	stores, flows = make([]tmbomStore, 0, count[model.KindDataStore]), make([]tmbomFlow, 0, count[model.KindDataFlow])
+	components = make([]tmbomComponent, 0, len(m.Surface)-cap(zones)-cap(actors)-cap(stores))
 	origBoundaries, _ := w.ext.Document["trust_boundaries"].([]any)
 	// Trust zones first: their names are what other elements refer to.
 	for _, e := range m.Surface {
@@ -516,7 +586,7 @@ func (w *tmbomWriter) elements() (zones []tmbomZone, boundaries []any, actors []
 			zones = append(zones, tmbomZone{Sym: s, Title: z, Description: ""})
 		}
 	}
-	kindOf := map[string]model.ElementKind{}
+	kindOf := make(map[string]model.ElementKind, len(m.Surface))
 	for _, e := range m.Surface {
 		kindOf[e.ID] = e.Kind
 	}
@@ -525,7 +595,7 @@ func (w *tmbomWriter) elements() (zones []tmbomZone, boundaries []any, actors []
 			kindOf[e.Source] != "" && kindOf[e.Target] != "" && kindOf[e.Source] != model.KindDataFlow && kindOf[e.Target] != model.KindDataFlow &&
 			kindOf[e.Source] != model.KindTrustBoundary && kindOf[e.Target] != model.KindTrustBoundary
 	}
-	listOf := map[string]string{}
+	listOf := make(map[string]string, len(m.Surface))
 	for _, e := range m.Surface {
 		if e.Kind == model.KindTrustBoundary {
 			continue
@@ -541,16 +611,16 @@ func (w *tmbomWriter) elements() (zones []tmbomZone, boundaries []any, actors []
 			if e.Kind == model.KindThirdParty {
 				typ = "third_party"
 			}
-			actors = append(actors, tmbomActor{Sym: s, Title: e.Name, Description: desc, Type: typ, Permissions: found["Permissions: "], TrustZone: zone})
+			actors = append(actors, tmbomActor{Sym: s, Title: e.Name, Description: desc, Type: typ, Permissions: found.value("Permissions: "), TrustZone: zone})
 			listOf[e.ID] = "actor"
 		case e.Kind == model.KindDataStore:
 			desc, found := cutLines(e.Description, "Type: ", "Product: ")
-			typ := found["Type: "]
+			typ := found.value("Type: ")
 			if !slices.Contains([]string{"sql", "key_value", "document", "object", "graph", "time_series"}, typ) {
 				typ = "sql"
 			}
 			st := tmbomStore{Sym: s, Title: e.Name, Description: desc, Type: typ, TrustZone: zone}
-			st.Vendor, st.Product = w.storeProduct(name, found["Product: "])
+			st.Vendor, st.Product = w.storeProduct(name, found.value("Product: "))
 			stores = append(stores, st)
 			listOf[e.ID] = "data_store"
 		case isFlow(e):
@@ -565,7 +635,7 @@ func (w *tmbomWriter) elements() (zones []tmbomZone, boundaries []any, actors []
 			continue
 		}
 		desc, found := cutLines(e.Description, "Flow: ")
-		flags := splitList(found["Flow: "])
+		flags := splitList(found.value("Flow: "))
 		flows = append(flows, tmbomFlow{Sym: w.elem[e.ID], Title: e.Name, Description: desc,
 			Source:      tmbomRef{Type: listOf[e.Source], Object: w.elem[e.Source]},
 			Destination: tmbomRef{Type: listOf[e.Target], Object: w.elem[e.Target]},
@@ -629,11 +699,11 @@ func (w *tmbomWriter) dataSets() []tmbomDataSet {
 	for _, a := range w.m.Assets {
 		desc, found := cutLines(a.Description, "Data: ", "Stored in: ")
 		ds := tmbomDataSet{Sym: w.sym("", a.Name, a.ID), Title: a.Name, Description: desc, Placements: []tmbomPlacement{}, Sensitivity: assetSensitivity(a)}
-		if _, ok := found["Data: "]; !ok && w.fromTMBOM() {
+		if _, ok := found.get("Data: "); !ok && w.fromTMBOM() {
 			// TM-BOM said nothing of this data set's data; neither do we.
 			ds.Sensitivity = []string{}
 		}
-		for _, p := range splitList(found["Stored in: "]) {
+		for _, p := range splitList(found.value("Stored in: ")) {
 			name, enc := strings.CutSuffix(p, " (encrypted)")
 			if storeSym[name] || validSymbolic(name) {
 				ds.Placements = append(ds.Placements, tmbomPlacement{DataStore: name, Encrypted: enc})
@@ -699,7 +769,7 @@ func (w *tmbomWriter) threats(personaOf map[string]string, personas *[]tmbomPers
 			event = t.Category.Label()
 		}
 		th := tmbomThreat{Sym: s, Title: orDefault(model.CleanLine(t.Title), t.ID), Description: desc, Event: orDefault(event, "Unclassified")}
-		for _, src := range splitList(found["Sources: "]) {
+		for _, src := range splitList(found.value("Sources: ")) {
 			if slices.Contains(threatSources, src) {
 				th.Sources = append(th.Sources, src)
 			}
@@ -707,8 +777,8 @@ func (w *tmbomWriter) threats(personaOf map[string]string, personas *[]tmbomPers
 		if len(th.Sources) == 0 {
 			th.Sources = []string{"adversary"}
 		}
-		th.Mechanisms = refList(found["Attack mechanisms: "], "CAPEC-", "capec_id", "capec_title")
-		th.Weaknesses = refList(found["Weaknesses: "], "CWE-", "cwe_id", "cwe_title")
+		th.Mechanisms = refList(found.value("Attack mechanisms: "), "CAPEC-", "capec_id", "capec_title")
+		th.Weaknesses = refList(found.value("Weaknesses: "), "CWE-", "cwe_id", "cwe_title")
 		for _, id := range t.Surface {
 			if e, ok := w.elem[id]; ok && !slices.Contains(th.Components, e) {
 				th.Components = append(th.Components, e)
@@ -743,7 +813,7 @@ func (w *tmbomWriter) threats(personaOf map[string]string, personas *[]tmbomPers
 			}
 			title, rest, _ := strings.Cut(mt.Description, "\n\n")
 			rest, found := cutLines(rest, "Priority: ")
-			prio := found["Priority: "]
+			prio := found.value("Priority: ")
 			if !slices.Contains([]string{"none", "low", "medium", "high", "critical"}, prio) {
 				prio = "medium"
 			}

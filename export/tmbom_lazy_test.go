@@ -2,8 +2,6 @@ package export
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -13,10 +11,7 @@ import (
 // the file read as one tree.
 func TestTMBOMLazyMatchesTree(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	huskyai, err := os.ReadFile(filepath.Join("..", "..", "shared", "interop", "tm-bom", "huskyai.tmbom.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	huskyai := huskyaiFile(t)
 	tests := []struct {
 		name string
 		data []byte

@@ -64,76 +64,11 @@ func tmbomTreeOf(v any, o map[string]any) (any, bool) {
 		return out, true
 	case []map[string]any:
 		return listTree(x)
-	case tmbomZone:
-		return entityTree(o, x.Sym, x.Title, x.Description), true
-	case tmbomActor:
-		o = entityTree(o, x.Sym, x.Title, x.Description)
-		o["type"] = cleanString(x.Type)
-		omitEmpty(o, "permissions", x.Permissions)
-		omitEmpty(o, "trust_zone", x.TrustZone)
-		return o, true
-	case tmbomComponent:
-		o = entityTree(o, x.Sym, x.Title, x.Description)
-		omitEmpty(o, "trust_zone", x.TrustZone)
-		return o, true
-	case tmbomStore:
-		o = entityTree(o, x.Sym, x.Title, x.Description)
-		o["type"] = cleanString(x.Type)
-		omitEmpty(o, "vendor", x.Vendor)
-		omitEmpty(o, "product", x.Product)
-		omitEmpty(o, "trust_zone", x.TrustZone)
-		return o, true
-	case tmbomFlow:
-		o = entityTree(o, x.Sym, x.Title, x.Description)
-		o["source"] = map[string]any{"type": cleanString(x.Source.Type), "object": cleanString(x.Source.Object)}
-		o["destination"] = map[string]any{"type": cleanString(x.Destination.Type), "object": cleanString(x.Destination.Object)}
-		o["has_sensitive_data"], o["encrypted"] = x.Sensitive, x.Encrypted
-		return o, true
-	case tmbomDataSet:
-		var places any
-		if x.Placements != nil {
-			list := make([]any, len(x.Placements))
-			for i, p := range x.Placements {
-				list[i] = map[string]any{"data_store": cleanString(p.DataStore), "encrypted": p.Encrypted}
-			}
-			places = list
-		}
-		o = entityTree(o, x.Sym, x.Title, x.Description)
-		o["placements"], o["data_sensitivity"] = places, stringsTree(x.Sensitivity)
-		return o, true
-	case tmbomPersona:
-		o = entityTree(o, x.Sym, x.Title, x.Description)
-		o["is_person"], o["skill_level"], o["access_level"] = x.IsPerson, cleanString(x.Skill), cleanString(x.Access)
-		o["malicious_intent"], o["applicability_to_org"] = x.Malicious, cleanString(x.Applicability)
-		return o, true
-	case tmbomThreat:
-		o = entityTree(o, x.Sym, x.Title, x.Description)
-		o["threat_persona"], o["event"], o["sources"] = cleanString(x.Persona), cleanString(x.Event), stringsTree(x.Sources)
-		if len(x.Components) > 0 {
-			o["components_affected"] = stringsTree(x.Components)
-		}
-		for _, list := range []struct {
-			key  string
-			refs []any
-		}{{"attack_mechanisms", x.Mechanisms}, {"weaknesses", x.Weaknesses}} {
-			if len(list.refs) > 0 {
-				t, ok := tmbomTreeOf(list.refs, nil)
-				if !ok {
-					return nil, false
-				}
-				o[list.key] = t
-			}
-		}
-		return o, true
-	case tmbomControl:
-		o = entityTree(o, x.Sym, x.Title, x.Description)
-		o["threats"], o["status"], o["priority"] = stringsTree(x.Threats), cleanString(x.Status), cleanString(x.Priority)
-		return o, true
-	case tmbomRisk:
-		o = entityTree(o, x.Sym, x.Title, x.Description)
-		o["threats"], o["likelihood"], o["impact"] = stringsTree(x.Threats), cleanString(x.Likelihood), cleanString(x.Impact)
-		o["impact_description"], o["score"], o["level"] = cleanString(x.ImpactDesc), x.Score, cleanString(x.Level)
-		return o, true
+	case tmbomEntity:
+		// A pointer into the writer's list as well as a value: a value
+		// put in an interface is copied to the heap, 100,000 times for
+		// each list (tmbomDocument passes pointers).
+		return x.tree(o)
 	}
 	return nil, false
 }
@@ -197,4 +132,114 @@ func validText(s string) string {
 		i += size
 	}
 	return string(out)
+}
+
+// tmbomEntity is an entity of the lists the writer makes, which gives its
+// tree as tmbomTreeOf does: made in o (a new map when nil), emptied.
+type tmbomEntity interface {
+	tree(o map[string]any) (any, bool)
+}
+
+func (x tmbomZone) tree(o map[string]any) (any, bool) {
+	return entityTree(o, x.Sym, x.Title, x.Description), true
+}
+
+func (x tmbomActor) tree(o map[string]any) (any, bool) {
+	o = entityTree(o, x.Sym, x.Title, x.Description)
+	o["type"] = cleanString(x.Type)
+	omitEmpty(o, "permissions", x.Permissions)
+	omitEmpty(o, "trust_zone", x.TrustZone)
+	return o, true
+}
+
+func (x tmbomComponent) tree(o map[string]any) (any, bool) {
+	o = entityTree(o, x.Sym, x.Title, x.Description)
+	omitEmpty(o, "trust_zone", x.TrustZone)
+	return o, true
+}
+
+func (x tmbomStore) tree(o map[string]any) (any, bool) {
+	o = entityTree(o, x.Sym, x.Title, x.Description)
+	o["type"] = cleanString(x.Type)
+	omitEmpty(o, "vendor", x.Vendor)
+	omitEmpty(o, "product", x.Product)
+	omitEmpty(o, "trust_zone", x.TrustZone)
+	return o, true
+}
+
+func (x tmbomFlow) tree(o map[string]any) (any, bool) {
+	// o, when given, holds the last flow's tree, written already: its
+	// two ends' maps serve again (two maps per flow were a fifth of what
+	// writing the lists allocated).
+	src, _ := o["source"].(map[string]any)
+	dst, _ := o["destination"].(map[string]any)
+	o = entityTree(o, x.Sym, x.Title, x.Description)
+	o["source"], o["destination"] = x.Source.tree(src), x.Destination.tree(dst)
+	o["has_sensitive_data"], o["encrypted"] = x.Sensitive, x.Encrypted
+	return o, true
+}
+
+// tree is a flow end's object, made in m (a new map when nil).
+func (r tmbomRef) tree(m map[string]any) map[string]any {
+	if m == nil {
+		m = make(map[string]any, 2)
+	}
+	clear(m)
+	m["type"], m["object"] = cleanString(r.Type), cleanString(r.Object)
+	return m
+}
+
+func (x tmbomDataSet) tree(o map[string]any) (any, bool) {
+	var places any
+	if x.Placements != nil {
+		list := make([]any, len(x.Placements))
+		for i, p := range x.Placements {
+			list[i] = map[string]any{"data_store": cleanString(p.DataStore), "encrypted": p.Encrypted}
+		}
+		places = list
+	}
+	o = entityTree(o, x.Sym, x.Title, x.Description)
+	o["placements"], o["data_sensitivity"] = places, stringsTree(x.Sensitivity)
+	return o, true
+}
+
+func (x tmbomPersona) tree(o map[string]any) (any, bool) {
+	o = entityTree(o, x.Sym, x.Title, x.Description)
+	o["is_person"], o["skill_level"], o["access_level"] = x.IsPerson, cleanString(x.Skill), cleanString(x.Access)
+	o["malicious_intent"], o["applicability_to_org"] = x.Malicious, cleanString(x.Applicability)
+	return o, true
+}
+
+func (x tmbomThreat) tree(o map[string]any) (any, bool) {
+	o = entityTree(o, x.Sym, x.Title, x.Description)
+	o["threat_persona"], o["event"], o["sources"] = cleanString(x.Persona), cleanString(x.Event), stringsTree(x.Sources)
+	if len(x.Components) > 0 {
+		o["components_affected"] = stringsTree(x.Components)
+	}
+	for _, list := range []struct {
+		key  string
+		refs []any
+	}{{"attack_mechanisms", x.Mechanisms}, {"weaknesses", x.Weaknesses}} {
+		if len(list.refs) > 0 {
+			t, ok := tmbomTreeOf(list.refs, nil)
+			if !ok {
+				return nil, false
+			}
+			o[list.key] = t
+		}
+	}
+	return o, true
+}
+
+func (x tmbomControl) tree(o map[string]any) (any, bool) {
+	o = entityTree(o, x.Sym, x.Title, x.Description)
+	o["threats"], o["status"], o["priority"] = stringsTree(x.Threats), cleanString(x.Status), cleanString(x.Priority)
+	return o, true
+}
+
+func (x tmbomRisk) tree(o map[string]any) (any, bool) {
+	o = entityTree(o, x.Sym, x.Title, x.Description)
+	o["threats"], o["likelihood"], o["impact"] = stringsTree(x.Threats), cleanString(x.Likelihood), cleanString(x.Impact)
+	o["impact_description"], o["score"], o["level"] = cleanString(x.ImpactDesc), x.Score, cleanString(x.Level)
+	return o, true
 }

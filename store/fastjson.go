@@ -116,6 +116,9 @@ func (rd *recordDecoder) decode(kind model.RecordKind, data []byte, v any) error
 		}
 		*t = model.Threat{} // drop what the fast path filled in before giving up
 	}
+	if raw, ok := v.(*json.RawMessage); ok {
+		return decodeRaw(data, raw)
+	}
 	return json.Unmarshal(data, v)
 }
 
