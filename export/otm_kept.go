@@ -589,13 +589,3 @@ func keptValue(l *lazyJSON) any {
 	}
 	return l
 }
-
-// keptTree builds a kept object for an export to read (nil: none, which
-// reads as an empty object).
-func keptTree(l *lazyJSON, names map[string]string) map[string]any {
-	if l == nil {
-		return nil
-	}
-	obj, _ := l.build(names) // checked when it was kept
-	return obj
-}
