@@ -40,16 +40,19 @@ const importLargeFile = 32 << 20
 // the workbook's mapped pages), so the limit is importMemoryLimit, well
 // under the 500 MiB the issue allows, or importLimitPerByte times the file
 // when that is more. An import holds the file, the model built from it
-// and the document it keeps at once: Threat Dragon's 190 MB file peaked at
-// 480 MiB live, and a limit under what is live makes the collector run
-// back to back (its import took 1.5 s more CPU under 460 MiB, for 240 MB
-// less), so the limit leaves it a collection's worth of room. At 420
+// and the document it keeps at once until the last of the file is read:
+// Threat Dragon's 190 MB file peaks at 380 MiB live (480 before its reader
+// let the file go once its cells were read), and a limit under what is
+// live makes the collector run back to back (at 400 MiB its import took
+// 0.5-1.5 s more CPU for no less memory), so the limit leaves it a
+// collection's worth of room: at 3 times the file (570 MB) its import
+// peaked at 560-596 MB resident, at 420 MiB at 467-524 MB. At 420
 // MiB, TM-BOM's import (which peaked at 480-530 MB under 460, its kept
 // document held three times by the write; see store.CreateTaking) peaks
 // at 467-487 MB, OTM's at 440, at the same CPU.
 const (
 	importMemoryLimit  = 420 << 20
-	importLimitPerByte = 3
+	importLimitPerByte = 2
 )
 
 // batchImport runs import's RunE as batch(importGCPercent), or, when the

@@ -61,7 +61,7 @@ func TestBatchImport(t *testing.T) {
 	if err := os.WriteFile(huge, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Truncate(huge, 200<<20); err != nil {
+	if err := os.Truncate(huge, 300<<20); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
