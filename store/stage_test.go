@@ -353,6 +353,15 @@ func contentsOf(t testing.TB, s *Store) contents {
 // the contents it had before.
 func killedWorkbook(t *testing.T) (string, contents) {
 	t.Helper()
+	path, before := keptWorkbook(t)
+	killedChild(t, path)
+	return path, before
+}
+
+// keptWorkbook is a closed workbook holding one model, "Kept", and its
+// contents.
+func keptWorkbook(t *testing.T) (string, contents) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "w.db")
 	s, err := Open(path, Options{})
 	if err != nil {
@@ -363,7 +372,6 @@ func killedWorkbook(t *testing.T) (string, contents) {
 	}
 	before := contentsOf(t, s)
 	s.Close()
-	killedChild(t, path)
 	return path, before
 }
 
@@ -482,16 +490,7 @@ func TestCreateTaking(t *testing.T) {
 // with the reason, and the workbook is as it was: the same models, no
 // staging bucket once it is opened again, nothing damaged.
 func TestStagedCreateOnFullDisk(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "w.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Create(richModel(t, "Kept")); err != nil {
-		t.Fatal(err)
-	}
-	before := contentsOf(t, s)
-	s.Close()
+	path, before := keptWorkbook(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperStagedFullDisk$")
 	cmd.Env = append(os.Environ(), "STORE_STAGE_FULL="+path)
 	out, _ := cmd.CombinedOutput()
@@ -502,7 +501,7 @@ func TestStagedCreateOnFullDisk(t *testing.T) {
 	if _, err := fmt.Sscanf(string(out), "%d chunks written", &written); err != nil || written < 1 {
 		t.Fatalf("the disk filled before any chunk was written: %q", out)
 	}
-	s, err = Open(path, Options{})
+	s, err := Open(path, Options{})
 	if err != nil || s.Damaged() != nil {
 		t.Fatalf("open after the full disk: %v, damage %v", err, s.Damaged())
 	}
