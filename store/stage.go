@@ -14,6 +14,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/threatdeck/threatdeck/internal/jsonread"
 	"github.com/threatdeck/threatdeck/model"
 )
 
@@ -197,7 +198,7 @@ func encodeSealed(kind, key []byte, v any) ([]byte, error) {
 // then says what is wrong) and for text json.Marshal escapes (<, >, &,
 // U+2028, U+2029), which json.Compact keeps as it is.
 func sealRaw(kind, key []byte, raw json.RawMessage) ([]byte, bool) {
-	if compactJSON(raw) {
+	if jsonread.Compact(raw) {
 		out := make([]byte, len(raw), len(raw)+sumLen)
 		copy(out, raw)
 		return binary.LittleEndian.AppendUint32(out, recordSum(kind, key, out)), true

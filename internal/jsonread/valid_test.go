@@ -1,6 +1,7 @@
 package jsonread
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -57,10 +58,16 @@ func BenchmarkValid(b *testing.B) {
 	}
 	sb.WriteString(`]}}`)
 	doc := []byte(sb.String())
+	var buf bytes.Buffer
 	for _, c := range []struct {
 		name  string
 		valid func([]byte) bool
-	}{{"jsonread", Valid}, {"encoding-json", json.Valid}} {
+	}{
+		{"jsonread", Valid},
+		{"encoding-json", json.Valid},
+		{"jsonread-compact", Compact},
+		{"encoding-json-compact", func(b []byte) bool { buf.Reset(); return json.Compact(&buf, b) == nil }},
+	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(doc)))
 			for b.Loop() {

@@ -1,4 +1,4 @@
-package store
+package jsonread
 
 import (
 	"bytes"
@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// compactJSON accepts a value only when json.Marshal would write it as it
+// Compact accepts a value only when json.Marshal would write it as it
 // is, and accepts what json.Marshal writes.
-func TestCompactJSON(t *testing.T) {
+func TestCompact(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		want bool
@@ -45,43 +45,43 @@ func TestCompactJSON(t *testing.T) {
 		{"\"\u2028\"", false},
 		{"\"\xff\"", false},
 		{`{}{}`, false},
-		{strings.Repeat("[", compactMaxDepth+2) + strings.Repeat("]", compactMaxDepth+2), false},
+		{strings.Repeat("[", maxValidDepth+1) + strings.Repeat("]", maxValidDepth+1), false},
 		{strings.Repeat("[", 100) + strings.Repeat("]", 100), true},
 	} {
-		if got := compactJSON([]byte(tc.in)); got != tc.want {
-			t.Errorf("compactJSON(%.40q) = %v, want %v", tc.in, got, tc.want)
+		if got := Compact([]byte(tc.in)); got != tc.want {
+			t.Errorf("Compact(%.40q) = %v, want %v", tc.in, got, tc.want)
 		}
-		checkCompactJSON(t, []byte(tc.in))
+		checkCompact(t, []byte(tc.in))
 	}
 }
 
-// checkCompactJSON fails when compactJSON accepts what json.Marshal of it
+// checkCompact fails when Compact accepts what json.Marshal of it
 // as raw JSON does not write back unchanged.
-func checkCompactJSON(t *testing.T, b []byte) {
+func checkCompact(t *testing.T, b []byte) {
 	t.Helper()
-	if !compactJSON(b) {
+	if !Compact(b) {
 		return
 	}
 	out, err := json.Marshal(json.RawMessage(b))
 	if err != nil || !bytes.Equal(out, b) {
-		t.Errorf("compactJSON accepted %.60q, which json.Marshal writes as %.60q (%v)", b, out, err)
+		t.Errorf("Compact accepted %.60q, which json.Marshal writes as %.60q (%v)", b, out, err)
 	}
 }
 
-func FuzzCompactJSON(f *testing.F) {
+func FuzzCompact(f *testing.F) {
 	for _, s := range []string{`{"a":[1,2.5e3,"x\u00e9"],"b":null}`, `[true,false]`, `"\\\"<"`, `{"a": 1}`, "\"\u2028\"", `-0.0E+1`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		checkCompactJSON(t, b)
+		checkCompact(t, b)
 		// What json.Marshal writes of valid JSON is compact, and is
-		// accepted unless it needs what compactJSON leaves to it.
+		// accepted unless it needs what Compact leaves to it.
 		if json.Valid(b) {
 			out, err := json.Marshal(json.RawMessage(b))
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkCompactJSON(t, out)
+			checkCompact(t, out)
 		}
 	})
 }
