@@ -26,14 +26,14 @@ const (
 	importGCPercent = 200
 )
 
-// importLargeFile is the size of file above which import keeps the
-// collector at 100 percent: at 200 a 100,000-element Threat Dragon file
-// (190 MB, 520 MB live once imported) let the heap reach 1.24 GB before
-// its last collection.
+// importLargeFile is the size of file above which import runs under a
+// memory limit instead of at importGCPercent: at 200 a 100,000-element
+// Threat Dragon file (190 MB, 520 MB live once imported) let the heap
+// reach 1.24 GB before its last collection.
 const importLargeFile = 32 << 20
 
-// A large file's import also runs under a soft memory limit: at 100
-// percent the heap still grew to twice what was live, and an import of
+// A large file's import runs under a soft memory limit: at 100
+// percent alone the heap grew to twice what was live, and an import of
 // 100,000 elements and 100,000 threats peaked at 0.55-0.78 GB resident
 // though no file but Threat Dragon's holds more than 350 MiB live. The
 // resident set stays near the limit plus 20-25 MiB (the binary, stacks,
@@ -56,17 +56,21 @@ const (
 )
 
 // batchImport runs import's RunE as batch(importGCPercent), or, when the
-// file named by its argument is larger than importLargeFile, as batch(100)
-// under the memory limit above, restoring the previous limit after.
+// file named by its argument is larger than importLargeFile, with the
+// collector off under the memory limit above (offUnder). At 100 percent
+// under the same limit the collector also ran while the heap was far below
+// it, as the file was read and the parse began: whole process, two runs
+// each, the 100k imports took 1.14-1.19 s instead of 1.21-1.44 (threatdeck
+// JSON), 2.51-2.60 instead of 2.56-3.00 (OTM), 2.57-2.58 instead of
+// 2.62-2.69 (TM-BOM) and 2.59-2.67 instead of 2.76-3.53 (Threat Dragon,
+// five runs), at 436-462 MiB resident instead of 467-484 for Threat Dragon
+// and up to 421 MiB instead of 375-430 for the others.
 func batchImport(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		percent := importGCPercent
 		if size := largeImport(args); size > 0 {
-			percent = 100
-			limit := max(importMemoryLimit, importLimitPerByte*size)
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+			return offUnder(max(importMemoryLimit, importLimitPerByte*size), run)(cmd, args)
 		}
-		return batch(percent, run)(cmd, args)
+		return batch(importGCPercent, run)(cmd, args)
 	}
 }
 
@@ -135,7 +139,7 @@ const (
 // sizedLimitBase plus sizedLimitPerByte times the workbook's size, restoring
 // the previous settings after; when the workbook cannot be looked at (it
 // is missing: the command reports that) it runs as batch(batchGCPercent),
-// and above sizedLimitMax as batch(100).
+// and above sizedLimitMax under largeWorkbook's limit.
 func (c *cli) batchSized(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		p, err := c.path()
@@ -146,7 +150,28 @@ func (c *cli) batchSized(run func(*cobra.Command, []string) error) func(*cobra.C
 		if err != nil {
 			return batch(batchGCPercent, run)(cmd, args)
 		}
-		return sized(st.Size(), 100, run)(cmd, args)
+		return sized(st.Size(), largeWorkbook(st.Size()), run)(cmd, args)
+	}
+}
+
+// A workbook too large for the collector to stay off (past sizedLimitMax)
+// is loaded with it off under a soft memory limit of largeWorkbookLimit or
+// largeWorkbookPerByte halves of the file, whichever is more: a model's
+// live heap at 100,000 threats is up to 2.1 times its workbook. At 100
+// percent with no limit, the exports of the 100k imported models took
+// 2.05-3.11 s at 421-482 MiB resident; under this limit 1.64-2.60 s at
+// 421-473 MiB (OTM 2.30-2.32 s, TM-BOM 1.64, Threat Dragon 2.60; at 420 MiB
+// Threat Dragon's export passed 500 MiB resident).
+const (
+	largeWorkbookLimit   = 384 << 20
+	largeWorkbookPerByte = 5 // halves
+)
+
+// largeWorkbook is how batchSized runs a command on a workbook of size
+// bytes past sizedLimitMax.
+func largeWorkbook(size int64) func(func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+	return func(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+		return offUnder(max(largeWorkbookLimit, largeWorkbookPerByte*size/2), run)
 	}
 }
 
@@ -163,21 +188,29 @@ func batchFile(run func(*cobra.Command, []string) error) func(*cobra.Command, []
 		if err != nil || !st.Mode().IsRegular() {
 			return batch(batchGCPercent, run)(cmd, args)
 		}
-		return sized(st.Size(), batchGCPercent, run)(cmd, args)
+		return sized(st.Size(), func(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+			return batch(batchGCPercent, run)
+		}, run)(cmd, args)
 	}
 }
 
 // sized runs RunE with the collector off up to sizedLimitBase plus
 // sizedLimitPerByte times size, or, when that is over sizedLimitMax, as
-// batch(largePercent).
-func sized(size int64, largePercent int, run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+// large makes it.
+func sized(size int64, large func(func(*cobra.Command, []string) error) func(*cobra.Command, []string) error, run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	limit := sizedLimitBase + sizedLimitPerByte*size
 	if limit > sizedLimitMax {
-		// A large workbook runs with the collector as it comes, 100
-		// percent: off up to twelve times a 100 MB workbook, an
-		// export of 100,000 threats held 1.1–1.6 GB resident.
-		return batch(largePercent, run)
+		// Off up to twelve times a 100 MB workbook, an export of
+		// 100,000 threats held 1.1-1.6 GB resident.
+		return large(run)
 	}
+	return offUnder(limit, run)
+}
+
+// offUnder runs RunE with the collector off under a soft memory limit,
+// restoring both settings after: the collector runs only as the heap
+// nears limit.
+func offUnder(limit int64, run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 		defer debug.SetGCPercent(debug.SetGCPercent(-1))

@@ -11,14 +11,23 @@ import (
 )
 
 // batchSized turns the collector off below a limit sized from the
-// workbook's file while the command runs, keeps it at 100 percent when that
-// limit would pass sizedLimitMax, falls back to batchGCPercent when there is
-// no file to size it from, and restores both settings after.
+// workbook's file while the command runs, keeps it off under
+// largeWorkbook's limit when that one would pass sizedLimitMax, falls back
+// to batchGCPercent when there is no file to size it from, and restores
+// both settings after.
 func TestBatchSized(t *testing.T) {
 	dir := t.TempDir()
 	// A 100,000-threat workbook is about 100 MB: sized as a small one is,
 	// its export would run 1.2 GB before collecting.
 	db, large := sizedFiles(t, dir, ".db")
+	// One whose model is past the least limit: 2.5 times the file.
+	huge := filepath.Join(dir, "huge.db")
+	if err := os.WriteFile(huge, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, 200<<20); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name      string
 		db        string
@@ -26,7 +35,8 @@ func TestBatchSized(t *testing.T) {
 		limit     int64
 	}{
 		{"sized from the file", db, -1, sizedLimitBase + sizedLimitPerByte<<20},
-		{"a large workbook", large, 100, math.MaxInt64},
+		{"a large workbook", large, -1, largeWorkbookLimit},
+		{"a huge workbook", huge, -1, 500 << 20},
 		{"no workbook", filepath.Join(dir, "missing.db"), batchGCPercent, math.MaxInt64},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,8 +50,8 @@ func TestBatchSized(t *testing.T) {
 }
 
 // batchImport keeps import's raised collector target for the common file
-// and the default one under a memory limit for a large file, restoring
-// both settings after.
+// and turns the collector off under a memory limit for a large file,
+// restoring both settings after.
 func TestBatchImport(t *testing.T) {
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.json")
@@ -55,8 +65,8 @@ func TestBatchImport(t *testing.T) {
 	if err := os.Truncate(large, importLargeFile+1); err != nil {
 		t.Fatal(err)
 	}
-	// A file three times of which passes the limit: a 190 MB Threat
-	// Dragon file is about that.
+	// A file twice of which passes the limit (a 190 MB Threat Dragon
+	// file is not quite that).
 	huge := filepath.Join(dir, "huge.json")
 	if err := os.WriteFile(huge, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -71,8 +81,8 @@ func TestBatchImport(t *testing.T) {
 		limit int64
 	}{
 		{"a small file", []string{small}, importGCPercent, math.MaxInt64},
-		{"a large file", []string{large}, 100, importMemoryLimit},
-		{"a huge file", []string{huge}, 100, 600 << 20},
+		{"a large file", []string{large}, -1, importMemoryLimit},
+		{"a huge file", []string{huge}, -1, 600 << 20},
 		{"stdin", []string{"-"}, importGCPercent, math.MaxInt64},
 		{"a missing file (import reports it)", []string{filepath.Join(dir, "missing.json")}, importGCPercent, math.MaxInt64},
 	} {
