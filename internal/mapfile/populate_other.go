@@ -1,6 +1,6 @@
 //go:build unix && !linux
 
-package store
+package mapfile
 
 // populate is Linux's MAP_POPULATE, which other systems lack.
 const populate = 0
