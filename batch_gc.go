@@ -7,6 +7,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// runE is a cobra command's RunE, which the functions here wrap.
+type runE = func(*cobra.Command, []string) error
+
 // The one-shot commands that read a whole model and exit run with the
 // collector's target raised. A fresh process starts with a 4 MiB heap
 // goal, so loading a 10,000-threat model ran four or five collections one
@@ -65,7 +68,7 @@ const (
 // 2.62-2.69 (TM-BOM) and 2.59-2.67 instead of 2.76-3.53 (Threat Dragon,
 // five runs), at 436-462 MiB resident instead of 467-484 for Threat Dragon
 // and up to 421 MiB instead of 375-430 for the others.
-func batchImport(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+func batchImport(run runE) runE {
 	return func(cmd *cobra.Command, args []string) error {
 		if size := largeImport(args); size > 0 {
 			return offUnder(max(importMemoryLimit, importLimitPerByte*size), run)(cmd, args)
@@ -110,16 +113,17 @@ var freeOSMemory = debug.FreeOSMemory
 // batch runs a one-shot command's RunE with the collector at percent,
 // restoring the previous setting after (the tests run commands in one
 // process).
-func batch(percent int, run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+func batch(percent int, run runE) runE {
 	return func(cmd *cobra.Command, args []string) error {
 		defer debug.SetGCPercent(debug.SetGCPercent(percent))
 		return run(cmd, args)
 	}
 }
 
-// A one-shot command that loads one model of the workbook and writes it out
-// (export) or checks it (check of a model in the workbook) runs with the collector off below a memory limit sized from the
-// workbook's file, instead of at batchGCPercent. At 400 percent a fresh
+// A one-shot command that loads one model of the workbook and writes it
+// out (export) or checks it (check of a model in the workbook) runs with
+// the collector off below a memory limit sized from the workbook's file,
+// instead of at batchGCPercent. At 400 percent a fresh
 // process still collected once, as the load passed the first 16 MiB goal,
 // and found everything live: about 7 ms of a 75 ms export of 10,000
 // threats (10 MB file). Its live heap is about 2.3 times the file, so at
@@ -140,7 +144,7 @@ const (
 // the previous settings after; when the workbook cannot be looked at (it
 // is missing: the command reports that) it runs as batch(batchGCPercent),
 // and above sizedLimitMax under largeWorkbook's limit.
-func (c *cli) batchSized(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+func (c *cli) batchSized(run runE) runE {
 	return func(cmd *cobra.Command, args []string) error {
 		p, err := c.path()
 		var st os.FileInfo
@@ -150,7 +154,11 @@ func (c *cli) batchSized(run func(*cobra.Command, []string) error) func(*cobra.C
 		if err != nil {
 			return batch(batchGCPercent, run)(cmd, args)
 		}
-		return sized(st.Size(), largeWorkbook(st.Size()), run)(cmd, args)
+		size := st.Size()
+		if limit, ok := sizedLimit(size); ok {
+			return offUnder(limit, run)(cmd, args)
+		}
+		return offUnder(max(largeWorkbookLimit, largeWorkbookPerByte*size/2), run)(cmd, args)
 	}
 }
 
@@ -167,14 +175,6 @@ const (
 	largeWorkbookPerByte = 5 // halves
 )
 
-// largeWorkbook is how batchSized runs a command on a workbook of size
-// bytes past sizedLimitMax.
-func largeWorkbook(size int64) func(func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
-	return func(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
-		return offUnder(max(largeWorkbookLimit, largeWorkbookPerByte*size/2), run)
-	}
-}
-
 // batchFile is batchSized for check of a model file: the collector is off
 // up to a limit sized from the file named by the argument. check of a
 // 12.4 MB export at 400 percent ran one collection as the import passed
@@ -182,35 +182,32 @@ func largeWorkbook(size int64) func(func(*cobra.Command, []string) error) func(*
 // command. Its live heap is under 3 times the file, within the limit
 // batchSized keeps for a workbook. A file too large for that limit is
 // checked at batchGCPercent, as every file was before.
-func batchFile(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+func batchFile(run runE) runE {
 	return func(cmd *cobra.Command, args []string) error {
 		st, err := os.Stat(args[0])
 		if err != nil || !st.Mode().IsRegular() {
 			return batch(batchGCPercent, run)(cmd, args)
 		}
-		return sized(st.Size(), func(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
-			return batch(batchGCPercent, run)
-		}, run)(cmd, args)
+		if limit, ok := sizedLimit(st.Size()); ok {
+			return offUnder(limit, run)(cmd, args)
+		}
+		return batch(batchGCPercent, run)(cmd, args)
 	}
 }
 
-// sized runs RunE with the collector off up to sizedLimitBase plus
-// sizedLimitPerByte times size, or, when that is over sizedLimitMax, as
-// large makes it.
-func sized(size int64, large func(func(*cobra.Command, []string) error) func(*cobra.Command, []string) error, run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
-	limit := sizedLimitBase + sizedLimitPerByte*size
-	if limit > sizedLimitMax {
-		// Off up to twelve times a 100 MB workbook, an export of
-		// 100,000 threats held 1.1-1.6 GB resident.
-		return large(run)
-	}
-	return offUnder(limit, run)
+// sizedLimit is the memory limit a command reading a file of size bytes
+// keeps the collector off under, and whether it is within sizedLimitMax:
+// off up to twelve times a 100 MB workbook, an export of 100,000 threats
+// held 1.1-1.6 GB resident.
+func sizedLimit(size int64) (limit int64, ok bool) {
+	limit = sizedLimitBase + sizedLimitPerByte*size
+	return limit, limit <= sizedLimitMax
 }
 
 // offUnder runs RunE with the collector off under a soft memory limit,
 // restoring both settings after: the collector runs only as the heap
 // nears limit.
-func offUnder(limit int64, run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+func offUnder(limit int64, run runE) runE {
 	return func(cmd *cobra.Command, args []string) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 		defer debug.SetGCPercent(debug.SetGCPercent(-1))
